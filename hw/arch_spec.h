@@ -1,0 +1,185 @@
+// ArchSpec: every parameter of a modelled chip, as plain structs with units in the names.
+// One field list (for_each_param) gives every parameter a dotted name; the TOML loader, `eyesim show`,
+// sweep axes and the HDF5 /configs table all walk it, so a new field appears everywhere at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eyesim::hw {
+
+/// The PE datapath: a sparse PE skips zeros (Eyeriss v2 §IV-A); a dense PE processes every value and
+/// only clock-gates zero operands (Eyeriss v1, the paper's "v1" and "v1.5").
+enum class PeKind : std::uint8_t { kSparse, kDense };
+
+/// The on-chip network: the hierarchical mesh of Eyeriss v2 §III, or the flat multicast buses of v1.
+enum class NocKind : std::uint8_t { kHierarchicalMesh, kFlatMulticast };
+
+std::string_view to_string(PeKind);
+std::string_view to_string(NocKind);
+bool parse_enum(std::string_view text, PeKind& out);
+bool parse_enum(std::string_view text, NocKind& out);
+
+/// Spatial organisation: a 2-D array of clusters, each a 2-D array of PEs.
+struct ArraySpec {
+  std::uint32_t cluster_rows = 8;
+  std::uint32_t cluster_cols = 2;
+  std::uint32_t pe_rows = 3;  ///< PEs per cluster, vertically (psums accumulate up a column)
+  std::uint32_t pe_cols = 4;
+};
+
+/// One PE (Eyeriss v2 §IV-A, Fig. 17). SPad sizes in entries x bits per entry.
+struct PeSpec {
+  PeKind kind = PeKind::kSparse;
+  std::uint32_t simd_width = 2;        ///< MACs per cycle sharing one iact (§IV-B)
+  std::uint32_t pipeline_stages = 7;   ///< fill latency of one work item
+  std::uint32_t iact_addr_entries = 9;
+  std::uint32_t iact_addr_bits = 4;
+  std::uint32_t iact_data_entries = 16;  ///< (count, data) pairs of one iact window
+  std::uint32_t iact_data_bits = 12;
+  std::uint32_t weight_addr_entries = 16;  ///< one per weight column (C0 x S columns)
+  std::uint32_t weight_addr_bits = 7;
+  std::uint32_t weight_data_entries = 96;  ///< words of simd_width (count, data) pairs
+  std::uint32_t weight_data_bits = 24;
+  std::uint32_t psum_entries = 32;           ///< bounds M0, the output channels per PE
+  bool empty_column_bubble = false;          ///< a non-zero iact with an all-zero weight column costs a cycle
+};
+
+/// The global buffer. For v2 one GLB cluster per PE cluster (iact and psum banks; weights bypass it);
+/// for the JSSC chip one shared GLB (`shared = true`: per-cluster numbers describe the whole chip).
+struct GlbSpec {
+  bool shared = false;
+  std::uint32_t iact_banks = 3;
+  std::uint32_t iact_bank_bytes = 1536;
+  std::uint32_t psum_banks = 4;
+  std::uint32_t psum_bank_bytes = 1920;
+  std::uint32_t weight_banks = 0;       ///< 0: weights go DRAM -> router -> PE SPad (v2)
+  std::uint32_t weight_bank_bytes = 0;
+  std::uint32_t bank_width_bits = 64;   ///< bits per bank access (UNPUBLISHED for v2, docs/calibration.md)
+};
+
+/// The network on chip. Per data type: routers per cluster and port width (Eyeriss v2 §III-C).
+/// With the flat multicast NoC (v1) there is one bus per data type for the whole chip whose width is
+/// the `*_port_bits` value, and the router counts are ignored.
+struct NocSpec {
+  NocKind kind = NocKind::kHierarchicalMesh;
+  std::uint32_t iact_routers = 3;
+  std::uint32_t iact_port_bits = 24;
+  std::uint32_t weight_routers = 3;
+  std::uint32_t weight_port_bits = 24;
+  std::uint32_t psum_routers = 4;
+  std::uint32_t psum_port_bits = 40;
+  std::uint32_t hop_latency_cycles = 1;  ///< per router hop (UNPUBLISHED; docs/calibration.md)
+};
+
+/// Off-chip memory: a bandwidth/latency server. 0 bandwidth means unlimited (the paper's headline case).
+struct DramSpec {
+  double bandwidth_gbps = 0.0;  ///< GB/s (10^9 bytes/s) read + write combined; 0 = unlimited
+  std::uint32_t latency_cycles = 0;
+};
+
+/// Data widths in bits.
+struct PrecisionSpec {
+  std::uint32_t iact_bits = 8;
+  std::uint32_t weight_bits = 8;
+  std::uint32_t psum_bits = 20;
+  std::uint32_t oact_bits = 8;
+};
+
+/// Energy per event in picojoules. Defaults and their sources: docs/calibration.md (one place).
+struct EnergySpec {
+  double mac_pj = 0.0;                 ///< one effectual 8x8 MAC
+  double gated_mac_pj = 0.0;           ///< a MAC slot clock-gated on a zero operand (dense PE)
+  double spad_reg_pj_per_bit = 0.0;    ///< register-file SPads (iact addr/data, weight addr, psum)
+  double spad_sram_pj_per_bit = 0.0;   ///< SRAM SPad (weight data)
+  double glb_pj_per_bit = 0.0;         ///< GLB bank read or write
+  double noc_pj_per_bit_hop = 0.0;     ///< one bit over one router hop or bus segment
+  double dram_pj_per_bit = 0.0;        ///< off-chip access (reported separately from chip energy)
+  double clock_pj_per_pe_cycle = 0.0;  ///< clock network and control, per PE per cycle (active or not)
+  double leakage_pj_per_pe_cycle = 0.0;
+};
+
+struct ArchSpec {
+  std::string name = "eyeriss_v2";
+  double clock_mhz = 200.0;  ///< UNCONFIRMED in the paper (eyeriss-facts.md §1.1)
+  ArraySpec array;
+  PeSpec pe;
+  GlbSpec glb;
+  NocSpec noc;
+  DramSpec dram;
+  PrecisionSpec precision;
+  EnergySpec energy;
+
+  std::uint32_t clusters() const { return array.cluster_rows * array.cluster_cols; }
+  std::uint32_t pes_per_cluster() const { return array.pe_rows * array.pe_cols; }
+  std::uint32_t pes() const { return clusters() * pes_per_cluster(); }
+};
+
+/// The single list of parameters, in a stable order. Calls f(dotted_name, member) with member one of
+/// std::uint32_t&, double&, bool&, PeKind&, NocKind& (const-qualified when S is const).
+/// Dotted names are relative to the spec: "array.cluster_rows", "glb.iact_bank_bytes", "clock_mhz".
+template <class S, class F>
+constexpr void for_each_param(S& a, F&& f) {
+  f("clock_mhz", a.clock_mhz);
+  f("array.cluster_rows", a.array.cluster_rows);
+  f("array.cluster_cols", a.array.cluster_cols);
+  f("array.pe_rows", a.array.pe_rows);
+  f("array.pe_cols", a.array.pe_cols);
+  f("pe.kind", a.pe.kind);
+  f("pe.simd_width", a.pe.simd_width);
+  f("pe.pipeline_stages", a.pe.pipeline_stages);
+  f("pe.iact_addr_entries", a.pe.iact_addr_entries);
+  f("pe.iact_addr_bits", a.pe.iact_addr_bits);
+  f("pe.iact_data_entries", a.pe.iact_data_entries);
+  f("pe.iact_data_bits", a.pe.iact_data_bits);
+  f("pe.weight_addr_entries", a.pe.weight_addr_entries);
+  f("pe.weight_addr_bits", a.pe.weight_addr_bits);
+  f("pe.weight_data_entries", a.pe.weight_data_entries);
+  f("pe.weight_data_bits", a.pe.weight_data_bits);
+  f("pe.psum_entries", a.pe.psum_entries);
+  f("pe.empty_column_bubble", a.pe.empty_column_bubble);
+  f("glb.shared", a.glb.shared);
+  f("glb.iact_banks", a.glb.iact_banks);
+  f("glb.iact_bank_bytes", a.glb.iact_bank_bytes);
+  f("glb.psum_banks", a.glb.psum_banks);
+  f("glb.psum_bank_bytes", a.glb.psum_bank_bytes);
+  f("glb.weight_banks", a.glb.weight_banks);
+  f("glb.weight_bank_bytes", a.glb.weight_bank_bytes);
+  f("glb.bank_width_bits", a.glb.bank_width_bits);
+  f("noc.kind", a.noc.kind);
+  f("noc.iact_routers", a.noc.iact_routers);
+  f("noc.iact_port_bits", a.noc.iact_port_bits);
+  f("noc.weight_routers", a.noc.weight_routers);
+  f("noc.weight_port_bits", a.noc.weight_port_bits);
+  f("noc.psum_routers", a.noc.psum_routers);
+  f("noc.psum_port_bits", a.noc.psum_port_bits);
+  f("noc.hop_latency_cycles", a.noc.hop_latency_cycles);
+  f("dram.bandwidth_gbps", a.dram.bandwidth_gbps);
+  f("dram.latency_cycles", a.dram.latency_cycles);
+  f("precision.iact_bits", a.precision.iact_bits);
+  f("precision.weight_bits", a.precision.weight_bits);
+  f("precision.psum_bits", a.precision.psum_bits);
+  f("precision.oact_bits", a.precision.oact_bits);
+  f("energy.mac_pj", a.energy.mac_pj);
+  f("energy.gated_mac_pj", a.energy.gated_mac_pj);
+  f("energy.spad_reg_pj_per_bit", a.energy.spad_reg_pj_per_bit);
+  f("energy.spad_sram_pj_per_bit", a.energy.spad_sram_pj_per_bit);
+  f("energy.glb_pj_per_bit", a.energy.glb_pj_per_bit);
+  f("energy.noc_pj_per_bit_hop", a.energy.noc_pj_per_bit_hop);
+  f("energy.dram_pj_per_bit", a.energy.dram_pj_per_bit);
+  f("energy.clock_pj_per_pe_cycle", a.energy.clock_pj_per_pe_cycle);
+  f("energy.leakage_pj_per_pe_cycle", a.energy.leakage_pj_per_pe_cycle);
+}
+
+/// One problem found by validate(): the dotted parameter and what is wrong, with expected and actual.
+struct ConfigIssue {
+  std::string path;     ///< e.g. "array.pe_rows"
+  std::string message;  ///< e.g. "must be in [1, 64] (got 0)"
+};
+
+/// Every problem with the spec at once (empty = valid).
+std::vector<ConfigIssue> validate(const ArchSpec&);
+
+}  // namespace eyesim::hw

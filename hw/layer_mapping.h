@@ -1,0 +1,45 @@
+// LayerMapping: how the mapper tiled one layer onto the chip (the RS+ factors and NoC modes chosen).
+#pragma once
+
+#include <cstdint>
+
+#include "hw/noc_mode.h"
+
+namespace eyesim::hw {
+
+struct LayerMapping {
+  std::uint32_t m0 = 1;  ///< output channels per PE (weight-matrix height, <= psum SPad entries)
+  std::uint32_t c0 = 1;  ///< input channels per PE
+  std::uint32_t f0 = 1;  ///< output columns per PE work item
+  std::uint32_t spatial_g = 1;  ///< parallel-for factors across PEs (RS+ NoC level)
+  std::uint32_t spatial_n = 1;
+  std::uint32_t spatial_m = 1;
+  std::uint32_t spatial_c = 1;
+  std::uint32_t spatial_e = 1;
+  std::uint32_t spatial_f = 1;
+  std::uint32_t spatial_r = 1;
+  std::uint32_t passes = 1;     ///< weight-tile loads per PE (temporal)
+  NocMode iact_mode = NocMode::kUnicast;
+  NocMode weight_mode = NocMode::kUnicast;
+  NocMode psum_mode = NocMode::kUnicast;
+};
+
+template <class S, class F>
+constexpr void for_each_field(S& s, F&& f) {
+  f("map_m0", s.m0);
+  f("map_c0", s.c0);
+  f("map_f0", s.f0);
+  f("map_spatial_g", s.spatial_g);
+  f("map_spatial_n", s.spatial_n);
+  f("map_spatial_m", s.spatial_m);
+  f("map_spatial_c", s.spatial_c);
+  f("map_spatial_e", s.spatial_e);
+  f("map_spatial_f", s.spatial_f);
+  f("map_spatial_r", s.spatial_r);
+  f("map_passes", s.passes);
+  f("noc_iact_mode", s.iact_mode);
+  f("noc_weight_mode", s.weight_mode);
+  f("noc_psum_mode", s.psum_mode);
+}
+
+}  // namespace eyesim::hw
