@@ -1,0 +1,41 @@
+// apply_arch_override: text -> typed ArchSpec parameter, through the one parameter list.
+#include "tools/arch_override.h"
+
+#include <charconv>
+#include <cstdint>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+namespace eyesim::tools {
+
+std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_view path, std::string_view value) {
+  bool found = false;
+  std::optional<std::string> problem;
+  hw::for_each_param(arch, [&](std::string_view name, auto& field) {
+    if (name != path) return;
+    found = true;
+    using T = std::remove_cvref_t<decltype(field)>;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (value == "true") field = true;
+      else if (value == "false") field = false;
+      else problem = fmt::format("expected true or false (got '{}')", value);
+    } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+      std::uint32_t v = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc{} || end != value.data() + value.size()) problem = fmt::format("expected a non-negative integer (got '{}')", value);
+      else field = v;
+    } else if constexpr (std::is_same_v<T, double>) {
+      double v = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc{} || end != value.data() + value.size()) problem = fmt::format("expected a number (got '{}')", value);
+      else field = v;
+    } else {
+      if (!hw::parse_enum(value, field)) problem = fmt::format("unknown value '{}'", value);
+    }
+  });
+  if (!found) return fmt::format("unknown architecture parameter '{}'", path);
+  return problem;
+}
+
+}  // namespace eyesim::tools

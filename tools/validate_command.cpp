@@ -1,0 +1,269 @@
+// `eyesim validate`: runs every published case (tools/validation/published.toml) and prints
+// metric, published value, simulated value, error, tolerance and verdict per case.
+#include "tools/validate_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "hw/presets.h"
+#include "hw/simulate.h"
+#include "tools/arch_override.h"
+#include "tools/validation/published_case.h"
+#include "workloads/layer_data.h"
+#include "workloads/network.h"
+
+namespace eyesim::tools {
+namespace {
+
+constexpr std::uint64_t kValidationSeed = 1;
+
+bool layer_selected(const std::vector<std::string>& filter, const std::string& name) {
+  if (filter.empty()) return true;
+  for (const std::string& f : filter) {
+    if (!f.empty() && f.back() == '*') {
+      if (name.rfind(f.substr(0, f.size() - 1), 0) == 0) return true;
+    } else if (f == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// The metric of one case from one network result (filtered to the case's layers).
+double metric_value(const PublishedCase& c, const hw::NetworkResult& r) {
+  if (c.metric == "inferences_per_second") return r.inferences_per_second;
+  if (c.metric == "inferences_per_joule") return r.inferences_per_joule;
+  double seconds = 0, energy_pj = 0, macs = 0, dram_bytes = 0, active = 0;
+  int selected = 0;
+  for (const hw::LayerResult& l : r.layers) {
+    if (!layer_selected(c.layers, l.layer_name)) continue;
+    ++selected;
+    const hw::LayerStats& s = l.stats;
+    seconds += s.seconds;
+    energy_pj += s.energy_chip_pj;
+    macs += static_cast<double>(s.macs_nominal);
+    dram_bytes += static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
+                                      s.dram_psum_write_bytes + s.dram_oact_write_bytes);
+    active = std::max(active, static_cast<double>(s.active_pes));
+  }
+  if (selected == 0) throw std::runtime_error(fmt::format("case '{}': no layer of '{}' matches its layer filter", c.id, r.network));
+  if (c.metric == "dram_mbytes" || c.metric == "dram_accesses_mbytes") return dram_bytes / 1e6;
+  if (c.metric == "gops_per_watt") return energy_pj > 0 ? 2.0 * macs * 1e3 / energy_pj : 0.0;  // ops / J / 1e9
+  if (c.metric == "processing_latency_ms") return seconds * 1e3;
+  if (c.metric == "active_pes") return active;
+  throw std::runtime_error(fmt::format("case '{}': unknown metric '{}'", c.id, c.metric));
+}
+
+std::string key_text(const RunKey& k) {
+  std::string s = fmt::format("{}|{}|{}", k.arch, k.net, k.batch);
+  for (const ParamOverride& o : k.overrides) s += fmt::format("|{}={}", o.path, o.value);
+  return s;
+}
+
+struct CaseOutcome {
+  const PublishedCase* c = nullptr;
+  double simulated = 0;
+  double error = 0;  ///< relative, signed
+  bool pass = false;
+  std::string failure;  ///< set when a simulation failed
+};
+
+std::string verdict(const CaseOutcome& o) {
+  if (!o.failure.empty()) return "ERROR";
+  if (o.c->informational) return "info";
+  return o.pass ? "pass" : "FAIL";
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
+int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
+  if (args.format != "table" && args.format != "csv" && args.format != "json") {
+    fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
+    return 2;
+  }
+  std::vector<PublishedCase> cases;
+  try {
+    if (args.cases_file.empty()) {
+      cases = parse_published_cases(embedded_published_cases(), "published.toml");
+    } else {
+      std::ifstream in(args.cases_file);
+      if (!in) {
+        fmt::print(err, "eyesim: error: cannot open cases file '{}'\n", args.cases_file);
+        return 2;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      cases = parse_published_cases(ss.str(), args.cases_file);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(err, "eyesim: {}\n", e.what());
+    return 2;
+  }
+  std::erase_if(cases, [&](const PublishedCase& c) {
+    return (args.cheap_only && !c.cheap) ||
+           (!args.case_filter.empty() && c.id.find(args.case_filter) == std::string::npos);
+  });
+  if (cases.empty()) {
+    fmt::print(err, "eyesim: error: no validation case matches the filter\n");
+    return 2;
+  }
+
+  // Distinct simulations, each resolved before any runs (bad presets or overrides are reported up front).
+  std::map<std::string, RunKey> runs;
+  for (const PublishedCase& c : cases) {
+    runs.emplace(key_text(c.run), c.run);
+    if (c.baseline) runs.emplace(key_text(*c.baseline), *c.baseline);
+  }
+  struct Job {
+    RunKey key;
+    hw::ArchSpec arch;
+    std::shared_ptr<const workloads::NetworkData> data;
+    hw::NetworkResult result;
+    std::string failure;
+  };
+  std::vector<Job> jobs;
+  std::map<std::string, std::shared_ptr<const workloads::NetworkData>> prepared;
+  for (const auto& [text, key] : runs) {
+    Job j;
+    j.key = key;
+    auto arch = hw::preset(key.arch);
+    if (!arch) {
+      fmt::print(err, "eyesim: error: validation case uses unknown architecture '{}'\n", key.arch);
+      return 2;
+    }
+    j.arch = *arch;
+    for (const ParamOverride& o : key.overrides) {
+      if (auto problem = apply_arch_override(j.arch, o.path, o.value)) {
+        fmt::print(err, "eyesim: error: validation override '{}': {}\n", o.path, *problem);
+        return 2;
+      }
+    }
+    auto net = workloads::builtin_network(key.net);
+    if (!net) {
+      fmt::print(err, "eyesim: error: validation case uses unknown network '{}'\n", key.net);
+      return 2;
+    }
+    const std::string data_key = fmt::format("{}|{}", key.net, key.batch);
+    auto& data = prepared[data_key];
+    if (!data) data = workloads::prepare_network(*net, kValidationSeed, key.batch);
+    j.data = data;
+    jobs.push_back(std::move(j));
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  tbb::task_arena arena(args.jobs > 0 ? args.jobs : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
+      Job& j = jobs[i];
+      try {
+        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false});
+      } catch (const std::exception& e) {
+        j.failure = e.what();
+      }
+    });
+  });
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  auto find_job = [&](const RunKey& k) -> const Job& {
+    const std::string text = key_text(k);
+    for (const Job& j : jobs) {
+      if (key_text(j.key) == text) return j;
+    }
+    throw std::logic_error("validation run missing");
+  };
+
+  std::vector<CaseOutcome> outcomes;
+  for (const PublishedCase& c : cases) {
+    CaseOutcome o;
+    o.c = &c;
+    const Job& j = find_job(c.run);
+    const Job* b = c.baseline ? &find_job(*c.baseline) : nullptr;
+    if (!j.failure.empty() || (b && !b->failure.empty())) {
+      o.failure = !j.failure.empty() ? j.failure : b->failure;
+    } else {
+      try {
+        o.simulated = metric_value(c, j.result);
+        if (b) {
+          const double base = metric_value(c, b->result);
+          o.simulated = base != 0 ? o.simulated / base : 0.0;
+        }
+      } catch (const std::exception& e) {
+        o.failure = e.what();
+      }
+    }
+    if (o.failure.empty()) {
+      if (c.published) {
+        o.error = *c.published != 0 ? (o.simulated - *c.published) / *c.published : 0.0;
+        o.pass = std::abs(o.error) <= c.tolerance + 1e-12;
+      }
+      if (c.at_least) o.pass = o.simulated >= *c.at_least;
+      if (c.informational) o.pass = true;
+    }
+    outcomes.push_back(o);
+  }
+
+  int failed = 0;
+  for (const CaseOutcome& o : outcomes) failed += (o.failure.empty() && o.pass) ? 0 : 1;
+
+  if (args.format == "table") {
+    fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10} {:>8} {:>9}  {}\n", "case", "#", "metric", "published",
+               "simulated", "error", "tolerance", "verdict");
+    for (const CaseOutcome& o : outcomes) {
+      const PublishedCase& c = *o.c;
+      const std::string published = c.published  ? fmt::format("{:.4g}", *c.published)
+                                    : c.at_least ? fmt::format(">= {:.4g}", *c.at_least)
+                                                 : std::string("-");
+      const std::string tol = c.published ? fmt::format("{:.0f}%", c.tolerance * 100) : std::string("-");
+      const std::string error = c.published && o.failure.empty() ? fmt::format("{:+.1f}%", o.error * 100) : "-";
+      fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10.4g} {:>8} {:>9}  {}\n", c.id, c.group, c.metric, published,
+                 o.simulated, error, tol, verdict(o));
+      if (!o.failure.empty()) fmt::print(out, "    simulation failed: {}\n", o.failure);
+    }
+    fmt::print(out, "\n{} of {} cases pass ({} simulations, {:.1f} s)\n", outcomes.size() - failed, outcomes.size(),
+               jobs.size(), wall_s);
+  } else if (args.format == "csv") {
+    fmt::print(out, "case,group,metric,published,at_least,simulated,error,tolerance,verdict,source\n");
+    for (const CaseOutcome& o : outcomes) {
+      const PublishedCase& c = *o.c;
+      fmt::print(out, "{},{},{},{},{},{:.6g},{:.6g},{},{},\"{}\"\n", c.id, c.group, c.metric,
+                 c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
+                 o.simulated, o.error, c.tolerance, verdict(o), c.source);
+    }
+  } else {
+    fmt::print(out, "[\n");
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      const CaseOutcome& o = outcomes[i];
+      const PublishedCase& c = *o.c;
+      fmt::print(out,
+                 "  {{\"case\": \"{}\", \"group\": {}, \"metric\": \"{}\", \"published\": {}, \"at_least\": {}, "
+                 "\"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", \"failure\": \"{}\", "
+                 "\"source\": \"{}\"}}{}\n",
+                 c.id, c.group, c.metric, c.published ? fmt::format("{}", *c.published) : "null",
+                 c.at_least ? fmt::format("{}", *c.at_least) : "null", o.simulated, o.error, c.tolerance, verdict(o),
+                 json_escape(o.failure), json_escape(c.source), i + 1 < outcomes.size() ? "," : "");
+    }
+    fmt::print(out, "]\n");
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace eyesim::tools

@@ -1,0 +1,108 @@
+// Parsing of tools/validation/published.toml into PublishedCase values.
+#include "tools/validation/published_case.h"
+
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+extern const std::string_view eyesim_published_toml;
+
+namespace eyesim::tools {
+namespace {
+
+[[noreturn]] void fail(std::string_view file, const toml::source_region& where, const std::string& msg) {
+  throw std::runtime_error(fmt::format("{}:{}:{}: error: {}", file, where.begin.line, where.begin.column, msg));
+}
+
+std::string value_text(const toml::node& v) {
+  if (auto s = v.value<std::string>()) return *s;
+  if (v.is_boolean()) return *v.value<bool>() ? "true" : "false";
+  if (v.is_integer()) return std::to_string(*v.value<std::int64_t>());
+  if (v.is_floating_point()) return fmt::format("{}", *v.value<double>());
+  return {};
+}
+
+RunKey parse_run(std::string_view file, const toml::table& t, const RunKey* defaults) {
+  RunKey k = defaults ? *defaults : RunKey{};
+  if (auto a = t["arch"].value<std::string>()) k.arch = *a;
+  if (auto n = t["net"].value<std::string>()) k.net = *n;
+  if (auto b = t["batch"].value<std::int64_t>()) {
+    if (*b < 1) fail(file, t["batch"].node()->source(), fmt::format("'batch' must be >= 1 (got {})", *b));
+    k.batch = static_cast<std::uint32_t>(*b);
+  }
+  if (k.arch.empty()) fail(file, t.source(), "missing string key 'arch'");
+  if (k.net.empty()) fail(file, t.source(), "missing string key 'net'");
+  return k;
+}
+
+}  // namespace
+
+std::string_view embedded_published_cases() { return eyesim_published_toml; }
+
+std::vector<PublishedCase> parse_published_cases(std::string_view text, std::string_view file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    fail(file, e.source(), std::string(e.description()));
+  }
+  const toml::array* cases = root["case"].as_array();
+  if (!cases) fail(file, root.source(), "expected an array of tables [[case]]");
+  static constexpr std::string_view kKnown[] = {"id", "group", "metric", "arch", "net", "batch", "layers",
+                                                "overrides", "baseline", "published", "tolerance", "at_least",
+                                                "informational", "cheap", "source"};
+  static constexpr std::string_view kMetrics[] = {"inferences_per_second", "inferences_per_joule", "dram_mbytes",
+                                                  "gops_per_watt", "processing_latency_ms", "active_pes",
+                                                  "dram_accesses_mbytes"};
+  std::vector<PublishedCase> out;
+  std::set<std::string> ids;
+  for (const toml::node& node : *cases) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node.source(), "every [[case]] entry must be a table");
+    for (const auto& [key, value] : *t) {
+      if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown))
+        fail(file, value.source(), fmt::format("unknown key '{}' in [[case]]", key.str()));
+    }
+    PublishedCase c;
+    c.id = (*t)["id"].value_or(std::string{});
+    if (c.id.empty()) fail(file, t->source(), "missing string key 'id'");
+    if (!ids.insert(c.id).second) fail(file, t->source(), fmt::format("duplicate case id '{}'", c.id));
+    c.group = static_cast<int>((*t)["group"].value_or(std::int64_t{0}));
+    c.metric = (*t)["metric"].value_or(std::string{});
+    if (std::find(std::begin(kMetrics), std::end(kMetrics), c.metric) == std::end(kMetrics))
+      fail(file, t->source(), fmt::format("case '{}': unknown metric '{}'", c.id, c.metric));
+    c.run = parse_run(file, *t, nullptr);
+    if (const toml::table* o = (*t)["overrides"].as_table()) {
+      for (const auto& [key, value] : *o) {
+        c.run.overrides.push_back({std::string(key.str()), value_text(value)});
+      }
+    }
+    if (const toml::table* b = (*t)["baseline"].as_table()) {
+      RunKey base = parse_run(file, *b, &c.run);
+      c.baseline = base;
+    }
+    if (const toml::node* l = t->get("layers")) {
+      if (auto s = l->value<std::string>()) {
+        c.layers.push_back(*s);
+      } else if (const toml::array* arr = l->as_array()) {
+        for (const toml::node& e : *arr) c.layers.push_back(e.value_or(std::string{}));
+      } else {
+        fail(file, l->source(), "'layers' must be a string or an array of strings");
+      }
+    }
+    c.published = (*t)["published"].value<double>();
+    c.tolerance = (*t)["tolerance"].value_or(0.0);
+    c.at_least = (*t)["at_least"].value<double>();
+    c.informational = (*t)["informational"].value_or(false);
+    c.cheap = (*t)["cheap"].value_or(false);
+    c.source = (*t)["source"].value_or(std::string{});
+    if (!c.published && !c.at_least && !c.informational)
+      fail(file, t->source(), fmt::format("case '{}' needs 'published', 'at_least' or 'informational'", c.id));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace eyesim::tools

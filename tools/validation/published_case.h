@@ -1,0 +1,48 @@
+// PublishedCase: one published number that `eyesim validate` reproduces (tools/validation/published.toml).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eyesim::tools {
+
+/// An arch parameter override by dotted name; the value is kept as text and parsed by the parameter's type.
+struct ParamOverride {
+  std::string path;   ///< e.g. "pe.simd_width"
+  std::string value;  ///< e.g. "1", "dense", "0.0"
+};
+
+/// What one simulation is: which preset (plus overrides) runs which network at which batch.
+struct RunKey {
+  std::string arch;
+  std::string net;
+  std::uint32_t batch = 1;
+  std::vector<ParamOverride> overrides;
+  friend bool operator==(const RunKey&, const RunKey&) = default;
+};
+
+struct PublishedCase {
+  std::string id;
+  int group = 0;
+  std::string metric;
+  RunKey run;
+  std::optional<RunKey> baseline;  ///< set: the value is metric(run) / metric(baseline)
+  std::vector<std::string> layers; ///< empty: all layers; an entry ending in '*' is a prefix
+  std::optional<double> published;
+  double tolerance = 0.0;
+  std::optional<double> at_least;
+  bool informational = false;
+  bool cheap = false;
+  std::string source;
+};
+
+/// Parses the cases file. Throws std::runtime_error "<name>:line:col: error: ..." on bad input.
+std::vector<PublishedCase> parse_published_cases(std::string_view toml_text, std::string_view source_name);
+
+/// The cases compiled into the binary (tools/validation/published.toml).
+std::string_view embedded_published_cases();
+
+}  // namespace eyesim::tools
