@@ -2,4 +2,4 @@
 add_library(eyesim_warnings INTERFACE)
 target_compile_options(eyesim_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
                        -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-                       -Wnull-dereference -Wimplicit-fallthrough)
+                       -Wimplicit-fallthrough)

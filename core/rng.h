@@ -55,7 +55,8 @@ class Rng {
   /// Uniform in [0, n) without modulo bias (Lemire's multiply-shift with rejection). n > 0.
   constexpr std::uint64_t below(std::uint64_t n) {
     for (;;) {
-      const unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
+      __extension__ using u128 = unsigned __int128;
+      const u128 m = static_cast<u128>(next()) * n;
       const auto lo = static_cast<std::uint64_t>(m);
       if (lo >= n || lo >= (0 - n) % n) return static_cast<std::uint64_t>(m >> 64);
     }

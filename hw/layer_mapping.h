@@ -1,7 +1,9 @@
 // LayerMapping: how the mapper tiled one layer onto the chip (the RS+ factors and NoC modes chosen).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <type_traits>
 
 #include "hw/noc_mode.h"
 
@@ -25,6 +27,7 @@ struct LayerMapping {
 };
 
 template <class S, class F>
+  requires std::same_as<std::remove_const_t<S>, LayerMapping>
 constexpr void for_each_field(S& s, F&& f) {
   f("map_m0", s.m0);
   f("map_c0", s.c0);

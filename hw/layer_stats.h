@@ -2,7 +2,9 @@
 // printers). Units are in the names; all counts are per layer for the whole batch.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <type_traits>
 
 namespace eyesim::hw {
 
@@ -66,6 +68,7 @@ struct LayerStats {
 };
 
 template <class S, class F>
+  requires std::same_as<std::remove_const_t<S>, LayerStats>
 constexpr void for_each_field(S& s, F&& f) {
   f("cycles", s.cycles);
   f("seconds", s.seconds);

@@ -7,6 +7,8 @@
 #include <fmt/core.h>
 
 #include "eyesim/build_info.h"
+#include "tools/run_command.h"
+#include "tools/validate_command.h"
 
 namespace {
 
@@ -24,17 +26,32 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")");
   app.require_subcommand(1);
 
+  eyesim::tools::RunArgs run_args;
   auto* run = app.add_subcommand("run", "simulate one network on one architecture");
+  run->add_option("--arch", run_args.arch, "architecture preset (eyesim list archs)")->capture_default_str();
+  run->add_option("--net", run_args.net, "network (eyesim list nets)")->capture_default_str();
+  run->add_option("--seed", run_args.seed, "seed of the generated data")->capture_default_str();
+  run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
+  run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
+  run->add_option("--format", run_args.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep into an HDF5 file");
+  eyesim::tools::ValidateArgs validate_args;
   auto* validate = app.add_subcommand("validate", "compare simulated results with the published ones");
+  validate->add_option("--format", validate_args.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  validate->add_flag("--cheap", validate_args.cheap_only, "only the cases that run in seconds (the CI golden test)");
+  validate->add_option("--case", validate_args.case_filter, "only cases whose id contains this text");
+  validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
+      ->check(CLI::ExistingFile);
+  validate->add_option("-j,--jobs", validate_args.jobs, "threads (default: all cores)")->check(CLI::Range(0, 4096));
   auto* merge = app.add_subcommand("merge", "merge the HDF5 parts of a sharded sweep");
+  std::string list_what;
   auto* list = app.add_subcommand("list", "list built-in architectures or networks");
+  list->add_option("what", list_what, "archs or nets")->required()->check(CLI::IsMember({"archs", "nets"}));
   auto* show = app.add_subcommand("show", "print a resolved architecture as TOML");
-  (void)run;
   (void)sweep;
-  (void)validate;
   (void)merge;
-  (void)list;
   (void)show;
 
   try {
@@ -44,11 +61,11 @@ int main(int argc, char** argv) {
     if (rc != 0) fmt::print(stderr, "eyesim: run 'eyesim --help' or 'eyesim <command> --help' for usage\n");
     return rc == 0 ? 0 : kExitUsage;
   }
-  if (run->parsed()) return not_yet("run", 4);
+  if (run->parsed()) return eyesim::tools::run_command(run_args, stdout, stderr);
   if (sweep->parsed()) return not_yet("sweep", 6);
-  if (validate->parsed()) return not_yet("validate", 5);
+  if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
   if (merge->parsed()) return not_yet("merge", 7);
-  if (list->parsed()) return not_yet("list", 4);
+  if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
   if (show->parsed()) return not_yet("show", 4);
   return 0;
 }

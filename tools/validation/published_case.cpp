@@ -1,6 +1,7 @@
 // Parsing of tools/validation/published.toml into PublishedCase values.
 #include "tools/validation/published_case.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 

@@ -1,0 +1,392 @@
+// Chip: wiring and event handlers of the layer model (docs/model.md).
+#include "hw/chip.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hw/energy.h"
+#include "workloads/csc.h"
+#include "workloads/reference_conv.h"
+
+namespace eyesim::hw {
+namespace {
+
+std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+}  // namespace
+
+Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options)
+    : arch_(arch),
+      layer_(layer),
+      shape_(layer.shape()),
+      map_(mapping),
+      options_(options),
+      clock_(Clock::from_mhz(arch.clock_mhz)),
+      pe_cost_(arch, layer),
+      noc_(arch),
+      dram_(arch) {
+  const bool sparse = arch.pe.kind == PeKind::kSparse;
+  // Does the layer's input fit the GLB (then it is read from DRAM once), or does it stream through?
+  const double iact_bytes = sparse ? double(layer.iact_nnz) * arch.pe.iact_data_bits / 8.0
+                                   : double(shape_.iact_count()) * arch.precision.iact_bits / 8.0;
+  const double glb_iact = arch.glb.shared ? double(arch.glb.iact_banks) * arch.glb.iact_bank_bytes
+                                          : double(arch.clusters()) * arch.glb.iact_banks * arch.glb.iact_bank_bytes;
+  iacts_fit_glb_ = iact_bytes <= glb_iact;
+  // Partial sums accumulated across weight passes live in the GLB psum banks, or spill to DRAM.
+  const double psum_live = double(std::min(map_.m_tiles, map_.k_m)) * map_.factors.m0 * map_.k_g * shape_.n *
+                           shape_.e() * shape_.f() * arch.precision.psum_bits / 8.0;
+  const double glb_psum = arch.glb.shared ? std::max(0.0, glb_iact - (iacts_fit_glb_ ? iact_bytes : 0.0))
+                                          : double(arch.clusters()) * arch.glb.psum_banks * arch.glb.psum_bank_bytes;
+  psums_spill_ = map_.partials > map_.k_red && psum_live > glb_psum;
+  if (iacts_fit_glb_) {
+    iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
+  }
+
+  lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
+  groups_.resize(map_.k_g);
+  for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
+    groups_[g_i].first_lane = g_i * map_.k_pos;
+    groups_[g_i].tiles.resize(std::size_t{map_.k_m} * map_.k_red);
+    for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) {
+      Lane& lane = lanes_[g_i * map_.k_pos + pos_i];
+      lane.g_i = g_i;
+      lane.pos_i = pos_i;
+      lane.positions = ceil_div(map_.positions - pos_i, map_.k_pos);
+    }
+  }
+  traces_.pe_busy_cycles.assign(arch.pes(), 0);
+  traces_.pe_stall_cycles.assign(arch.pes(), 0);
+  traces_.pe_macs.assign(arch.pes(), 0);
+  if (options_.verify) output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
+  sim_.reserve_events(lanes_.size() + groups_.size() + 1);
+  sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
+}
+
+std::string Chip::describe_state() const {
+  return fmt::format("layer {}: {} of {} lane groups finished", shape_.name, groups_done_, groups_.size());
+}
+
+std::uint32_t Chip::passes_of(std::uint32_t group) const {
+  return ceil_div(shape_.g - group, map_.k_g) * ceil_div(map_.m_tiles, map_.k_m) * ceil_div(map_.partials, map_.k_red);
+}
+
+Chip::TilePass Chip::pass_of(std::uint32_t group, std::uint32_t pass) const {
+  const std::uint32_t kk_passes = ceil_div(map_.partials, map_.k_red);
+  const std::uint32_t mt_passes = ceil_div(map_.m_tiles, map_.k_m);
+  const std::uint32_t kk = pass % kk_passes;
+  const std::uint32_t mt = (pass / kk_passes) % mt_passes;
+  const std::uint32_t g = group + (pass / (kk_passes * mt_passes)) * map_.k_g;
+  return TilePass{g, mt * map_.k_m, kk * map_.k_red};
+}
+
+void Chip::start() {
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) sim_.schedule_at<&Chip::on_group_pass>(0, *this, g);
+}
+
+void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
+  Group& grp = groups_[group];
+  const TilePass tp = pass_of(group, grp.pass);
+  const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
+  std::uint64_t loaded = now;
+  const std::uint32_t last_pos = map_.k_pos - 1;
+  for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+      WeightTileCost& tile = grp.tiles[m_i * map_.k_red + red_i];
+      const std::uint32_t mt = tp.mt_base + m_i, kk = tp.kk_base + red_i;
+      if (mt >= map_.m_tiles || kk >= map_.partials) {
+        tile.column_cycles.clear();
+        continue;
+      }
+      const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+      pe_cost_.weight_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
+                           r, tile);
+      // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
+      const std::uint64_t bytes = (tile.bits + 7) / 8;
+      const std::uint64_t in_chip = dram_.access(now, bytes);
+      stats_.dram_weight_read_bytes += bytes;
+      const std::uint32_t src = pe_index(0, group, m_i, red_i);
+      const Transfer x = noc_.send(DataType::kWeight, noc_.port_of(DataType::kWeight, src), in_chip, tile.bits,
+                                   noc_.hops(src, pe_index(last_pos, group, m_i, red_i)));
+      loaded = std::max(loaded, x.arrival);
+      stats_.spad_weight_writes += tile.words * map_.k_pos;
+      spad_bits_.sram_bits += double(tile.words) * arch_.pe.weight_data_bits * map_.k_pos;
+      if (arch_.glb.weight_banks > 0) {  // the JSSC chip stages filters in its own GLB banks
+        const std::uint64_t accesses = (tile.bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
+        stats_.glb_weight_writes += accesses;
+        stats_.glb_weight_reads += accesses;
+        glb_bits_ += 2.0 * double(accesses) * arch_.glb.bank_width_bits;
+      }
+    }
+  }
+  // Every PE of the group waits for its tile: weight stall.
+  const std::uint64_t wait = loaded - now;
+  for (std::uint32_t l = 0; l < map_.k_pos; ++l) {
+    Lane& lane = lanes_[grp.first_lane + l];
+    const std::uint64_t lane_wait = wait + (now - std::min(now, lane.arrived_at));
+    stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
+    lane.next_pos = 0;
+    sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+  }
+  last_activity_ = std::max(last_activity_, loaded);
+}
+
+void Chip::on_group_pass(std::uint64_t group) { load_weights(static_cast<std::uint32_t>(group), now_cycles()); }
+
+void Chip::on_lane_step(std::uint64_t lane_id) {
+  Lane& lane = lanes_[lane_id];
+  Group& grp = groups_[lane.g_i];
+  const std::uint64_t now = now_cycles();
+  if (lane.next_pos >= lane.positions) {  // pass done: wait at the weight barrier
+    lane.arrived_at = now;
+    if (++grp.arrived < map_.k_pos) return;
+    grp.arrived = 0;
+    if (++grp.pass < passes_of(lane.g_i)) {
+      load_weights(lane.g_i, now);
+    } else {
+      ++groups_done_;
+    }
+    return;
+  }
+  const TilePass tp = pass_of(lane.g_i, grp.pass);
+  const std::uint32_t pos = lane.pos_i + lane.next_pos * map_.k_pos;
+  ++lane.next_pos;
+  const std::uint32_t ft = pos % map_.f_tiles;
+  const std::uint32_t e = (pos / map_.f_tiles) % shape_.e();
+  const std::uint32_t n = pos / (map_.f_tiles * shape_.e());
+  const std::uint32_t m0 = map_.factors.m0, c0 = map_.factors.c0, f0 = map_.factors.f0;
+  const std::uint32_t f_begin = ft * f0, f_end = std::min(shape_.f(), f_begin + f0);
+  const std::uint32_t pipeline = arch_.pe.pipeline_stages - 1;
+
+  // Iacts: one multicast per distinct input row (per red_i) to the k_m PEs that share it.
+  std::uint64_t step_start = now;
+  std::uint64_t arrival[64];
+  WorkItemCost costs[64 * 16];
+  const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
+  for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
+    arrival[red_i] = now;
+    const std::uint32_t kk = tp.kk_base + red_i;
+    std::uint64_t bits = 0;
+    bool any = false;
+    for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
+      WorkItemCost& c = costs[m_i * k_red + red_i];
+      c = WorkItemCost{};
+      const std::uint32_t mt = tp.mt_base + m_i;
+      if (kk >= map_.partials || mt >= map_.m_tiles) {
+        c.empty = true;
+        continue;
+      }
+      const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+      const WorkItem item{tp.g, n, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
+                          r, e, f_begin, f_end};
+      c = pe_cost_.work_item(item, grp.tiles[m_i * k_red + red_i]);
+      if (c.empty) continue;
+      any = true;
+      bits = c.iact_bits;
+      if (options_.verify) compute_values(item);
+    }
+    if (!any || bits == 0) continue;
+    const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+    const std::uint32_t h = e * shape_.u + r - shape_.pad;
+    std::uint64_t ready = now;
+    const std::uint64_t bytes = (bits + 7) / 8;
+    const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
+    bool from_dram = !iacts_fit_glb_;
+    if (iacts_fit_glb_) {
+      auto& loaded = iact_loaded_[((((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) *
+                                   map_.f_tiles) + ft];
+      if (!loaded) {
+        loaded = 1;
+        from_dram = true;
+        stats_.glb_iact_writes += accesses;
+        glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
+      }
+    }
+    if (from_dram) {
+      const std::uint64_t in_chip = dram_.access(now, bytes);
+      stats_.stall_dram_cycles += (in_chip - now) * k_m;
+      ready = in_chip;
+      stats_.dram_iact_read_bytes += bytes;
+    }
+    if (iacts_fit_glb_) {
+      stats_.glb_iact_reads += accesses;
+      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
+    }
+    const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
+    const Transfer x = noc_.send(DataType::kIact, noc_.port_of(DataType::kIact, src), ready, bits,
+                                 noc_.hops(src, pe_index(lane.pos_i, lane.g_i, k_m - 1, red_i)));
+    arrival[red_i] = x.arrival;
+    // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
+    step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);
+    stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
+  }
+  stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;
+
+  // Compute: the lane advances together (handshake), so it ends with its slowest PE.
+  std::uint64_t compute_end = step_start;
+  std::uint64_t ends[64 * 16];
+  for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
+    const WorkItemCost& c = costs[i];
+    const std::uint32_t red_i = i % k_red;
+    ends[i] = c.empty ? step_start : std::max(step_start + c.cycles, arrival[red_i] + pipeline);
+    compute_end = std::max(compute_end, ends[i]);
+  }
+  for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
+    for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
+      const WorkItemCost& c = costs[m_i * k_red + red_i];
+      const std::uint32_t pe = pe_index(lane.pos_i, lane.g_i, m_i, red_i);
+      traces_.pe_stall_cycles[pe] += compute_end - ends[m_i * k_red + red_i];
+      stats_.stall_noc_cycles += compute_end - ends[m_i * k_red + red_i];
+      if (c.empty) continue;
+      traces_.pe_busy_cycles[pe] += c.cycles;
+      traces_.pe_macs[pe] += c.macs_effectual;
+      stats_.macs_effectual += c.macs_effectual;
+      stats_.macs_issued += c.mac_slots;
+      stats_.zero_iacts_skipped += c.zero_iacts_skipped;
+      stats_.spad_iact_data_reads += c.nonzero_iacts;
+      stats_.spad_weight_data_reads += c.weight_words;
+      stats_.spad_psum_reads += c.mac_slots;
+      stats_.spad_psum_writes += c.mac_slots;
+      spad_bits_.reg_bits += double(c.nonzero_iacts) * arch_.pe.iact_data_bits +
+                             2.0 * double(c.mac_slots) * arch_.precision.psum_bits;
+      spad_bits_.sram_bits += double(c.weight_words) * arch_.pe.weight_data_bits;
+      if (arch_.pe.kind == PeKind::kSparse) {
+        stats_.spad_iact_addr_reads += (f_end - f_begin);
+        stats_.spad_weight_addr_reads += 2 * c.nonzero_iacts;
+        spad_bits_.reg_bits += double(f_end - f_begin) * arch_.pe.iact_addr_bits +
+                               2.0 * double(c.nonzero_iacts) * arch_.pe.weight_addr_bits;
+      }
+    }
+  }
+
+  // Psums: up each m_i chain, then out through the chain's psum router to the GLB (or DRAM when final).
+  std::uint64_t next = compute_end;
+  const bool first_chunk = tp.kk_base == 0;
+  const bool last_chunk = tp.kk_base + k_red >= map_.partials;
+  for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
+    const std::uint32_t mt = tp.mt_base + m_i;
+    bool any = false;
+    for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) any |= !costs[m_i * k_red + red_i].empty;
+    if (!any || mt >= map_.m_tiles) continue;
+    const std::uint64_t values = std::uint64_t(std::min(shape_.m, (mt + 1) * m0) - mt * m0) * (f_end - f_begin);
+    const std::uint64_t bits = values * arch_.precision.psum_bits;
+    const std::uint32_t top = pe_index(lane.pos_i, lane.g_i, m_i, 0);
+    const Transfer x = noc_.send(DataType::kPsum, noc_.port_of(DataType::kPsum, top), compute_end, bits, 1);
+    next = std::max(next, x.start);
+    const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
+    if (last_chunk) {
+      const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
+      stats_.dram_oact_write_bytes += out_bytes;
+      last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
+    } else {
+      stats_.glb_psum_writes += accesses;
+      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
+      if (psums_spill_) stats_.dram_psum_write_bytes += (bits + 7) / 8;
+    }
+    if (!first_chunk) {
+      stats_.glb_psum_reads += accesses;
+      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
+      if (psums_spill_) stats_.dram_psum_read_bytes += (bits + 7) / 8;
+    }
+    last_activity_ = std::max(last_activity_, x.end);
+  }
+  stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
+  last_activity_ = std::max(last_activity_, next);
+  sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{next}), *this, lane_id);
+}
+
+void Chip::compute_values(const WorkItem& it) {
+  // What the PE receives: the input row segment and the weight tile, CSC-encoded and decoded again.
+  const auto& l = shape_;
+  const std::int64_t h = std::int64_t{it.e} * l.u + it.r - l.pad;
+  const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
+  const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
+  if (w_hi <= w_lo) return;
+  const std::uint32_t c0 = it.c_end - it.c_begin, m0 = it.m_end - it.m_begin;
+  std::vector<std::int8_t> row(static_cast<std::size_t>(w_hi - w_lo) * c0);
+  for (std::int64_t w = w_lo; w < w_hi; ++w)
+    for (std::uint32_t c = it.c_begin; c < it.c_end; ++c)
+      row[static_cast<std::size_t>(w - w_lo) * c0 + (c - it.c_begin)] =
+          layer_.iacts.at({it.n, it.g * l.c + c, static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(w)});
+  const auto iacts = workloads::decode_csc(workloads::encode_csc(row, c0), row.size(), c0);
+  std::vector<std::int8_t> tile(std::size_t{c0} * l.s * m0);
+  for (std::uint32_t c = it.c_begin; c < it.c_end; ++c)
+    for (std::uint32_t s = 0; s < l.s; ++s)
+      for (std::uint32_t m = it.m_begin; m < it.m_end; ++m)
+        tile[((c - it.c_begin) * l.s + s) * m0 + (m - it.m_begin)] = layer_.weights.at({it.g, m, c, it.r, s});
+  const auto weights = workloads::decode_csc(workloads::encode_csc(tile, m0), tile.size(), m0);
+  const unsigned bits = arch_.precision.psum_bits;
+  for (std::int64_t w = w_lo; w < w_hi; ++w) {
+    for (std::uint32_t c = 0; c < c0; ++c) {
+      const std::int32_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
+      if (a == 0) continue;
+      for (std::uint32_t s = 0; s < l.s; ++s) {
+        const std::int64_t fx = w + l.pad - s;
+        if (fx < 0 || fx % l.u != 0) continue;
+        const std::int64_t f = fx / l.u;
+        if (f < it.f_begin || f >= it.f_end) continue;
+        for (std::uint32_t m = 0; m < m0; ++m) {
+          const std::int32_t b = weights[(c * l.s + s) * m0 + m];
+          if (b == 0) continue;
+          std::int32_t& acc = output_.at({it.n, it.g * l.m + it.m_begin + m, it.e, static_cast<std::uint32_t>(f)});
+          acc = workloads::wrap_psum(std::int64_t{acc} + std::int64_t{a} * b, bits);
+        }
+      }
+    }
+  }
+}
+
+LayerResult Chip::run() {
+  start();
+  const RunStatus status = sim_.run();
+  if (status == RunStatus::kDeadlocked) {
+    const auto busy = sim_.describe_busy_components();
+    EYESIM_CHECK(false, "layer {} deadlocked: {}", shape_.name, busy.empty() ? std::string("?") : busy.front());
+  }
+  LayerResult result;
+  result.layer_name = shape_.name;
+  result.kind = shape_.kind;
+  result.mapping = map_.factors;
+  stats_.cycles = std::max({now_cycles(), last_activity_, dram_.busy_until()});
+  stats_.seconds = static_cast<double>(stats_.cycles) / (arch_.clock_mhz * 1e6);
+  stats_.macs_nominal = shape_.macs();
+  stats_.active_pes = map_.active_pes();
+  stats_.mac_utilization = stats_.cycles == 0 ? 0.0
+                                              : static_cast<double>(stats_.macs_effectual) /
+                                                    (static_cast<double>(stats_.cycles) * arch_.pes() * arch_.pe.simd_width);
+  stats_.noc_iact_transfers = noc_.transfers(DataType::kIact);
+  stats_.noc_weight_transfers = noc_.transfers(DataType::kWeight);
+  stats_.noc_psum_transfers = noc_.transfers(DataType::kPsum);
+  stats_.noc_iact_bits = noc_.bit_hops(DataType::kIact);
+  stats_.noc_weight_bits = noc_.bit_hops(DataType::kWeight);
+  stats_.noc_psum_bits = noc_.bit_hops(DataType::kPsum);
+  stats_.events = sim_.events_executed();
+  apply_energy(arch_, spad_bits_, glb_bits_,
+               double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
+  if (options_.collect_traces) {
+    for (const PortServer& p : noc_.ports()) {
+      traces_.port_busy_cycles.push_back(p.busy_cycles());
+      traces_.port_bits.push_back(p.bits);
+    }
+    result.traces = std::move(traces_);
+  }
+  if (options_.verify) {
+    const auto reference = workloads::reference_conv(shape_, layer_.iacts, layer_.weights);
+    const auto ref = reference.values();
+    const auto got = output_.values();
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+      const std::int32_t expected = workloads::wrap_psum(ref[i], arch_.precision.psum_bits);
+      if (got[i] != expected) {
+        const auto& d = output_.dims();
+        const std::size_t f = i % d[3], e = (i / d[3]) % d[2], ch = (i / (d[3] * d[2])) % d[1], n = i / (d[3] * d[2] * d[1]);
+        throw VerifyError(fmt::format("layer {}: output [n={}, channel={}, e={}, f={}] is {} but the reference is {}",
+                                      shape_.name, n, ch, e, f, got[i], expected));
+      }
+    }
+    result.verified = true;
+  }
+  result.stats = stats_;
+  return result;
+}
+
+}  // namespace eyesim::hw

@@ -1,0 +1,91 @@
+// Chip: one layer on one architecture, event by event. The only file that knows the whole topology:
+// PEs grouped into lanes, the NoC ports, the GLB and DRAM (read it like a schematic).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/simulator.h"
+#include "hw/arch_spec.h"
+#include "hw/dram.h"
+#include "hw/energy.h"
+#include "hw/layer_result.h"
+#include "hw/mapper.h"
+#include "hw/noc.h"
+#include "hw/pe_cost.h"
+#include "hw/simulate.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::hw {
+
+/// Timing model (docs/model.md). The mapping places PE p = ((pos_i * k_g + g_i) * k_m + m_i) * k_red + red_i.
+/// A *lane* is the k_m x k_red PEs of one (g_i, pos_i): they share iact multicasts (across m_i) and a
+/// psum chain (across red_i), so the ready/enable handshake makes them advance one work item at a time
+/// together. Lanes with the same g_i share weight multicasts: they meet at a barrier before each new
+/// weight tile (the weight SPad is single-buffered). Events: one per lane step and one per weight load.
+class Chip {
+ public:
+  Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options);
+
+  LayerResult run();
+
+  // Deadlock detection (Simulator::watch).
+  bool is_idle() const { return groups_done_ == groups_.size(); }
+  std::string describe_state() const;
+
+ private:
+  struct TilePass {
+    std::uint32_t g, mt_base, kk_base;
+  };
+  struct Lane {
+    std::uint32_t g_i = 0, pos_i = 0;
+    std::uint32_t positions = 0;  ///< positions this lane computes per pass
+    std::uint32_t next_pos = 0;   ///< index of the next position within the pass
+    std::uint64_t arrived_at = 0; ///< when it reached the weight barrier
+  };
+  struct Group {
+    std::uint32_t first_lane = 0;
+    std::uint32_t arrived = 0;
+    std::uint32_t pass = 0;
+    std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
+  };
+
+  void start();
+  void on_group_pass(std::uint64_t group);
+  void on_lane_step(std::uint64_t lane);
+  void load_weights(std::uint32_t group, std::uint64_t now);
+  void compute_values(const WorkItem& item);
+  std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
+  std::uint32_t pe_index(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
+    return ((pos_i * map_.k_g + g_i) * map_.k_m + m_i) * map_.k_red + red_i;
+  }
+  TilePass pass_of(std::uint32_t group, std::uint32_t pass) const;
+  std::uint32_t passes_of(std::uint32_t group) const;
+
+  const ArchSpec& arch_;
+  const workloads::LayerData& layer_;
+  const workloads::LayerShape& shape_;
+  const Mapping& map_;
+  RunOptions options_;
+  Simulator sim_;
+  Clock clock_;
+  PeCostModel pe_cost_;
+  Noc noc_;
+  Dram dram_;
+  std::vector<Lane> lanes_;
+  std::vector<Group> groups_;
+  std::size_t groups_done_ = 0;
+  std::uint64_t last_activity_ = 0;  ///< latest completion of anything (cycles)
+
+  bool iacts_fit_glb_ = true;
+  bool psums_spill_ = false;
+  std::vector<std::uint8_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): already in the GLB
+
+  LayerStats stats_;
+  LayerTraces traces_;
+  SpadBits spad_bits_;
+  double glb_bits_ = 0;
+  workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
+};
+
+}  // namespace eyesim::hw

@@ -1,0 +1,23 @@
+// Energy accounting.
+#include "hw/energy.h"
+
+namespace eyesim::hw {
+
+void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, double noc_bit_hops, LayerStats& s) {
+  const EnergySpec& e = arch.energy;
+  const double gated = static_cast<double>(s.macs_issued > s.macs_effectual ? s.macs_issued - s.macs_effectual : 0);
+  s.energy_mac_pj = static_cast<double>(s.macs_effectual) * e.mac_pj + gated * e.gated_mac_pj;
+  s.energy_spad_pj = spad.reg_bits * e.spad_reg_pj_per_bit + spad.sram_bits * e.spad_sram_pj_per_bit;
+  s.energy_glb_pj = glb_bits * e.glb_pj_per_bit;
+  s.energy_noc_pj = noc_bit_hops * e.noc_pj_per_bit_hop;
+  const double pe_cycles = static_cast<double>(s.cycles) * arch.pes();
+  s.energy_clock_pj = pe_cycles * e.clock_pj_per_pe_cycle;
+  s.energy_leakage_pj = pe_cycles * e.leakage_pj_per_pe_cycle;
+  s.energy_chip_pj =
+      s.energy_mac_pj + s.energy_spad_pj + s.energy_glb_pj + s.energy_noc_pj + s.energy_clock_pj + s.energy_leakage_pj;
+  const double dram_bytes = static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes +
+                                                s.dram_psum_read_bytes + s.dram_psum_write_bytes + s.dram_oact_write_bytes);
+  s.energy_dram_pj = dram_bytes * 8.0 * e.dram_pj_per_bit;
+}
+
+}  // namespace eyesim::hw

@@ -1,0 +1,16 @@
+// Energy: per-event counts x EnergySpec + per-PE-cycle clock and leakage (docs/calibration.md).
+#pragma once
+
+#include "hw/arch_spec.h"
+#include "hw/layer_stats.h"
+
+namespace eyesim::hw {
+
+/// Fills the energy_* fields of `stats` from its counters. `spad_*_bits` are SPad bits accessed.
+struct SpadBits {
+  double reg_bits = 0;   ///< register-file SPads: iact addr/data, weight addr, psum
+  double sram_bits = 0;  ///< weight data SPad
+};
+void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, double noc_bit_hops, LayerStats& stats);
+
+}  // namespace eyesim::hw

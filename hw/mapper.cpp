@@ -1,0 +1,187 @@
+// Mapper: candidate enumeration, SPad fit with real compressed sizes, a cost estimate, NoC modes.
+#include "hw/mapper.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "hw/pe_cost.h"
+#include "hw/simulate.h"
+
+namespace eyesim::hw {
+namespace {
+
+std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+/// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit` plus `limit` itself: the spatial factors tried.
+std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t v = 1; v <= limit; v = v < 4 ? v + 1 : v * 3 / 2 + (v * 3 / 2 == v)) out.push_back(v);
+  for (std::uint32_t p = 1; p <= limit; p *= 2) out.push_back(p);
+  out.push_back(limit);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+/// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
+bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0) {
+  const auto& l = layer.shape();
+  const std::uint32_t simd = arch.pe.simd_width;
+  if (arch.pe.kind == PeKind::kDense) {
+    const std::uint64_t per_entry = std::max(1u, arch.pe.weight_data_bits / arch.precision.weight_bits);
+    return std::uint64_t{m0} * c0 * l.s <= std::uint64_t{arch.pe.weight_data_entries} * per_entry;
+  }
+  if (std::uint64_t{c0} * l.s > arch.pe.weight_addr_entries) return false;
+  const std::uint64_t max_words = arch.pe.weight_data_entries;
+  if (layer.index.weights_dense()) return std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
+  // Exact: the worst tile by compressed words.
+  const auto& idx = layer.index;
+  for (std::uint32_t g = 0; g < l.g; ++g)
+    for (std::uint32_t mb = 0; mb < l.m; mb += m0)
+      for (std::uint32_t cb = 0; cb < l.c; cb += c0)
+        for (std::uint32_t r = 0; r < l.r; ++r) {
+          std::uint64_t words = 0;
+          for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c)
+            for (std::uint32_t s = 0; s < l.s; ++s)
+              words += (idx.weight_nnz(idx.weight_column(g, c, r, s), mb, std::min(l.m, mb + m0)) + simd - 1) / simd;
+          if (words > max_words) return false;
+        }
+  return true;
+}
+
+NocMode mode_of(std::uint32_t sharers, std::uint32_t pes_per_cluster, std::uint32_t active, std::uint32_t pes) {
+  if (sharers <= 1) return NocMode::kUnicast;
+  if (sharers >= pes || sharers >= active) return NocMode::kBroadcast;
+  if (sharers <= pes_per_cluster) return NocMode::kGroupedMulticast;
+  return NocMode::kInterleavedMulticast;
+}
+
+}  // namespace
+
+std::string describe(const Mapping& m) {
+  return fmt::format("m0={} c0={} f0={} | red{} m{} g{} pos{}", m.factors.m0, m.factors.c0, m.factors.f0, m.k_red, m.k_m,
+                     m.k_g, m.k_pos);
+}
+
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
+  const auto& l = layer.shape();
+  const std::uint32_t P = arch.pes();
+  const bool sparse = arch.pe.kind == PeKind::kSparse;
+  const double iact_density = static_cast<double>(layer.iact_nnz) / static_cast<double>(std::max<std::uint64_t>(1, l.iact_count()));
+  const double weight_density =
+      static_cast<double>(layer.weight_nnz) / static_cast<double>(std::max<std::uint64_t>(1, l.weight_count()));
+  const std::uint32_t window_limit = sparse ? std::max(arch.pe.iact_data_entries, arch.pe.weight_addr_entries)
+                                            : arch.pe.iact_data_entries;
+
+  std::vector<std::uint32_t> m0s, c0s;
+  for (std::uint32_t v : factor_candidates(std::min(l.m, arch.pe.psum_entries))) m0s.push_back(v);
+  for (std::uint32_t v : factor_candidates(l.c)) {
+    if (std::uint64_t{v} * l.s <= window_limit) c0s.push_back(v);
+  }
+  if (c0s.empty()) {
+    throw MappingError(fmt::format("layer {}: a filter row of {} columns does not fit the PE's {}-entry window", l.name,
+                                   l.s, window_limit));
+  }
+
+  struct Candidate {
+    Mapping m;
+    double dram_bits;
+  };
+  std::vector<Candidate> candidates;
+  const double iact_port_bits = arch.noc.kind == NocKind::kFlatMulticast
+                                    ? arch.noc.iact_port_bits
+                                    : double(arch.noc.iact_port_bits) * arch.noc.iact_routers * arch.clusters();
+  const double weight_port_bits = arch.noc.kind == NocKind::kFlatMulticast
+                                      ? arch.noc.weight_port_bits
+                                      : double(arch.noc.weight_port_bits) * arch.noc.weight_routers * arch.clusters();
+  const double iact_entry_bits = sparse ? arch.pe.iact_data_bits : arch.precision.iact_bits;
+  const double weight_entry_bits = sparse ? double(arch.pe.weight_data_bits) / arch.pe.simd_width : arch.precision.weight_bits;
+  for (std::uint32_t m0 : m0s) {
+    const std::uint32_t m_tiles = ceil_div(l.m, m0);
+    for (std::uint32_t c0 : c0s) {
+      const std::uint32_t c_tiles = ceil_div(l.c, c0);
+      const std::uint32_t partials = c_tiles * l.r;
+      for (std::uint32_t f_tiles : factor_candidates(std::min<std::uint32_t>(l.f(), 64))) {
+        const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
+        const std::uint32_t ft = ceil_div(l.f(), f0);
+        const std::uint32_t positions = l.n * l.e() * ft;
+        // Nominal PE cycles of one work item (average over the layer's data).
+        const double col_cycles = sparse ? std::max(weight_density * m0 / arch.pe.simd_width, weight_density > 0 ? 1.0 : 0.0)
+                                         : std::ceil(double(m0) / arch.pe.simd_width);
+        const double iacts_per_item = double(c0) * std::min<double>(l.w, double(f0) * l.u + l.s);
+        const double item_cycles = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles +
+                                   (arch.pe.pipeline_stages - 1);
+        const double item_iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
+        for (std::uint32_t k_red : factor_candidates(std::min(partials, arch.array.pe_rows))) {
+          for (std::uint32_t k_m : factor_candidates(std::min(m_tiles, P / k_red))) {
+            for (std::uint32_t k_g : factor_candidates(std::min(l.g, P / (k_red * k_m)))) {
+              const std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
+              if (k_pos == 0) continue;
+              const double steps = double(ceil_div(m_tiles, k_m)) * ceil_div(partials, k_red) * ceil_div(l.g, k_g) *
+                                   ceil_div(positions, k_pos);
+              const double compute = steps * item_cycles;
+              // Each lane step multicasts k_red rows to k_m PEs; every lane does so in parallel.
+              const double iact_bits_total = steps * double(k_red) * k_g * k_pos * item_iact_bits;
+              const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
+              const double noc = iact_bits_total / iact_port_bits + weight_bits_total / weight_port_bits;
+              Mapping m;
+              m.factors.m0 = m0;
+              m.factors.c0 = c0;
+              m.factors.f0 = f0;
+              m.m_tiles = m_tiles;
+              m.c_tiles = c_tiles;
+              m.f_tiles = ft;
+              m.partials = partials;
+              m.positions = positions;
+              m.k_red = k_red;
+              m.k_m = k_m;
+              m.k_g = k_g;
+              m.k_pos = k_pos;
+              m.estimated_cycles = std::max(compute, noc);
+              candidates.push_back({m, iact_bits_total});
+            }
+          }
+        }
+      }
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
+    return a.dram_bits < b.dram_bits;
+  });
+  // The best candidate whose every weight tile really fits (checked once per (m0, c0)).
+  std::vector<std::pair<std::uint64_t, bool>> fit_cache;
+  for (const Candidate& c : candidates) {
+    const std::uint64_t key = (std::uint64_t{c.m.factors.m0} << 32) | c.m.factors.c0;
+    auto hit = std::find_if(fit_cache.begin(), fit_cache.end(), [&](const auto& e) { return e.first == key; });
+    if (hit == fit_cache.end()) {
+      fit_cache.emplace_back(key, weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0));
+      hit = fit_cache.end() - 1;
+    }
+    if (!hit->second) continue;
+    Mapping m = c.m;
+    LayerMapping& f = m.factors;
+    f.spatial_g = m.k_g;
+    f.spatial_m = m.k_m;
+    f.spatial_c = std::min(m.k_red, m.c_tiles);
+    f.spatial_r = std::max(1u, m.k_red / std::max(1u, f.spatial_c));
+    f.spatial_n = std::min(m.k_pos, l.n);
+    f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_n));
+    f.spatial_f = std::max(1u, m.k_pos / (f.spatial_n * f.spatial_e));
+    f.passes = ceil_div(m.m_tiles, m.k_m) * ceil_div(m.partials, m.k_red) * ceil_div(l.g, m.k_g);
+    const std::uint32_t active = m.active_pes();
+    f.iact_mode = mode_of(m.k_m, arch.pes_per_cluster(), active, P);
+    f.weight_mode = mode_of(m.k_pos, arch.pes_per_cluster(), active, P);
+    f.psum_mode = m.k_red > 1 ? NocMode::kGroupedMulticast : NocMode::kUnicast;
+    return m;
+  }
+  throw MappingError(fmt::format(
+      "layer {}: no tiling fits the PE: every weight tile of {}x{}x{} (m0 x c0 x S) exceeds the {}-word weight SPad",
+      l.name, m0s.front(), c0s.front(), l.s, arch.pe.weight_data_entries));
+}
+
+}  // namespace eyesim::hw

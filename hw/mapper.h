@@ -1,0 +1,35 @@
+// Mapper: chooses the RS+ tiling (m0, c0, f0) and the spatial factors of a layer on an architecture.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "hw/arch_spec.h"
+#include "hw/layer_mapping.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::hw {
+
+/// A mapping with the derived loop bounds the chip needs.
+struct Mapping {
+  LayerMapping factors;  ///< what is reported (m0, c0, f0, spatial factors, NoC modes)
+  std::uint32_t m_tiles = 1;   ///< ceil(M / m0)
+  std::uint32_t c_tiles = 1;   ///< ceil(C / c0)
+  std::uint32_t f_tiles = 1;   ///< ceil(F / f0)
+  std::uint32_t partials = 1;  ///< c_tiles x R: partial sums per output, reduced over (c-tile, r)
+  std::uint32_t k_red = 1;     ///< partials reduced spatially up a PE column
+  std::uint32_t k_m = 1;       ///< m-tiles in parallel (PEs sharing iacts)
+  std::uint32_t k_g = 1;       ///< groups in parallel
+  std::uint32_t k_pos = 1;     ///< output positions (n, e, f-tile) in parallel (PEs sharing weights)
+  std::uint32_t positions = 1; ///< N x E x f_tiles
+  double estimated_cycles = 0;
+  std::uint32_t active_pes() const { return k_red * k_m * k_g * k_pos; }
+};
+
+/// Throws MappingError (hw/simulate.h) when no tiling fits the SPads.
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer);
+
+/// "m0=32 c0=16 f0=8 | red3 m4 g1 pos16" for tables.
+std::string describe(const Mapping& m);
+
+}  // namespace eyesim::hw

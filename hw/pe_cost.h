@@ -1,0 +1,63 @@
+// PeCost: the exact cycle count of one PE work item (Eyeriss v2 §IV-A pipeline), from the non-zero
+// index of the layer, never from a walk over dense MACs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hw/arch_spec.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::hw {
+
+/// One work item: the weight tile (g, m-range, c-range, filter row r) against input row h = e*U + r - pad
+/// of image n, for output columns [f_begin, f_end).
+struct WorkItem {
+  std::uint32_t g = 0, n = 0;
+  std::uint32_t m_begin = 0, m_end = 0;
+  std::uint32_t c_begin = 0, c_end = 0;
+  std::uint32_t r = 0, e = 0;
+  std::uint32_t f_begin = 0, f_end = 0;
+};
+
+/// What a work item costs and does.
+struct WorkItemCost {
+  std::uint64_t cycles = 0;          ///< pipeline fill + MAC cycles
+  std::uint64_t macs_effectual = 0;  ///< non-zero x non-zero products
+  std::uint64_t mac_slots = 0;       ///< MAC slots issued (cycles x simd lanes spent)
+  std::uint64_t nonzero_iacts = 0;   ///< iacts read (sparse) or all iact slots (dense)
+  std::uint64_t zero_iacts_skipped = 0;
+  std::uint64_t weight_words = 0;    ///< weight data SPad words read
+  std::uint64_t iact_bits = 0;       ///< payload of the input row segment on the NoC
+  bool empty = false;                ///< the input row is padding: nothing to do
+};
+
+/// Per weight tile: the cycles a non-zero iact costs at each column (c, s), and the tile's NoC size.
+struct WeightTileCost {
+  std::vector<std::uint32_t> column_cycles;  ///< [c - c_begin][s]
+  std::vector<std::uint32_t> column_nnz;
+  std::uint64_t nnz = 0;
+  std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
+  std::uint64_t bits = 0;   ///< payload on the NoC
+};
+
+/// Computes work-item costs for one layer on one PE configuration. Holds scratch buffers: one per thread.
+class PeCostModel {
+ public:
+  PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer);
+
+  /// Fills `out` for the tile (g, [m_begin, m_end), [c_begin, c_end), r).
+  void weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
+                   std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const;
+
+  /// The cost of `item` with `tile` (the tile of the same g, m, c, r) loaded.
+  WorkItemCost work_item(const WorkItem& item, const WeightTileCost& tile) const;
+
+ private:
+  const ArchSpec& arch_;
+  const workloads::LayerData& layer_;
+  const workloads::LayerShape& shape_;
+  bool sparse_;
+};
+
+}  // namespace eyesim::hw

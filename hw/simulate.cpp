@@ -1,0 +1,56 @@
+// simulate_layer / simulate_network: validation, mapping, the chip, totals.
+#include "hw/simulate.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/field_list.h"
+#include "hw/chip.h"
+#include "hw/mapper.h"
+
+namespace eyesim::hw {
+namespace {
+
+void require_valid(const ArchSpec& arch) {
+  const auto issues = validate(arch);
+  if (issues.empty()) return;
+  std::string text = fmt::format("architecture '{}' is invalid:", arch.name);
+  for (const ConfigIssue& i : issues) text += fmt::format(" {} {};", i.path, i.message);
+  throw std::invalid_argument(text);
+}
+
+}  // namespace
+
+LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
+  require_valid(arch);
+  const Mapping mapping = map_layer(arch, layer);
+  Chip chip(arch, layer, mapping, options);
+  return chip.run();
+}
+
+NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options) {
+  require_valid(arch);
+  NetworkResult result;
+  result.network = net.network.name;
+  result.batch = net.batch;
+  result.layers.reserve(net.layers.size());
+  for (const workloads::LayerData& layer : net.layers) {
+    const Mapping mapping = map_layer(arch, layer);
+    Chip chip(arch, layer, mapping, options);
+    result.layers.push_back(chip.run());
+    add_fields(result.totals, result.layers.back().stats);
+  }
+  LayerStats& t = result.totals;
+  t.active_pes = 0;
+  for (const LayerResult& l : result.layers) t.active_pes = std::max(t.active_pes, l.stats.active_pes);
+  t.mac_utilization = t.cycles == 0 ? 0.0
+                                    : static_cast<double>(t.macs_effectual) /
+                                          (static_cast<double>(t.cycles) * arch.pes() * arch.pe.simd_width);
+  result.latency_seconds = t.seconds;
+  result.inferences_per_second = t.seconds > 0 ? net.batch / t.seconds : 0.0;
+  result.inferences_per_joule = t.energy_chip_pj > 0 ? net.batch / (t.energy_chip_pj * 1e-12) : 0.0;
+  return result;
+}
+
+}  // namespace eyesim::hw

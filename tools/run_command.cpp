@@ -1,0 +1,124 @@
+// `eyesim run` / `eyesim list`.
+#include "tools/run_command.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "hw/mapper.h"
+#include "hw/presets.h"
+#include "hw/simulate.h"
+#include "workloads/layer_data.h"
+#include "workloads/network.h"
+
+namespace eyesim::tools {
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+std::string short_mapping(const hw::LayerMapping& m) {
+  return fmt::format("m0={} c0={} f0={} sp(m{} c{} r{} g{} e{} f{})", m.m0, m.c0, m.f0, m.spatial_m, m.spatial_c,
+                     m.spatial_r, m.spatial_g, m.spatial_e, m.spatial_f);
+}
+
+double dram_bytes(const hw::LayerStats& s) {
+  return static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
+                             s.dram_psum_write_bytes + s.dram_oact_write_bytes);
+}
+
+}  // namespace
+
+std::optional<hw::ArchSpec> resolve_arch(std::string_view name) { return hw::preset(name); }
+
+int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
+  if (args.format != "table" && args.format != "csv" && args.format != "json") {
+    fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
+    return 2;
+  }
+  const auto arch = resolve_arch(args.arch);
+  if (!arch) {
+    fmt::print(err, "eyesim: error: unknown architecture '{}' (expected one of: {})\n", args.arch,
+               join(hw::preset_names()));
+    return 2;
+  }
+  const auto net = workloads::builtin_network(args.net);
+  if (!net) {
+    fmt::print(err, "eyesim: error: unknown network '{}' (expected one of: {})\n", args.net,
+               join(workloads::builtin_network_names()));
+    return 2;
+  }
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto data = workloads::prepare_network(*net, args.seed, args.batch);
+    const auto t1 = std::chrono::steady_clock::now();
+    const hw::NetworkResult r =
+        hw::simulate_network(*arch, *data, hw::RunOptions{.verify = args.verify, .collect_traces = false});
+    const auto t2 = std::chrono::steady_clock::now();
+    const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
+    if (args.format == "csv") {
+      fmt::print(out, "layer,kind,macs,cycles,seconds,utilization,energy_chip_pj,energy_dram_pj,dram_bytes,active_pes,mapping\n");
+      for (const auto& l : r.layers)
+        fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},\"{}\"\n", l.layer_name, workloads::to_string(l.kind),
+                   l.stats.macs_nominal, l.stats.cycles, l.stats.seconds, l.stats.mac_utilization, l.stats.energy_chip_pj,
+                   l.stats.energy_dram_pj, dram_bytes(l.stats), l.stats.active_pes, short_mapping(l.mapping));
+      return 0;
+    }
+    if (args.format == "json") {
+      fmt::print(out, "{{\"arch\": \"{}\", \"network\": \"{}\", \"batch\": {}, \"latency_seconds\": {:.9g}, "
+                      "\"inferences_per_second\": {:.9g}, \"inferences_per_joule\": {:.9g}, \"layers\": [\n",
+                 arch->name, r.network, r.batch, r.latency_seconds, r.inferences_per_second, r.inferences_per_joule);
+      for (std::size_t i = 0; i < r.layers.size(); ++i) {
+        const auto& l = r.layers[i];
+        fmt::print(out, "  {{\"layer\": \"{}\", \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
+                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}}}{}\n",
+                   l.layer_name, workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, l.stats.mac_utilization,
+                   l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false",
+                   i + 1 < r.layers.size() ? "," : "");
+      }
+      fmt::print(out, "]}}\n");
+      return 0;
+    }
+    fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{})\n\n", r.network, arch->name, r.batch, args.seed,
+               args.verify ? ", verified against the reference convolution" : "");
+    fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
+               "energy uJ", "DRAM kB", "mapping");
+    for (const auto& l : r.layers) {
+      fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
+                 workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
+                 l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
+    }
+    const auto& t = r.totals;
+    fmt::print(out, "\ntotal: {} MACs nominal, {} effectual, {} cycles, {:.1f}% MAC utilization\n", t.macs_nominal,
+               t.macs_effectual, t.cycles, 100.0 * t.mac_utilization);
+    fmt::print(out, "latency {:.4f} ms | {:.1f} inferences/s | {:.1f} inferences/J (chip) | chip energy {:.1f} uJ | "
+                    "DRAM {:.1f} kB, {:.1f} uJ\n",
+               r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
+               dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
+    fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
+    return 0;
+  } catch (const std::exception& e) {
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 1;
+  }
+}
+
+int list_command(std::string_view what, std::FILE* out, std::FILE* err) {
+  if (what == "archs") {
+    for (const auto& n : hw::preset_names()) fmt::print(out, "{:<20} {}\n", n, hw::preset_description(n));
+    return 0;
+  }
+  if (what == "nets") {
+    for (const auto& n : workloads::builtin_network_names())
+      fmt::print(out, "{:<20} {}\n", n, workloads::builtin_network_description(n));
+    return 0;
+  }
+  fmt::print(err, "eyesim: error: 'list' takes archs or nets (got '{}')\n", what);
+  return 2;
+}
+
+}  // namespace eyesim::tools

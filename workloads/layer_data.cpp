@@ -1,0 +1,159 @@
+// Deterministic generation of sparse operands and the per-network preparation.
+#include "workloads/layer_data.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/rng.h"
+#include "workloads/mask.h"
+
+namespace eyesim::workloads {
+namespace {
+
+/// A source of non-zero int8 values: 8 values per 64-bit draw, zero bytes rejected (unbiased).
+class NonZeroBytes {
+ public:
+  explicit NonZeroBytes(Rng& rng) : rng_(rng) {}
+  std::int8_t next() {
+    for (;;) {
+      if (left_ == 0) {
+        word_ = rng_.next();
+        left_ = 8;
+      }
+      const auto b = static_cast<std::uint8_t>(word_);
+      word_ >>= 8;
+      --left_;
+      if (b != 0) return static_cast<std::int8_t>(b);
+    }
+  }
+
+ private:
+  Rng& rng_;
+  std::uint64_t word_ = 0;
+  int left_ = 0;
+};
+
+/// Knuth's selection sampling (Algorithm S): calls keep(i) for exactly `k` of the `n` indices, each
+/// k-subset equally likely, in increasing order. One 32-bit draw per index.
+template <class Keep>
+void select_exactly(std::uint64_t n, std::uint64_t k, Rng& rng, Keep&& keep) {
+  std::uint64_t chosen = 0;
+  std::uint64_t word = 0;
+  bool have_half = false;
+  for (std::uint64_t i = 0; i < n && chosen < k; ++i) {
+    const std::uint64_t remaining = n - i;
+    const std::uint64_t needed = k - chosen;
+    bool take = needed >= remaining;
+    if (!take) {
+      if (!have_half) word = rng.next();
+      const std::uint64_t r32 = have_half ? (word >> 32) : (word & 0xffffffffULL);
+      have_half = !have_half;
+      take = r32 * remaining < (needed << 32);  // P = needed / remaining, to 32-bit resolution
+    }
+    if (take) {
+      keep(i);
+      ++chosen;
+    }
+  }
+}
+
+std::uint64_t iact_channel(std::uint64_t offset, const LayerShape& l) {
+  return (offset / (std::uint64_t{l.h} * l.w)) % (std::uint64_t{l.g} * l.c);
+}
+std::uint64_t weight_out_channel(std::uint64_t offset, const LayerShape& l) {
+  return offset / (std::uint64_t{l.c} * l.r * l.s);  // g * M + m
+}
+std::uint64_t weight_in_channel(std::uint64_t offset, const LayerShape& l) {
+  const std::uint64_t c = (offset / (std::uint64_t{l.r} * l.s)) % l.c;
+  const std::uint64_t g = offset / (std::uint64_t{l.m} * l.c * l.r * l.s);
+  return g * l.c + c;
+}
+
+std::uint64_t count_nonzero(const Tensor<std::int8_t>& t) {
+  std::uint64_t n = 0;
+  for (std::int8_t v : t.values()) n += v != 0;
+  return n;
+}
+
+}  // namespace
+
+void generate_tensor(Tensor<std::int8_t>& out, const DensitySpec& d, std::uint64_t rng_seed, std::uint32_t channels,
+                     std::uint64_t (*channel_of)(std::uint64_t, const LayerShape&), const LayerShape& shape) {
+  if (!(d.density >= 0.0 && d.density <= 1.0))
+    throw std::invalid_argument(fmt::format("{}: density must be in [0, 1] (got {})", shape.name, d.density));
+  Rng rng(rng_seed);
+  Rng value_rng(derive_seed(rng_seed, 1));
+  NonZeroBytes values(value_rng);
+  auto span = out.values();
+  std::fill(span.begin(), span.end(), std::int8_t{0});
+  if (d.pattern == SparsityPattern::kUniform || channels == 0) {
+    const auto k = static_cast<std::uint64_t>(std::llround(d.density * static_cast<double>(span.size())));
+    if (k == span.size()) {
+      for (auto& v : span) v = values.next();
+    } else {
+      select_exactly(span.size(), k, rng, [&](std::uint64_t i) { span[i] = values.next(); });
+    }
+    return;
+  }
+  std::vector<std::uint8_t> kept(channels, 0);
+  const auto k = static_cast<std::uint64_t>(std::llround(d.density * channels));
+  select_exactly(channels, k, rng, [&](std::uint64_t i) { kept[i] = 1; });
+  for (std::uint64_t i = 0; i < span.size(); ++i) {
+    if (kept[channel_of(i, shape)]) span[i] = values.next();
+  }
+}
+
+std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch) {
+  if (batch == 0) throw std::invalid_argument("batch must be >= 1 (got 0)");
+  auto data = std::make_shared<NetworkData>();
+  data->network = network;
+  data->seed = seed;
+  data->batch = batch;
+  const std::uint64_t net_seed = derive_seed(seed, hash_name(network.name));
+  data->layers.resize(network.layers.size());
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    LayerSpec& spec = data->network.layers[i];
+    spec.shape.n = batch;
+    const LayerShape& l = spec.shape;
+    if (const auto issues = validate(l); !issues.empty()) throw std::invalid_argument(issues.front());
+    LayerData& ld = data->layers[i];
+    ld.spec = &spec;
+    ld.iacts = Tensor<std::int8_t>({l.n, l.g * l.c, l.h, l.w});
+    ld.weights = Tensor<std::int8_t>({l.g, l.m, l.c, l.r, l.s});
+    const std::uint64_t iact_seed = Rng(net_seed, i, "iacts").next();
+    const std::uint64_t weight_seed = Rng(net_seed, i, "weights").next();
+
+    if (!spec.iacts.mask_file.empty()) {
+      const auto mask = mask_to_native(read_mask_file(spec.iacts.mask_file), l, MaskTensor::kIacts,
+                                       spec.iacts.mask_order, spec.iacts.mask_file);
+      Rng value_rng(iact_seed);
+      NonZeroBytes values(value_rng);
+      auto span = ld.iacts.values();
+      for (std::size_t img = 0; img < l.n; ++img)
+        for (std::size_t j = 0; j < mask.size(); ++j) span[img * mask.size() + j] = mask[j] ? values.next() : 0;
+    } else {
+      const std::uint32_t channels = spec.iacts.pattern == SparsityPattern::kOutputChannels ? 0 : l.g * l.c;
+      generate_tensor(ld.iacts, spec.iacts, iact_seed, channels, &iact_channel, l);
+    }
+    if (!spec.weights.mask_file.empty()) {
+      const auto mask = mask_to_native(read_mask_file(spec.weights.mask_file), l, MaskTensor::kWeights,
+                                       spec.weights.mask_order, spec.weights.mask_file);
+      Rng value_rng(weight_seed);
+      NonZeroBytes values(value_rng);
+      auto span = ld.weights.values();
+      for (std::size_t j = 0; j < mask.size(); ++j) span[j] = mask[j] ? values.next() : 0;
+    } else {
+      const bool by_output = spec.weights.pattern == SparsityPattern::kOutputChannels;
+      generate_tensor(ld.weights, spec.weights, weight_seed, by_output ? l.g * l.m : l.g * l.c,
+                      by_output ? &weight_out_channel : &weight_in_channel, l);
+    }
+    ld.iact_nnz = count_nonzero(ld.iacts);
+    ld.weight_nnz = count_nonzero(ld.weights);
+    ld.index = NonZeroIndex(l, ld.iacts, ld.weights);
+  }
+  return data;
+}
+
+}  // namespace eyesim::workloads

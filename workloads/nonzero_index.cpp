@@ -1,0 +1,53 @@
+// NonZeroIndex construction: one pass over each tensor.
+#include "workloads/nonzero_index.h"
+
+#include "core/check.h"
+
+namespace eyesim::workloads {
+
+NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts, const Tensor<std::int8_t>& weights)
+    : shape_c_(l.c), shape_r_(l.r), shape_s_(l.s), shape_h_(l.h), channels_(l.g * l.c) {
+  EYESIM_CHECK(l.m <= 65536 && l.w <= 65536, "layer {} too wide for the non-zero index", l.name);
+  const auto w = weights.values();
+  weights_dense_ = std::find(w.begin(), w.end(), std::int8_t{0}) == w.end();
+  if (!weights_dense_) {
+    // Weights are stored [G][M][C][R][S]; columns are (g, c, r, s): count first, then fill in m order.
+    const std::size_t crs = std::size_t{l.c} * l.r * l.s;
+    const std::size_t columns = std::size_t{l.g} * crs;
+    weight_start_.assign(columns + 1, 0);
+    for (std::uint32_t g = 0; g < l.g; ++g)
+      for (std::uint32_t m = 0; m < l.m; ++m) {
+        const std::int8_t* row = w.data() + (std::size_t{g} * l.m + m) * crs;
+        for (std::size_t k = 0; k < crs; ++k) weight_start_[g * crs + k + 1] += row[k] != 0;
+      }
+    for (std::size_t k = 0; k < columns; ++k) weight_start_[k + 1] += weight_start_[k];
+    weight_m_.resize(weight_start_[columns]);
+    std::vector<std::uint32_t> fill(weight_start_.begin(), weight_start_.end() - 1);
+    for (std::uint32_t g = 0; g < l.g; ++g)
+      for (std::uint32_t m = 0; m < l.m; ++m) {
+        const std::int8_t* row = w.data() + (std::size_t{g} * l.m + m) * crs;
+        for (std::size_t k = 0; k < crs; ++k) {
+          if (row[k] != 0) weight_m_[fill[g * crs + k]++] = static_cast<std::uint16_t>(m);
+        }
+      }
+  }
+  const auto a = iacts.values();
+  iacts_dense_ = std::find(a.begin(), a.end(), std::int8_t{0}) == a.end();
+  if (!iacts_dense_) {
+    const std::size_t rows = a.size() / l.w;
+    iact_start_.assign(rows + 1, 0);
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::uint32_t count = 0;
+      for (std::uint32_t x = 0; x < l.w; ++x) count += a[r * l.w + x] != 0;
+      iact_start_[r + 1] = iact_start_[r] + count;
+    }
+    iact_w_.resize(iact_start_[rows]);
+    std::size_t out = 0;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::uint32_t x = 0; x < l.w; ++x) {
+        if (a[r * l.w + x] != 0) iact_w_[out++] = static_cast<std::uint16_t>(x);
+      }
+  }
+}
+
+}  // namespace eyesim::workloads

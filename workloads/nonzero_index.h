@@ -1,0 +1,70 @@
+// NonZeroIndex: where the non-zeros of a layer's tensors are, built once per layer so the timing
+// model touches each non-zero once instead of walking dense tensors.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "workloads/layer_shape.h"
+#include "workloads/tensor.h"
+
+namespace eyesim::workloads {
+
+/// Weights: for every weight column (g, c, r, s), in row-major order of those four, the ascending
+/// output channels m of its non-zeros. Iacts: for every input row (n, g*C + c, h), the ascending
+/// columns w of its non-zeros. A tensor without zeros stores nothing and answers arithmetically.
+class NonZeroIndex {
+ public:
+  NonZeroIndex() = default;
+  NonZeroIndex(const LayerShape& shape, const Tensor<std::int8_t>& iacts, const Tensor<std::int8_t>& weights);
+
+  bool weights_dense() const { return weights_dense_; }
+  bool iacts_dense() const { return iacts_dense_; }
+
+  /// Column id of (g, c, r, s).
+  std::uint32_t weight_column(std::uint32_t g, std::uint32_t c, std::uint32_t r, std::uint32_t s) const {
+    return ((g * shape_c_ + c) * shape_r_ + r) * shape_s_ + s;
+  }
+  /// Non-zeros of a weight column among output channels [m_begin, m_end).
+  std::uint32_t weight_nnz(std::uint32_t column, std::uint32_t m_begin, std::uint32_t m_end) const {
+    if (weights_dense_) return m_end - m_begin;
+    const auto col = weight_ms(column);
+    return static_cast<std::uint32_t>(std::lower_bound(col.begin(), col.end(), m_end) -
+                                      std::lower_bound(col.begin(), col.end(), m_begin));
+  }
+  /// The ascending m of the non-zeros of a column (empty span when weights_dense()).
+  std::span<const std::uint16_t> weight_ms(std::uint32_t column) const {
+    if (weights_dense_) return {};
+    return {weight_m_.data() + weight_start_[column], weight_start_[column + 1] - weight_start_[column]};
+  }
+
+  /// Row id of (n, channel, h) with channel in [0, G*C).
+  std::uint32_t iact_row(std::uint32_t n, std::uint32_t channel, std::uint32_t h) const {
+    return (n * channels_ + channel) * shape_h_ + h;
+  }
+  /// The ascending w of the non-zeros of an input row (empty span when iacts_dense()).
+  std::span<const std::uint16_t> iact_ws(std::uint32_t row) const {
+    if (iacts_dense_) return {};
+    return {iact_w_.data() + iact_start_[row], iact_start_[row + 1] - iact_start_[row]};
+  }
+  /// Non-zeros of an input row among columns [w_begin, w_end).
+  std::uint32_t iact_nnz(std::uint32_t row, std::uint32_t w_begin, std::uint32_t w_end) const {
+    if (iacts_dense_) return w_end - w_begin;
+    const auto ws = iact_ws(row);
+    return static_cast<std::uint32_t>(std::lower_bound(ws.begin(), ws.end(), w_end) -
+                                      std::lower_bound(ws.begin(), ws.end(), w_begin));
+  }
+
+ private:
+  std::uint32_t shape_c_ = 1, shape_r_ = 1, shape_s_ = 1, shape_h_ = 1, channels_ = 1;
+  bool weights_dense_ = true;
+  bool iacts_dense_ = true;
+  std::vector<std::uint32_t> weight_start_;
+  std::vector<std::uint16_t> weight_m_;
+  std::vector<std::uint32_t> iact_start_;
+  std::vector<std::uint16_t> iact_w_;
+};
+
+}  // namespace eyesim::workloads
