@@ -56,6 +56,7 @@ WorkItemCost PeCostModel::work_item(const WorkItem& it, const WeightTileCost& ti
   const auto& index = layer_.index;
   const std::uint32_t simd = arch_.pe.simd_width;
   std::uint64_t mac_cycles = 0;
+  std::uint64_t sparse_cycles = 0;  // what the non-zero iacts cost on a sparse PE
   const auto add_iact = [&](std::uint32_t c, std::int64_t w) {
     // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
     const std::int64_t base = w + pad;
@@ -63,7 +64,7 @@ WorkItemCost PeCostModel::work_item(const WorkItem& it, const WeightTileCost& ti
     if (s < 0) s += ((-s + U - 1) / U) * U;
     const std::uint32_t k0 = (c - it.c_begin) * S;
     for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
-      mac_cycles += tile.column_cycles[k0 + s];
+      sparse_cycles += tile.column_cycles[k0 + s];
       cost.macs_effectual += tile.column_nnz[k0 + s];
       cost.weight_words += (tile.column_nnz[k0 + s] + simd - 1) / simd;
     }
@@ -85,6 +86,7 @@ WorkItemCost PeCostModel::work_item(const WorkItem& it, const WeightTileCost& ti
         }
       }
     }
+    mac_cycles = sparse_cycles;
     cost.nonzero_iacts = nnz;
     cost.zero_iacts_skipped = window_values - nnz;
     cost.mac_slots = mac_cycles * simd;

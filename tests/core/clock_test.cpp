@@ -5,7 +5,7 @@
 
 namespace eyesim {
 TEST_SUITE("fast") {
-  TEST_CASE("a clock edge at an edge is that edge, off an edge is the next one") {
+  TEST_CASE("a clock edge at an edge is that edge / off an edge is the next one") {
     const Clock clk{5000};  // 200 MHz in ps
     CHECK(clk.edge(0) == 0);
     CHECK(clk.edge(5000) == 5000);

@@ -7,7 +7,7 @@
 
 namespace eyesim {
 TEST_SUITE("fast") {
-  TEST_CASE("the same (seed, point, stream) gives the same sequence; different streams differ") {
+  TEST_CASE("the same seed and point and stream give the same sequence and different streams differ") {
     Rng a(42, 7, "weights"), b(42, 7, "weights"), c(42, 7, "iacts"), d(42, 8, "weights");
     bool c_differs = false, d_differs = false;
     for (int i = 0; i < 100; ++i) {

@@ -52,7 +52,7 @@ TEST_SUITE("fast") {
     for (std::uint64_t i = 0; i < 100; ++i) CHECK(r.fired[i] == i);
   }
 
-  TEST_CASE("at equal time, deliver runs before compute and compute before commit") {
+  TEST_CASE("at equal time / deliver runs before compute and compute before commit") {
     Simulator sim;
     Recorder r{sim, {}, {}};
     sim.schedule_at<&Recorder::on_fire>(7, r, 2, Phase::kCommit);
@@ -93,7 +93,7 @@ TEST_SUITE("fast") {
     CHECK(sim.events_pending() == 1);
   }
 
-  TEST_CASE("a drained queue with a busy component is reported as a deadlock, not a hang") {
+  TEST_CASE("a drained queue with a busy component is reported as a deadlock / not a hang") {
     Simulator sim;
     Waiter w;
     sim.watch<&Waiter::is_idle, &Waiter::describe_state>(w);

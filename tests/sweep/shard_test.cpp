@@ -33,7 +33,7 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(resolve_shard("3", none), doctest::Contains("got '3'"), std::invalid_argument);
   }
 
-  TEST_CASE("--shard auto reads a Slurm job array, counting from SLURM_ARRAY_TASK_MIN") {
+  TEST_CASE("--shard auto reads a Slurm job array / counting from SLURM_ARRAY_TASK_MIN") {
     CHECK(resolve_shard("auto", fake_env({{"SLURM_ARRAY_TASK_ID", "3"}, {"SLURM_ARRAY_TASK_COUNT", "4"}})).shard ==
           ShardSpec{3, 4});
     CHECK(resolve_shard("auto", fake_env({{"SLURM_ARRAY_TASK_ID", "7"},
@@ -44,7 +44,7 @@ TEST_SUITE("fast") {
                          doctest::Contains("SLURM_ARRAY_TASK_COUNT"), std::invalid_argument);
   }
 
-  TEST_CASE("--shard auto reads Slurm tasks, Open MPI and PMI, in that order") {
+  TEST_CASE("--shard auto reads Slurm tasks / Open MPI and PMI / in that order") {
     CHECK(resolve_shard("auto", fake_env({{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "3"}})).shard == ShardSpec{1, 3});
     CHECK(resolve_shard("auto", fake_env({{"OMPI_COMM_WORLD_RANK", "2"}, {"OMPI_COMM_WORLD_SIZE", "3"}})).shard ==
           ShardSpec{2, 3});
@@ -70,7 +70,7 @@ TEST_SUITE("fast") {
                          std::invalid_argument);
   }
 
-  TEST_CASE("every point goes to exactly one shard and the split balances cost, not count") {
+  TEST_CASE("every point goes to exactly one shard and the split balances cost / not count") {
     // One huge point and many small ones: a count-balanced split would put the huge one with half the rest.
     std::vector<double> costs(21, 1.0);
     costs[4] = 20.0;

@@ -1,0 +1,147 @@
+// Whole-layer simulation: functional verification on every chip kind, properties, determinism.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "hw/presets.h"
+#include "hw/simulate.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::hw {
+namespace {
+
+workloads::Network pick(const std::string& net, std::initializer_list<const char*> layers) {
+  workloads::Network n = *workloads::builtin_network(net);
+  if (layers.size() == 0) return n;
+  workloads::Network out{n.name, {}};
+  for (const char* name : layers)
+    for (const auto& l : n.layers)
+      if (l.shape.name == name) out.layers.push_back(l);
+  return out;
+}
+
+void verify_all(const ArchSpec& arch, const workloads::Network& net) {
+  const auto data = workloads::prepare_network(net, 1);
+  for (const auto& layer : data->layers) {
+    INFO(arch.name << " " << layer.shape().name);
+    LayerResult r;
+    CHECK_NOTHROW(r = simulate_layer(arch, layer, RunOptions{.verify = true, .collect_traces = true}));
+    CHECK(r.verified);
+    CHECK(r.stats.cycles > 0);
+    CHECK(r.stats.macs_effectual <= r.stats.macs_nominal);
+  }
+}
+
+workloads::Network single(double iact_density, double weight_density, workloads::LayerShape shape) {
+  workloads::Network n{"prop", {}};
+  workloads::LayerSpec l;
+  l.shape = std::move(shape);
+  l.iacts.density = iact_density;
+  l.weights.density = weight_density;
+  n.layers.push_back(l);
+  return n;
+}
+
+const workloads::LayerShape kPointwise{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
+
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("functional mode: every layer of sparse MobileNet on eyeriss_v2 equals the reference") {
+    verify_all(*preset("eyeriss_v2"), pick("sparse_mobilenet", {}));
+  }
+
+  TEST_CASE("functional mode: layers of MobileNet on v1 scaled / v1.5 / a 1x1 chip and v2 at 1024 PEs") {
+    const auto layers = pick("mobilenet", {"L01", "L02", "L07", "L14", "L27", "L28"});
+    verify_all(*preset("eyeriss_v1_scaled"), layers);
+    verify_all(*preset("eyeriss_v1_5"), layers);
+    verify_all(*preset("eyeriss_v2_1024"), layers);
+    ArchSpec tiny = *preset("eyeriss_v2");
+    tiny.array = ArraySpec{.cluster_rows = 1, .cluster_cols = 1, .pe_rows = 1, .pe_cols = 1};
+    tiny.noc.iact_routers = tiny.noc.weight_routers = tiny.noc.psum_routers = 1;
+    verify_all(tiny, pick("mobilenet", {"L02", "L13", "L28"}));
+  }
+
+  TEST_CASE("lower density never increases a layer's cycles on a sparse PE") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    std::uint64_t previous = ~0ULL;
+    for (double d : {1.0, 0.8, 0.6, 0.4, 0.2, 0.05}) {
+      const auto data = workloads::prepare_network(single(d, d, kPointwise), 4);
+      const auto r = simulate_layer(arch, data->layers[0]);
+      INFO("density " << d);
+      CHECK(r.stats.cycles <= previous);
+      previous = r.stats.cycles;
+    }
+  }
+
+  TEST_CASE("a dense PE's cycles do not depend on density") {
+    const ArchSpec arch = *preset("eyeriss_v1_5");
+    std::uint64_t cycles = 0;
+    for (double d : {1.0, 0.5, 0.1}) {
+      const auto data = workloads::prepare_network(single(d, d, kPointwise), 4);
+      const auto r = simulate_layer(arch, data->layers[0]);
+      if (cycles == 0) cycles = r.stats.cycles;
+      CHECK(r.stats.cycles == cycles);
+    }
+  }
+
+  TEST_CASE("the same inputs give bit-identical results / also on two threads at once") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L07", "L20", "L27"}), 2);
+    const auto a = simulate_network(arch, *data);
+    NetworkResult b, c;
+    std::thread t1([&] { b = simulate_network(arch, *data); });
+    std::thread t2([&] { c = simulate_network(arch, *data); });
+    t1.join();
+    t2.join();
+    for (const NetworkResult* other : {&b, &c}) {
+      REQUIRE(other->layers.size() == a.layers.size());
+      for (std::size_t i = 0; i < a.layers.size(); ++i) {
+        CHECK(other->layers[i].stats.cycles == a.layers[i].stats.cycles);
+        CHECK(other->layers[i].stats.energy_chip_pj == a.layers[i].stats.energy_chip_pj);
+        CHECK(other->layers[i].traces.pe_busy_cycles == a.layers[i].traces.pe_busy_cycles);
+      }
+    }
+  }
+
+  TEST_CASE("depthwise layers broadcast nothing to iacts and map channel groups across PEs") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const auto data = workloads::prepare_network(pick("mobilenet", {"L14"}), 1);
+    const auto r = simulate_layer(arch, data->layers[0]);
+    CHECK(r.mapping.m0 == 1);
+    CHECK(r.mapping.iact_mode == NocMode::kUnicast);  // no iact reuse across output channels
+    CHECK(r.stats.active_pes > 1);
+  }
+
+  TEST_CASE("a flat bus makes iact-hungry layers slower than the hierarchical mesh") {
+    const auto data = workloads::prepare_network(pick("mobilenet", {"L02", "L14"}), 1);
+    const auto flat = simulate_network(*preset("eyeriss_v1_scaled"), *data);
+    const auto mesh = simulate_network(*preset("eyeriss_v1_5"), *data);
+    CHECK(flat.totals.cycles > mesh.totals.cycles);
+    CHECK(flat.totals.stall_iact_cycles > mesh.totals.stall_iact_cycles);
+  }
+
+  TEST_CASE("limited DRAM bandwidth never speeds a network up") {
+    ArchSpec arch = *preset("eyeriss_v2");
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L01", "L07", "L28"}), 1);
+    const auto unlimited = simulate_network(arch, *data);
+    arch.dram.bandwidth_gbps = 0.5;
+    const auto limited = simulate_network(arch, *data);
+    CHECK(limited.totals.cycles > unlimited.totals.cycles);
+  }
+
+  TEST_CASE("an invalid architecture is refused with every issue named") {
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.array.pe_cols = 0;
+    const auto data = workloads::prepare_network(single(1, 1, kPointwise), 1);
+    CHECK_THROWS_WITH_AS(simulate_layer(arch, data->layers[0]), doctest::Contains("array.pe_cols"), std::invalid_argument);
+  }
+}
+
+TEST_SUITE("golden") {
+  TEST_CASE("functional mode: MobileNet and AlexNet CONV1-5 on eyeriss_v2 equal the reference") {
+    verify_all(*preset("eyeriss_v2"), pick("mobilenet", {}));
+    verify_all(*preset("eyeriss_v2"), pick("alexnet", {"CONV1", "CONV2", "CONV3", "CONV4", "CONV5"}));
+  }
+}
+}  // namespace eyesim::hw

@@ -1,0 +1,125 @@
+// Sparse data generation, masks, determinism and the non-zero index.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "workloads/layer_data.h"
+#include "workloads/mask.h"
+
+namespace eyesim::workloads {
+namespace {
+Network one_layer(double iact_density, double weight_density, SparsityPattern pattern = SparsityPattern::kUniform) {
+  Network n{"one", {}};
+  LayerSpec l;
+  l.shape = LayerShape{.name = "c", .kind = LayerKind::kConv, .c = 8, .m = 16, .h = 10, .w = 12, .r = 3, .s = 3, .pad = 1};
+  l.iacts.density = iact_density;
+  l.iacts.pattern = pattern;
+  l.weights.density = weight_density;
+  l.weights.pattern = pattern;
+  n.layers.push_back(l);
+  return n;
+}
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("uniform sparsity gives exactly round(density x count) non-zeros") {
+    for (double d : {0.0, 0.1, 0.37, 0.5, 1.0}) {
+      const auto data = prepare_network(one_layer(d, d), 3);
+      const auto& l = data->layers[0];
+      CHECK(l.iact_nnz == static_cast<std::uint64_t>(std::llround(d * l.iacts.size())));
+      CHECK(l.weight_nnz == static_cast<std::uint64_t>(std::llround(d * l.weights.size())));
+    }
+  }
+
+  TEST_CASE("structured sparsity zeroes whole channels") {
+    const auto data = prepare_network(one_layer(0.5, 0.5, SparsityPattern::kInputChannels), 3);
+    const auto& l = data->layers[0];
+    int zero_channels = 0;
+    for (std::uint32_t c = 0; c < 8; ++c) {
+      std::uint32_t nnz = 0;
+      for (std::uint32_t y = 0; y < 10; ++y)
+        for (std::uint32_t x = 0; x < 12; ++x) nnz += l.iacts.at({0, c, y, x}) != 0;
+      CHECK((nnz == 0 || nnz == 120));
+      zero_channels += nnz == 0;
+    }
+    CHECK(zero_channels == 4);
+  }
+
+  TEST_CASE("the same seed gives identical tensors and another seed different ones") {
+    const auto a = prepare_network(one_layer(0.4, 0.6), 11);
+    const auto b = prepare_network(one_layer(0.4, 0.6), 11);
+    const auto c = prepare_network(one_layer(0.4, 0.6), 12);
+    CHECK(a->layers[0].iacts == b->layers[0].iacts);
+    CHECK(a->layers[0].weights == b->layers[0].weights);
+    CHECK_FALSE(a->layers[0].iacts == c->layers[0].iacts);
+  }
+
+  TEST_CASE("the real masks load with the densities of the masks README and keep their count in any order") {
+    const auto net = *builtin_network("sparse_mobilenet");
+    const auto data = prepare_network(net, 1);
+    CHECK(data->layers[6].iact_nnz == 47716);    // L07 iacts
+    CHECK(data->layers[6].weight_nnz == 2131);   // L07 weights
+    CHECK(data->layers[19].iact_nnz == 8053);    // L20 iacts (depthwise)
+    CHECK(data->layers[26].weight_nnz == 78606); // L27 weights
+    const auto& shape = net.layers[6].shape;
+    const auto raw = read_mask_file(net.layers[6].weights.mask_file);
+    const auto native = mask_to_native(raw, shape, MaskTensor::kWeights, MaskOrder::kNative, "L07");
+    const auto last = mask_to_native(raw, shape, MaskTensor::kWeights, MaskOrder::kChannelLast, "L07");
+    std::size_t a = 0, b = 0;
+    for (auto v : native) a += v;
+    for (auto v : last) b += v;
+    CHECK(a == b);
+    // The order changes the per-output-channel balance (what a PE holding some m sees), not the count.
+    std::vector<int> per_m_native(64), per_m_last(64);
+    for (std::size_t m = 0; m < 64; ++m)
+      for (std::size_t c = 0; c < 64; ++c) {
+        per_m_native[m] += native[m * 64 + c];
+        per_m_last[m] += last[m * 64 + c];
+      }
+    CHECK(per_m_native != per_m_last);
+  }
+
+  TEST_CASE("a bad mask file is an error naming the file and what was expected") {
+    const auto dir = std::filesystem::temp_directory_path();
+    const auto bad = (dir / "eyesim_bad_mask.txt").string();
+    std::ofstream(bad) << "0101x1";
+    CHECK_THROWS_WITH_AS(read_mask_file(bad), doctest::Contains("byte offset 4"), std::runtime_error);
+    std::ofstream(bad) << "0101";
+    const LayerShape l{.name = "P", .kind = LayerKind::kPointwise, .c = 2, .m = 4};
+    CHECK_THROWS_WITH_AS(mask_to_native(read_mask_file(bad), l, MaskTensor::kWeights, MaskOrder::kNative, bad),
+                         doctest::Contains("mask has 4 elements but layer P weights (G*M*C*R*S) need 8"),
+                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(read_mask_file((dir / "eyesim_no_such_mask.txt").string()),
+                         doctest::Contains("cannot open mask file"), std::runtime_error);
+    std::filesystem::remove(bad);
+  }
+
+  TEST_CASE("sparse MobileNet layers without masks get their documented proxy densities") {
+    const auto data = prepare_network(*builtin_network("sparse_mobilenet"), 5);
+    const auto& l03 = data->layers[2];  // pointwise, no mask
+    CHECK(std::abs(double(l03.iact_nnz) / l03.iacts.size() - 0.69) < 1e-4);
+    CHECK(std::abs(double(l03.weight_nnz) / l03.weights.size() - 0.60) < 2e-3);
+  }
+
+  TEST_CASE("the non-zero index counts weight-column and input-row non-zeros like the dense tensor") {
+    const auto data = prepare_network(one_layer(0.45, 0.35), 9);
+    const auto& ld = data->layers[0];
+    const auto& l = ld.shape();
+    for (std::uint32_t c = 0; c < l.c; ++c)
+      for (std::uint32_t r = 0; r < l.r; ++r)
+        for (std::uint32_t s = 0; s < l.s; ++s) {
+          std::uint32_t count = 0;
+          for (std::uint32_t m = 3; m < 11; ++m) count += ld.weights.at({0, m, c, r, s}) != 0;
+          CHECK(ld.index.weight_nnz(ld.index.weight_column(0, c, r, s), 3, 11) == count);
+        }
+    for (std::uint32_t c = 0; c < l.c; ++c)
+      for (std::uint32_t y = 0; y < l.h; ++y) {
+        std::uint32_t count = 0;
+        for (std::uint32_t x = 2; x < 9; ++x) count += ld.iacts.at({0, c, y, x}) != 0;
+        CHECK(ld.index.iact_nnz(ld.index.iact_row(0, c, y), 2, 9) == count);
+      }
+  }
+}
+}  // namespace eyesim::workloads

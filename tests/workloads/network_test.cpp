@@ -1,0 +1,61 @@
+// Layer shapes and the built-in networks: exact MAC totals and layer formulas.
+#include <doctest/doctest.h>
+
+#include "workloads/network.h"
+
+namespace eyesim::workloads {
+TEST_SUITE("fast") {
+  TEST_CASE("the built-in networks have their published MAC totals") {
+    CHECK(builtin_network("alexnet")->macs() == 724'406'816ULL);
+    CHECK(builtin_network("sparse_alexnet")->macs() == 724'406'816ULL);
+    CHECK(builtin_network("mobilenet")->macs() == 49'160'192ULL);
+    CHECK(builtin_network("sparse_mobilenet")->macs() == 49'160'192ULL);
+    CHECK(builtin_network("mobilenet_1_0_224")->macs() == 568'740'352ULL);
+    CHECK(builtin_network("vgg16")->macs() == 15'470'264'320ULL);      // independent sum in a Python one-off
+    CHECK(builtin_network("resnet50")->macs() == 4'089'184'256ULL);   // v1.5, incl. projections and FC
+    CHECK_FALSE(builtin_network("lenet").has_value());
+    CHECK(builtin_network_names().size() == 7);
+    for (const auto& n : builtin_network_names()) CHECK_FALSE(builtin_network_description(n).empty());
+  }
+
+  TEST_CASE("AlexNet layer MACs match the per-layer table of eyeriss-facts 5.1") {
+    const auto net = *builtin_network("alexnet");
+    const std::uint64_t expected[] = {105'415'200, 223'948'800, 149'520'384, 112'140'288,
+                                      74'760'192,  37'748'736,  16'777'216,  4'096'000};
+    REQUIRE(net.layers.size() == 8);
+    for (std::size_t i = 0; i < 8; ++i) CHECK(net.layers[i].shape.macs() == expected[i]);
+    CHECK(net.layers[0].shape.e() == 55);
+    CHECK(net.layers[1].shape.e() == 27);
+  }
+
+  TEST_CASE("MobileNet 0.5/128 has 28 layers L01..L28 with depthwise layers where the paper puts them") {
+    const auto net = *builtin_network("mobilenet");
+    REQUIRE(net.layers.size() == 28);
+    CHECK(net.layers[6].shape.name == "L07");
+    CHECK(net.layers[6].shape.kind == LayerKind::kPointwise);
+    CHECK(net.layers[19].shape.kind == LayerKind::kDepthwise);  // L20
+    CHECK(net.layers[19].shape.g == 256);
+    CHECK(net.layers[27].shape.kind == LayerKind::kFullyConnected);
+    CHECK(net.layers[0].shape.e() == 64);
+    CHECK(net.layers[26].shape.e() == 4);
+  }
+
+  TEST_CASE("sparse MobileNet takes real masks for the nine layers that have them") {
+    const auto net = *builtin_network("sparse_mobilenet");
+    int masked = 0;
+    for (const auto& l : net.layers) masked += !l.weights.mask_file.empty();
+    CHECK(masked == 9);
+    CHECK(net.layers[6].iacts.mask_file.find("L07_iacts.txt") != std::string::npos);
+  }
+
+  TEST_CASE("validate names the layer and every problem of a bad shape") {
+    LayerShape bad{.name = "X", .kind = LayerKind::kDepthwise, .c = 2, .h = 2, .w = 2, .r = 5, .s = 5};
+    const auto issues = validate(bad);
+    REQUIRE(issues.size() == 2);
+    CHECK(issues[0].find("X: filter 5x5 larger than padded input 2x2") != std::string::npos);
+    CHECK(issues[1].find("depthwise") != std::string::npos);
+    LayerShape zero{.name = "Z", .m = 0};
+    CHECK(validate(zero).at(0) == "Z: output channels m must be >= 1 (got 0)");
+  }
+}
+}  // namespace eyesim::workloads
