@@ -28,6 +28,7 @@ struct ArraySpec {
   std::uint32_t cluster_cols = 2;
   std::uint32_t pe_rows = 3;  ///< PEs per cluster, vertically (psums accumulate up a column)
   std::uint32_t pe_cols = 4;
+  friend bool operator==(const ArraySpec&, const ArraySpec&) = default;
 };
 
 /// One PE (Eyeriss v2 §IV-A, Fig. 17). SPad sizes in entries x bits per entry.
@@ -45,6 +46,7 @@ struct PeSpec {
   std::uint32_t weight_data_bits = 24;
   std::uint32_t psum_entries = 32;           ///< bounds M0, the output channels per PE
   bool empty_column_bubble = false;          ///< a non-zero iact with an all-zero weight column costs a cycle
+  friend bool operator==(const PeSpec&, const PeSpec&) = default;
 };
 
 /// The global buffer. For v2 one GLB cluster per PE cluster (iact and psum banks; weights bypass it);
@@ -58,6 +60,7 @@ struct GlbSpec {
   std::uint32_t weight_banks = 0;       ///< 0: weights go DRAM -> router -> PE SPad (v2)
   std::uint32_t weight_bank_bytes = 0;
   std::uint32_t bank_width_bits = 64;   ///< bits per bank access (UNPUBLISHED for v2, docs/calibration.md)
+  friend bool operator==(const GlbSpec&, const GlbSpec&) = default;
 };
 
 /// The network on chip. Per data type: routers per cluster and port width (Eyeriss v2 §III-C).
@@ -72,12 +75,14 @@ struct NocSpec {
   std::uint32_t psum_routers = 4;
   std::uint32_t psum_port_bits = 40;
   std::uint32_t hop_latency_cycles = 1;  ///< per router hop (UNPUBLISHED; docs/calibration.md)
+  friend bool operator==(const NocSpec&, const NocSpec&) = default;
 };
 
 /// Off-chip memory: a bandwidth/latency server. 0 bandwidth means unlimited (the paper's headline case).
 struct DramSpec {
   double bandwidth_gbps = 0.0;  ///< GB/s (10^9 bytes/s) read + write combined; 0 = unlimited
   std::uint32_t latency_cycles = 0;
+  friend bool operator==(const DramSpec&, const DramSpec&) = default;
 };
 
 /// Data widths in bits.
@@ -86,6 +91,7 @@ struct PrecisionSpec {
   std::uint32_t weight_bits = 8;
   std::uint32_t psum_bits = 20;
   std::uint32_t oact_bits = 8;
+  friend bool operator==(const PrecisionSpec&, const PrecisionSpec&) = default;
 };
 
 /// Energy per event in picojoules. Defaults and their sources: docs/calibration.md (one place).
@@ -99,6 +105,7 @@ struct EnergySpec {
   double dram_pj_per_bit = 0.0;        ///< off-chip access (reported separately from chip energy)
   double clock_pj_per_pe_cycle = 0.0;  ///< clock network and control, per PE per cycle (active or not)
   double leakage_pj_per_pe_cycle = 0.0;
+  friend bool operator==(const EnergySpec&, const EnergySpec&) = default;
 };
 
 struct ArchSpec {
@@ -115,6 +122,7 @@ struct ArchSpec {
   std::uint32_t clusters() const { return array.cluster_rows * array.cluster_cols; }
   std::uint32_t pes_per_cluster() const { return array.pe_rows * array.pe_cols; }
   std::uint32_t pes() const { return clusters() * pes_per_cluster(); }
+  friend bool operator==(const ArchSpec&, const ArchSpec&) = default;
 };
 
 /// The single list of parameters, in a stable order. Calls f(dotted_name, member) with member one of

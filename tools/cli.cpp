@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
 
   eyesim::tools::RunArgs run_args;
   auto* run = app.add_subcommand("run", "simulate one network on one architecture");
-  run->add_option("--arch", run_args.arch, "architecture preset (eyesim list archs)")->capture_default_str();
-  run->add_option("--net", run_args.net, "network (eyesim list nets)")->capture_default_str();
+  run->add_option("--arch", run_args.arch, "architecture: a preset (eyesim list archs) or a .toml file")->capture_default_str();
+  run->add_option("--net", run_args.net, "network: a built-in (eyesim list nets) or a .toml file")->capture_default_str();
   run->add_option("--seed", run_args.seed, "seed of the generated data")->capture_default_str();
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
@@ -49,10 +49,12 @@ int main(int argc, char** argv) {
   std::string list_what;
   auto* list = app.add_subcommand("list", "list built-in architectures or networks");
   list->add_option("what", list_what, "archs or nets")->required()->check(CLI::IsMember({"archs", "nets"}));
+  std::string show_what, show_name;
   auto* show = app.add_subcommand("show", "print a resolved architecture as TOML");
+  show->add_option("what", show_what, "arch")->required()->check(CLI::IsMember({"arch"}));
+  show->add_option("name", show_name, "preset name or .toml file")->required();
   (void)sweep;
   (void)merge;
-  (void)show;
 
   try {
     app.parse(argc, argv);
@@ -66,6 +68,6 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
   if (merge->parsed()) return not_yet("merge", 7);
   if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
-  if (show->parsed()) return not_yet("show", 4);
+  if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, stdout, stderr);
   return 0;
 }

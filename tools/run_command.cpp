@@ -7,18 +7,14 @@
 
 #include "hw/mapper.h"
 #include "hw/presets.h"
+#include "sweep/arch_file.h"
+#include "sweep/network_file.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
 
 namespace eyesim::tools {
 namespace {
-
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
 
 std::string short_mapping(const hw::LayerMapping& m) {
   return fmt::format("m0={} c0={} f0={} sp(m{} c{} r{} g{} e{} f{})", m.m0, m.c0, m.f0, m.spatial_m, m.spatial_c,
@@ -32,23 +28,22 @@ double dram_bytes(const hw::LayerStats& s) {
 
 }  // namespace
 
-std::optional<hw::ArchSpec> resolve_arch(std::string_view name) { return hw::preset(name); }
-
 int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   if (args.format != "table" && args.format != "csv" && args.format != "json") {
     fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
     return 2;
   }
-  const auto arch = resolve_arch(args.arch);
-  if (!arch) {
-    fmt::print(err, "eyesim: error: unknown architecture '{}' (expected one of: {})\n", args.arch,
-               join(hw::preset_names()));
+  std::optional<hw::ArchSpec> arch;
+  std::optional<workloads::Network> net;
+  try {
+    arch = sweep::resolve_arch(args.arch);
+    net = sweep::resolve_network(args.net);
+  } catch (const sweep::SpecError& e) {
+    fmt::print(err, "eyesim: {}\n", e.what());
     return 2;
   }
-  const auto net = workloads::builtin_network(args.net);
-  if (!net) {
-    fmt::print(err, "eyesim: error: unknown network '{}' (expected one of: {})\n", args.net,
-               join(workloads::builtin_network_names()));
+  if (const auto issues = hw::validate(*arch); !issues.empty()) {
+    for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", args.arch, i.path, i.message);
     return 2;
   }
   try {
@@ -104,6 +99,20 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   } catch (const std::exception& e) {
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 1;
+  }
+}
+
+int show_command(std::string_view what, std::string_view name, std::FILE* out, std::FILE* err) {
+  if (what != "arch") {
+    fmt::print(err, "eyesim: error: 'show' takes arch NAME|FILE (got '{}')\n", what);
+    return 2;
+  }
+  try {
+    fmt::print(out, "{}", sweep::arch_to_toml(sweep::resolve_arch(name)));
+    return 0;
+  } catch (const sweep::SpecError& e) {
+    fmt::print(err, "eyesim: {}\n", e.what());
+    return 2;
   }
 }
 

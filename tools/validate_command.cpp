@@ -17,7 +17,7 @@
 
 #include "hw/presets.h"
 #include "hw/simulate.h"
-#include "tools/arch_override.h"
+#include "sweep/arch_override.h"
 #include "tools/validation/published_case.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -152,7 +152,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     }
     j.arch = *arch;
     for (const ParamOverride& o : key.overrides) {
-      if (auto problem = apply_arch_override(j.arch, o.path, o.value)) {
+      if (auto problem = sweep::apply_arch_override(j.arch, o.path, o.value)) {
         fmt::print(err, "eyesim: error: validation override '{}': {}\n", o.path, *problem);
         return 2;
       }

@@ -1,5 +1,5 @@
 // apply_arch_override: text -> typed ArchSpec parameter, through the one parameter list.
-#include "tools/arch_override.h"
+#include "sweep/arch_override.h"
 
 #include <charconv>
 #include <cstdint>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace eyesim::tools {
+namespace eyesim::sweep {
 
 std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_view path, std::string_view value) {
   bool found = false;
@@ -38,4 +38,4 @@ std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_v
   return problem;
 }
 
-}  // namespace eyesim::tools
+}  // namespace eyesim::sweep

@@ -1,0 +1,144 @@
+// Architecture TOML: parsing with exact error places, and printing through the one parameter list.
+#include "sweep/arch_file.h"
+
+#include <fstream>
+#include <sstream>
+#include <type_traits>
+
+#include <toml++/toml.h>
+
+#include "hw/presets.h"
+
+namespace eyesim::sweep {
+namespace {
+
+[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
+  throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+std::string preset_list() {
+  std::string s;
+  for (const auto& n : hw::preset_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+/// Assigns one TOML value to the parameter `path`; false if no parameter has that name.
+bool assign(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file) {
+  bool found = false;
+  hw::for_each_param(arch, [&](std::string_view name, auto& field) {
+    if (name != path) return;
+    found = true;
+    using T = std::remove_cvref_t<decltype(field)>;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (!value.is_boolean()) fail(file, value.source(), fmt::format("'{}' expects true or false", path));
+      field = *value.value<bool>();
+    } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+      const auto v = value.value_exact<std::int64_t>();
+      if (!v || *v < 0 || *v > 0xffffffffLL)
+        fail(file, value.source(), fmt::format("'{}' expects a non-negative integer", path));
+      field = static_cast<std::uint32_t>(*v);
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number", path));
+      field = *value.value<double>();
+    } else {
+      const auto text = value.value<std::string>();
+      if (!text || !hw::parse_enum(*text, field)) {
+        fail(file, value.source(),
+             fmt::format("'{}' expects one of {} (got {})", path,
+                         std::is_same_v<T, hw::PeKind> ? "\"sparse\", \"dense\"" : "\"hierarchical_mesh\", \"flat_multicast\"",
+                         text ? "\"" + *text + "\"" : std::string("a non-string")));
+      }
+    }
+  });
+  return found;
+}
+
+void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string& prefix, std::string_view file) {
+  for (const auto& [key, value] : table) {
+    const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (prefix.empty() && (key == "preset" || key == "name")) continue;
+    if (const toml::table* sub = value.as_table()) {
+      apply_table(arch, *sub, path, file);
+      continue;
+    }
+    if (!assign(arch, path, value, file)) {
+      fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2')", path));
+    }
+  }
+}
+
+std::string format_double(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
+
+hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    fail(file, e.source(), e.description());
+  }
+  std::string preset = "eyeriss_v2";
+  if (const toml::node* p = root.get("preset")) {
+    const auto v = p->value<std::string>();
+    if (!v) fail(file, p->source(), "'preset' expects a string");
+    preset = *v;
+    if (!hw::preset(preset)) fail(file, p->source(), fmt::format("unknown preset '{}' (expected one of: {})", preset, preset_list()));
+  }
+  hw::ArchSpec arch = *hw::preset(preset);
+  if (const toml::node* n = root.get("name")) {
+    const auto v = n->value<std::string>();
+    if (!v) fail(file, n->source(), "'name' expects a string");
+    arch.name = *v;
+  }
+  apply_table(arch, root, "", file);
+  return arch;
+}
+
+hw::ArchSpec load_arch_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the architecture file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_arch_toml(ss.str(), path.string());
+}
+
+hw::ArchSpec resolve_arch(std::string_view name_or_path) {
+  if (auto p = hw::preset(name_or_path)) return *p;
+  if (name_or_path.ends_with(".toml")) return load_arch_file(std::filesystem::path(name_or_path));
+  throw SpecError(name_or_path, 0, 0,
+                  fmt::format("not a preset ({}) nor a .toml architecture file", preset_list()));
+}
+
+std::string arch_to_toml(const hw::ArchSpec& arch) {
+  std::string out = fmt::format("# eyesim architecture '{}': every parameter (units in the names; docs/calibration.md)\n",
+                                arch.name);
+  out += fmt::format("name = \"{}\"\n", arch.name);
+  std::string section;
+  hw::for_each_param(arch, [&](std::string_view path, const auto& v) {
+    const auto dot = path.find('.');
+    const std::string sec = dot == std::string_view::npos ? std::string() : std::string(path.substr(0, dot));
+    const std::string key = std::string(dot == std::string_view::npos ? path : path.substr(dot + 1));
+    if (sec != section) {
+      out += fmt::format("\n[{}]\n", sec);
+      section = sec;
+    }
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>) {
+      out += fmt::format("{} = {}\n", key, v ? "true" : "false");
+    } else if constexpr (std::is_same_v<T, std::uint32_t>) {
+      out += fmt::format("{} = {}\n", key, v);
+    } else if constexpr (std::is_same_v<T, double>) {
+      out += fmt::format("{} = {}\n", key, format_double(v));
+    } else {
+      out += fmt::format("{} = \"{}\"\n", key, hw::to_string(v));
+    }
+  });
+  return out;
+}
+
+}  // namespace eyesim::sweep

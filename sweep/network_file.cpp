@@ -1,0 +1,140 @@
+// Network TOML parsing with exact error places.
+#include "sweep/network_file.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace eyesim::sweep {
+namespace {
+
+[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
+  throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+constexpr std::array<std::string_view, 19> kLayerKeys = {
+    "name", "kind", "c", "m", "h", "w", "r", "s", "stride", "pad", "groups", "iact_density", "weight_density",
+    "iact_pattern", "weight_pattern", "iact_mask", "weight_mask", "mask_order", "n"};
+
+std::uint32_t positive(const toml::table& t, std::string_view key, std::uint32_t fallback, bool required,
+                       std::string_view file, std::uint32_t min = 1) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required) fail(file, t.source(), fmt::format("layer is missing the required key '{}'", key));
+    return fallback;
+  }
+  const auto v = n->value_exact<std::int64_t>();
+  if (!v) fail(file, n->source(), fmt::format("'{}' expects an integer", key));
+  if (*v < min || *v > 1'000'000) fail(file, n->source(), fmt::format("'{}' must be in [{}, 1000000] (got {})", key, min, *v));
+  return static_cast<std::uint32_t>(*v);
+}
+
+void read_density(const toml::table& t, std::string_view prefix, workloads::DensitySpec& d, std::string_view file,
+                  const std::filesystem::path& base_dir) {
+  const std::string density_key = fmt::format("{}_density", prefix);
+  if (const toml::node* n = t.get(density_key)) {
+    if (!n->is_number()) fail(file, n->source(), fmt::format("'{}' expects a number in [0, 1]", density_key));
+    d.density = *n->value<double>();
+    if (!(d.density >= 0.0 && d.density <= 1.0))
+      fail(file, n->source(), fmt::format("'{}' must be in [0, 1] (got {})", density_key, d.density));
+  }
+  const std::string pattern_key = fmt::format("{}_pattern", prefix);
+  if (const toml::node* n = t.get(pattern_key)) {
+    const auto v = n->value<std::string>();
+    if (!v || !workloads::parse_sparsity_pattern(*v, d.pattern))
+      fail(file, n->source(), fmt::format("'{}' expects \"uniform\", \"output_channels\" or \"input_channels\"", pattern_key));
+  }
+  const std::string mask_key = fmt::format("{}_mask", prefix);
+  if (const toml::node* n = t.get(mask_key)) {
+    const auto v = n->value<std::string>();
+    if (!v) fail(file, n->source(), fmt::format("'{}' expects a file path", mask_key));
+    const std::filesystem::path p(*v);
+    d.mask_file = (p.is_absolute() ? p : base_dir / p).string();
+    if (!std::filesystem::exists(d.mask_file)) fail(file, n->source(), fmt::format("mask file '{}' does not exist", d.mask_file));
+  }
+  if (const toml::node* n = t.get("mask_order")) {
+    const auto v = n->value<std::string>();
+    if (v == "native") d.mask_order = workloads::MaskOrder::kNative;
+    else if (v == "channel_last") d.mask_order = workloads::MaskOrder::kChannelLast;
+    else fail(file, n->source(), "'mask_order' expects \"native\" or \"channel_last\"");
+  }
+}
+
+}  // namespace
+
+workloads::Network parse_network_toml(std::string_view text, std::string_view file, const std::filesystem::path& base_dir) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    fail(file, e.source(), e.description());
+  }
+  for (const auto& [key, value] : root) {
+    if (key != "name" && key != "layer") fail(file, value.source(), fmt::format("unknown key '{}' (expected name, [[layer]])", key.str()));
+  }
+  workloads::Network net;
+  const auto name = root["name"].value<std::string>();
+  if (!name) fail(file, root.source(), "missing string key 'name'");
+  net.name = *name;
+  const toml::array* layers = root["layer"].as_array();
+  if (!layers || layers->empty()) fail(file, root.source(), "a network needs at least one [[layer]]");
+  for (const toml::node& node : *layers) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node.source(), "[[layer]] entries must be tables");
+    for (const auto& [key, value] : *t) {
+      if (std::find(kLayerKeys.begin(), kLayerKeys.end(), key.str()) == kLayerKeys.end())
+        fail(file, value.source(), fmt::format("unknown layer key '{}'", key.str()));
+    }
+    workloads::LayerSpec l;
+    workloads::LayerShape& s = l.shape;
+    const auto lname = (*t)["name"].value<std::string>();
+    if (!lname) fail(file, t->source(), "layer is missing the required string key 'name'");
+    s.name = *lname;
+    const auto kind = (*t)["kind"].value<std::string>();
+    if (!kind || !workloads::parse_layer_kind(*kind, s.kind))
+      fail(file, t->get("kind") ? t->get("kind")->source() : t->source(),
+           "'kind' expects \"conv\", \"depthwise\", \"pointwise\" or \"fc\"");
+    const bool fc = s.kind == workloads::LayerKind::kFullyConnected;
+    const bool dw = s.kind == workloads::LayerKind::kDepthwise;
+    s.n = positive(*t, "n", 1, false, file);
+    s.c = positive(*t, "c", 1, true, file);
+    s.m = positive(*t, "m", s.c, !dw, file);
+    s.h = positive(*t, "h", 1, !fc, file);
+    s.w = positive(*t, "w", s.h, false, file);
+    s.r = positive(*t, "r", s.kind == workloads::LayerKind::kConv || dw ? 3 : 1, false, file);
+    s.s = positive(*t, "s", s.r, false, file);
+    s.u = positive(*t, "stride", 1, false, file);
+    s.pad = positive(*t, "pad", 0, false, file, 0);
+    s.g = positive(*t, "groups", 1, false, file);
+    if (dw) {  // a depthwise layer of C channels: C groups of one channel
+      s.g = s.c;
+      s.c = s.m = 1;
+    }
+    read_density(*t, "iact", l.iacts, file, base_dir);
+    read_density(*t, "weight", l.weights, file, base_dir);
+    if (const auto issues = workloads::validate(s); !issues.empty()) fail(file, t->source(), issues.front());
+    net.layers.push_back(std::move(l));
+  }
+  return net;
+}
+
+workloads::Network load_network_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the network file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_network_toml(ss.str(), path.string(), path.parent_path());
+}
+
+workloads::Network resolve_network(std::string_view name_or_path) {
+  if (auto n = workloads::builtin_network(name_or_path)) return *n;
+  if (name_or_path.ends_with(".toml")) return load_network_file(std::filesystem::path(name_or_path));
+  std::string names;
+  for (const auto& n : workloads::builtin_network_names()) names += (names.empty() ? "" : ", ") + n;
+  throw SpecError(name_or_path, 0, 0, fmt::format("not a built-in network ({}) nor a .toml network file", names));
+}
+
+}  // namespace eyesim::sweep

@@ -1,0 +1,23 @@
+// User networks from TOML files: a list of layers with shapes and optional densities or mask files.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "sweep/spec_error.h"
+#include "workloads/network.h"
+
+namespace eyesim::sweep {
+
+/// Parses a network description (format and example: workloads/README.md, workloads/data/example_network.toml).
+/// Mask paths are resolved relative to `base_dir`. Throws SpecError naming the key and what was expected.
+workloads::Network parse_network_toml(std::string_view text, std::string_view source_name,
+                                      const std::filesystem::path& base_dir);
+
+/// Reads and parses a network file.
+workloads::Network load_network_file(const std::filesystem::path& path);
+
+/// A built-in network name or a .toml file path. Throws SpecError otherwise.
+workloads::Network resolve_network(std::string_view name_or_path);
+
+}  // namespace eyesim::sweep

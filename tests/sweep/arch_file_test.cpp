@@ -1,0 +1,59 @@
+// Architecture TOML: round trip through `eyesim show arch`, overrides, and every error kind.
+#include <doctest/doctest.h>
+
+#include "hw/presets.h"
+#include "sweep/arch_file.h"
+#include "sweep/arch_override.h"
+
+namespace eyesim::sweep {
+TEST_SUITE("fast") {
+  TEST_CASE("printing then parsing any preset gives the same architecture") {
+    for (const auto& name : hw::preset_names()) {
+      const hw::ArchSpec a = *hw::preset(name);
+      CHECK(parse_arch_toml(arch_to_toml(a), name) == a);
+    }
+  }
+
+  TEST_CASE("a file takes a preset and overrides by table or dotted key") {
+    const auto a = parse_arch_toml(
+        "preset = \"eyeriss_v1_5\"\nname = \"mine\"\nclock_mhz = 250\n[array]\ncluster_rows = 4\n"
+        "[pe]\nkind = \"sparse\"\n[dram]\nbandwidth_gbps = 25.6\n",
+        "mine.toml");
+    CHECK(a.name == "mine");
+    CHECK(a.clock_mhz == 250.0);
+    CHECK(a.array.cluster_rows == 4);
+    CHECK(a.pe.kind == hw::PeKind::kSparse);
+    CHECK(a.dram.bandwidth_gbps == 25.6);
+    CHECK(a.noc.kind == hw::NocKind::kHierarchicalMesh);  // from the preset
+    const auto b = parse_arch_toml("glb.iact_bank_bytes = 4096\n", "dotted.toml");
+    CHECK(b.glb.iact_bank_bytes == 4096);
+  }
+
+  TEST_CASE("architecture file errors name the file / line / column and the key") {
+    CHECK_THROWS_WITH_AS(parse_arch_toml("[array]\ncluster_rowz = 3\n", "a.toml"),
+                         doctest::Contains("a.toml:2:16: error: unknown architecture parameter 'array.cluster_rowz'"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("[array]\ncluster_rows = 2.5\n", "a.toml"),
+                         doctest::Contains("a.toml:2:16: error: 'array.cluster_rows' expects a non-negative integer"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("[pe]\nkind = \"sparse-ish\"\n", "a.toml"),
+                         doctest::Contains("'pe.kind' expects one of \"sparse\", \"dense\""), SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("preset = \"eyeriss_v9\"\n", "a.toml"),
+                         doctest::Contains("a.toml:1:10: error: unknown preset 'eyeriss_v9'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("clock_mhz = \n", "a.toml"), doctest::Contains("a.toml:1:"), SpecError);
+    CHECK_THROWS_WITH_AS(resolve_arch("no_such_chip"), doctest::Contains("not a preset"), SpecError);
+  }
+
+  TEST_CASE("a text override sets a parameter by its type and names what is wrong") {
+    hw::ArchSpec a = *hw::preset("eyeriss_v2");
+    CHECK_FALSE(apply_arch_override(a, "pe.simd_width", "1").has_value());
+    CHECK(a.pe.simd_width == 1);
+    CHECK_FALSE(apply_arch_override(a, "pe.kind", "dense").has_value());
+    CHECK(a.pe.kind == hw::PeKind::kDense);
+    CHECK_FALSE(apply_arch_override(a, "dram.bandwidth_gbps", "25.6").has_value());
+    CHECK(a.dram.bandwidth_gbps == 25.6);
+    CHECK(apply_arch_override(a, "pe.simd", "1").value() == "unknown architecture parameter 'pe.simd'");
+    CHECK(apply_arch_override(a, "pe.simd_width", "two").value().find("non-negative integer") != std::string::npos);
+  }
+}
+}  // namespace eyesim::sweep

@@ -1,0 +1,47 @@
+// Network TOML: the example file, and every error kind with its place.
+#include <doctest/doctest.h>
+
+#include "sweep/network_file.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::sweep {
+namespace {
+workloads::Network parse(std::string_view text) { return parse_network_toml(text, "n.toml", "."); }
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("the example network file loads with its shapes and densities") {
+    const auto net = load_network_file(EYESIM_SOURCE_DIR "/workloads/data/example_network.toml");
+    CHECK(net.name == "tiny_cnn");
+    REQUIRE(net.layers.size() == 4);
+    CHECK(net.layers[0].shape.e() == 32);
+    CHECK(net.layers[0].weights.density == 0.6);
+    CHECK(net.layers[1].shape.kind == workloads::LayerKind::kDepthwise);
+    CHECK(net.layers[1].shape.g == 16);
+    CHECK(net.layers[1].shape.e() == 16);
+    CHECK(net.layers[2].weights.pattern == workloads::SparsityPattern::kOutputChannels);
+    CHECK(net.layers[3].shape.kind == workloads::LayerKind::kFullyConnected);
+    CHECK_NOTHROW(workloads::prepare_network(net, 1));
+  }
+
+  TEST_CASE("network file errors name the place and the key") {
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nfoo = 1\n"),
+                         doctest::Contains("n.toml:8:7: error: unknown layer key 'foo'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nh = 8\n"),
+                         doctest::Contains("missing the required key 'm'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = \"3\"\nm = 4\nh = 8\n"),
+                         doctest::Contains("n.toml:5:5: error: 'c' expects an integer"), SpecError);
+    CHECK_THROWS_WITH_AS(
+        parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nweight_density = 1.5\n"),
+        doctest::Contains("'weight_density' must be in [0, 1] (got 1.5)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"cnv\"\nc = 3\nm = 4\nh = 8\n"),
+                         doctest::Contains("'kind' expects"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 2\nr = 5\n"),
+                         doctest::Contains("filter 5x5 larger than padded input 2x2"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n"), doctest::Contains("at least one [[layer]]"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \"nope.txt\"\n"),
+                         doctest::Contains("does not exist"), SpecError);
+    CHECK_THROWS_WITH_AS(resolve_network("no_such_net"), doctest::Contains("not a built-in network"), SpecError);
+  }
+}
+}  // namespace eyesim::sweep
