@@ -22,8 +22,9 @@ std::string preset_list() {
   return s;
 }
 
-/// Assigns one TOML value to the parameter `path`; false if no parameter has that name.
-bool assign(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file) {
+}  // namespace
+
+bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file) {
   bool found = false;
   hw::for_each_param(arch, [&](std::string_view name, auto& field) {
     if (name != path) return;
@@ -53,6 +54,8 @@ bool assign(hw::ArchSpec& arch, std::string_view path, const toml::node& value, 
   return found;
 }
 
+namespace {
+
 void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string& prefix, std::string_view file) {
   for (const auto& [key, value] : table) {
     const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
@@ -61,7 +64,7 @@ void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string
       apply_table(arch, *sub, path, file);
       continue;
     }
-    if (!assign(arch, path, value, file)) {
+    if (!apply_arch_value(arch, path, value, file)) {
       fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2')", path));
     }
   }

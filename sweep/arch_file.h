@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <toml++/toml.h>
+
 #include "hw/arch_spec.h"
 #include "sweep/spec_error.h"
 
@@ -20,6 +22,10 @@ namespace eyesim::sweep {
 /// Throws SpecError naming the key on unknown keys, wrong types or an unknown preset; the result
 /// is not validated (callers run hw::validate and report its issues).
 hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view source_name);
+
+/// Sets the parameter `path` (a hw::for_each_param name) from a TOML value, checking its type.
+/// Returns false when no parameter has that name; throws SpecError at the value's place on a bad value.
+bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file);
 
 /// Reads and parses a file (SpecError "file:0:0: error: cannot read ..." when it cannot be read).
 hw::ArchSpec load_arch_file(const std::filesystem::path& path);

@@ -1,5 +1,7 @@
 // eyesim: the command line. Parses arguments with CLI11 and dispatches to the subcommands.
 // Exit codes: 0 ok; 1 runtime failure; 2 usage or spec error; 3 some design points failed (--strict).
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -8,11 +10,19 @@
 
 #include "eyesim/build_info.h"
 #include "tools/run_command.h"
+#include "tools/sweep_command.h"
 #include "tools/validate_command.h"
 
 namespace {
 
 constexpr int kExitUsage = 2;
+
+/// The one process-wide variable: the signal handler may only set a lock-free atomic. The sweep polls
+/// it to stop cleanly (finish, write, close) and exits 128 + the signal number.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 
 int not_yet(const char* what, int issue) {
   fmt::print(stderr, "eyesim: error: '{}' is not implemented yet (tracked in issue {})\n", what, issue);
@@ -35,7 +45,19 @@ int main(int argc, char** argv) {
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  eyesim::tools::SweepArgs sweep_args;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep into an HDF5 file");
+  sweep->add_option("spec", sweep_args.spec, "sweep spec (TOML); default: the built-in sweep")->check(CLI::ExistingFile);
+  sweep->add_option("-o,--output", sweep_args.output, "result file (may contain {shard})")->capture_default_str();
+  sweep->add_option("-j,--jobs", sweep_args.jobs, "simulation threads (default: all cores)")->check(CLI::Range(0, 4096));
+  sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
+  sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
+  sweep->add_flag("--dry-run", sweep_args.dry_run, "print the points and an estimated run time; simulate nothing");
+  sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");
+  sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  sweep->add_option("--seed", sweep_args.seed, "override the spec's seed");
+  sweep->add_option("--shard", sweep_args.shard, "run only shard k/N of the points, or 'auto' from Slurm/MPI variables");
   eyesim::tools::ValidateArgs validate_args;
   auto* validate = app.add_subcommand("validate", "compare simulated results with the published ones");
   validate->add_option("--format", validate_args.format, "table, csv or json")
@@ -53,7 +75,6 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "print a resolved architecture as TOML");
   show->add_option("what", show_what, "arch")->required()->check(CLI::IsMember({"arch"}));
   show->add_option("name", show_name, "preset name or .toml file")->required();
-  (void)sweep;
   (void)merge;
 
   try {
@@ -64,7 +85,13 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
   if (run->parsed()) return eyesim::tools::run_command(run_args, stdout, stderr);
-  if (sweep->parsed()) return not_yet("sweep", 6);
+  if (sweep->parsed()) {
+    for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
+    sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);
+  }
   if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
   if (merge->parsed()) return not_yet("merge", 7);
   if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);

@@ -1,0 +1,228 @@
+// Hdf5File: the HDF5 calls, each checked; failures carry the innermost HDF5 message.
+#include "sweep/hdf5_file.h"
+
+#include <fmt/format.h>
+
+namespace eyesim::sweep {
+namespace {
+
+herr_t collect(unsigned, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<std::string*>(data);
+  if (e->desc && *e->desc) *out = e->desc;  // the innermost description is the most specific
+  return 0;
+}
+
+[[noreturn]] void fail(const std::string& what) {
+  std::string detail;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  throw Hdf5Error(detail.empty() ? what : fmt::format("{} ({})", what, detail));
+}
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) fail(what);
+  return id;
+}
+
+void check_status(herr_t status, const std::string& what) {
+  if (status < 0) fail(what);
+}
+
+H5Handle memory_type(const TableSchema& schema) {
+  H5Handle t(check(H5Tcreate(H5T_COMPOUND, schema.row_bytes()), "create compound type"), H5Tclose);
+  for (const Column& c : schema.columns()) {
+    hid_t base = H5T_NATIVE_UINT64;
+    H5Handle str;
+    switch (c.type) {
+      case ColumnType::kU64: base = H5T_NATIVE_UINT64; break;
+      case ColumnType::kU32: base = H5T_NATIVE_UINT32; break;
+      case ColumnType::kI32: base = H5T_NATIVE_INT32; break;
+      case ColumnType::kU8: base = H5T_NATIVE_UINT8; break;
+      case ColumnType::kF64: base = H5T_NATIVE_DOUBLE; break;
+      case ColumnType::kString:
+        str = H5Handle(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+        check_status(H5Tset_size(str.get(), c.size), "string size");
+        check_status(H5Tset_strpad(str.get(), H5T_STR_NULLPAD), "string padding");
+        base = str.get();
+        break;
+    }
+    check_status(H5Tinsert(t.get(), c.name.c_str(), c.offset, base), "insert column " + c.name);
+  }
+  return t;
+}
+
+}  // namespace
+
+Hdf5File::Hdf5File(const std::string& path, Mode mode) : path_(path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (mode == Mode::kCreate) {
+    H5Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "file access list"), H5Pclose);
+    check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), "library version bounds");
+    file_ = H5Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), "cannot create '" + path + "'"),
+                     H5Fclose);
+  } else {
+    file_ = H5Handle(check(H5Fopen(path.c_str(), mode == Mode::kReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT),
+                           "cannot open '" + path + "' as an HDF5 file"),
+                     H5Fclose);
+  }
+}
+
+void Hdf5File::create_table(const std::string& name, const TableSchema& schema, std::size_t chunk_rows) {
+  const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
+  H5Handle space(check(H5Screate_simple(1, dims, maxdims), "dataspace"), H5Sclose);
+  H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
+  check_status(H5Pset_chunk(dcpl.get(), 1, chunk), "chunking");
+  check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
+  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  H5Handle mem = memory_type(schema);
+  H5Handle packed(check(H5Tcopy(mem.get()), "copy type"), H5Tclose);
+  check_status(H5Tpack(packed.get()), "pack type");
+  H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), packed.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                    "create table " + name),
+              H5Dclose);
+}
+
+std::size_t Hdf5File::rows(const std::string& name) {
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
+  hsize_t dims[1] = {0};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  return dims[0];
+}
+
+void Hdf5File::append_rows(const std::string& name, const TableSchema& schema, const std::byte* data, std::size_t count) {
+  if (count == 0) return;
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
+  hsize_t old[1] = {0};
+  H5Sget_simple_extent_dims(space.get(), old, nullptr);
+  const hsize_t extent[1] = {old[0] + count}, start[1] = {old[0]}, n[1] = {count};
+  check_status(H5Dset_extent(ds.get(), extent), "extend " + name);
+  H5Handle fspace(check(H5Dget_space(ds.get()), "dataspace"), H5Sclose);
+  check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select rows");
+  H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
+  H5Handle mem = memory_type(schema);
+  check_status(H5Dwrite(ds.get(), mem.get(), mspace.get(), fspace.get(), H5P_DEFAULT, data), "write " + name);
+}
+
+std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema) {
+  const std::size_t n = rows(name);
+  std::vector<std::byte> out(n * schema.row_bytes());
+  if (n == 0) return out;
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle mem = memory_type(schema);
+  check_status(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+void Hdf5File::create_u64_dataset(const std::string& name, std::size_t chunk) {
+  const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, ch[1] = {chunk};
+  H5Handle space(check(H5Screate_simple(1, dims, maxdims), "dataspace"), H5Sclose);
+  H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
+  check_status(H5Pset_chunk(dcpl.get(), 1, ch), "chunking");
+  check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
+  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                    "create " + name),
+              H5Dclose);
+}
+
+void Hdf5File::append_u64(const std::string& name, std::span<const std::uint64_t> values) {
+  if (values.empty()) return;
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle space(check(H5Dget_space(ds.get()), "dataspace"), H5Sclose);
+  hsize_t old[1] = {0};
+  H5Sget_simple_extent_dims(space.get(), old, nullptr);
+  const hsize_t extent[1] = {old[0] + values.size()}, start[1] = {old[0]}, n[1] = {values.size()};
+  check_status(H5Dset_extent(ds.get(), extent), "extend " + name);
+  H5Handle fspace(check(H5Dget_space(ds.get()), "dataspace"), H5Sclose);
+  check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select");
+  H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
+  check_status(H5Dwrite(ds.get(), H5T_NATIVE_UINT64, mspace.get(), fspace.get(), H5P_DEFAULT, values.data()),
+               "write " + name);
+}
+
+std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
+  const std::size_t n = rows(name);
+  std::vector<std::uint64_t> out(n);
+  if (n == 0) return out;
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  check_status(H5Dread(ds.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+void Hdf5File::create_group(const std::string& name) {
+  H5Handle g(check(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
+             H5Gclose);
+}
+
+bool Hdf5File::exists(const std::string& name) { return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0; }
+
+void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  if (H5Aexists(file_.get(), name.c_str()) > 0) H5Adelete(file_.get(), name.c_str());
+  H5Handle attr(check(H5Acreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                      "create attribute " + name),
+                H5Aclose);
+  const std::string text(value);
+  const char* p = text.c_str();
+  check_status(H5Awrite(attr.get(), type.get(), &p), "write attribute " + name);
+}
+
+std::string Hdf5File::attribute(const std::string& name) {
+  if (H5Aexists(file_.get(), name.c_str()) <= 0) return {};
+  H5Handle attr(check(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  char* p = nullptr;
+  check_status(H5Aread(attr.get(), type.get(), &p), "read attribute " + name);
+  std::string out = p ? p : "";
+  H5free_memory(p);
+  return out;
+}
+
+void Hdf5File::write_string_dataset(const std::string& name, std::string_view text) {
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    "create " + name),
+              H5Dclose);
+  const std::string s(text);
+  const char* p = s.c_str();
+  check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write " + name);
+}
+
+std::string Hdf5File::read_string_dataset(const std::string& name) {
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  char* p = nullptr;
+  check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "read " + name);
+  std::string out = p ? p : "";
+  H5free_memory(p);
+  return out;
+}
+
+void Hdf5File::set_units(const std::string& dataset, std::string_view json) {
+  H5Handle ds(check(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose);
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
+  H5Handle attr(check(H5Acreate2(ds.get(), "units", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), "units attribute"),
+                H5Aclose);
+  const std::string s(json);
+  const char* p = s.c_str();
+  check_status(H5Awrite(attr.get(), type.get(), &p), "write units");
+}
+
+void Hdf5File::flush() { check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_); }
+
+}  // namespace eyesim::sweep

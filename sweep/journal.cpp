@@ -1,0 +1,128 @@
+// Journal records: [magic][id][ok][sizes][run row][layer rows][trace counts][traces][checksum].
+#include "sweep/journal.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/rng.h"
+
+namespace eyesim::sweep {
+namespace {
+
+constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '1'};
+constexpr std::uint32_t kRecordMagic = 0x52454331;
+
+template <class T>
+void put(std::vector<std::byte>& out, const T& v) {
+  const auto* p = reinterpret_cast<const std::byte*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+template <class T>
+void put_vector(std::vector<std::byte>& out, const std::vector<T>& v) {
+  put<std::uint64_t>(out, v.size());
+  const auto* p = reinterpret_cast<const std::byte*>(v.data());
+  out.insert(out.end(), p, p + v.size() * sizeof(T));
+}
+
+class Reader {
+ public:
+  Reader(const std::vector<char>& data, std::size_t pos) : data_(data), pos_(pos) {}
+  template <class T>
+  bool get(T& v) {
+    if (pos_ + sizeof(T) > data_.size()) return false;
+    std::memcpy(&v, data_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  template <class T>
+  bool get_vector(std::vector<T>& v) {
+    std::uint64_t n = 0;
+    if (!get(n) || n > (data_.size() - pos_) / sizeof(T)) return false;
+    v.resize(n);
+    std::memcpy(v.data(), data_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return true;
+  }
+  std::size_t pos() const { return pos_; }
+
+ private:
+  const std::vector<char>& data_;
+  std::size_t pos_;
+};
+
+std::uint64_t checksum(const std::byte* p, std::size_t n) {
+  return hash_name(std::string_view(reinterpret_cast<const char*>(p), n));
+}
+
+}  // namespace
+
+Journal::Journal(const std::string& path, std::uint64_t spec_hash) : path_(path) {
+  const bool fresh = !std::ifstream(path).good();
+  file_ = std::fopen(path.c_str(), "ab");
+  if (!file_) throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path));
+  if (fresh) {
+    std::fwrite(kHeader, 1, sizeof kHeader, file_);
+    std::fwrite(&spec_hash, sizeof spec_hash, 1, file_);
+    std::fflush(file_);
+  }
+}
+
+Journal::~Journal() {
+  if (file_) std::fclose(file_);
+}
+
+void Journal::append(const PointRecord& r) {
+  std::vector<std::byte> body;
+  put(body, kRecordMagic);
+  put(body, r.point_id);
+  put<std::uint8_t>(body, r.ok ? 1 : 0);
+  put(body, r.n_layers);
+  put_vector(body, r.run_row);
+  put_vector(body, r.layer_rows);
+  put_vector(body, r.pe_counts);
+  put_vector(body, r.port_counts);
+  put_vector(body, r.traces);
+  put(body, checksum(body.data(), body.size()));
+  if (std::fwrite(body.data(), 1, body.size(), file_) != body.size() || std::fflush(file_) != 0)
+    throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path_));
+}
+
+void Journal::remove() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+  std::remove(path_.c_str());
+}
+
+Journal::Contents Journal::read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
+  const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (data.size() < sizeof kHeader + 8 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
+    throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal", path));
+  Contents c;
+  std::memcpy(&c.spec_hash, data.data() + sizeof kHeader, 8);
+  std::size_t pos = sizeof kHeader + 8;
+  for (;;) {
+    Reader rd(data, pos);
+    PointRecord r;
+    std::uint32_t magic = 0;
+    std::uint8_t ok = 0;
+    if (!rd.get(magic) || magic != kRecordMagic || !rd.get(r.point_id) || !rd.get(ok) || !rd.get(r.n_layers) ||
+        !rd.get_vector(r.run_row) || !rd.get_vector(r.layer_rows) || !rd.get_vector(r.pe_counts) ||
+        !rd.get_vector(r.port_counts) || !rd.get_vector(r.traces))
+      break;  // end of file or a record cut short by a kill
+    const std::size_t body_end = rd.pos();
+    std::uint64_t sum = 0;
+    if (!rd.get(sum) || sum != checksum(reinterpret_cast<const std::byte*>(data.data() + pos), body_end - pos)) break;
+    r.ok = ok != 0;
+    c.records.push_back(std::move(r));
+    pos = rd.pos();
+  }
+  return c;
+}
+
+}  // namespace eyesim::sweep

@@ -1,0 +1,39 @@
+// Journal: an append-only file of completed design points next to the result file (out.h5.journal).
+// Every record is flushed to the OS as soon as it is written, so a `kill -9` loses no completed point;
+// `--resume` reads it back (a truncated last record is ignored) and the result file is rebuilt.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sweep/result_tables.h"
+
+namespace eyesim::sweep {
+
+class Journal {
+ public:
+  /// Opens for appending; a new file gets a header with `spec_hash`.
+  Journal(const std::string& path, std::uint64_t spec_hash);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  void append(const PointRecord& r);
+  /// Removes the file (after the result file is complete).
+  void remove();
+
+  struct Contents {
+    std::uint64_t spec_hash = 0;
+    std::vector<PointRecord> records;
+  };
+  /// Reads a journal; throws std::runtime_error when the file is not a journal.
+  static Contents read(const std::string& path);
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace eyesim::sweep

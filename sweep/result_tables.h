@@ -1,0 +1,57 @@
+// ResultTables: the schema of eyesim's HDF5 result files (docs/results.md) and the conversion of one
+// simulated design point into packed rows. Schema version: kResultSchema.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/layer_result.h"
+#include "sweep/design_point.h"
+#include "sweep/table_schema.h"
+
+namespace eyesim::sweep {
+
+inline constexpr const char* kResultSchema = "eyesim-results/1";
+
+/// Everything one design point produced, as packed rows (built on the worker thread).
+struct PointRecord {
+  std::uint64_t point_id = 0;
+  std::vector<std::byte> run_row;
+  std::vector<std::byte> layer_rows;  ///< n_layers rows; trace offsets are filled by the writer
+  std::uint32_t n_layers = 0;
+  /// Per layer, concatenated: pe_busy, pe_stall, pe_macs (pe_count each), port_busy, port_bits (port_count each).
+  std::vector<std::uint64_t> traces;
+  std::vector<std::uint32_t> pe_counts, port_counts;
+  bool ok = true;
+};
+
+class ResultTables {
+ public:
+  ResultTables();
+  const TableSchema& configs() const { return configs_; }
+  const TableSchema& layers() const { return layers_; }
+  const TableSchema& runs() const { return runs_; }
+
+  std::vector<std::byte> config_row(const DesignPoint& p, std::uint64_t config_hash) const;
+  PointRecord record(const DesignPoint& p, const hw::NetworkResult& r, double wall_ms) const;
+  PointRecord failed_record(const DesignPoint& p, const std::string& message, double wall_ms) const;
+
+  std::size_t col_point_id_layers() const { return layers_point_; }
+  std::size_t col_trace_pe_offset() const { return trace_pe_offset_; }
+  std::size_t col_trace_port_offset() const { return trace_port_offset_; }
+  std::size_t col_run_status() const { return run_status_; }
+  std::size_t col_run_wall_ms() const { return run_wall_; }
+
+  /// JSON object {column: unit} for the `units` attribute of a table.
+  static std::string units_json(const TableSchema& schema);
+
+ private:
+  TableSchema configs_, layers_, runs_;
+  std::size_t layers_point_ = 0, trace_pe_offset_ = 0, trace_port_offset_ = 0, run_status_ = 0, run_wall_ = 0;
+};
+
+/// 64-bit FNV-1a hash of the canonical text of a point's configuration (architecture + workload).
+std::uint64_t config_hash(const DesignPoint& p);
+
+}  // namespace eyesim::sweep

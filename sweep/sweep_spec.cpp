@@ -1,0 +1,409 @@
+// SweepSpec parsing and expansion: axes (grid, zip), explicit points, random samples, where-filters.
+#include "sweep/sweep_spec.h"
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "core/rng.h"
+#include "hw/presets.h"
+#include "sweep/arch_file.h"
+#include "sweep/expression.h"
+#include "workloads/network.h"
+
+extern const std::string_view eyesim_default_sweep_toml;
+
+namespace eyesim::sweep {
+namespace {
+
+[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
+  throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+/// One (name, value) of a point, before it is applied.
+struct Setting {
+  std::string name;
+  const toml::node* value;
+};
+using Assignment = std::vector<Setting>;
+
+constexpr std::string_view kWorkloadNames[] = {"workload.seed", "workload.batch", "workload.iact_density_scale",
+                                               "workload.weight_density_scale"};
+
+class Expander {
+ public:
+  Expander(std::string_view file, const std::filesystem::path& base_dir) : file_(file), base_dir_(base_dir) {}
+
+  /// Applies one setting to a point; SpecError at the value on a bad name or value.
+  void apply(DesignPoint& p, const Setting& s, const hw::ArchSpec& base_overrides_applied_to) const {
+    (void)base_overrides_applied_to;
+    const toml::node& v = *s.value;
+    if (s.name == "network") {
+      const auto text = v.value<std::string>();
+      if (!text) fail(file_, v.source(), "'network' expects a string (a built-in name or a .toml file)");
+      p.network = resolve_network_name(*text, v);
+      return;
+    }
+    if (s.name == "workload.seed" || s.name == "workload.batch") {
+      const auto x = v.value_exact<std::int64_t>();
+      if (!x || *x < (s.name == "workload.seed" ? 0 : 1) || *x > (s.name == "workload.seed" ? INT64_MAX : 1024))
+        fail(file_, v.source(), fmt::format("'{}' expects an integer{}", s.name, s.name == "workload.batch" ? " in [1, 1024]" : " >= 0"));
+      if (s.name == "workload.seed") p.seed = static_cast<std::uint64_t>(*x);
+      else p.batch = static_cast<std::uint32_t>(*x);
+      return;
+    }
+    if (s.name == "workload.iact_density_scale" || s.name == "workload.weight_density_scale") {
+      if (!v.is_number()) fail(file_, v.source(), fmt::format("'{}' expects a number", s.name));
+      const double x = *v.value<double>();
+      if (!(x >= 0.0 && x <= 100.0)) fail(file_, v.source(), fmt::format("'{}' must be in [0, 100] (got {})", s.name, x));
+      (s.name == "workload.iact_density_scale" ? p.iact_density_scale : p.weight_density_scale) = x;
+      return;
+    }
+    if (s.name.starts_with("arch.")) {
+      const std::string_view path = std::string_view(s.name).substr(5);
+      if (!apply_arch_value(p.arch, path, v, file_))
+        fail(file_, v.source(), fmt::format("unknown parameter '{}' (see 'eyesim show arch eyeriss_v2')", s.name));
+      return;
+    }
+    fail(file_, v.source(),
+         fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*)", s.name));
+  }
+
+  std::string resolve_network_name(const std::string& text, const toml::node& where) const {
+    if (workloads::builtin_network(text)) return text;
+    if (text.ends_with(".toml")) {
+      const std::filesystem::path p(text);
+      const auto full = p.is_absolute() ? p : base_dir_ / p;
+      if (!std::filesystem::exists(full)) fail(file_, where.source(), fmt::format("network file '{}' does not exist", full.string()));
+      return full.string();
+    }
+    std::string names;
+    for (const auto& n : workloads::builtin_network_names()) names += (names.empty() ? "" : ", ") + n;
+    fail(file_, where.source(), fmt::format("unknown network '{}' (built-in: {}; or a .toml file)", text, names));
+  }
+
+ private:
+  std::string_view file_;
+  std::filesystem::path base_dir_;
+};
+
+void flatten(const toml::table& t, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const toml::table* sub = v.as_table()) flatten(*sub, name, out);
+    else out.emplace_back(name, &v);
+  }
+}
+
+std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view name) {
+  if (name == "network") return ExprValue{p.network};
+  if (name == "arch.name" || name == "arch.preset") return ExprValue{p.arch.name};
+  if (name == "workload.seed") return ExprValue{static_cast<double>(p.seed)};
+  if (name == "workload.batch") return ExprValue{static_cast<double>(p.batch)};
+  if (name == "workload.iact_density_scale") return ExprValue{p.iact_density_scale};
+  if (name == "workload.weight_density_scale") return ExprValue{p.weight_density_scale};
+  if (!name.starts_with("arch.")) return std::nullopt;
+  std::optional<ExprValue> out;
+  hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
+    if (n != name.substr(5)) return;
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_arithmetic_v<T>) out = ExprValue{static_cast<double>(v)};
+    else out = ExprValue{std::string(hw::to_string(v))};
+  });
+  return out;
+}
+
+}  // namespace
+
+SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const std::filesystem::path& base_dir,
+                           std::uint64_t seed_override) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    fail(file, e.source(), e.description());
+  }
+  static constexpr std::string_view kKeys[] = {"name", "seed", "batch", "networks", "arch", "axis", "point", "sample", "where"};
+  for (const auto& [k, v] : root) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), k.str()) == std::end(kKeys))
+      fail(file, v.source(), fmt::format("unknown key '{}' (expected one of name, seed, batch, networks, arch, [[axis]], [[point]], [sample], where)", k.str()));
+  }
+  SweepSpec spec;
+  spec.source_name = std::string(file);
+  spec.text = std::string(text);
+  spec.name = root["name"].value_or(std::string("sweep"));
+  if (const toml::node* s = root.get("seed")) {
+    const auto v = s->value_exact<std::int64_t>();
+    if (!v || *v < 0) fail(file, s->source(), "'seed' expects a non-negative integer");
+    spec.seed = static_cast<std::uint64_t>(*v);
+  }
+  if (seed_override != 0) spec.seed = seed_override;
+  Expander ex(file, base_dir);
+
+  // The base point: architecture (preset + overrides), first network, seed, batch.
+  DesignPoint base;
+  base.seed = spec.seed;
+  std::vector<std::pair<std::string, const toml::node*>> base_overrides;
+  std::string base_preset = "eyeriss_v2";
+  if (const toml::node* a = root.get("arch")) {
+    if (auto name = a->value<std::string>()) {
+      base_preset = *name;
+      if (!hw::preset(base_preset)) fail(file, a->source(), fmt::format("unknown preset '{}'", base_preset));
+    } else if (const toml::table* t = a->as_table()) {
+      if (const toml::node* p = t->get("preset")) {
+        const auto v = p->value<std::string>();
+        if (!v || !hw::preset(*v)) fail(file, p->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+        base_preset = *v;
+      }
+      flatten(*t, "", base_overrides);
+      std::erase_if(base_overrides, [](const auto& o) { return o.first == "preset"; });
+    } else {
+      fail(file, a->source(), "'arch' expects a preset name or a table with preset = and overrides");
+    }
+  }
+  const auto make_arch = [&](const std::string& preset_name) {
+    hw::ArchSpec arch = *hw::preset(preset_name);
+    for (const auto& [path, value] : base_overrides) {
+      if (!apply_arch_value(arch, path, *value, file))
+        fail(file, value->source(), fmt::format("unknown parameter 'arch.{}' (see 'eyesim show arch eyeriss_v2')", path));
+    }
+    return arch;
+  };
+  base.arch = make_arch(base_preset);
+  if (const toml::node* b = root.get("batch")) {
+    const auto v = b->value_exact<std::int64_t>();
+    if (!v || *v < 1 || *v > 1024) fail(file, b->source(), "'batch' expects an integer in [1, 1024]");
+    base.batch = static_cast<std::uint32_t>(*v);
+  }
+  std::vector<std::string> networks;
+  if (const toml::node* n = root.get("networks")) {
+    const toml::array* arr = n->as_array();
+    if (!arr || arr->empty()) fail(file, n->source(), "'networks' expects a non-empty array of network names or files");
+    for (const toml::node& e : *arr) {
+      const auto s = e.value<std::string>();
+      if (!s) fail(file, e.source(), "'networks' entries must be strings");
+      networks.push_back(ex.resolve_network_name(*s, e));
+    }
+  } else {
+    networks.push_back("sparse_mobilenet");
+  }
+
+  // Axes: grid over zip groups, in the order written (the first axis varies slowest).
+  std::deque<toml::value<double>> owned_doubles;
+  std::deque<toml::value<std::int64_t>> owned_ints;
+  struct Dimension {
+    std::vector<std::string> names;
+    std::vector<const toml::array*> values;
+    std::size_t size = 0;
+  };
+  std::vector<Dimension> grid;
+  std::map<std::string, std::size_t> zip_groups;
+  std::vector<std::string> swept;
+  const auto check_name = [&](const std::string& name, const toml::node& where) {
+    DesignPoint probe = base;
+    (void)probe;
+    const bool known = name == "network" || name == "arch.preset" ||
+                       std::find(std::begin(kWorkloadNames), std::end(kWorkloadNames), name) != std::end(kWorkloadNames) ||
+                       (name.starts_with("arch.") && lookup_point(base, name).has_value());
+    if (!known)
+      fail(file, where.source(),
+           fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*)", name));
+  };
+  if (const toml::node* axes = root.get("axis")) {
+    const toml::array* arr = axes->as_array();
+    if (!arr) fail(file, axes->source(), "'axis' must be an array of tables [[axis]]");
+    for (const toml::node& node : *arr) {
+      const toml::table* t = node.as_table();
+      if (!t) fail(file, node.source(), "[[axis]] entries must be tables");
+      for (const auto& [k, v] : *t) {
+        if (k != "name" && k != "values" && k != "zip") fail(file, v.source(), fmt::format("unknown key '{}' in [[axis]] (expected name, values, zip)", k.str()));
+      }
+      const auto name = (*t)["name"].value<std::string>();
+      if (!name) fail(file, t->source(), "[[axis]] needs a string 'name'");
+      check_name(*name, *t->get("name"));
+      const toml::array* values = (*t)["values"].as_array();
+      if (!values) fail(file, t->source(), fmt::format("axis '{}' needs an array 'values'", *name));
+      if (values->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", *name));
+      swept.push_back(*name);
+      if (const auto zip = (*t)["zip"].value<std::string>()) {
+        auto [it, fresh] = zip_groups.emplace(*zip, grid.size());
+        if (fresh) grid.push_back({});
+        Dimension& d = grid[it->second];
+        if (!d.names.empty() && d.size != values->size())
+          fail(file, t->get("values")->source(),
+               fmt::format("zipped axis '{}' has {} values but its group '{}' has {}", *name, values->size(), *zip, d.size));
+        d.names.push_back(*name);
+        d.values.push_back(values);
+        d.size = values->size();
+      } else {
+        grid.push_back(Dimension{{*name}, {values}, values->size()});
+      }
+    }
+  }
+
+  std::vector<Assignment> combos;
+  const toml::table* sample = root["sample"].as_table();
+  if (sample) {
+    if (!grid.empty()) fail(file, sample->source(), "use either [[axis]] (a grid) or [sample] (random points), not both");
+    const auto count = (*sample)["count"].value_exact<std::int64_t>();
+    if (!count || *count < 1 || *count > 10'000'000) fail(file, sample->source(), "[sample] needs 'count' in [1, 10000000]");
+    Rng rng((*sample)["seed"].value_or(std::int64_t{1}));
+    const toml::array* axes = (*sample)["axis"].as_array();
+    if (!axes || axes->empty()) fail(file, sample->source(), "[sample] needs [[sample.axis]] entries with name and range or values");
+    struct SampleAxis {
+      std::string name;
+      const toml::array* values = nullptr;
+      double lo = 0, hi = 0;
+      bool integer = false;
+    };
+    std::vector<SampleAxis> sa;
+    for (const toml::node& node : *axes) {
+      const toml::table* t = node.as_table();
+      if (!t) fail(file, node.source(), "[[sample.axis]] entries must be tables");
+      SampleAxis a;
+      const auto name = (*t)["name"].value<std::string>();
+      if (!name) fail(file, t->source(), "[[sample.axis]] needs a string 'name'");
+      check_name(*name, *t->get("name"));
+      a.name = *name;
+      swept.push_back(*name);
+      if (const toml::array* r = (*t)["range"].as_array()) {
+        if (r->size() != 2 || !r->get(0)->is_number() || !r->get(1)->is_number())
+          fail(file, t->get("range")->source(), "'range' expects [low, high]");
+        a.integer = r->get(0)->is_integer() && r->get(1)->is_integer();
+        a.lo = *r->get(0)->value<double>();
+        a.hi = *r->get(1)->value<double>();
+        if (a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");
+      } else if (const toml::array* v = (*t)["values"].as_array()) {
+        if (v->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", a.name));
+        a.values = v;
+      } else {
+        fail(file, t->source(), fmt::format("sample axis '{}' needs 'range' or 'values'", a.name));
+      }
+      sa.push_back(a);
+    }
+    for (std::int64_t i = 0; i < *count; ++i) {
+      Assignment as;
+      for (const SampleAxis& a : sa) {
+        if (a.values) {
+          as.push_back({a.name, a.values->get(rng.below(a.values->size()))});
+        } else if (a.integer) {
+          owned_ints.emplace_back(rng.between(static_cast<std::int64_t>(a.lo), static_cast<std::int64_t>(a.hi)));
+          as.push_back({a.name, &owned_ints.back()});
+        } else {
+          owned_doubles.emplace_back(a.lo + (a.hi - a.lo) * rng.uniform());
+          as.push_back({a.name, &owned_doubles.back()});
+        }
+      }
+      combos.push_back(std::move(as));
+    }
+  } else {
+    std::size_t total = 1;
+    for (const Dimension& d : grid) total *= d.size;
+    for (std::size_t i = 0; i < total; ++i) {
+      Assignment as;
+      std::size_t rest = i;
+      std::vector<std::size_t> idx(grid.size());
+      for (std::size_t d = grid.size(); d-- > 0;) {
+        idx[d] = rest % grid[d].size;
+        rest /= grid[d].size;
+      }
+      for (std::size_t d = 0; d < grid.size(); ++d)
+        for (std::size_t k = 0; k < grid[d].names.size(); ++k) as.push_back({grid[d].names[k], grid[d].values[k]->get(idx[d])});
+      combos.push_back(std::move(as));
+    }
+    if (grid.empty() && root.get("point")) combos.clear();  // only explicit points
+  }
+  std::vector<Assignment> explicit_points;
+  if (const toml::node* pts = root.get("point")) {
+    const toml::array* arr = pts->as_array();
+    if (!arr) fail(file, pts->source(), "'point' must be an array of tables [[point]]");
+    for (const toml::node& node : *arr) {
+      const toml::table* t = node.as_table();
+      if (!t) fail(file, node.source(), "[[point]] entries must be tables");
+      std::vector<std::pair<std::string, const toml::node*>> flat;
+      flatten(*t, "", flat);
+      Assignment as;
+      for (const auto& [name, value] : flat) {
+        check_name(name, *value);
+        if (std::find(swept.begin(), swept.end(), name) == swept.end()) swept.push_back(name);
+        as.push_back({name, value});
+      }
+      explicit_points.push_back(std::move(as));
+    }
+  }
+
+  std::vector<Expression> where;
+  if (const toml::node* w = root.get("where")) {
+    const toml::array* arr = w->as_array();
+    if (!arr) fail(file, w->source(), "'where' expects an array of expressions (strings)");
+    for (const toml::node& e : *arr) {
+      const auto s = e.value<std::string>();
+      if (!s) fail(file, e.source(), "'where' entries must be strings");
+      try {
+        where.emplace_back(*s);
+      } catch (const std::invalid_argument& err) {
+        fail(file, e.source(), fmt::format("bad constraint \"{}\": {}", *s, err.what()));
+      }
+    }
+  }
+
+  // Points: every combination x every network (unless it sets its network), then explicit points.
+  const auto add_points = [&](const Assignment& as) {
+    const bool sets_network = std::any_of(as.begin(), as.end(), [](const Setting& s) { return s.name == "network"; });
+    const std::size_t copies = sets_network ? 1 : networks.size();
+    for (std::size_t k = 0; k < copies; ++k) {
+      DesignPoint p = base;
+      p.network = networks[sets_network ? 0 : k];
+      for (const Setting& s : as) {
+        if (s.name != "arch.preset") continue;
+        const auto v = s.value->value<std::string>();
+        if (!v || !hw::preset(*v)) fail(file, s.value->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+        p.arch = make_arch(*v);
+      }
+      for (const Setting& s : as) {
+        if (s.name != "arch.preset") ex.apply(p, s, base.arch);
+      }
+      bool keep = true;
+      for (const Expression& e : where) {
+        try {
+          keep = keep && e.holds([&](std::string_view n) { return lookup_point(p, n); });
+        } catch (const std::invalid_argument& err) {
+          fail(file, root.get("where")->source(), fmt::format("constraint \"{}\": {}", e.text(), err.what()));
+        }
+      }
+      if (!keep) {
+        ++spec.dropped_by_where;
+        continue;
+      }
+      for (const hw::ConfigIssue& i : hw::validate(p.arch)) p.invalid.push_back(fmt::format("arch.{} {}", i.path, i.message));
+      p.id = spec.points.size();
+      spec.points.push_back(std::move(p));
+    }
+  };
+  if (combos.empty() && explicit_points.empty()) combos.push_back({});
+  for (const Assignment& as : combos) add_points(as);
+  for (const Assignment& as : explicit_points) add_points(as);
+  if (spec.points.empty()) fail(file, root.source(), "the sweep has no points (every point was dropped by 'where')");
+  spec.swept = std::move(swept);
+  spec.spec_hash = derive_seed(hash_name(spec.text), spec.seed);
+  return spec;
+}
+
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::uint64_t seed_override) {
+  std::ifstream in(path);
+  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the sweep spec");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_sweep_spec(ss.str(), path.string(), path.parent_path(), seed_override);
+}
+
+SweepSpec default_sweep_spec(std::uint64_t seed_override) {
+  return parse_sweep_spec(eyesim_default_sweep_toml, "<built-in default sweep>", ".", seed_override);
+}
+
+}  // namespace eyesim::sweep

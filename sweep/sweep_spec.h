@@ -1,0 +1,35 @@
+// SweepSpec: a TOML sweep description, expanded into numbered design points (docs/sweeps.md).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sweep/design_point.h"
+#include "sweep/spec_error.h"
+
+namespace eyesim::sweep {
+
+struct SweepSpec {
+  std::string name;
+  std::string source_name;  ///< file name for messages ("<built-in default>" for the default)
+  std::string text;         ///< the spec exactly as given (stored in the result file)
+  std::uint64_t seed = 1;
+  std::vector<DesignPoint> points;  ///< in id order: grid (or samples) x networks, then explicit points
+  std::vector<std::string> swept;   ///< the names that vary (axes and explicit point keys)
+  std::uint64_t dropped_by_where = 0;
+  std::uint64_t spec_hash = 0;      ///< hash of text + seed: resume refuses a different spec
+};
+
+/// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if non-zero)
+/// replaces the spec's seed. Throws SpecError "file:line:col: error: ..." naming the key.
+SweepSpec parse_sweep_spec(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir,
+                           std::uint64_t seed_override = 0);
+
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::uint64_t seed_override = 0);
+
+/// The built-in default sweep (sweep/specs/default.toml, compiled in).
+SweepSpec default_sweep_spec(std::uint64_t seed_override = 0);
+
+}  // namespace eyesim::sweep
