@@ -1,0 +1,201 @@
+// The sweep runner: thread-count independence, failed points as rows, HDF5 round trip, resume.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "sweep/hdf5_file.h"
+#include "sweep/journal.h"
+#include "sweep/result_tables.h"
+#include "sweep/runner.h"
+#include "sweep/sweep_spec.h"
+
+namespace eyesim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A small sweep: two layers of MobileNet from a network file, 6 points, one of them invalid.
+SweepSpec tiny_spec() {
+  const fs::path dir = fs::temp_directory_path() / "eyesim_runner_test";
+  fs::create_directories(dir);
+  const fs::path net = dir / "two_layers.toml";
+  std::FILE* f = std::fopen(net.c_str(), "w");
+  std::fputs("name = \"two\"\n[[layer]]\nname = \"pw\"\nkind = \"pointwise\"\nc = 32\nm = 32\nh = 8\n"
+             "iact_density = 0.6\nweight_density = 0.5\n"
+             "[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 32\nh = 8\niact_density = 0.5\n",
+             f);
+  std::fclose(f);
+  return parse_sweep_spec(fmt::format("networks = [\"{}\"]\n"
+                                      "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 2, 4]\n"
+                                      "[[axis]]\nname = \"arch.array.pe_cols\"\nvalues = [0, 4]\n",
+                                      net.string()),
+                          "tiny.toml", dir);
+}
+
+struct Tables {
+  std::vector<std::byte> configs, layers, runs;
+  std::vector<std::vector<std::uint64_t>> traces;
+  std::string complete;
+};
+
+Tables read_all(const std::string& path) {
+  Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+  const ResultTables t;
+  Tables out{f.read_rows("configs", t.configs()), f.read_rows("layers", t.layers()), f.read_rows("runs", t.runs()), {},
+             f.attribute("complete")};
+  // wall_ms is the one column that depends on the machine: zero it before comparing.
+  const std::uint32_t rb = t.runs().row_bytes();
+  const auto& wall = t.runs().columns()[t.col_run_wall_ms()];
+  for (std::size_t r = 0; r * rb < out.runs.size(); ++r) std::fill_n(out.runs.begin() + r * rb + wall.offset, 8, std::byte{0});
+  for (const char* name : {"pe_busy_cycles", "pe_stall_cycles", "pe_macs", "port_busy_cycles", "port_bits"})
+    out.traces.push_back(f.read_u64(std::string("traces/") + name));
+  return out;
+}
+
+std::string run(const SweepSpec& spec, int jobs, const std::string& name, bool resume = false, int stop_after = -1) {
+  SweepOptions o;
+  o.output = (fs::temp_directory_path() / "eyesim_runner_test" / name).string();
+  o.jobs = jobs;
+  o.resume = resume;
+  o.progress = "never";
+  if (!resume) {
+    fs::remove(o.output);
+    fs::remove(o.output + ".journal");
+  }
+  std::atomic<int> stop{stop_after >= 0 ? 2 : 0};
+  run_sweep(spec, o, stop, stderr);
+  return o.output;
+}
+
+}  // namespace
+
+TEST_SUITE("golden") {
+  TEST_CASE("a sweep with 1 and 2 threads writes identical tables and traces") {
+    const SweepSpec spec = tiny_spec();
+    const Tables a = read_all(run(spec, 1, "j1.h5"));
+    const Tables b = read_all(run(spec, 2, "j2.h5"));
+    CHECK(a.complete == "true");
+    CHECK(a.configs == b.configs);
+    CHECK(a.layers == b.layers);
+    CHECK(a.runs == b.runs);
+    CHECK(a.traces == b.traces);
+    CHECK_FALSE(a.traces[0].empty());
+  }
+
+  TEST_CASE("a failing point becomes a row with its status and message and the sweep goes on") {
+    const SweepSpec spec = tiny_spec();
+    const std::string path = run(spec, 2, "failing.h5");
+    Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+    const ResultTables t;
+    const auto runs = f.read_rows("runs", t.runs());
+    const std::uint32_t rb = t.runs().row_bytes();
+    REQUIRE(runs.size() == 6 * rb);
+    int failed = 0;
+    for (std::size_t i = 0; i < 6; ++i) {
+      Row r(t.runs());
+      std::copy_n(runs.begin() + i * rb, rb, r.bytes().begin());
+      CHECK(r.get<std::uint64_t>(0) == i);  // rows in point order
+      if (r.get<std::uint8_t>(t.col_run_status()) == 1) {
+        ++failed;
+        CHECK(r.get_string(3).find("arch.array.pe_cols") != std::string::npos);
+      }
+    }
+    CHECK(failed == 3);
+    CHECK(f.rows("layers") == 3 * 2);
+  }
+
+  TEST_CASE("a stopped sweep leaves a valid partial file and --resume ends identical to an uninterrupted run") {
+    const SweepSpec spec = tiny_spec();
+    const Tables whole = read_all(run(spec, 2, "whole.h5"));
+    const std::string path = run(spec, 2, "resumed.h5", false, 0);  // stopped before any point starts
+    CHECK(read_all(path).complete == "false");
+    CHECK(fs::exists(path + ".journal"));
+    run(spec, 2, "resumed.h5", true);
+    const Tables resumed = read_all(path);
+    CHECK(resumed.complete == "true");
+    CHECK(resumed.layers == whole.layers);
+    CHECK(resumed.runs == whole.runs);
+    CHECK(resumed.traces == whole.traces);
+    CHECK_FALSE(fs::exists(path + ".journal"));
+  }
+
+  TEST_CASE("an unwritable output path is an error before any simulation") {
+    SweepOptions o;
+    o.output = "/nonexistent-dir/results.h5";
+    o.progress = "never";
+    std::atomic<int> stop{0};
+    CHECK_THROWS_WITH_AS(run_sweep(tiny_spec(), o, stop, stderr), doctest::Contains("nonexistent-dir"), std::exception);
+  }
+
+  TEST_CASE("resume refuses a journal of another spec and a fresh run refuses to clobber a journal") {
+    const SweepSpec spec = tiny_spec();
+    const std::string path = run(spec, 1, "guard.h5", false, 0);
+    SweepOptions o;
+    o.output = path;
+    o.progress = "never";
+    std::atomic<int> stop{0};
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains("continue it with --resume"),
+                         std::runtime_error);
+    SweepSpec other = spec;
+    other.spec_hash ^= 1;
+    o.resume = true;
+    CHECK_THROWS_WITH_AS(run_sweep(other, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+  }
+}
+
+TEST_SUITE("fast") {
+  TEST_CASE("an HDF5 table round-trips packed rows with strings and numbers") {
+    TableSchema s;
+    s.add("id", ColumnType::kU64);
+    s.add("name", ColumnType::kString, 8);
+    s.add("x", ColumnType::kF64);
+    s.add("flag", ColumnType::kU8);
+    const std::string path = (fs::temp_directory_path() / "eyesim_table_test.h5").string();
+    std::vector<std::byte> rows;
+    for (int i = 0; i < 3; ++i) {
+      Row r(s);
+      r.set<std::uint64_t>(0, 10 + i);
+      r.set_string(1, i == 1 ? "a-long-name" : "b");
+      r.set<double>(2, 0.5 * i);
+      r.set<std::uint8_t>(3, 1);
+      rows.insert(rows.end(), r.bytes().begin(), r.bytes().end());
+    }
+    {
+      Hdf5File f(path, Hdf5File::Mode::kCreate);
+      f.create_table("t", s, 2);
+      f.append_rows("t", s, rows.data(), 2);
+      f.append_rows("t", s, rows.data() + 2 * s.row_bytes(), 1);
+      f.set_attribute("schema", "x/1");
+    }
+    Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+    CHECK(f.read_rows("t", s) == rows);
+    CHECK(f.attribute("schema") == "x/1");
+    Row r(s);
+    std::copy_n(rows.begin() + s.row_bytes(), s.row_bytes(), r.bytes().begin());
+    CHECK(r.get_string(1) == "a-long-n");  // fixed length: cut, never overflowed
+    CHECK_THROWS_WITH_AS(Hdf5File("/nonexistent-dir/x.h5", Hdf5File::Mode::kReadOnly), doctest::Contains("cannot open"),
+                         Hdf5Error);
+  }
+
+  TEST_CASE("a journal cut short by a kill keeps every complete record") {
+    const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
+    fs::remove(path);
+    {
+      Journal j(path, 42);
+      for (std::uint64_t i = 0; i < 3; ++i) {
+        PointRecord r;
+        r.point_id = i;
+        r.run_row = std::vector<std::byte>(16, std::byte{static_cast<unsigned char>(i)});
+        r.traces = {i, i + 1};
+        j.append(r);
+      }
+    }
+    fs::resize_file(path, fs::file_size(path) - 5);  // the last record loses its tail
+    const auto c = Journal::read(path);
+    CHECK(c.spec_hash == 42);
+    REQUIRE(c.records.size() == 2);
+    CHECK(c.records[1].traces == std::vector<std::uint64_t>{1, 2});
+    fs::remove(path);
+  }
+}
+}  // namespace eyesim::sweep

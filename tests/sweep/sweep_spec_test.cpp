@@ -1,0 +1,130 @@
+// Sweep specs: expansion counts, stable ids, constraints, and every error kind with its place.
+#include <doctest/doctest.h>
+
+#include "sweep/expression.h"
+#include "sweep/sweep_spec.h"
+
+namespace eyesim::sweep {
+namespace {
+SweepSpec parse(std::string_view text) { return parse_sweep_spec(text, "s.toml", "."); }
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("a grid is the product of its axes times the networks / first axis slowest") {
+    const auto s = parse(
+        "networks = [\"mobilenet\", \"alexnet\"]\n"
+        "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [2, 4, 8]\n"
+        "[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [0.0, 25.6]\n");
+    REQUIRE(s.points.size() == 12);
+    for (std::size_t i = 0; i < s.points.size(); ++i) CHECK(s.points[i].id == i);
+    CHECK(s.points[0].arch.array.cluster_rows == 2);
+    CHECK(s.points[0].network == "mobilenet");
+    CHECK(s.points[1].network == "alexnet");
+    CHECK(s.points[2].arch.dram.bandwidth_gbps == 25.6);
+    CHECK(s.points[4].arch.array.cluster_rows == 4);
+    CHECK(s.points[11].arch.array.cluster_rows == 8);
+  }
+
+  TEST_CASE("zipped axes vary together and explicit points come after the grid") {
+    const auto s = parse(
+        "networks = [\"mobilenet\"]\n"
+        "[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [16, 24, 48]\nzip = \"w\"\n"
+        "[[axis]]\nname = \"arch.noc.weight_port_bits\"\nvalues = [16, 24, 48]\nzip = \"w\"\n"
+        "[[point]]\n\"arch.preset\" = \"eyeriss_v1_scaled\"\nnetwork = \"alexnet\"\n");
+    REQUIRE(s.points.size() == 4);
+    CHECK(s.points[1].arch.noc.iact_port_bits == 24);
+    CHECK(s.points[1].arch.noc.weight_port_bits == 24);
+    CHECK(s.points[3].arch.name == "eyeriss_v1_scaled");
+    CHECK(s.points[3].network == "alexnet");
+  }
+
+  TEST_CASE("random sampling gives N seeded points inside the ranges") {
+    const std::string text =
+        "networks = [\"mobilenet\"]\n[sample]\ncount = 25\nseed = 3\n"
+        "[[sample.axis]]\nname = \"arch.array.cluster_rows\"\nrange = [1, 8]\n"
+        "[[sample.axis]]\nname = \"workload.weight_density_scale\"\nrange = [0.5, 1.0]\n"
+        "[[sample.axis]]\nname = \"arch.pe.kind\"\nvalues = [\"sparse\", \"dense\"]\n";
+    const auto a = parse(text), b = parse(text);
+    REQUIRE(a.points.size() == 25);
+    for (std::size_t i = 0; i < 25; ++i) {
+      CHECK(a.points[i].arch.array.cluster_rows >= 1);
+      CHECK(a.points[i].arch.array.cluster_rows <= 8);
+      CHECK(a.points[i].weight_density_scale >= 0.5);
+      CHECK(a.points[i].weight_density_scale <= 1.0);
+      CHECK(a.points[i].arch == b.points[i].arch);
+    }
+  }
+
+  TEST_CASE("where-constraints drop points and ids stay dense") {
+    const auto s = parse(
+        "networks = [\"mobilenet\"]\nwhere = [\"arch.array.cluster_rows * arch.array.cluster_cols <= 8\"]\n"
+        "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 2, 4, 8]\n"
+        "[[axis]]\nname = \"arch.array.cluster_cols\"\nvalues = [1, 2, 4]\n");
+    CHECK(s.points.size() == 9);  // (1,1) (1,2) (1,4) (2,1) (2,2) (2,4) (4,1) (4,2) (8,1)
+    CHECK(s.dropped_by_where == 3);
+    CHECK(s.points.back().id == 8);
+    CHECK(s.points.back().arch.array.cluster_rows == 8);
+  }
+
+  TEST_CASE("a point whose architecture is invalid is kept and marked") {
+    const auto s = parse("networks = [\"mobilenet\"]\n[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [0, 3]\n");
+    REQUIRE(s.points.size() == 2);
+    CHECK_FALSE(s.points[0].invalid.empty());
+    CHECK(s.points[1].invalid.empty());
+  }
+
+  TEST_CASE("spec errors name the file / line / column and the key") {
+    CHECK_THROWS_WITH_AS(parse("netwerks = []\n"), doctest::Contains("s.toml:1:12: error: unknown key 'netwerks'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rowz\"\nvalues = [1]\n"),
+                         doctest::Contains("s.toml:2:8: error: unknown parameter 'arch.array.cluster_rowz'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = []\n"),
+                         doctest::Contains("has no values"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [\"four\"]\n"),
+                         doctest::Contains("s.toml:3:11: error: 'array.cluster_rows' expects a non-negative integer"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("networks = [\"lenet\"]\n"), doctest::Contains("s.toml:1:13: error: unknown network 'lenet'"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("arch = \"eyeriss_v9\"\n"), doctest::Contains("unknown preset 'eyeriss_v9'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("batch = 0\n"), doctest::Contains("'batch' expects an integer in [1, 1024]"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [1, 2]\nzip = \"z\"\n"
+                               "[[axis]]\nname = \"arch.noc.weight_port_bits\"\nvalues = [1]\nzip = \"z\"\n"),
+                         doctest::Contains("zipped axis 'arch.noc.weight_port_bits' has 1 values but its group 'z' has 2"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rows <\"]\n"), doctest::Contains("bad constraint"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.nope > 1\"]\n"), doctest::Contains("unknown name 'arch.nope'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rows > 100\"]\n"), doctest::Contains("has no points"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [1]\n[sample]\ncount = 2\n"),
+                         doctest::Contains("not both"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("seed = \n"), doctest::Contains("s.toml:1:"), SpecError);
+  }
+
+  TEST_CASE("the built-in default sweep has about a hundred points over the paper's chips") {
+    const auto s = default_sweep_spec();
+    CHECK(s.points.size() >= 80);
+    CHECK(s.points.size() <= 150);
+    bool v1 = false, v15 = false;
+    for (const auto& p : s.points) {
+      v1 |= p.arch.name == "eyeriss_v1_scaled";
+      v15 |= p.arch.name == "eyeriss_v1_5";
+      CHECK(p.invalid.empty());
+    }
+    CHECK(v1);
+    CHECK(v15);
+  }
+
+  TEST_CASE("constraint expressions: arithmetic / comparisons / logic / strings") {
+    const NameLookup names = [](std::string_view n) -> std::optional<ExprValue> {
+      if (n == "a") return ExprValue{6.0};
+      if (n == "kind") return ExprValue{std::string("dense")};
+      return std::nullopt;
+    };
+    CHECK(Expression("a * 2 + 1 == 13").holds(names));
+    CHECK(Expression("a % 4 == 2 and not (a < 3)").holds(names));
+    CHECK(Expression("kind == \"dense\" or a > 100").holds(names));
+    CHECK_FALSE(Expression("-a > 0").holds(names));
+    CHECK_THROWS_AS(Expression("a +"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("b > 1").holds(names), doctest::Contains("unknown name 'b'"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("kind > 1").holds(names), doctest::Contains("needs numbers"), std::invalid_argument);
+  }
+}
+}  // namespace eyesim::sweep
