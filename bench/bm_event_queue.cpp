@@ -31,3 +31,34 @@ BENCHMARK(BM_HoldModel)->Arg(64)->Arg(1 << 10)->Arg(100'000)->Unit(benchmark::kM
 
 }  // namespace
 }  // namespace eyesim
+
+#include "binary_heap_queue.h"
+#include "core/event_queue.h"
+
+namespace eyesim {
+namespace {
+
+/// The hold model on a bare queue (no Simulator): pop the earliest, push one at its time + U[1,64].
+template <class Queue>
+void BM_QueueHold(benchmark::State& state) {
+  const auto pending = static_cast<std::size_t>(state.range(0));
+  Queue q;
+  q.reserve(pending + 1);
+  Rng rng(7);
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < pending; ++i) q.push(Event{rng.below(64), seq++, nullptr, nullptr, 0});
+  std::int64_t items = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < 10'000; ++i) {
+      const Event e = q.pop();
+      q.push(Event{e.when + 1 + rng.below(64), (std::uint64_t{1} << 56) | seq++, nullptr, nullptr, 0});
+    }
+    items += 10'000;
+  }
+  state.SetItemsProcessed(items);
+}
+BENCHMARK(BM_QueueHold<EventQueue>)->Arg(1 << 10)->Arg(100'000)->Name("BM_QueueHold/timing_wheel");
+BENCHMARK(BM_QueueHold<bench::BinaryHeapQueue>)->Arg(1 << 10)->Arg(100'000)->Name("BM_QueueHold/binary_heap");
+
+}  // namespace
+}  // namespace eyesim
