@@ -43,6 +43,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
     iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
   }
 
+  const std::uint32_t glb_groups = arch.glb.shared ? 1 : arch.clusters();
+  glb_iact_banks_.resize(std::size_t{glb_groups} * arch.glb.iact_banks);
+  glb_psum_banks_.resize(std::size_t{glb_groups} * std::max(1u, arch.glb.psum_banks));
   lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
   groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
@@ -61,6 +64,23 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   if (options_.verify) output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
   sim_.reserve_events(lanes_.size() + groups_.size() + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
+}
+
+std::uint32_t Chip::glb_iact_bank(std::uint32_t pe) const {
+  // A PE's iacts come from the bank behind its row's iact router (v2: one bank per router).
+  const std::uint32_t ppc = arch_.pes_per_cluster();
+  const std::uint32_t group = arch_.glb.shared ? 0 : pe / ppc;
+  const std::uint32_t row = (pe % ppc) % arch_.array.pe_rows;
+  return group * arch_.glb.iact_banks + row % arch_.glb.iact_banks;
+}
+
+std::uint32_t Chip::glb_psum_bank(std::uint32_t pe) const {
+  // A column's psums go to the bank behind its psum router (v2: one bank per PE column).
+  const std::uint32_t ppc = arch_.pes_per_cluster();
+  const std::uint32_t banks = std::max(1u, arch_.glb.psum_banks);
+  const std::uint32_t group = arch_.glb.shared ? 0 : pe / ppc;
+  const std::uint32_t col = (pe % ppc) / arch_.array.pe_rows;
+  return group * banks + col % banks;
 }
 
 std::string Chip::describe_state() const {
@@ -208,11 +228,14 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       ready = in_chip;
       stats_.dram_iact_read_bytes += bytes;
     }
-    if (iacts_fit_glb_) {
+    const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
+    if (iacts_fit_glb_) {  // read from the GLB bank: one access per cycle, shared with other readers
       stats_.glb_iact_reads += accesses;
       glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
+      const std::uint64_t bank_start = glb_iact_banks_[glb_iact_bank(src)].reserve(ready, accesses);
+      stats_.stall_noc_cycles += (bank_start - ready) * k_m;
+      ready = bank_start;
     }
-    const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
     const Transfer x = noc_.send(DataType::kIact, noc_.port_of(DataType::kIact, src), ready, bits,
                                  noc_.hops(src, pe_index(lane.pos_i, lane.g_i, k_m - 1, red_i)));
     arrival[red_i] = x.arrival;
@@ -271,9 +294,13 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint64_t values = std::uint64_t(std::min(shape_.m, (mt + 1) * m0) - mt * m0) * (f_end - f_begin);
     const std::uint64_t bits = values * arch_.precision.psum_bits;
     const std::uint32_t top = pe_index(lane.pos_i, lane.g_i, m_i, 0);
-    const Transfer x = noc_.send(DataType::kPsum, noc_.port_of(DataType::kPsum, top), compute_end, bits, 1);
-    next = std::max(next, x.start);
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
+    std::uint64_t psum_ready = compute_end;
+    // The GLB psum bank: read the earlier passes' partial sums (unless first), write the new ones (unless final).
+    const std::uint64_t bank_ops = (first_chunk ? 0 : accesses) + (last_chunk ? 0 : accesses);
+    if (bank_ops > 0) psum_ready = glb_psum_banks_[glb_psum_bank(top)].reserve(compute_end, bank_ops);
+    const Transfer x = noc_.send(DataType::kPsum, noc_.port_of(DataType::kPsum, top), psum_ready, bits, 1);
+    next = std::max(next, x.start);
     if (last_chunk) {
       const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
       stats_.dram_oact_write_bytes += out_bytes;

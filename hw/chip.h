@@ -72,6 +72,10 @@ class Chip {
   PeCostModel pe_cost_;
   Noc noc_;
   Dram dram_;
+  /// GLB banks as one-access-per-cycle servers (port conflicts): per cluster, or the shared GLB's banks.
+  std::vector<PortServer> glb_iact_banks_, glb_psum_banks_;
+  std::uint32_t glb_iact_bank(std::uint32_t pe) const;
+  std::uint32_t glb_psum_bank(std::uint32_t pe) const;
   std::vector<Lane> lanes_;
   std::vector<Group> groups_;
   std::size_t groups_done_ = 0;

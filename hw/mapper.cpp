@@ -67,7 +67,14 @@ std::string describe(const Mapping& m) {
                      m.k_g, m.k_pos);
 }
 
-Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
+const MappingOverride* find_override(const std::vector<MappingOverride>& overrides, const std::string& layer_name) {
+  for (const MappingOverride& o : overrides) {
+    if (o.layer.empty() || o.layer == layer_name) return &o;
+  }
+  return nullptr;
+}
+
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced) {
   const auto& l = layer.shape();
   const std::uint32_t P = arch.pes();
   const bool sparse = arch.pe.kind == PeKind::kSparse;
@@ -77,10 +84,20 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
   const std::uint32_t window_limit = sparse ? std::max(arch.pe.iact_data_entries, arch.pe.weight_addr_entries)
                                             : arch.pe.iact_data_entries;
 
+  const auto pick = [&](std::vector<std::uint32_t> options, std::uint32_t want) {
+    if (forced && want != 0) return std::vector<std::uint32_t>{want};
+    return options;
+  };
   std::vector<std::uint32_t> m0s, c0s;
-  for (std::uint32_t v : factor_candidates(std::min(l.m, arch.pe.psum_entries))) m0s.push_back(v);
-  for (std::uint32_t v : factor_candidates(l.c)) {
-    if (std::uint64_t{v} * l.s <= window_limit) c0s.push_back(v);
+  for (std::uint32_t v : pick(factor_candidates(std::min(l.m, arch.pe.psum_entries)), forced ? forced->m0 : 0)) {
+    if (v <= std::min(l.m, arch.pe.psum_entries)) m0s.push_back(v);
+  }
+  for (std::uint32_t v : pick(factor_candidates(l.c), forced ? forced->c0 : 0)) {
+    if (v <= l.c && std::uint64_t{v} * l.s <= window_limit) c0s.push_back(v);
+  }
+  if (m0s.empty()) {
+    throw MappingError(fmt::format("layer {}: forced m0={} exceeds min(M={}, psum SPad {} entries)", l.name,
+                                   forced->m0, l.m, arch.pe.psum_entries));
   }
   if (c0s.empty()) {
     throw MappingError(fmt::format("layer {}: a filter row of {} columns does not fit the PE's {}-entry window", l.name,
@@ -105,7 +122,10 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
     for (std::uint32_t c0 : c0s) {
       const std::uint32_t c_tiles = ceil_div(l.c, c0);
       const std::uint32_t partials = c_tiles * l.r;
-      for (std::uint32_t f_tiles : factor_candidates(std::min<std::uint32_t>(l.f(), 64))) {
+      const std::vector<std::uint32_t> f_tile_options =
+          forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
+                               : factor_candidates(std::min<std::uint32_t>(l.f(), 64));
+      for (std::uint32_t f_tiles : f_tile_options) {
         const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
         const std::uint32_t ft = ceil_div(l.f(), f0);
         const std::uint32_t positions = l.n * l.e() * ft;
@@ -116,10 +136,14 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
         const double item_cycles = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles +
                                    (arch.pe.pipeline_stages - 1);
         const double item_iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
-        for (std::uint32_t k_red : factor_candidates(std::min(partials, arch.array.pe_rows))) {
-          for (std::uint32_t k_m : factor_candidates(std::min(m_tiles, P / k_red))) {
-            for (std::uint32_t k_g : factor_candidates(std::min(l.g, P / (k_red * k_m)))) {
-              const std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
+        for (std::uint32_t k_red : pick(factor_candidates(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
+          if (k_red > std::min(partials, arch.array.pe_rows)) continue;
+          for (std::uint32_t k_m : pick(factor_candidates(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
+            if (k_m == 0 || k_m > m_tiles || k_red * k_m > P) continue;
+            for (std::uint32_t k_g : pick(factor_candidates(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {
+              if (k_g == 0 || k_g > l.g || std::uint64_t{k_red} * k_m * k_g > P) continue;
+              std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
+              if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
               if (k_pos == 0) continue;
               const double steps = double(ceil_div(m_tiles, k_m)) * ceil_div(partials, k_red) * ceil_div(l.g, k_g) *
                                    ceil_div(positions, k_pos);
@@ -178,6 +202,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer) {
     f.weight_mode = mode_of(m.k_pos, arch.pes_per_cluster(), active, P);
     f.psum_mode = m.k_red > 1 ? NocMode::kGroupedMulticast : NocMode::kUnicast;
     return m;
+  }
+  if (forced) {
+    throw MappingError(fmt::format("layer {}: the forced mapping does not fit (m0={} c0={} f0={} red={} m={} g={} pos={}):"
+                                   " a weight tile exceeds the {}-word weight SPad or the factors exceed {} PEs",
+                                   l.name, forced->m0, forced->c0, forced->f0, forced->spatial_red, forced->spatial_m,
+                                   forced->spatial_g, forced->spatial_pos, arch.pe.weight_data_entries, P));
   }
   throw MappingError(fmt::format(
       "layer {}: no tiling fits the PE: every weight tile of {}x{}x{} (m0 x c0 x S) exceeds the {}-word weight SPad",

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hw/arch_spec.h"
 #include "hw/layer_mapping.h"
@@ -26,8 +27,13 @@ struct Mapping {
   std::uint32_t active_pes() const { return k_red * k_m * k_g * k_pos; }
 };
 
-/// Throws MappingError (hw/simulate.h) when no tiling fits the SPads.
-Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer);
+struct MappingOverride;
+
+/// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr);
+
+/// The override of `options` that applies to `layer_name` (nullptr if none).
+const MappingOverride* find_override(const std::vector<MappingOverride>& overrides, const std::string& layer_name);
 
 /// "m0=32 c0=16 f0=8 | red3 m4 g1 pos16" for tables.
 std::string describe(const Mapping& m);

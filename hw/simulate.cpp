@@ -24,7 +24,7 @@ void require_valid(const ArchSpec& arch) {
 
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
   require_valid(arch);
-  const Mapping mapping = map_layer(arch, layer);
+  const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
   Chip chip(arch, layer, mapping, options);
   return chip.run();
 }
@@ -36,7 +36,7 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   result.batch = net.batch;
   result.layers.reserve(net.layers.size());
   for (const workloads::LayerData& layer : net.layers) {
-    const Mapping mapping = map_layer(arch, layer);
+    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
     Chip chip(arch, layer, mapping, options);
     result.layers.push_back(chip.run());
     add_fields(result.totals, result.layers.back().stats);

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   run->add_option("--net", run_args.net, "network: a built-in (eyesim list nets) or a .toml file")->capture_default_str();
   run->add_option("--seed", run_args.seed, "seed of the generated data")->capture_default_str();
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
+  run->add_option("--mapping", run_args.mapping, "TOML file forcing mapping factors ([[mapping]] m0 = ...)")
+      ->check(CLI::ExistingFile);
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();

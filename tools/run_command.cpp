@@ -1,6 +1,7 @@
 // `eyesim run` / `eyesim list`.
 #include "tools/run_command.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -8,9 +9,11 @@
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
+#include "sweep/mapping_file.h"
 #include "sweep/network_file.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
+#include "workloads/mask.h"
 #include "workloads/network.h"
 
 namespace eyesim::tools {
@@ -35,9 +38,11 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   }
   std::optional<hw::ArchSpec> arch;
   std::optional<workloads::Network> net;
+  hw::RunOptions options{.verify = args.verify, .collect_traces = false, .forced_mappings = {}};
   try {
     arch = sweep::resolve_arch(args.arch);
     net = sweep::resolve_network(args.net);
+    if (!args.mapping.empty()) options.forced_mappings = sweep::load_mapping_file(args.mapping);
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
     return 2;
@@ -50,8 +55,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto data = workloads::prepare_network(*net, args.seed, args.batch);
     const auto t1 = std::chrono::steady_clock::now();
-    const hw::NetworkResult r =
-        hw::simulate_network(*arch, *data, hw::RunOptions{.verify = args.verify, .collect_traces = false});
+    const hw::NetworkResult r = hw::simulate_network(*arch, *data, options);
     const auto t2 = std::chrono::steady_clock::now();
     const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
@@ -122,8 +126,28 @@ int list_command(std::string_view what, std::FILE* out, std::FILE* err) {
     return 0;
   }
   if (what == "nets") {
-    for (const auto& n : workloads::builtin_network_names())
-      fmt::print(out, "{:<20} {}\n", n, workloads::builtin_network_description(n));
+    fmt::print(out, "{:<20} {:>6} {:>15} {:>12}  {}\n", "network", "layers", "dense MACs", "wgt density", "description");
+    for (const auto& name : workloads::builtin_network_names()) {
+      const auto net = *workloads::builtin_network(name);
+      // Average weight density, weighted by weight count; mask layers read their files for the exact value.
+      double weights = 0, nonzero = 0;
+      for (const auto& l : net.layers) {
+        const double count = static_cast<double>(l.shape.weight_count());
+        double density = l.weights.density;
+        if (!l.weights.mask_file.empty()) {
+          try {
+            const auto mask = workloads::read_mask_file(l.weights.mask_file);
+            density = static_cast<double>(std::count(mask.begin(), mask.end(), 1)) / static_cast<double>(mask.size());
+          } catch (const std::exception&) {
+            density = l.weights.density;
+          }
+        }
+        weights += count;
+        nonzero += count * density;
+      }
+      fmt::print(out, "{:<20} {:>6} {:>15} {:>12.3f}  {}\n", name, net.layers.size(), net.macs(), nonzero / weights,
+                 workloads::builtin_network_description(name));
+    }
     return 0;
   }
   fmt::print(err, "eyesim: error: 'list' takes archs or nets (got '{}')\n", what);

@@ -16,6 +16,7 @@ struct RunArgs {
   std::uint32_t batch = 1;
   bool verify = false;
   std::string format = "table";  ///< table | csv | json
+  std::string mapping;           ///< optional TOML file forcing mapping factors
 };
 
 /// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net or bad format.

@@ -175,7 +175,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
       Job& j = jobs[i];
       try {
-        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false});
+        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = {}});
       } catch (const std::exception& e) {
         j.failure = e.what();
       }

@@ -25,7 +25,7 @@ void verify_all(const ArchSpec& arch, const workloads::Network& net) {
   for (const auto& layer : data->layers) {
     INFO(arch.name << " " << layer.shape().name);
     LayerResult r;
-    CHECK_NOTHROW(r = simulate_layer(arch, layer, RunOptions{.verify = true, .collect_traces = true}));
+    CHECK_NOTHROW(r = simulate_layer(arch, layer, RunOptions{.verify = true, .collect_traces = true, .forced_mappings = {}}));
     CHECK(r.verified);
     CHECK(r.stats.cycles > 0);
     CHECK(r.stats.macs_effectual <= r.stats.macs_nominal);
