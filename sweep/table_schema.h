@@ -43,7 +43,7 @@ class Row {
   void set_string(std::size_t column, std::string_view text) {
     const Column& c = schema_->columns()[column];
     std::memset(bytes_.data() + c.offset, 0, c.size);
-    std::memcpy(bytes_.data() + c.offset, text.data(), std::min<std::size_t>(text.size(), c.size));
+    if (!text.empty()) std::memcpy(bytes_.data() + c.offset, text.data(), std::min<std::size_t>(text.size(), c.size));
   }
   template <class T>
   T get(std::size_t column) const {
