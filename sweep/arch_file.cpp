@@ -1,11 +1,11 @@
 // Architecture TOML: parsing with exact error places, and printing through the one parameter list.
 #include "sweep/arch_file.h"
 
-#include <fstream>
-#include <sstream>
 #include <type_traits>
 
 #include <toml++/toml.h>
+
+#include "sweep/text_file.h"
 
 #include "hw/presets.h"
 
@@ -103,11 +103,7 @@ hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
 }
 
 hw::ArchSpec load_arch_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the architecture file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_arch_toml(ss.str(), path.string());
+  return parse_arch_toml(read_text_file(path, "architecture file"), path.string());
 }
 
 hw::ArchSpec resolve_arch(std::string_view name_or_path) {

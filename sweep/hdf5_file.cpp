@@ -28,6 +28,30 @@ void check_status(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
 }
 
+/// A chunked, extendible layout with shuffle + deflate(4): every appendable dataset of a result file.
+H5Handle chunked_layout(std::size_t chunk) {
+  const hsize_t ch[1] = {chunk};
+  H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
+  check_status(H5Pset_chunk(dcpl.get(), 1, ch), "chunking");
+  check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
+  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  return dcpl;
+}
+
+/// An empty 1-D dataspace that can grow without bound.
+H5Handle extendible_space() {
+  const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
+  return H5Handle(check(H5Screate_simple(1, dims, maxdims), "dataspace"), H5Sclose);
+}
+
+/// Variable-length UTF-8 strings (attributes and the spec text; h5py returns them as str).
+H5Handle utf8_string_type() {
+  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  return type;
+}
+
 H5Handle memory_type(const TableSchema& schema) {
   H5Handle t(check(H5Tcreate(H5T_COMPOUND, schema.row_bytes()), "create compound type"), H5Tclose);
   for (const Column& c : schema.columns()) {
@@ -68,12 +92,8 @@ Hdf5File::Hdf5File(const std::string& path, Mode mode) : path_(path) {
 }
 
 void Hdf5File::create_table(const std::string& name, const TableSchema& schema, std::size_t chunk_rows) {
-  const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
-  H5Handle space(check(H5Screate_simple(1, dims, maxdims), "dataspace"), H5Sclose);
-  H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
-  check_status(H5Pset_chunk(dcpl.get(), 1, chunk), "chunking");
-  check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
-  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  H5Handle space = extendible_space();
+  H5Handle dcpl = chunked_layout(chunk_rows);
   H5Handle mem = memory_type(schema);
   H5Handle packed(check(H5Tcopy(mem.get()), "copy type"), H5Tclose);
   check_status(H5Tpack(packed.get()), "pack type");
@@ -116,12 +136,8 @@ std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableS
 }
 
 void Hdf5File::create_u64_dataset(const std::string& name, std::size_t chunk) {
-  const hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, ch[1] = {chunk};
-  H5Handle space(check(H5Screate_simple(1, dims, maxdims), "dataspace"), H5Sclose);
-  H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
-  check_status(H5Pset_chunk(dcpl.get(), 1, ch), "chunking");
-  check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
-  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  H5Handle space = extendible_space();
+  H5Handle dcpl = chunked_layout(chunk);
   H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                     "create " + name),
               H5Dclose);
@@ -159,9 +175,7 @@ void Hdf5File::create_group(const std::string& name) {
 bool Hdf5File::exists(const std::string& name) { return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0; }
 
 void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
-  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
   if (H5Aexists(file_.get(), name.c_str()) > 0) H5Adelete(file_.get(), name.c_str());
   H5Handle attr(check(H5Acreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
@@ -175,9 +189,7 @@ void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
 std::string Hdf5File::attribute(const std::string& name) {
   if (H5Aexists(file_.get(), name.c_str()) <= 0) return {};
   H5Handle attr(check(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
-  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle type = utf8_string_type();
   char* p = nullptr;
   check_status(H5Aread(attr.get(), type.get(), &p), "read attribute " + name);
   std::string out = p ? p : "";
@@ -186,9 +198,7 @@ std::string Hdf5File::attribute(const std::string& name) {
 }
 
 void Hdf5File::write_string_dataset(const std::string& name, std::string_view text) {
-  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
   H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                     "create " + name),
@@ -200,9 +210,7 @@ void Hdf5File::write_string_dataset(const std::string& name, std::string_view te
 
 std::string Hdf5File::read_string_dataset(const std::string& name) {
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
-  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle type = utf8_string_type();
   char* p = nullptr;
   check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "read " + name);
   std::string out = p ? p : "";
@@ -212,9 +220,7 @@ std::string Hdf5File::read_string_dataset(const std::string& name) {
 
 void Hdf5File::set_units(const std::string& dataset, std::string_view json) {
   H5Handle ds(check(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose);
-  H5Handle type(check(H5Tcopy(H5T_C_S1), "string type"), H5Tclose);
-  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "variable string");
-  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+  H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
   H5Handle attr(check(H5Acreate2(ds.get(), "units", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), "units attribute"),
                 H5Aclose);

@@ -1,10 +1,10 @@
 // Mapping file parsing.
 #include "sweep/mapping_file.h"
 
-#include <fstream>
-#include <sstream>
 
 #include <toml++/toml.h>
+
+#include "sweep/text_file.h"
 
 namespace eyesim::sweep {
 
@@ -48,11 +48,7 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
 }
 
 std::vector<hw::MappingOverride> load_mapping_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the mapping file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_mapping_toml(ss.str(), path.string());
+  return parse_mapping_toml(read_text_file(path, "mapping file"), path.string());
 }
 
 }  // namespace eyesim::sweep

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include <toml++/toml.h>
+
+#include "sweep/text_file.h"
 
 namespace eyesim::sweep {
 namespace {
@@ -122,11 +122,7 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
 }
 
 workloads::Network load_network_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the network file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_network_toml(ss.str(), path.string(), path.parent_path());
+  return parse_network_toml(read_text_file(path, "network file"), path.string(), path.parent_path());
 }
 
 workloads::Network resolve_network(std::string_view name_or_path) {

@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <deque>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include <toml++/toml.h>
+
+#include "sweep/text_file.h"
 
 #include "core/rng.h"
 #include "hw/presets.h"
@@ -395,11 +395,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
 }
 
 SweepSpec load_sweep_spec(const std::filesystem::path& path, std::uint64_t seed_override) {
-  std::ifstream in(path);
-  if (!in) throw SpecError(path.string(), 0, 0, "cannot read the sweep spec");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_sweep_spec(ss.str(), path.string(), path.parent_path(), seed_override);
+  return parse_sweep_spec(read_text_file(path, "sweep spec"), path.string(), path.parent_path(), seed_override);
 }
 
 SweepSpec default_sweep_spec(std::uint64_t seed_override) {

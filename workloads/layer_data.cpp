@@ -71,6 +71,18 @@ std::uint64_t weight_in_channel(std::uint64_t offset, const LayerShape& l) {
   return g * l.c + c;
 }
 
+/// Fills `out` with the real non-zero pattern of a mask file and generated values; every image of a
+/// batch gets the same pattern (the mask describes one image or the weights).
+void apply_mask(Tensor<std::int8_t>& out, const DensitySpec& d, const LayerShape& l, MaskTensor tensor,
+                std::uint64_t seed) {
+  const auto mask = mask_to_native(read_mask_file(d.mask_file), l, tensor, d.mask_order, d.mask_file);
+  Rng value_rng(seed);
+  NonZeroBytes values(value_rng);
+  auto span = out.values();
+  for (std::size_t copy = 0; copy < span.size() / mask.size(); ++copy)
+    for (std::size_t j = 0; j < mask.size(); ++j) span[copy * mask.size() + j] = mask[j] ? values.next() : 0;
+}
+
 std::uint64_t count_nonzero(const Tensor<std::int8_t>& t) {
   std::uint64_t n = 0;
   for (std::int8_t v : t.values()) n += v != 0;
@@ -126,24 +138,13 @@ std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::
     const std::uint64_t weight_seed = Rng(net_seed, i, "weights").next();
 
     if (!spec.iacts.mask_file.empty()) {
-      const auto mask = mask_to_native(read_mask_file(spec.iacts.mask_file), l, MaskTensor::kIacts,
-                                       spec.iacts.mask_order, spec.iacts.mask_file);
-      Rng value_rng(iact_seed);
-      NonZeroBytes values(value_rng);
-      auto span = ld.iacts.values();
-      for (std::size_t img = 0; img < l.n; ++img)
-        for (std::size_t j = 0; j < mask.size(); ++j) span[img * mask.size() + j] = mask[j] ? values.next() : 0;
+      apply_mask(ld.iacts, spec.iacts, l, MaskTensor::kIacts, iact_seed);
     } else {
       const std::uint32_t channels = spec.iacts.pattern == SparsityPattern::kOutputChannels ? 0 : l.g * l.c;
       generate_tensor(ld.iacts, spec.iacts, iact_seed, channels, &iact_channel, l);
     }
     if (!spec.weights.mask_file.empty()) {
-      const auto mask = mask_to_native(read_mask_file(spec.weights.mask_file), l, MaskTensor::kWeights,
-                                       spec.weights.mask_order, spec.weights.mask_file);
-      Rng value_rng(weight_seed);
-      NonZeroBytes values(value_rng);
-      auto span = ld.weights.values();
-      for (std::size_t j = 0; j < mask.size(); ++j) span[j] = mask[j] ? values.next() : 0;
+      apply_mask(ld.weights, spec.weights, l, MaskTensor::kWeights, weight_seed);
     } else {
       const bool by_output = spec.weights.pattern == SparsityPattern::kOutputChannels;
       generate_tensor(ld.weights, spec.weights, weight_seed, by_output ? l.g * l.m : l.g * l.c,

@@ -1,0 +1,23 @@
+// read_text_file: a whole file as text, or a SpecError naming it.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "sweep/spec_error.h"
+
+namespace eyesim::sweep {
+
+/// The contents of `path`; throws SpecError "path:0:0: error: cannot read the <what>" when unreadable.
+inline std::string read_text_file(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) throw SpecError(path.string(), 0, 0, fmt::format("cannot read the {}", what));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace eyesim::sweep
