@@ -58,6 +58,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       lane.positions = ceil_div(map_.positions - pos_i, map_.k_pos);
     }
   }
+  step_costs_.resize(std::size_t{map_.k_m} * map_.k_red);
+  step_ends_.resize(step_costs_.size());
+  step_arrival_.resize(map_.k_red);
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
@@ -180,8 +183,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
 
   // Iacts: one multicast per distinct input row (per red_i) to the k_m PEs that share it.
   std::uint64_t step_start = now;
-  std::uint64_t arrival[64];
-  WorkItemCost costs[64 * 16];
+  std::vector<std::uint64_t>& arrival = step_arrival_;
+  std::vector<WorkItemCost>& costs = step_costs_;
+  std::vector<std::uint64_t>& ends = step_ends_;
   const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
   for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
     arrival[red_i] = now;
@@ -247,7 +251,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
 
   // Compute: the lane advances together (handshake), so it ends with its slowest PE.
   std::uint64_t compute_end = step_start;
-  std::uint64_t ends[64 * 16];
   for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
     const WorkItemCost& c = costs[i];
     const std::uint32_t red_i = i % k_red;

@@ -85,6 +85,11 @@ class Chip {
   bool psums_spill_ = false;
   std::vector<std::uint8_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): already in the GLB
 
+  // Per-step scratch, sized once per layer from the mapping (no allocation per event).
+  std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
+  std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
+  std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
+
   LayerStats stats_;
   LayerTraces traces_;
   SpadBits spad_bits_;

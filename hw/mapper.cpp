@@ -104,11 +104,21 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                    l.s, window_limit));
   }
 
+  // The best candidate per (m0, c0), in enumeration order; ties keep the earlier one. Weight fit is
+  // checked afterwards, best pair first, because it walks the weights (the only expensive check).
   struct Candidate {
     Mapping m;
-    double dram_bits;
+    double dram_bits = 0;
+    bool set = false;
   };
-  std::vector<Candidate> candidates;
+  std::vector<Candidate> per_pair;
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> factor_cache;
+  const auto factors_up_to = [&](std::uint32_t limit) -> const std::vector<std::uint32_t>& {
+    for (const auto& [cached_limit, list] : factor_cache)
+      if (cached_limit == limit) return list;
+    factor_cache.emplace_back(limit, factor_candidates(limit));
+    return factor_cache.back().second;
+  };
   const double iact_port_bits = arch.noc.kind == NocKind::kFlatMulticast
                                     ? arch.noc.iact_port_bits
                                     : double(arch.noc.iact_port_bits) * arch.noc.iact_routers * arch.clusters();
@@ -117,14 +127,16 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                       : double(arch.noc.weight_port_bits) * arch.noc.weight_routers * arch.clusters();
   const double iact_entry_bits = sparse ? arch.pe.iact_data_bits : arch.precision.iact_bits;
   const double weight_entry_bits = sparse ? double(arch.pe.weight_data_bits) / arch.pe.simd_width : arch.precision.weight_bits;
+  const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
+  const std::vector<std::uint32_t> f_tile_options =
+      forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
+                           : factor_candidates(std::min<std::uint32_t>(l.f(), 64));
   for (std::uint32_t m0 : m0s) {
     const std::uint32_t m_tiles = ceil_div(l.m, m0);
     for (std::uint32_t c0 : c0s) {
+      Candidate best;
       const std::uint32_t c_tiles = ceil_div(l.c, c0);
       const std::uint32_t partials = c_tiles * l.r;
-      const std::vector<std::uint32_t> f_tile_options =
-          forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
-                               : factor_candidates(std::min<std::uint32_t>(l.f(), 64));
       for (std::uint32_t f_tiles : f_tile_options) {
         const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
         const std::uint32_t ft = ceil_div(l.f(), f0);
@@ -136,11 +148,11 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
         const double item_cycles = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles +
                                    (arch.pe.pipeline_stages - 1);
         const double item_iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
-        for (std::uint32_t k_red : pick(factor_candidates(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
+        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
           if (k_red > std::min(partials, arch.array.pe_rows)) continue;
-          for (std::uint32_t k_m : pick(factor_candidates(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
+          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
             if (k_m == 0 || k_m > m_tiles || k_red * k_m > P) continue;
-            for (std::uint32_t k_g : pick(factor_candidates(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {
+            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {
               if (k_g == 0 || k_g > l.g || std::uint64_t{k_red} * k_m * k_g > P) continue;
               std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
@@ -150,9 +162,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               const double compute = steps * item_cycles;
               // Each lane step multicasts k_red rows to k_m PEs; every lane does so in parallel.
               const double iact_bits_total = steps * double(k_red) * k_g * k_pos * item_iact_bits;
-              const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
               const double noc = iact_bits_total / iact_port_bits + weight_bits_total / weight_port_bits;
-              Mapping m;
+              const double estimate = std::max(compute, noc);
+              if (best.set && (estimate > best.m.estimated_cycles ||
+                               (estimate == best.m.estimated_cycles && iact_bits_total >= best.dram_bits)))
+                continue;
+              Mapping& m = best.m;
               m.factors.m0 = m0;
               m.factors.c0 = c0;
               m.factors.f0 = f0;
@@ -165,28 +180,24 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               m.k_m = k_m;
               m.k_g = k_g;
               m.k_pos = k_pos;
-              m.estimated_cycles = std::max(compute, noc);
-              candidates.push_back({m, iact_bits_total});
+              m.estimated_cycles = estimate;
+              best.dram_bits = iact_bits_total;
+              best.set = true;
             }
           }
         }
       }
+      if (best.set) per_pair.push_back(best);
     }
   }
+  std::vector<Candidate>& candidates = per_pair;
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
     return a.dram_bits < b.dram_bits;
   });
   // The best candidate whose every weight tile really fits (checked once per (m0, c0)).
-  std::vector<std::pair<std::uint64_t, bool>> fit_cache;
   for (const Candidate& c : candidates) {
-    const std::uint64_t key = (std::uint64_t{c.m.factors.m0} << 32) | c.m.factors.c0;
-    auto hit = std::find_if(fit_cache.begin(), fit_cache.end(), [&](const auto& e) { return e.first == key; });
-    if (hit == fit_cache.end()) {
-      fit_cache.emplace_back(key, weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0));
-      hit = fit_cache.end() - 1;
-    }
-    if (!hit->second) continue;
+    if (!weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0)) continue;
     Mapping m = c.m;
     LayerMapping& f = m.factors;
     f.spatial_g = m.k_g;
