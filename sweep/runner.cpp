@@ -141,7 +141,8 @@ class Writer {
       pending_.erase(it);
       ++next_;
     }
-    if (std::chrono::duration<double>(Clock::now() - last_flush_).count() > 2.0) {
+    if (buffered_layers_ >= kBatchRows || std::chrono::duration<double>(Clock::now() - last_flush_).count() > 2.0) {
+      write_batch();
       file_.flush();
       last_flush_ = Clock::now();
     }
@@ -151,6 +152,7 @@ class Writer {
   void finish(bool complete) {
     for (auto& [id, r] : pending_) write(r);
     pending_.clear();
+    write_batch();
     file_.set_attribute("complete", complete ? "true" : "false");
     file_.set_attribute("end_utc", utc_now());
     file_.close();
@@ -159,8 +161,25 @@ class Writer {
  private:
   static constexpr const char* kTraces[] = {"pe_busy_cycles", "pe_stall_cycles", "pe_macs", "port_busy_cycles", "port_bits"};
 
+  /// Rows and traces are buffered and appended a batch at a time: appending to a compressed chunked
+  /// dataset row by row would re-compress its last chunk on every call.
+  static constexpr std::size_t kBatchRows = 2048;
+
+  void write_batch() {
+    file_.append_rows("runs", tables_.runs(), runs_buffer_.data(), buffered_runs_);
+    file_.append_rows("layers", tables_.layers(), layers_buffer_.data(), buffered_layers_);
+    for (int k = 0; k < 5; ++k) {
+      file_.append_u64(fmt::format("traces/{}", kTraces[k]), trace_buffers_[k]);
+      trace_buffers_[k].clear();
+    }
+    runs_buffer_.clear();
+    layers_buffer_.clear();
+    buffered_runs_ = buffered_layers_ = 0;
+  }
+
   void write(PointRecord& r) {
-    file_.append_rows("runs", tables_.runs(), r.run_row.data(), 1);
+    runs_buffer_.insert(runs_buffer_.end(), r.run_row.begin(), r.run_row.end());
+    ++buffered_runs_;
     if (r.n_layers == 0) return;
     const std::uint32_t row_bytes = tables_.layers().row_bytes();
     std::size_t t = 0;
@@ -171,14 +190,17 @@ class Writer {
       row.set<std::uint64_t>(tables_.col_trace_port_offset(), port_offset_);
       std::copy(row.bytes().begin(), row.bytes().end(), r.layer_rows.begin() + std::ptrdiff_t(i) * row_bytes);
       const std::uint32_t pe = r.pe_counts[i], port = r.port_counts[i];
-      for (int k = 0; k < 3; ++k, t += pe)
-        file_.append_u64(fmt::format("traces/{}", kTraces[k]), std::span(r.traces).subspan(t, pe));
-      for (int k = 3; k < 5; ++k, t += port)
-        file_.append_u64(fmt::format("traces/{}", kTraces[k]), std::span(r.traces).subspan(t, port));
+      for (int k = 0; k < 5; ++k) {
+        const std::uint32_t n = k < 3 ? pe : port;
+        trace_buffers_[k].insert(trace_buffers_[k].end(), r.traces.begin() + std::ptrdiff_t(t),
+                                 r.traces.begin() + std::ptrdiff_t(t + n));
+        t += n;
+      }
       pe_offset_ += pe;
       port_offset_ += port;
     }
-    file_.append_rows("layers", tables_.layers(), r.layer_rows.data(), r.n_layers);
+    layers_buffer_.insert(layers_buffer_.end(), r.layer_rows.begin(), r.layer_rows.end());
+    buffered_layers_ += r.n_layers;
   }
 
   Hdf5File file_;
@@ -188,6 +210,9 @@ class Writer {
   std::size_t next_ = 0;
   std::uint64_t pe_offset_ = 0, port_offset_ = 0;
   Clock::time_point last_flush_;
+  std::vector<std::byte> runs_buffer_, layers_buffer_;
+  std::size_t buffered_runs_ = 0, buffered_layers_ = 0;
+  std::vector<std::uint64_t> trace_buffers_[5];
 };
 
 struct Done {};
@@ -253,23 +278,27 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   auto writer = std::make_unique<Writer>(part, spec, o, ids, tables);
   Journal journal(journal_path, spec.spec_hash);
 
-  // Network data, once per workload, shared read-only.
-  std::map<WorkloadKey, std::shared_ptr<const workloads::NetworkData>> data;
-  for (std::uint64_t id : todo) data.emplace(key_of(spec.points[id]), nullptr);
-  std::vector<std::pair<const WorkloadKey*, std::shared_ptr<const workloads::NetworkData>*>> to_prepare;
-  for (auto& [k, v] : data) to_prepare.emplace_back(&k, &v);
-  std::vector<std::string> prepare_errors(to_prepare.size());
-  tbb::task_arena arena(o.jobs > 0 ? o.jobs : tbb::task_arena::automatic);
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, to_prepare.size(), [&](std::size_t i) {
+  // Network data, prepared once per workload on first use and shared read-only: a task that needs
+  // data another task is preparing waits for it; tasks of other workloads go on meanwhile.
+  struct Prepared {
+    std::once_flag once;
+    std::shared_ptr<const workloads::NetworkData> data;
+    std::string error;
+  };
+  std::map<WorkloadKey, Prepared> data;
+  for (std::uint64_t id : todo) data.try_emplace(key_of(spec.points[id]));
+  const auto prepared = [&](const WorkloadKey& k) -> const Prepared& {
+    Prepared& slot = data.at(k);  // the map itself is never modified while tasks run
+    std::call_once(slot.once, [&] {
       try {
-        const WorkloadKey& k = *to_prepare[i].first;
-        *to_prepare[i].second = workloads::prepare_network(scaled_network(k), k.seed, k.batch);
+        slot.data = workloads::prepare_network(scaled_network(k), k.seed, k.batch);
       } catch (const std::exception& e) {
-        prepare_errors[i] = e.what();
+        slot.error = e.what();
       }
     });
-  });
+    return slot;
+  };
+  tbb::task_arena arena(o.jobs > 0 ? o.jobs : tbb::task_arena::automatic);
 
   double total_cost = 0, cost_done = 0;
   for (std::uint64_t id : ids) total_cost += costs[id];
@@ -286,6 +315,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::thread writer_thread([&] {
     Progress progress(err, o, ids.size(), total_cost);
     std::size_t written = earlier.size();
+    Clock::duration busy{};
     try {
       for (PointRecord& r : earlier) writer->add(std::move(r));
       for (;;) {
@@ -293,21 +323,21 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         queue.pop(m);
         if (std::holds_alternative<Done>(m)) break;
         PointRecord& r = std::get<PointRecord>(m);
+        const auto t0 = Clock::now();
         journal.append(r);
         cost_done += costs[r.point_id];
         writer->add(std::move(r));
+        busy += Clock::now() - t0;
         progress.update(++written, failed.load(), cost_done, false);
       }
       progress.update(written, failed.load(), cost_done, true);
+      out.writer_seconds = std::chrono::duration<double>(busy).count();
     } catch (const std::exception& e) {
       writer_error = e.what();
       queue.abort();
     }
   });
 
-  std::map<WorkloadKey, std::string> prep_error_of;
-  for (std::size_t i = 0; i < to_prepare.size(); ++i)
-    if (!prepare_errors[i].empty()) prep_error_of[*to_prepare[i].first] = prepare_errors[i];
   try {
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
@@ -320,8 +350,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
                             const WorkloadKey k = key_of(p);
                             try {
                               if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
-                              if (auto e = prep_error_of.find(k); e != prep_error_of.end()) throw std::runtime_error(e->second);
-                              const auto r = hw::simulate_network(p.arch, *data.at(k));
+                              const Prepared& input = prepared(k);
+                              if (!input.error.empty()) throw std::runtime_error(input.error);
+                              const auto r = hw::simulate_network(p.arch, *input.data);
                               rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
                             } catch (const std::exception& e) {
                               rec = tables.failed_record(p, e.what(),

@@ -33,6 +33,7 @@ struct SweepOutcome {
   std::size_t failed = 0;
   bool interrupted = false;
   double wall_seconds = 0;
+  double writer_seconds = 0;  ///< time the writer thread spent on the journal and the HDF5 file
   std::string output;
 };
 

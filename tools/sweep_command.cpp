@@ -130,8 +130,10 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
                result.simulated + result.resumed, result.points, result.output);
     return 128 + stop.load();
   }
-  fmt::print(out, "{} points ({} simulated now, {} resumed, {} failed) in {:.1f} s -> {}\n", result.points,
-             result.simulated, result.resumed, result.failed, result.wall_seconds, result.output);
+  fmt::print(out, "{} points ({} simulated now, {} resumed, {} failed) in {:.1f} s ({:.1f} points/s; writer busy {:.2f} s) -> {}\n",
+             result.points, result.simulated, result.resumed, result.failed, result.wall_seconds,
+             result.wall_seconds > 0 ? double(result.simulated) / result.wall_seconds : 0.0, result.writer_seconds,
+             result.output);
   try {
     print_summary(result.output, out);
   } catch (const std::exception& e) {
