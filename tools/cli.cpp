@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
   run->add_option("--mapping", run_args.mapping, "TOML file forcing mapping factors ([[mapping]] m0 = ...)")
       ->check(CLI::ExistingFile);
+  run->add_option("-o,--output", run_args.output, "also write the result as HDF5 (docs/results.md)");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
@@ -86,7 +87,11 @@ int main(int argc, char** argv) {
     if (rc != 0) fmt::print(stderr, "eyesim: run 'eyesim --help' or 'eyesim <command> --help' for usage\n");
     return rc == 0 ? 0 : kExitUsage;
   }
-  if (run->parsed()) return eyesim::tools::run_command(run_args, stdout, stderr);
+  if (run->parsed()) {
+    for (int i = 0; i < argc; ++i) run_args.command_line += (i ? " " : "") + std::string(argv[i]);
+    run_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+    return eyesim::tools::run_command(run_args, stdout, stderr);
+  }
   if (sweep->parsed()) {
     for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
     sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";

@@ -2,15 +2,19 @@
 #include "tools/run_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "core/rng.h"
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/mapping_file.h"
 #include "sweep/network_file.h"
+#include "sweep/runner.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
 #include "workloads/mask.h"
@@ -99,6 +103,27 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
                dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
     fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
+    if (!args.output.empty()) {
+      // The same file a sweep writes, with this run as its one design point.
+      sweep::SweepSpec spec;
+      spec.name = "eyesim run";
+      spec.source_name = "<command line>";
+      spec.text = fmt::format("# {}\n", args.command_line);
+      spec.seed = args.seed;
+      spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = *arch, .network = args.net, .seed = args.seed,
+                                               .batch = args.batch, .iact_density_scale = 1.0,
+                                               .weight_density_scale = 1.0, .invalid = {}});
+      spec.spec_hash = hash_name(spec.text);
+      sweep::SweepOptions o;
+      o.output = args.output;
+      o.progress = "never";
+      o.command_line = args.command_line;
+      o.version = args.version;
+      std::filesystem::remove(args.output + ".journal");
+      const std::atomic<int> never{0};
+      sweep::run_sweep(spec, o, never, err);
+      fmt::print(out, "wrote {}\n", args.output);
+    }
     return 0;
   } catch (const std::exception& e) {
     fmt::print(err, "eyesim: error: {}\n", e.what());

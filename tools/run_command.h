@@ -17,6 +17,9 @@ struct RunArgs {
   bool verify = false;
   std::string format = "table";  ///< table | csv | json
   std::string mapping;           ///< optional TOML file forcing mapping factors
+  std::string output;            ///< optional HDF5 file (the schema of docs/results.md, one design point)
+  std::string command_line;
+  std::string version;
 };
 
 /// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net or bad format.
