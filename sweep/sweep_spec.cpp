@@ -40,8 +40,7 @@ class Expander {
   Expander(std::string_view file, const std::filesystem::path& base_dir) : file_(file), base_dir_(base_dir) {}
 
   /// Applies one setting to a point; SpecError at the value on a bad name or value.
-  void apply(DesignPoint& p, const Setting& s, const hw::ArchSpec& base_overrides_applied_to) const {
-    (void)base_overrides_applied_to;
+  void apply(DesignPoint& p, const Setting& s) const {
     const toml::node& v = *s.value;
     if (s.name == "network") {
       const auto text = v.value<std::string>();
@@ -205,8 +204,6 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   std::map<std::string, std::size_t> zip_groups;
   std::vector<std::string> swept;
   const auto check_name = [&](const std::string& name, const toml::node& where) {
-    DesignPoint probe = base;
-    (void)probe;
     const bool known = name == "network" || name == "arch.preset" ||
                        std::find(std::begin(kWorkloadNames), std::end(kWorkloadNames), name) != std::end(kWorkloadNames) ||
                        (name.starts_with("arch.") && lookup_point(base, name).has_value());
@@ -366,7 +363,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         p.arch = make_arch(*v);
       }
       for (const Setting& s : as) {
-        if (s.name != "arch.preset") ex.apply(p, s, base.arch);
+        if (s.name != "arch.preset") ex.apply(p, s);
       }
       bool keep = true;
       for (const Expression& e : where) {
