@@ -26,26 +26,19 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       pe_cost_(arch, layer),
       noc_(arch),
       dram_(arch) {
-  const bool sparse = arch.pe.kind == PeKind::kSparse;
   // Does the layer's input fit the GLB (then it is read from DRAM once), or does it stream through?
-  const double iact_bytes = sparse ? double(layer.iact_nnz) * arch.pe.iact_data_bits / 8.0
-                                   : double(shape_.iact_count()) * arch.precision.iact_bits / 8.0;
-  const double glb_iact = arch.glb.shared ? double(arch.glb.iact_banks) * arch.glb.iact_bank_bytes
-                                          : double(arch.clusters()) * arch.glb.iact_banks * arch.glb.iact_bank_bytes;
-  iacts_fit_glb_ = iact_bytes <= glb_iact;
+  const double iact_bytes = stored_iact_bytes(arch, layer);
+  glb_ = glb_layout(arch, iact_bytes);
+  iacts_fit_glb_ = iact_bytes <= glb_.iact_bytes;
   // Partial sums accumulated across weight passes live in the GLB psum banks, or spill to DRAM.
   const double psum_live = double(std::min(map_.m_tiles, map_.k_m)) * map_.factors.m0 * map_.k_g * shape_.n *
                            shape_.e() * shape_.f() * arch.precision.psum_bits / 8.0;
-  const double glb_psum = arch.glb.shared ? std::max(0.0, glb_iact - (iacts_fit_glb_ ? iact_bytes : 0.0))
-                                          : double(arch.clusters()) * arch.glb.psum_banks * arch.glb.psum_bank_bytes;
-  psums_spill_ = map_.partials > map_.k_red && psum_live > glb_psum;
+  psums_spill_ = map_.partials > map_.k_red && psum_live > glb_.psum_bytes;
   if (iacts_fit_glb_) {
     iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
   }
-
-  const std::uint32_t glb_groups = arch.glb.shared ? 1 : arch.clusters();
-  glb_iact_banks_.resize(std::size_t{glb_groups} * arch.glb.iact_banks);
-  glb_psum_banks_.resize(std::size_t{glb_groups} * std::max(1u, arch.glb.psum_banks));
+  glb_iact_banks_.resize(std::size_t{glb_.groups} * glb_.iact_banks);
+  glb_psum_banks_.resize(std::size_t{glb_.groups} * glb_.psum_banks);
   lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
   groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
@@ -61,6 +54,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   step_costs_.resize(std::size_t{map_.k_m} * map_.k_red);
   step_ends_.resize(step_costs_.size());
   step_arrival_.resize(map_.k_red);
+  dests_.resize(std::max(map_.k_m, map_.k_pos));
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
@@ -72,18 +66,17 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
 std::uint32_t Chip::glb_iact_bank(std::uint32_t pe) const {
   // A PE's iacts come from the bank behind its row's iact router (v2: one bank per router).
   const std::uint32_t ppc = arch_.pes_per_cluster();
-  const std::uint32_t group = arch_.glb.shared ? 0 : pe / ppc;
+  if (arch_.glb.shared) return pe % glb_.iact_banks;  // the shared GLB interleaves its banks over the PEs
   const std::uint32_t row = (pe % ppc) % arch_.array.pe_rows;
-  return group * arch_.glb.iact_banks + row % arch_.glb.iact_banks;
+  return (pe / ppc) * glb_.iact_banks + row % glb_.iact_banks;
 }
 
 std::uint32_t Chip::glb_psum_bank(std::uint32_t pe) const {
   // A column's psums go to the bank behind its psum router (v2: one bank per PE column).
   const std::uint32_t ppc = arch_.pes_per_cluster();
-  const std::uint32_t banks = std::max(1u, arch_.glb.psum_banks);
-  const std::uint32_t group = arch_.glb.shared ? 0 : pe / ppc;
+  if (arch_.glb.shared) return (pe / arch_.array.pe_rows) % glb_.psum_banks;  // per PE column, interleaved
   const std::uint32_t col = (pe % ppc) / arch_.array.pe_rows;
-  return group * banks + col % banks;
+  return (pe / ppc) * glb_.psum_banks + col % glb_.psum_banks;
 }
 
 std::string Chip::describe_state() const {
@@ -112,7 +105,6 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   const TilePass tp = pass_of(group, grp.pass);
   const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
   std::uint64_t loaded = now;
-  const std::uint32_t last_pos = map_.k_pos - 1;
   for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
       WeightTileCost& tile = grp.tiles[m_i * map_.k_red + red_i];
@@ -126,11 +118,15 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
                            r, tile);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
-      const std::uint64_t in_chip = dram_.access(now, bytes);
+      // The read is issued when the previous pass's weights were delivered (the addresses are static), so
+      // DRAM latency hides behind a pass unless the pass is shorter.
+      const std::uint64_t in_chip = std::max(now, dram_.access(grp.read_issue, bytes));
+      stats_.stall_dram_cycles += (in_chip - now) * map_.k_pos;
       stats_.dram_weight_read_bytes += bytes;
-      const std::uint32_t src = pe_index(0, group, m_i, red_i);
-      const Transfer x = noc_.send(DataType::kWeight, noc_.port_of(DataType::kWeight, src), in_chip, tile.bits,
-                                   noc_.hops(src, pe_index(last_pos, group, m_i, red_i)));
+      // One multicast per tile to the k_pos PEs (one per lane) that apply it to different positions.
+      for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) dests_[pos_i] = pe_index(pos_i, group, m_i, red_i);
+      const Transfer x = noc_.multicast(DataType::kWeight, pe_index(0, group, m_i, red_i),
+                                        std::span(dests_.data(), map_.k_pos), in_chip, tile.bits);
       loaded = std::max(loaded, x.arrival);
       stats_.spad_weight_writes += tile.words * map_.k_pos;
       spad_bits_.sram_bits += double(tile.words) * arch_.pe.weight_data_bits * map_.k_pos;
@@ -142,6 +138,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       }
     }
   }
+  grp.read_issue = loaded;
   // Every PE of the group waits for its tile: weight stall.
   const std::uint64_t wait = loaded - now;
   for (std::uint32_t l = 0; l < map_.k_pos; ++l) {
@@ -227,7 +224,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
     }
     if (from_dram) {
-      const std::uint64_t in_chip = dram_.access(now, bytes);
+      // An input that fits the GLB is prefetched into it in first-use order from the start of the layer
+      // (DRAM -> GLB is decoupled from the PEs); one that does not fit streams on demand.
+      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_fit_glb_ ? 0 : now, bytes));
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
       stats_.dram_iact_read_bytes += bytes;
@@ -240,8 +239,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       stats_.stall_noc_cycles += (bank_start - ready) * k_m;
       ready = bank_start;
     }
-    const Transfer x = noc_.send(DataType::kIact, noc_.port_of(DataType::kIact, src), ready, bits,
-                                 noc_.hops(src, pe_index(lane.pos_i, lane.g_i, k_m - 1, red_i)));
+    // One multicast per input row to the k_m PEs (of this lane and reduction slot) that share it.
+    for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) dests_[m_i] = pe_index(lane.pos_i, lane.g_i, m_i, red_i);
+    const Transfer x = noc_.multicast(DataType::kIact, src, std::span(dests_.data(), k_m), ready, bits);
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
     step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);

@@ -47,6 +47,7 @@ class Chip {
     std::uint32_t first_lane = 0;
     std::uint32_t arrived = 0;
     std::uint32_t pass = 0;
+    std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
   };
 
@@ -81,6 +82,7 @@ class Chip {
   std::size_t groups_done_ = 0;
   std::uint64_t last_activity_ = 0;  ///< latest completion of anything (cycles)
 
+  GlbLayout glb_;
   bool iacts_fit_glb_ = true;
   bool psums_spill_ = false;
   std::vector<std::uint8_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): already in the GLB
@@ -89,6 +91,7 @@ class Chip {
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
+  std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast
 
   LayerStats stats_;
   LayerTraces traces_;

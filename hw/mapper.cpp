@@ -62,6 +62,38 @@ NocMode mode_of(std::uint32_t sharers, std::uint32_t pes_per_cluster, std::uint3
 
 }  // namespace
 
+double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer) {
+  return arch.pe.kind == PeKind::kSparse ? double(layer.iact_nnz) * arch.pe.iact_data_bits / 8.0
+                                         : double(layer.shape().iact_count()) * arch.precision.iact_bits / 8.0;
+}
+
+GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes) {
+  GlbLayout g;
+  if (!arch.glb.shared) {
+    g.groups = arch.clusters();
+    g.iact_banks = arch.glb.iact_banks;
+    g.psum_banks = std::max(1u, arch.glb.psum_banks);
+    g.iact_bytes = double(g.groups) * g.iact_banks * arch.glb.iact_bank_bytes;
+    g.psum_bytes = double(g.groups) * arch.glb.psum_banks * arch.glb.psum_bank_bytes;
+    return g;
+  }
+  // Shared GLB: the iact banks (and any dedicated psum banks) form one pool; the input gets the banks
+  // it needs (at least one, leaving at least one for psums), the psums the rest.
+  const std::uint32_t pool = arch.glb.iact_banks + arch.glb.psum_banks;
+  const double bank = arch.glb.iact_bank_bytes;
+  if (pool <= 1) {
+    g.iact_banks = g.psum_banks = 1;
+    g.iact_bytes = g.psum_bytes = bank / 2;
+    return g;
+  }
+  const auto needed = static_cast<std::uint32_t>(std::ceil(iact_bytes / bank));
+  g.iact_banks = std::clamp(needed, 1u, pool - 1);
+  g.psum_banks = pool - g.iact_banks;
+  g.iact_bytes = double(g.iact_banks) * bank;
+  g.psum_bytes = double(g.psum_banks) * bank;
+  return g;
+}
+
 std::string describe(const Mapping& m) {
   return fmt::format("m0={} c0={} f0={} | red{} m{} g{} pos{}", m.factors.m0, m.factors.c0, m.factors.f0, m.k_red, m.k_m,
                      m.k_g, m.k_pos);
@@ -108,7 +140,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   // checked afterwards, best pair first, because it walks the weights (the only expensive check).
   struct Candidate {
     Mapping m;
-    double dram_bits = 0;
+    double dram_bits = 0;  ///< NoC iact + psum bits: the tie-breaker
     bool set = false;
   };
   std::vector<Candidate> per_pair;
@@ -119,12 +151,18 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     factor_cache.emplace_back(limit, factor_candidates(limit));
     return factor_cache.back().second;
   };
-  const double iact_port_bits = arch.noc.kind == NocKind::kFlatMulticast
-                                    ? arch.noc.iact_port_bits
-                                    : double(arch.noc.iact_port_bits) * arch.noc.iact_routers * arch.clusters();
-  const double weight_port_bits = arch.noc.kind == NocKind::kFlatMulticast
-                                      ? arch.noc.weight_port_bits
-                                      : double(arch.noc.weight_port_bits) * arch.noc.weight_routers * arch.clusters();
+  // Resources of the estimate: the same servers the chip reserves (docs/model.md §2).
+  const bool flat = arch.noc.kind == NocKind::kFlatMulticast;
+  const double clusters = flat ? 1.0 : double(arch.clusters());
+  const double iact_ports = clusters * (flat ? 1 : arch.noc.iact_routers);
+  const double weight_ports = clusters * (flat ? 1 : arch.noc.weight_routers);
+  const double psum_ports = clusters * (flat ? 1 : arch.noc.psum_routers);
+  const GlbLayout glb = glb_layout(arch, stored_iact_bytes(arch, layer));
+  const double iact_banks = double(glb.groups) * glb.iact_banks;
+  const double psum_banks = double(glb.groups) * glb.psum_banks;
+  const double bank_bits = arch.glb.bank_width_bits;
+  const double hop = arch.noc.hop_latency_cycles;
+  const double mesh_hops = flat ? 1.0 : 1.0 + (arch.array.cluster_rows + arch.array.cluster_cols) / 2.0;
   const double iact_entry_bits = sparse ? arch.pe.iact_data_bits : arch.precision.iact_bits;
   const double weight_entry_bits = sparse ? double(arch.pe.weight_data_bits) / arch.pe.simd_width : arch.precision.weight_bits;
   const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
@@ -137,6 +175,8 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       Candidate best;
       const std::uint32_t c_tiles = ceil_div(l.c, c0);
       const std::uint32_t partials = c_tiles * l.r;
+      const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
+                               (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
       for (std::uint32_t f_tiles : f_tile_options) {
         const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
         const std::uint32_t ft = ceil_div(l.f(), f0);
@@ -145,11 +185,17 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
         const double col_cycles = sparse ? std::max(weight_density * m0 / arch.pe.simd_width, weight_density > 0 ? 1.0 : 0.0)
                                          : std::ceil(double(m0) / arch.pe.simd_width);
         const double iacts_per_item = double(c0) * std::min<double>(l.w, double(f0) * l.u + l.s);
-        const double item_cycles = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles +
-                                   (arch.pe.pipeline_stages - 1);
         const double item_iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
+        const double item_compute = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles;
+        // A step: the row arrives (hops), the PEs stream it (not faster than the port delivers it), fill.
+        const double item_cycles = mesh_hops * hop + 1 +
+                                   std::max(item_compute, std::ceil(item_iact_bits / arch.noc.iact_port_bits)) +
+                                   (arch.pe.pipeline_stages - 1);
+        const double item_psum_bits = double(m0) * f0 * arch.precision.psum_bits;
         for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
           if (k_red > std::min(partials, arch.array.pe_rows)) continue;
+          const double kk_passes = ceil_div(partials, k_red);
+          const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
           for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
             if (k_m == 0 || k_m > m_tiles || k_red * k_m > P) continue;
             for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {
@@ -157,15 +203,31 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
               if (k_pos == 0) continue;
-              const double steps = double(ceil_div(m_tiles, k_m)) * ceil_div(partials, k_red) * ceil_div(l.g, k_g) *
-                                   ceil_div(positions, k_pos);
-              const double compute = steps * item_cycles;
-              // Each lane step multicasts k_red rows to k_m PEs; every lane does so in parallel.
-              const double iact_bits_total = steps * double(k_red) * k_g * k_pos * item_iact_bits;
-              const double noc = iact_bits_total / iact_port_bits + weight_bits_total / weight_port_bits;
-              const double estimate = std::max(compute, noc);
+              const double lanes = double(k_g) * k_pos;
+              const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
+              const double steps = passes * ceil_div(positions, k_pos);
+              // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
+              const double pass_load = hop * mesh_hops +
+                                       std::ceil(double(k_m) * k_red * tile_bits /
+                                                 (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
+              const double path = steps * item_cycles + passes * pass_load;
+              // Occupancy of the shared servers: NoC ports and GLB banks of each data type.
+              const double total_steps = steps * lanes;
+              const double iact_bits_total = total_steps * k_red * item_iact_bits;
+              const double psum_bits_total = total_steps * k_m * item_psum_bits;
+              const double iact_users = lanes * k_red, psum_users = lanes * k_m;
+              const double loads[] = {
+                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
+                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
+                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
+                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
+                  weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red)),
+              };
+              double estimate = path;
+              for (double load : loads) estimate = std::max(estimate, load);
+              const double traffic = iact_bits_total + psum_bits_total;
               if (best.set && (estimate > best.m.estimated_cycles ||
-                               (estimate == best.m.estimated_cycles && iact_bits_total >= best.dram_bits)))
+                               (estimate == best.m.estimated_cycles && traffic >= best.dram_bits)))
                 continue;
               Mapping& m = best.m;
               m.factors.m0 = m0;
@@ -181,7 +243,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               m.k_g = k_g;
               m.k_pos = k_pos;
               m.estimated_cycles = estimate;
-              best.dram_bits = iact_bits_total;
+              best.dram_bits = traffic;
               best.set = true;
             }
           }

@@ -1,6 +1,7 @@
 // Noc: port assignment, mesh hop counts and transfer reservation.
 #include "hw/noc.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace eyesim::hw {
@@ -20,6 +21,116 @@ Noc::Noc(const ArchSpec& arch) : arch_(arch) {
     next += clusters * routers_[t];
   }
   ports_.resize(next);
+  held_.reserve(1);
+  injected_.reserve(1);
+  if (!flat) {
+    for (auto& l : links_) l.resize(std::size_t{clusters} * 4);
+    const std::size_t lines = std::max(arch.array.cluster_rows, arch.array.cluster_cols);
+    stamp_.assign(lines, 0);
+    lo_.assign(lines, 0);
+    hi_.assign(lines, 0);
+    held_.reserve(std::size_t{clusters} * 5);
+    injected_.reserve(lines);
+    cluster_stamp_.assign(clusters, 0);
+  }
+}
+
+namespace {
+enum Dir : std::uint32_t { kEast = 0, kWest = 1, kNorth = 2, kSouth = 3 };
+}  // namespace
+
+Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes) {
+  Route r;
+  held_.clear();
+  injected_.clear();
+  const int t = static_cast<int>(type);
+  if (arch_.noc.kind == NocKind::kFlatMulticast) {
+    held_.push_back(&ports_[port_of(type, src_pe)]);
+    injected_.assign(1, port_of(type, src_pe));
+    r.clusters = r.injections = r.max_hops = 1;
+    return r;
+  }
+  const std::uint32_t ppc = arch_.pes_per_cluster();
+  const std::uint32_t cols = arch_.array.cluster_cols;
+  const std::uint32_t src = src_pe / ppc, sr = src / cols, sc = src % cols;
+  const std::uint32_t router = (port_of(type, src_pe) - first_port_[t]) % routers_[t];
+  // Extents per line: per column (iact: X then Y; psum: Y only) or per row (weight: X only).
+  const bool per_row = type == DataType::kWeight;
+  ++epoch_;
+  for (std::uint32_t pe : dest_pes) {
+    const std::uint32_t c = pe / ppc;
+    if (cluster_stamp_[c] == epoch_) continue;  // another PE of a cluster already reached
+    cluster_stamp_[c] = epoch_;
+    ++r.clusters;
+    const std::uint32_t line = per_row ? c / cols : c % cols;
+    const std::uint32_t pos = per_row ? c % cols : c / cols;
+    if (stamp_[line] != epoch_) {
+      stamp_[line] = epoch_;
+      lo_[line] = hi_[line] = pos;
+    } else {
+      lo_[line] = std::min(lo_[line], pos);
+      hi_[line] = std::max(hi_[line], pos);
+    }
+  }
+  const auto hold_line = [&](std::uint32_t fixed, std::uint32_t from, std::uint32_t lo, std::uint32_t hi, bool along_row) {
+    // Links from `from` outwards to lo and hi on one row (along_row) or column; returns the farthest distance.
+    const auto cluster = [&](std::uint32_t p) { return along_row ? fixed * cols + p : p * cols + fixed; };
+    for (std::uint32_t p = from; p < hi; ++p) held_.push_back(&links_[t][cluster(p) * 4 + (along_row ? kEast : kSouth)]);
+    for (std::uint32_t p = from; p > lo; --p) held_.push_back(&links_[t][cluster(p) * 4 + (along_row ? kWest : kNorth)]);
+    r.links += (hi > from ? hi - from : 0) + (from > lo ? from - lo : 0);
+    return std::max(hi > from ? hi - from : 0, from > lo ? from - lo : 0);
+  };
+  const std::uint32_t lines = per_row ? arch_.array.cluster_rows : cols;
+  if (type == DataType::kIact) {
+    // X along the source row to every column with destinations, then Y down/up each such column.
+    std::uint32_t col_lo = sc, col_hi = sc;
+    for (std::uint32_t c = 0; c < lines; ++c) {
+      if (stamp_[c] != epoch_) continue;
+      col_lo = std::min(col_lo, c);
+      col_hi = std::max(col_hi, c);
+    }
+    held_.push_back(&ports_[port_of(type, src_pe)]);
+    injected_.push_back(port_of(type, src_pe));
+    r.injections = 1;
+    hold_line(sr, sc, col_lo, col_hi, true);
+    for (std::uint32_t c = 0; c < lines; ++c) {
+      if (stamp_[c] != epoch_) continue;
+      const std::uint32_t x = c > sc ? c - sc : sc - c;
+      const std::uint32_t y = hold_line(c, sr, std::min(lo_[c], sr), std::max(hi_[c], sr), false);
+      r.max_hops = std::max(r.max_hops, 1 + x + y);
+    }
+  } else {
+    // One injection per row (weights) or column (psums) with destinations, at the source's position in it.
+    const std::uint32_t from = per_row ? sc : sr;
+    for (std::uint32_t line = 0; line < lines; ++line) {
+      if (stamp_[line] != epoch_) continue;
+      const std::uint32_t inject = per_row ? line * cols + sc : sr * cols + line;
+      held_.push_back(&ports_[first_port_[t] + inject * routers_[t] + router]);
+      injected_.push_back(first_port_[t] + inject * routers_[t] + router);
+      ++r.injections;
+      const std::uint32_t d = hold_line(line, from, std::min(lo_[line], from), std::max(hi_[line], from), per_row);
+      r.max_hops = std::max(r.max_hops, 1 + d);
+    }
+  }
+  return r;
+}
+
+Transfer Noc::multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
+                        std::uint64_t bits) {
+  const int t = static_cast<int>(type);
+  const Route r = route(type, src_pe, dest_pes);
+  const std::uint64_t cycles = (bits + width_[t] - 1) / width_[t];
+  std::uint64_t start = ready;
+  for (const PortServer* p : held_) start = std::max(start, p->free_at());
+  for (PortServer* p : held_) p->reserve(start, cycles);
+  for (std::uint32_t port : injected_) ports_[port].bits += bits;
+  ++transfers_[t];
+  bit_hops_[t] += bits * (std::uint64_t{r.links} + r.clusters);
+  Transfer x;
+  x.start = start;
+  x.end = start + cycles;
+  x.arrival = x.end + std::uint64_t{r.max_hops} * arch_.noc.hop_latency_cycles;
+  return x;
 }
 
 std::uint32_t Noc::port_of(DataType type, std::uint32_t pe) const {

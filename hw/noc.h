@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -22,6 +23,20 @@ struct Transfer {
   std::uint64_t arrival = 0;  ///< last bit reaches the farthest destination
 };
 
+/// The circuit a multicast holds in the hierarchical mesh (Eyeriss v2 §III-C, Fig. 10/11). iacts route
+/// X then Y over the full mesh; weight routers have no vertical links, so each cluster row with a
+/// destination is fed through its own router's off-chip port and the data spreads horizontally; psum
+/// routers have no horizontal links, so each cluster column is fed from its own column.
+struct Route {
+  std::uint32_t clusters = 0;     ///< destination clusters reached (each delivers to its PEs: one local hop)
+  std::uint32_t injections = 0;   ///< source ports used (1 unless the link restrictions need more)
+  std::uint32_t links = 0;        ///< inter-cluster mesh links held
+  std::uint32_t max_hops = 0;     ///< router hops to the farthest destination, the local hop included
+};
+
+/// Timing: a transfer holds its source port(s) and every mesh link of its tree for ceil(bits / width)
+/// cycles and starts only when all of them are free (the ready/enable handshake: source ready is the AND
+/// of the destinations' readies); the last bit reaches the farthest PE max_hops x hop_latency later.
 class Noc {
  public:
   explicit Noc(const ArchSpec& arch);
@@ -36,6 +51,15 @@ class Noc {
   /// Sends `bits` on `port` no earlier than `ready`; counts transfers and bits x hops.
   Transfer send(DataType type, std::uint32_t port, std::uint64_t ready, std::uint64_t bits, std::uint32_t hops);
 
+  /// The tree a multicast from `src_pe`'s router to the PEs `dest_pes` uses (flat NoC: one bus, one hop).
+  /// Fills the internal reservation list; no state changes that matter between calls.
+  Route route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes);
+
+  /// One multicast: reserves the source port(s) and the links of route(), no earlier than `ready`, and
+  /// counts one transfer and bits x (links + destination clusters) as bit-hops.
+  Transfer multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
+                     std::uint64_t bits);
+
   std::uint64_t transfers(DataType t) const { return transfers_[static_cast<int>(t)]; }
   std::uint64_t bit_hops(DataType t) const { return bit_hops_[static_cast<int>(t)]; }
   /// All ports, iact ports first, then weight, then psum (the order of LayerTraces::port_*).
@@ -47,6 +71,14 @@ class Noc {
   std::uint32_t routers_[3] = {1, 1, 1};
   std::uint32_t width_[3] = {1, 1, 1};
   std::vector<PortServer> ports_;
+  /// Mesh links per data type: [cluster * 4 + direction] (east, west, north, south out of the cluster).
+  std::vector<PortServer> links_[3];
+  // Scratch for route(), sized once: per-column / per-row extents stamped with an epoch (no clearing).
+  std::vector<std::uint32_t> stamp_, lo_, hi_;
+  std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> cluster_stamp_;
+  std::vector<PortServer*> held_;       ///< what the route holds: source port(s) and links
+  std::vector<std::uint32_t> injected_; ///< the source ports among them
   std::uint64_t transfers_[3] = {0, 0, 0};
   std::uint64_t bit_hops_[3] = {0, 0, 0};
 };

@@ -28,13 +28,13 @@ void check_status(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
 }
 
-/// A chunked, extendible layout with shuffle + deflate(4): every appendable dataset of a result file.
+/// A chunked, extendible layout with shuffle + deflate(1): every appendable dataset of a result file.
 H5Handle chunked_layout(std::size_t chunk) {
   const hsize_t ch[1] = {chunk};
   H5Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset creation list"), H5Pclose);
   check_status(H5Pset_chunk(dcpl.get(), 1, ch), "chunking");
   check_status(H5Pset_shuffle(dcpl.get()), "shuffle filter");
-  check_status(H5Pset_deflate(dcpl.get(), 4), "deflate filter");
+  check_status(H5Pset_deflate(dcpl.get(), 1), "deflate filter");  // level 1: after shuffle, integer columns compress nearly as well as at 4, at a fraction of the cost
   return dcpl;
 }
 

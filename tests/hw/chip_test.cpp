@@ -113,6 +113,45 @@ TEST_SUITE("fast") {
     CHECK(r.stats.active_pes > 1);
   }
 
+  TEST_CASE("each weight tile is one multicast, and only the mapped PEs compute") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L14", "L15", "L28"}), 1);
+    for (const auto& layer : data->layers) {
+      const auto& l = layer.shape();
+      const auto r = simulate_layer(arch, layer);
+      INFO(l.name);
+      const std::uint64_t tiles = std::uint64_t{l.g} * ((l.m + r.mapping.m0 - 1) / r.mapping.m0) *
+                                  ((l.c + r.mapping.c0 - 1) / r.mapping.c0) * l.r;
+      CHECK(r.stats.noc_weight_transfers == tiles);
+      std::uint64_t macs = 0;
+      std::uint32_t working = 0;
+      for (auto m : r.traces.pe_macs) {
+        macs += m;
+        working += m > 0;
+      }
+      CHECK(macs == r.stats.macs_effectual);
+      CHECK(working <= r.stats.active_pes);
+      CHECK(working > 0);
+    }
+  }
+
+  TEST_CASE("the mapper's choice is not slower than a naive forced mapping") {
+    const auto data = workloads::prepare_network(pick("mobilenet", {"L07", "L27"}), 1);
+    for (const char* name : {"eyeriss_v2", "eyeriss_v1_scaled", "eyeriss_v1_5"}) {
+      const ArchSpec arch = *preset(name);
+      for (const auto& layer : data->layers) {
+        INFO(name << " " << layer.shape().name);
+        const auto chosen = simulate_layer(arch, layer);
+        RunOptions naive;
+        naive.forced_mappings.push_back(MappingOverride{.layer = "", .m0 = 1, .c0 = 1, .f0 = 0, .spatial_red = 1,
+                                                        .spatial_m = 0, .spatial_g = 0, .spatial_pos = 0});
+        const auto forced = simulate_layer(arch, layer, naive);
+        CHECK(forced.mapping.m0 == 1);
+        CHECK(chosen.stats.cycles <= forced.stats.cycles);
+      }
+    }
+  }
+
   TEST_CASE("a flat bus makes iact-hungry layers slower than the hierarchical mesh") {
     const auto data = workloads::prepare_network(pick("mobilenet", {"L02", "L14"}), 1);
     const auto flat = simulate_network(*preset("eyeriss_v1_scaled"), *data);

@@ -1,6 +1,8 @@
 // NoC transfers: idle-mesh latency, back-pressure, port assignment, flat buses.
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "hw/noc.h"
 #include "hw/presets.h"
 
@@ -54,6 +56,101 @@ TEST_SUITE("fast") {
     CHECK(noc.hops(0, 191) == 1);
     const Transfer a = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 0), 0, 160, 1);
     const Transfer b = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 100), 0, 16, 1);
+    CHECK(a.end == 10);
+    CHECK(b.start == 10);
+  }
+}
+}  // namespace eyesim::hw
+
+namespace eyesim::hw {
+namespace {
+/// Every PE of every cluster whose local index is `local` (interleaved multicast) or all PEs (local = ~0).
+std::vector<std::uint32_t> pes_at(const ArchSpec& arch, std::uint32_t local) {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t pe = 0; pe < arch.pes(); ++pe)
+    if (local == ~0u || pe % arch.pes_per_cluster() == local) out.push_back(pe);
+  return out;
+}
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("an iact broadcast on the 8x2 mesh is an XY tree reaching every cluster") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    Noc noc(arch);
+    const auto all = pes_at(arch, ~0u);
+    const Route r = noc.route(DataType::kIact, 0, all);
+    CHECK(r.clusters == 16);
+    CHECK(r.injections == 1);
+    CHECK(r.links == 1 + 7 + 7);     // one link east on row 0, then down both columns
+    CHECK(r.max_hops == 1 + 1 + 7);  // farthest cluster (7, 1), plus the hop into its PE cluster
+    // Interleaved multicast (same-position PE of every cluster) needs the same tree.
+    const Route i = noc.route(DataType::kIact, 5, pes_at(arch, 5));
+    CHECK(i.clusters == 16);
+    CHECK(i.links == 15);
+  }
+
+  TEST_CASE("a grouped multicast stays inside its cluster and a unicast reaches one PE") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    Noc noc(arch);
+    const std::uint32_t ppc = arch.pes_per_cluster();
+    std::vector<std::uint32_t> cluster3;
+    for (std::uint32_t p = 3 * ppc; p < 4 * ppc; ++p) cluster3.push_back(p);
+    const Route g = noc.route(DataType::kIact, 3 * ppc, cluster3);
+    CHECK(g.clusters == 1);
+    CHECK(g.links == 0);
+    CHECK(g.max_hops == 1);
+    const std::uint32_t one[] = {5 * ppc + 2};
+    const Route u = noc.route(DataType::kIact, 0, one);  // cluster 0 (0,0) to cluster 5 (2,1)
+    CHECK(u.clusters == 1);
+    CHECK(u.links == 3);
+    CHECK(u.max_hops == 4);
+  }
+
+  TEST_CASE("weights have no vertical links: a broadcast enters every cluster row through its own router") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    Noc noc(arch);
+    const Route r = noc.route(DataType::kWeight, 0, pes_at(arch, ~0u));
+    CHECK(r.clusters == 16);
+    CHECK(r.injections == 8);
+    CHECK(r.links == 8);  // one horizontal link per row
+    CHECK(r.max_hops == 2);
+    const Transfer x = noc.multicast(DataType::kWeight, 0, pes_at(arch, ~0u), 0, 48);
+    CHECK(x.end == 2);
+    CHECK(noc.transfers(DataType::kWeight) == 1);
+    CHECK(noc.bit_hops(DataType::kWeight) == 48 * (8 + 16));
+  }
+
+  TEST_CASE("a multicast starts only when its port and every link of its tree are free") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    Noc noc(arch);
+    const std::uint32_t ppc = arch.pes_per_cluster();
+    // Cluster 0 -> cluster 4 (row 2, col 0) holds the south links of (0,0) and (1,0) for 10 cycles.
+    const std::uint32_t far[] = {4 * ppc};
+    const Transfer a = noc.multicast(DataType::kIact, 0, far, 0, 240);
+    CHECK(a.start == 0);
+    CHECK(a.end == 10);
+    CHECK(a.arrival == 10 + 3 * arch.noc.hop_latency_cycles);
+    // Cluster 2 (row 1, col 0) -> cluster 6 (row 3): its own port is idle but the link (1,0)->(2,0) is held.
+    const std::uint32_t below[] = {6 * ppc};
+    const Transfer b = noc.multicast(DataType::kIact, 2 * ppc, below, 1, 24);
+    CHECK(b.start == 10);
+    // Cluster 1 (row 0, col 1) -> its own cluster: nothing shared, starts at once.
+    const std::uint32_t own[] = {ppc + 1};
+    const Transfer c = noc.multicast(DataType::kIact, ppc + 1, own, 1, 24);
+    CHECK(c.start == 1);
+  }
+
+  TEST_CASE("on a flat bus every multicast is one hop and all of them share the bus") {
+    const ArchSpec arch = *preset("eyeriss_v1_scaled");
+    Noc noc(arch);
+    const auto all = pes_at(arch, ~0u);
+    const Route r = noc.route(DataType::kWeight, 7, all);
+    CHECK(r.injections == 1);
+    CHECK(r.links == 0);
+    CHECK(r.max_hops == 1);
+    const Transfer a = noc.multicast(DataType::kWeight, 7, all, 0, 640);
+    const std::uint32_t one[] = {3};
+    const Transfer b = noc.multicast(DataType::kWeight, 3, one, 0, 64);
     CHECK(a.end == 10);
     CHECK(b.start == 10);
   }
