@@ -23,6 +23,10 @@ namespace eyesim::hw {
 /// psum chain (across red_i), so the ready/enable handshake makes them advance one work item at a time
 /// together. Lanes with the same g_i share weight multicasts: they meet at a barrier before each new
 /// weight tile (the weight SPad is single-buffered). Events: one per lane step and one per weight load.
+/// Per step the chip reserves, in order: the GLB iact bank, one NoC multicast per input row (source port +
+/// mesh tree, Eyeriss v2 §III-C), the PEs (exact work-item cycles, §IV-A), the GLB psum bank and the psum
+/// port; the lane's next step is scheduled when its psums have left. Input rows that fit the GLB are
+/// prefetched from DRAM from cycle 0; weight reads are issued one pass ahead.
 class Chip {
  public:
   Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options);
