@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end sweep tests through the eyesim binary: kill -9 and SIGINT mid-sweep, --resume,
+"""End-to-end sweep tests through the eyesim binary: kill -9 and SIGINT mid-sweep, --resume, shards,
 --strict, and reading the result with h5py + pandas. Run by ctest with Debian's python3."""
 import os
 import signal
@@ -108,6 +108,24 @@ df = pd.DataFrame(h5py.File(ref)["layers"][()])
 check(len(df) == 48 * 28 and "cycles" in df.columns, "pd.DataFrame(h5py.File(p)['layers'][()]) gives the layer table")
 cfg = pd.DataFrame(h5py.File(ref)["configs"][()])
 check(sorted(cfg["arch.array.cluster_rows"].unique().tolist()) == [2, 4, 8], "configs carry the swept parameters")
+
+# Shards: three processes cover every point exactly once, with the rows of the single run.
+pattern = os.path.join(TMP, "part-{shard}.h5")
+for k in range(3):
+    subprocess.run([EYESIM, "sweep", SPEC, "-o", pattern, "--shard", f"{k}/3", "-q"], check=True, capture_output=True)
+parts = [tables(os.path.join(TMP, f"part-{k}.h5")) for k in range(3)]
+ids = [set(t["runs"]["point_id"].tolist()) for t in parts]
+check(not (ids[0] & ids[1]) and not (ids[0] & ids[2]) and not (ids[1] & ids[2]), "shards are disjoint")
+check(set().union(*ids) == set(range(48)), "the shards together hold every point")
+by_id = {int(r["point_id"]): r for r in whole["runs"]}
+check(all(r == by_id[int(r["point_id"])] for t in parts for r in t["runs"]), "shard rows equal the single run's rows")
+env = dict(os.environ, OMPI_COMM_WORLD_RANK="1", OMPI_COMM_WORLD_SIZE="3")
+auto = os.path.join(TMP, "auto.h5")
+subprocess.run([EYESIM, "sweep", SPEC, "-o", auto, "--shard", "auto", "-q"], check=True, capture_output=True, env=env)
+check(set(tables(auto)["runs"]["point_id"].tolist()) == ids[1], "--shard auto under Open MPI picks the points of shard 1/3")
+p = subprocess.run([EYESIM, "sweep", SPEC, "-o", auto, "--shard", "auto", "--dry-run"], capture_output=True, text=True,
+                   env={k: v for k, v in os.environ.items() if not k.startswith(("SLURM", "OMPI", "PMI"))})
+check(p.returncode == 2 and "SLURM_ARRAY_TASK_ID" in p.stderr, "--shard auto without a launcher says what it looked for")
 
 bad = os.path.join(TMP, "bad.toml")
 with open(bad, "w") as f:
