@@ -135,6 +135,49 @@ std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableS
   return out;
 }
 
+/// Reads elements [start, start + count) of a 1-D dataset into `out` as `mem_type`.
+void Hdf5File::read_slab(const std::string& name, hid_t mem_type, std::size_t start, std::size_t count, void* out) {
+  if (count == 0) return;
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle fspace(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
+  hsize_t dims[1] = {0};
+  H5Sget_simple_extent_dims(fspace.get(), dims, nullptr);
+  if (start + count > dims[0])
+    throw Hdf5Error(fmt::format("'{}': rows {}..{} of '{}' requested, it has {}", path_, start, start + count, name, dims[0]));
+  const hsize_t s[1] = {start}, n[1] = {count};
+  check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, s, nullptr, n, nullptr), "select rows of " + name);
+  H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
+  check_status(H5Dread(ds.get(), mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, out), "read " + name);
+}
+
+std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema, std::size_t start,
+                                           std::size_t count) {
+  std::vector<std::byte> out(count * schema.row_bytes());
+  H5Handle mem = memory_type(schema);
+  read_slab(name, mem.get(), start, count, out.data());
+  return out;
+}
+
+std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name, std::size_t start, std::size_t count) {
+  std::vector<std::uint64_t> out(count);
+  read_slab(name, H5T_NATIVE_UINT64, start, count, out.data());
+  return out;
+}
+
+std::vector<std::string> Hdf5File::column_names(const std::string& name) {
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle type(check(H5Dget_type(ds.get()), "type of " + name), H5Tclose);
+  std::vector<std::string> out;
+  if (H5Tget_class(type.get()) != H5T_COMPOUND) return out;
+  const int n = H5Tget_nmembers(type.get());
+  for (int i = 0; i < n; ++i) {
+    char* member = H5Tget_member_name(type.get(), unsigned(i));
+    out.emplace_back(member ? member : "");
+    H5free_memory(member);
+  }
+  return out;
+}
+
 void Hdf5File::create_u64_dataset(const std::string& name, std::size_t chunk) {
   H5Handle space = extendible_space();
   H5Handle dcpl = chunked_layout(chunk);

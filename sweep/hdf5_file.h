@@ -61,11 +61,16 @@ class Hdf5File {
   void append_rows(const std::string& name, const TableSchema& schema, const std::byte* rows, std::size_t count);
   /// All rows of a table as packed bytes in `schema`'s layout (columns matched by name).
   std::vector<std::byte> read_rows(const std::string& name, const TableSchema& schema);
+  /// Rows [start, start + count) of a table (a hyperslab read: large files are read in pieces).
+  std::vector<std::byte> read_rows(const std::string& name, const TableSchema& schema, std::size_t start, std::size_t count);
+  /// The column names of a table as stored in the file, in order.
+  std::vector<std::string> column_names(const std::string& name);
   std::size_t rows(const std::string& name);
 
   void create_u64_dataset(const std::string& name, std::size_t chunk);
   void append_u64(const std::string& name, std::span<const std::uint64_t> values);
   std::vector<std::uint64_t> read_u64(const std::string& name);
+  std::vector<std::uint64_t> read_u64(const std::string& name, std::size_t start, std::size_t count);
 
   void create_group(const std::string& name);
   bool exists(const std::string& name);
@@ -78,6 +83,8 @@ class Hdf5File {
   void close() { file_.reset(); }
 
  private:
+  void read_slab(const std::string& name, hid_t mem_type, std::size_t start, std::size_t count, void* out);
+
   std::string path_;
   H5Handle file_;
 };

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -23,6 +22,7 @@
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
 #include "sweep/result_tables.h"
+#include "sweep/result_writer.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::sweep {
@@ -30,16 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-/// The workload one point simulates: a network with its density scales, at a seed and batch.
 struct WorkloadKey {
   std::string network;
   std::uint64_t seed;
@@ -94,126 +84,22 @@ class Progress {
   Clock::time_point start_, last_{};
 };
 
-/// The single owner of the result file: reorders records into point order and appends them.
-class Writer {
- public:
-  Writer(const std::string& part_path, const SweepSpec& spec, const SweepOptions& o, const std::vector<std::uint64_t>& ids,
-         const ResultTables& tables)
-      : file_(part_path, Hdf5File::Mode::kCreate), tables_(tables), ids_(ids) {
-    file_.set_attribute("schema", kResultSchema);
-    file_.set_attribute("eyesim_version", o.version);
-    file_.set_attribute("command_line", o.command_line);
-    file_.set_attribute("spec_name", spec.name);
-    file_.set_attribute("spec_source", spec.source_name);
-    file_.set_attribute("spec_hash", fmt::format("{:016x}", spec.spec_hash));
-    file_.set_attribute("seed", std::to_string(spec.seed));
-    file_.set_attribute("shard", fmt::format("{}/{}", o.shard.index, o.shard.count));
-    file_.set_attribute("points_total", std::to_string(spec.points.size()));
-    file_.set_attribute("start_utc", utc_now());
-    file_.set_attribute("complete", "false");
-    file_.write_string_dataset("spec_toml", spec.text);
-    file_.write_string_dataset("base_arch_toml", arch_to_toml(spec.points.front().arch));
-    file_.create_table("configs", tables.configs(), 1024);
-    file_.create_table("layers", tables.layers(), 2048);
-    file_.create_table("runs", tables.runs(), 1024);
-    file_.create_group("traces");
-    for (const char* t : kTraces) file_.create_u64_dataset(fmt::format("traces/{}", t), 16384);
-    for (const char* t : {"configs", "layers", "runs"}) {
-      const TableSchema& s = std::string(t) == "configs" ? tables.configs() : std::string(t) == "layers" ? tables.layers() : tables.runs();
-      file_.set_units(t, ResultTables::units_json(s));
-    }
-    std::vector<std::byte> rows;
-    for (std::uint64_t id : ids) {
-      const auto row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
-      rows.insert(rows.end(), row.begin(), row.end());
-    }
-    file_.append_rows("configs", tables.configs(), rows.data(), ids.size());
-    last_flush_ = Clock::now();
-  }
-
-  /// Takes a record; writes every record that is now next in point order.
-  void add(PointRecord r) {
-    pending_.emplace(r.point_id, std::move(r));
-    while (next_ < ids_.size()) {
-      auto it = pending_.find(ids_[next_]);
-      if (it == pending_.end()) break;
-      write(it->second);
-      pending_.erase(it);
-      ++next_;
-    }
-    if (buffered_layers_ >= kBatchRows || std::chrono::duration<double>(Clock::now() - last_flush_).count() > 2.0) {
-      write_batch();
-      file_.flush();
-      last_flush_ = Clock::now();
-    }
-  }
-
-  /// Writes what is left (after an interruption: the completed points past a gap, still in id order).
-  void finish(bool complete) {
-    for (auto& [id, r] : pending_) write(r);
-    pending_.clear();
-    write_batch();
-    file_.set_attribute("complete", complete ? "true" : "false");
-    file_.set_attribute("end_utc", utc_now());
-    file_.close();
-  }
-
- private:
-  static constexpr const char* kTraces[] = {"pe_busy_cycles", "pe_stall_cycles", "pe_macs", "port_busy_cycles", "port_bits"};
-
-  /// Rows and traces are buffered and appended a batch at a time: appending to a compressed chunked
-  /// dataset row by row would re-compress its last chunk on every call.
-  static constexpr std::size_t kBatchRows = 2048;
-
-  void write_batch() {
-    file_.append_rows("runs", tables_.runs(), runs_buffer_.data(), buffered_runs_);
-    file_.append_rows("layers", tables_.layers(), layers_buffer_.data(), buffered_layers_);
-    for (int k = 0; k < 5; ++k) {
-      file_.append_u64(fmt::format("traces/{}", kTraces[k]), trace_buffers_[k]);
-      trace_buffers_[k].clear();
-    }
-    runs_buffer_.clear();
-    layers_buffer_.clear();
-    buffered_runs_ = buffered_layers_ = 0;
-  }
-
-  void write(PointRecord& r) {
-    runs_buffer_.insert(runs_buffer_.end(), r.run_row.begin(), r.run_row.end());
-    ++buffered_runs_;
-    if (r.n_layers == 0) return;
-    const std::uint32_t row_bytes = tables_.layers().row_bytes();
-    std::size_t t = 0;
-    for (std::uint32_t i = 0; i < r.n_layers; ++i) {
-      Row row(tables_.layers());
-      std::copy_n(r.layer_rows.begin() + std::ptrdiff_t(i) * row_bytes, row_bytes, row.bytes().begin());
-      row.set<std::uint64_t>(tables_.col_trace_pe_offset(), pe_offset_);
-      row.set<std::uint64_t>(tables_.col_trace_port_offset(), port_offset_);
-      std::copy(row.bytes().begin(), row.bytes().end(), r.layer_rows.begin() + std::ptrdiff_t(i) * row_bytes);
-      const std::uint32_t pe = r.pe_counts[i], port = r.port_counts[i];
-      for (int k = 0; k < 5; ++k) {
-        const std::uint32_t n = k < 3 ? pe : port;
-        trace_buffers_[k].insert(trace_buffers_[k].end(), r.traces.begin() + std::ptrdiff_t(t),
-                                 r.traces.begin() + std::ptrdiff_t(t + n));
-        t += n;
-      }
-      pe_offset_ += pe;
-      port_offset_ += port;
-    }
-    layers_buffer_.insert(layers_buffer_.end(), r.layer_rows.begin(), r.layer_rows.end());
-    buffered_layers_ += r.n_layers;
-  }
-
-  Hdf5File file_;
-  const ResultTables& tables_;
-  const std::vector<std::uint64_t>& ids_;
-  std::map<std::uint64_t, PointRecord> pending_;
-  std::size_t next_ = 0;
-  std::uint64_t pe_offset_ = 0, port_offset_ = 0;
-  Clock::time_point last_flush_;
-  std::vector<std::byte> runs_buffer_, layers_buffer_;
-  std::size_t buffered_runs_ = 0, buffered_layers_ = 0;
-  std::vector<std::uint64_t> trace_buffers_[5];
-};
+/// The header of a sweep's result file (docs/results.md, "Root attributes").
+ResultFileHeader result_header(const SweepSpec& spec, const SweepOptions& o) {
+  ResultFileHeader h;
+  h.attributes = {{"eyesim_version", o.version},
+                  {"command_line", o.command_line},
+                  {"spec_name", spec.name},
+                  {"spec_source", spec.source_name},
+                  {"spec_hash", fmt::format("{:016x}", spec.spec_hash)},
+                  {"seed", std::to_string(spec.seed)},
+                  {"shard", fmt::format("{}/{}", o.shard.index, o.shard.count)},
+                  {"points_total", std::to_string(spec.points.size())},
+                  {"start_utc", utc_now()}};
+  h.spec_toml = spec.text;
+  h.base_arch_toml = arch_to_toml(spec.points.front().arch);
+  return h;
+}
 
 struct Done {};
 using Message = std::variant<PointRecord, Done>;
@@ -275,7 +161,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
 
   // Open the output first: an unwritable path is reported before any simulation.
   const ResultTables tables;
-  auto writer = std::make_unique<Writer>(part, spec, o, ids, tables);
+  auto writer = std::make_unique<ResultWriter>(part, result_header(spec, o), tables, ids);
+  {
+    std::vector<std::byte> rows;
+    for (std::uint64_t id : ids) {
+      const auto row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
+      rows.insert(rows.end(), row.begin(), row.end());
+    }
+    writer->add_configs(rows.data(), ids.size());
+  }
   Journal journal(journal_path, spec.spec_hash);
 
   // Network data, prepared once per workload on first use and shared read-only: a task that needs
@@ -375,7 +269,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   out.simulated = simulated.load();
   out.failed = failed.load();
   out.interrupted = stop.load() != 0 && out.simulated + out.resumed < ids.size();
-  writer->finish(!out.interrupted);
+  writer->finish(!out.interrupted, utc_now());
   writer.reset();
   std::filesystem::rename(part, o.output);
   if (!out.interrupted) journal.remove();

@@ -9,6 +9,8 @@
 #include <fmt/core.h>
 
 #include "eyesim/build_info.h"
+#include "tools/merge_command.h"
+#include "tools/report_command.h"
 #include "tools/run_command.h"
 #include "tools/sweep_command.h"
 #include "tools/validate_command.h"
@@ -23,11 +25,6 @@ std::atomic<int> g_stop_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
-
-int not_yet(const char* what, int issue) {
-  fmt::print(stderr, "eyesim: error: '{}' is not implemented yet (tracked in issue {})\n", what, issue);
-  return kExitUsage;
-}
 
 }  // namespace
 
@@ -70,7 +67,18 @@ int main(int argc, char** argv) {
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
   validate->add_option("-j,--jobs", validate_args.jobs, "threads (default: all cores)")->check(CLI::Range(0, 4096));
-  auto* merge = app.add_subcommand("merge", "merge the HDF5 parts of a sharded sweep");
+  eyesim::tools::MergeArgs merge_args;
+  auto* merge = app.add_subcommand("merge", "merge the HDF5 parts of a sharded sweep into one file");
+  merge->add_option("parts", merge_args.parts, "part files (eyesim sweep --shard k/N -o part-{shard}.h5)")
+      ->required()->check(CLI::ExistingFile);
+  merge->add_option("-o,--output", merge_args.output, "merged result file")->required();
+  merge->add_flag("--allow-partial", merge_args.allow_partial, "merge what is there and record the missing points");
+  merge->add_flag("-f,--force", merge_args.force, "overwrite the output file if it exists");
+  eyesim::tools::ReportArgs report_args;
+  auto* report = app.add_subcommand("report", "summarize a result file: size, failures, best points, what matters");
+  report->add_option("file", report_args.file, "result file (HDF5)")->required()->check(CLI::ExistingFile);
+  report->add_option("--top", report_args.top, "best points listed per network and metric")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
   std::string list_what;
   auto* list = app.add_subcommand("list", "list built-in architectures or networks");
   list->add_option("what", list_what, "archs or nets")->required()->check(CLI::IsMember({"archs", "nets"}));
@@ -78,7 +86,6 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "print a resolved architecture as TOML");
   show->add_option("what", show_what, "arch")->required()->check(CLI::IsMember({"arch"}));
   show->add_option("name", show_name, "preset name or .toml file")->required();
-  (void)merge;
 
   try {
     app.parse(argc, argv);
@@ -100,7 +107,12 @@ int main(int argc, char** argv) {
     return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);
   }
   if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
-  if (merge->parsed()) return not_yet("merge", 7);
+  if (merge->parsed()) {
+    for (int i = 0; i < argc; ++i) merge_args.command_line += (i ? " " : "") + std::string(argv[i]);
+    merge_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+    return eyesim::tools::merge_command(merge_args, stdout, stderr);
+  }
+  if (report->parsed()) return eyesim::tools::report_command(report_args, stdout, stderr);
   if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
   if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, stdout, stderr);
   return 0;

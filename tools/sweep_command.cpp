@@ -62,11 +62,13 @@ void print_summary(const std::string& path, std::FILE* out) {
 int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE* out, std::FILE* err) {
   sweep::SweepSpec spec;
   sweep::SweepOptions options;
+  std::string shard_origin;
   try {
     spec = args.spec.empty() ? sweep::default_sweep_spec(args.seed) : sweep::load_sweep_spec(args.spec, args.seed);
     if (!args.shard.empty()) {
       const auto s = sweep::resolve_shard(args.shard, sweep::process_environment());
       options.shard = s.shard;
+      shard_origin = s.origin;
     }
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
@@ -94,6 +96,12 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     fmt::print(out, ", {} with an invalid architecture\nswept: ", invalid);
     for (const auto& s : spec.swept) fmt::print(out, "{} ", s);
     fmt::print(out, "\n");
+    if (!shard_origin.empty()) {
+      std::vector<double> costs;
+      for (const auto& p : spec.points) costs.push_back(sweep::estimated_cost(p));
+      fmt::print(out, "shard {}/{} (from {}): {} of the {} points -> {}\n", options.shard.index, options.shard.count,
+                 shard_origin, sweep::points_of_shard(costs, options.shard).size(), spec.points.size(), options.output);
+    }
     for (std::size_t i = 0; i < std::min<std::size_t>(5, spec.points.size()); ++i) {
       const auto& p = spec.points[i];
       fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}\n", p.id, p.arch.name, p.network, p.arch.pes(),

@@ -1,0 +1,76 @@
+// ResultWriter: the single owner of a result file being written (docs/results.md). It writes the
+// header, takes PointRecords in any order, and appends them in point order through a reorder
+// buffer, a batch at a time, rewriting each layer row's offsets into the flat trace datasets.
+// `eyesim sweep` and `eyesim merge` both write through it, so a merged file has the same tables as
+// a single-process run.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sweep/hdf5_file.h"
+#include "sweep/result_tables.h"
+
+namespace eyesim::sweep {
+
+/// The root attributes and string datasets of a result file, besides `schema` and `complete`
+/// (which the writer sets itself).
+struct ResultFileHeader {
+  std::vector<std::pair<std::string, std::string>> attributes;  ///< written in this order
+  std::string spec_toml;       ///< the spec exactly as given
+  std::string base_arch_toml;  ///< the first point's resolved architecture
+};
+
+/// The current UTC time as ISO 8601 ("2026-11-24T21:50:00Z"), for the start/end attributes.
+std::string utc_now();
+
+class ResultWriter {
+ public:
+  /// Creates `path` (truncating it) with the header and empty tables. `ids` are the points whose
+  /// records will be written, in the order they are to appear (ascending point ids).
+  ResultWriter(const std::string& path, const ResultFileHeader& header, const ResultTables& tables,
+               std::vector<std::uint64_t> ids);
+
+  /// Appends `count` packed rows of /configs (the caller keeps them in point order).
+  void add_configs(const std::byte* rows, std::size_t count);
+
+  /// Takes a record; writes every record that is now next in point order.
+  void add(PointRecord r);
+
+  void set_attribute(const std::string& name, std::string_view value) { file_.set_attribute(name, value); }
+
+  /// Writes what is left (after an interruption: the finished points past a gap, still in id order),
+  /// sets `complete` and `end_utc`, and closes the file.
+  void finish(bool complete, std::string_view end_utc);
+
+  static constexpr const char* kTraces[] = {"pe_busy_cycles", "pe_stall_cycles", "pe_macs", "port_busy_cycles",
+                                            "port_bits"};
+  static constexpr int kTraceCount = 5;
+  static constexpr int kPeTraces = 3;  ///< the first three are per PE, the others per port
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  /// Rows and traces are appended a batch at a time: appending to a compressed chunked dataset row
+  /// by row would re-compress its last chunk on every call.
+  static constexpr std::size_t kBatchRows = 2048;
+
+  void write_batch();
+  void write(PointRecord& r);
+
+  Hdf5File file_;
+  const ResultTables& tables_;
+  std::vector<std::uint64_t> ids_;
+  std::map<std::uint64_t, PointRecord> pending_;
+  std::size_t next_ = 0;
+  std::uint64_t pe_offset_ = 0, port_offset_ = 0;
+  Clock::time_point last_flush_;
+  std::vector<std::byte> runs_buffer_, layers_buffer_;
+  std::size_t buffered_runs_ = 0, buffered_layers_ = 0;
+  std::vector<std::uint64_t> trace_buffers_[kTraceCount];
+};
+
+}  // namespace eyesim::sweep
