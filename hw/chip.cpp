@@ -23,7 +23,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       map_(mapping),
       options_(options),
       clock_(Clock::from_mhz(arch.clock_mhz)),
-      pe_cost_(arch, layer),
+      pe_cost_(arch, layer, mapping.factors.m0),
       noc_(arch),
       dram_(arch) {
   // Does the layer's input fit the GLB (then it is read from DRAM once), or does it stream through?
@@ -188,7 +188,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = now;
     const std::uint32_t kk = tp.kk_base + red_i;
     std::uint64_t bits = 0;
-    bool any = false;
+    bool any = false, window_ready = false;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
       c = WorkItemCost{};
@@ -200,7 +200,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
       const WorkItem item{tp.g, n, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
                           r, e, f_begin, f_end};
-      c = pe_cost_.work_item(item, grp.tiles[m_i * k_red + red_i]);
+      if (!window_ready) {  // one input row segment, multicast to the k_m PEs: classified once
+        pe_cost_.iact_window(item, step_window_);
+        window_ready = true;
+      }
+      c = pe_cost_.work_item(item, step_window_, grp.tiles[m_i * k_red + red_i]);
       if (c.empty) continue;
       any = true;
       bits = c.iact_bits;

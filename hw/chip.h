@@ -93,6 +93,7 @@ class Chip {
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
+  IactWindow step_window_;                   ///< the input window of the current red_i (scratch)
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast

@@ -10,6 +10,7 @@
 
 #include "hw/pe_cost.h"
 #include "hw/simulate.h"
+#include "hw/weight_tile_counts.h"
 
 namespace eyesim::hw {
 namespace {
@@ -40,14 +41,14 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   if (layer.index.weights_dense()) return std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
   // Exact: the worst tile by compressed words.
   const auto& idx = layer.index;
+  const WeightTileCounts counts(layer, m0);
   for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t mb = 0; mb < l.m; mb += m0)
+    for (std::uint32_t t = 0; t < counts.m_tiles(); ++t)
       for (std::uint32_t cb = 0; cb < l.c; cb += c0)
         for (std::uint32_t r = 0; r < l.r; ++r) {
           std::uint64_t words = 0;
           for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c)
-            for (std::uint32_t s = 0; s < l.s; ++s)
-              words += (idx.weight_nnz(idx.weight_column(g, c, r, s), mb, std::min(l.m, mb + m0)) + simd - 1) / simd;
+            for (std::uint32_t s = 0; s < l.s; ++s) words += (counts.nnz(idx.weight_column(g, c, r, s), t) + simd - 1) / simd;
           if (words > max_words) return false;
         }
   return true;
@@ -177,8 +178,11 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       const std::uint32_t partials = c_tiles * l.r;
       const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
                                (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
+      std::uint32_t previous_f0 = 0;
       for (std::uint32_t f_tiles : f_tile_options) {
         const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
+        if (f0 == previous_f0) continue;  // another tile count with the same f0: the same candidates
+        previous_f0 = f0;
         const std::uint32_t ft = ceil_div(l.f(), f0);
         const std::uint32_t positions = l.n * l.e() * ft;
         // Nominal PE cycles of one work item (average over the layer's data).
@@ -192,10 +196,16 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                    std::max(item_compute, std::ceil(item_iact_bits / arch.noc.iact_port_bits)) +
                                    (arch.pe.pipeline_stages - 1);
         const double item_psum_bits = double(m0) * f0 * arch.precision.psum_bits;
+        // Pruning, exact: whatever the spatial factors, a lane runs at least items / P steps, so no
+        // candidate of this f0 (or, below, of this k_red) can beat the pair's best when the bound does.
+        const double items = double(m_tiles) * partials * l.g * positions;
+        const auto beaten = [&](double bound) { return best.set && bound * (1 - 1e-9) > best.m.estimated_cycles; };
+        if (beaten(items / P * item_cycles)) continue;
         for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
           if (k_red > std::min(partials, arch.array.pe_rows)) continue;
           const double kk_passes = ceil_div(partials, k_red);
           const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
+          if (beaten(kk_passes * (items / partials) / (P / k_red) * item_cycles)) continue;
           for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
             if (k_m == 0 || k_m > m_tiles || k_red * k_m > P) continue;
             for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {

@@ -5,34 +5,49 @@
 
 namespace eyesim::hw {
 
-PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer)
-    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse) {}
+PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0)
+    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse) {
+  if (m0 > 0) counts_ = WeightTileCounts(layer, m0);
+}
 
 void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                               std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const {
-  const std::uint32_t S = shape_.s;
+  const std::uint32_t S = shape_.s, U = shape_.u;
   const std::uint32_t cols = (c_end - c_begin) * S;
   const std::uint32_t simd = arch_.pe.simd_width;
   out.column_cycles.assign(cols, 0);
   out.column_nnz.assign(cols, 0);
+  out.column_words.assign(cols, 0);
+  out.class_cycles.assign(std::size_t{c_end - c_begin} * U, 0);
+  out.class_nnz.assign(std::size_t{c_end - c_begin} * U, 0);
+  out.class_words.assign(std::size_t{c_end - c_begin} * U, 0);
   out.nnz = out.words = 0;
   const auto& index = layer_.index;
+  const std::uint32_t height = m_end - m_begin;
+  const bool tabled = counts_.covers(m_begin, m_end);
+  const std::uint32_t tile = tabled ? m_begin / counts_.m0() : 0;
   for (std::uint32_t c = c_begin; c < c_end; ++c) {
     for (std::uint32_t s = 0; s < S; ++s) {
       const std::uint32_t k = (c - c_begin) * S + s;
-      const std::uint32_t nnz = index.weight_nnz(index.weight_column(g, c, r, s), m_begin, m_end);
-      const std::uint32_t height = m_end - m_begin;
-      std::uint32_t cycles;
+      const std::uint32_t column = index.weight_column(g, c, r, s);
+      const std::uint32_t nnz = tabled ? counts_.nnz(column, tile) : index.weight_nnz(column, m_begin, m_end);
+      std::uint32_t cycles, words;
       if (sparse_) {
-        cycles = nnz > 0 ? (nnz + simd - 1) / simd : (arch_.pe.empty_column_bubble ? 1u : 0u);
-        out.words += (nnz + simd - 1) / simd;
+        words = (nnz + simd - 1) / simd;
+        cycles = nnz > 0 ? words : (arch_.pe.empty_column_bubble ? 1u : 0u);
       } else {
-        cycles = (height + simd - 1) / simd;  // a dense PE walks the whole column, gating zeros
-        out.words += (height + simd - 1) / simd;
+        cycles = words = (height + simd - 1) / simd;  // a dense PE walks the whole column, gating zeros
       }
+      out.words += words;
       out.column_cycles[k] = cycles;
       out.column_nnz[k] = nnz;
+      out.column_words[k] = (nnz + simd - 1) / simd;
       out.nnz += nnz;
+      // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
+      const std::size_t cls = std::size_t{c - c_begin} * U + (s % U);
+      out.class_cycles[cls] += cycles;
+      out.class_nnz[cls] += nnz;
+      out.class_words[cls] += out.column_words[k];
     }
   }
   if (sparse_) {  // CSC: one (count, value) pair per non-zero plus one address per column
@@ -42,72 +57,95 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   }
 }
 
-WorkItemCost PeCostModel::work_item(const WorkItem& it, const WeightTileCost& tile) const {
-  WorkItemCost cost;
+void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
+  out.edges.clear();
+  out.nnz = out.span = 0;
+  out.c_count = it.c_end - it.c_begin;
   const std::int64_t h = std::int64_t{it.e} * shape_.u + it.r - shape_.pad;
-  if (h < 0 || h >= shape_.h) {
+  out.empty = h < 0 || h >= shape_.h;
+  if (out.empty) return;
+  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
+  out.interior.assign(std::size_t{out.c_count} * U, 0);
+  // Input columns this item reads: w in [f_begin*U - pad, (f_end-1)*U + S - 1 - pad], clipped to the row.
+  const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * U - pad);
+  const std::int64_t w_hi = std::min<std::int64_t>(shape_.w, std::int64_t{it.f_end - 1} * U + S - pad);  // exclusive
+  out.span = static_cast<std::uint64_t>(std::max<std::int64_t>(0, w_hi - w_lo));
+  // The interior: iacts that meet every filter column of their class (f = (w + pad - s) / U stays in
+  // [f_begin, f_end) for every s < S with s = (w + pad) mod U).
+  const std::int64_t in_lo = std::clamp<std::int64_t>(std::int64_t{it.f_begin} * U - pad + S - 1, w_lo, w_hi);
+  const std::int64_t in_hi = std::clamp<std::int64_t>(std::int64_t{it.f_end} * U - pad, in_lo, w_hi);
+  const auto& index = layer_.index;
+  for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
+    const std::uint32_t ci = c - it.c_begin;
+    std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
+    if (index.iacts_dense()) {
+      for (std::int64_t w = w_lo; w < in_lo; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
+      for (std::int64_t w = in_lo; w < in_hi; ++w) ++interior[std::size_t(w + pad) % U];
+      for (std::int64_t w = in_hi; w < w_hi; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
+      out.nnz += out.span;
+      continue;
+    }
+    const auto ws = index.iact_ws(index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h)));
+    auto p = std::lower_bound(ws.begin(), ws.end(), static_cast<std::uint16_t>(w_lo));
+    const auto first = p;
+    for (; p != ws.end() && *p < in_lo; ++p) out.edges.emplace_back(ci, *p);
+    if (U == 1) {
+      const auto q = std::lower_bound(p, ws.end(), static_cast<std::uint16_t>(in_hi));
+      interior[0] += static_cast<std::uint32_t>(q - p);
+      p = q;
+    } else {
+      for (; p != ws.end() && *p < in_hi; ++p) ++interior[std::size_t(*p + pad) % U];
+    }
+    for (; p != ws.end() && *p < w_hi; ++p) out.edges.emplace_back(ci, *p);
+    out.nnz += static_cast<std::uint64_t>(p - first);
+  }
+}
+
+WorkItemCost PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile) const {
+  WorkItemCost cost;
+  if (window.empty) {
     cost.empty = true;
     return cost;
   }
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
-  // Input columns this item reads: w in [f_begin*U - pad, (f_end-1)*U + S - 1 - pad], clipped to the row.
-  const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * U - pad);
-  const std::int64_t w_hi = std::min<std::int64_t>(shape_.w, std::int64_t{it.f_end - 1} * U + S - pad);  // exclusive
-  const auto& index = layer_.index;
-  const std::uint32_t simd = arch_.pe.simd_width;
-  std::uint64_t mac_cycles = 0;
-  std::uint64_t sparse_cycles = 0;  // what the non-zero iacts cost on a sparse PE
-  const auto add_iact = [&](std::uint32_t c, std::int64_t w) {
+  std::uint64_t cycles = 0, macs = 0, words = 0;
+  const std::size_t classes = std::size_t{window.c_count} * U;
+  for (std::size_t k = 0; k < classes; ++k) {
+    const std::uint64_t count = window.interior[k];
+    cycles += count * tile.class_cycles[k];
+    macs += count * tile.class_nnz[k];
+    words += count * tile.class_words[k];
+  }
+  for (const auto& [ci, w] : window.edges) {
     // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
-    const std::int64_t base = w + pad;
+    const std::int64_t base = std::int64_t{w} + pad;
     std::int64_t s = base - std::int64_t{it.f_end - 1} * U;
     if (s < 0) s += ((-s + U - 1) / U) * U;
-    const std::uint32_t k0 = (c - it.c_begin) * S;
+    const std::uint32_t k0 = ci * S;
     for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
-      sparse_cycles += tile.column_cycles[k0 + s];
-      cost.macs_effectual += tile.column_nnz[k0 + s];
-      cost.weight_words += (tile.column_nnz[k0 + s] + simd - 1) / simd;
+      cycles += tile.column_cycles[k0 + s];
+      macs += tile.column_nnz[k0 + s];
+      words += tile.column_words[k0 + s];
     }
-  };
-  const std::uint64_t window_values = std::uint64_t(it.c_end - it.c_begin) * std::uint64_t(w_hi - w_lo);
+  }
+  cost.macs_effectual = macs;
+  const std::uint32_t simd = arch_.pe.simd_width;
+  const std::uint64_t window_values = std::uint64_t{window.c_count} * window.span;
+  std::uint64_t mac_cycles = 0;
   if (sparse_) {
-    std::uint64_t nnz = 0;
-    for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
-      const std::uint32_t row = index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h));
-      if (index.iacts_dense()) {
-        for (std::int64_t w = w_lo; w < w_hi; ++w) add_iact(c, w);
-        nnz += static_cast<std::uint64_t>(w_hi - w_lo);
-      } else {
-        const auto ws = index.iact_ws(row);
-        auto it_w = std::lower_bound(ws.begin(), ws.end(), static_cast<std::uint16_t>(w_lo));
-        for (; it_w != ws.end() && *it_w < w_hi; ++it_w) {
-          add_iact(c, *it_w);
-          ++nnz;
-        }
-      }
-    }
-    mac_cycles = sparse_cycles;
-    cost.nonzero_iacts = nnz;
-    cost.zero_iacts_skipped = window_values - nnz;
+    mac_cycles = cycles;
+    cost.weight_words = words;
+    cost.nonzero_iacts = window.nnz;
+    cost.zero_iacts_skipped = window_values - window.nnz;
     cost.mac_slots = mac_cycles * simd;
     // CSC on the NoC: one 12-bit pair per non-zero plus one address per (column position) segment.
-    cost.iact_bits = nnz * arch_.pe.iact_data_bits + std::uint64_t(w_hi - w_lo) * arch_.pe.iact_addr_bits;
+    cost.iact_bits = window.nnz * arch_.pe.iact_data_bits + window.span * arch_.pe.iact_addr_bits;
   } else {
     // Dense PE: every (iact, weight) slot of every output column, zero or not, padding included.
-    const std::uint64_t slots_per_f = std::uint64_t(it.c_end - it.c_begin) * S;
+    // Effectual MACs still come from the data (for energy: gated vs. active slots).
+    const std::uint64_t slots_per_f = std::uint64_t{window.c_count} * S;
     const std::uint64_t height = it.m_end - it.m_begin;
     mac_cycles = (it.f_end - it.f_begin) * slots_per_f * ((height + simd - 1) / simd);
-    // Effectual MACs still come from the data (for energy: gated vs. active slots).
-    for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
-      const std::uint32_t row = index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h));
-      if (index.iacts_dense()) {
-        for (std::int64_t w = w_lo; w < w_hi; ++w) add_iact(c, w);
-      } else {
-        const auto ws = index.iact_ws(row);
-        for (auto p = std::lower_bound(ws.begin(), ws.end(), static_cast<std::uint16_t>(w_lo)); p != ws.end() && *p < w_hi; ++p)
-          add_iact(c, *p);
-      }
-    }
     cost.weight_words = mac_cycles;
     cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
     cost.mac_slots = mac_cycles * simd;
@@ -115,6 +153,12 @@ WorkItemCost PeCostModel::work_item(const WorkItem& it, const WeightTileCost& ti
   }
   cost.cycles = mac_cycles + (arch_.pe.pipeline_stages - 1);
   return cost;
+}
+
+WorkItemCost PeCostModel::work_item(const WorkItem& item, const WeightTileCost& tile) const {
+  IactWindow window;
+  iact_window(item, window);
+  return work_item(item, window, tile);
 }
 
 }  // namespace eyesim::hw

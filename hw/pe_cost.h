@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hw/arch_spec.h"
+#include "hw/weight_tile_counts.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
@@ -33,24 +34,50 @@ struct WorkItemCost {
 };
 
 /// Per weight tile: the cycles a non-zero iact costs at each column (c, s), and the tile's NoC size.
+/// The class sums serve iacts in the interior of a work item's window, which meet every filter
+/// column s of their class s = (w + pad) mod U: one lookup instead of a walk over s.
 struct WeightTileCost {
   std::vector<std::uint32_t> column_cycles;  ///< [c - c_begin][s]
   std::vector<std::uint32_t> column_nnz;
+  std::vector<std::uint32_t> column_words;   ///< weight SPad words: ceil(nnz / simd)
+  std::vector<std::uint64_t> class_cycles;   ///< [c - c_begin][(w + pad) mod U]: sums over s of that class
+  std::vector<std::uint64_t> class_nnz;
+  std::vector<std::uint64_t> class_words;
   std::uint64_t nnz = 0;
   std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
   std::uint64_t bits = 0;   ///< payload on the NoC
 };
 
+/// The non-zeros of one work item's input window (rows of channels [c_begin, c_end) at h, columns
+/// the item's output range reads), classified once and shared by the k_m PEs the row is multicast
+/// to: an interior iact meets every filter column of its class, so it is counted per (c, class);
+/// only the few iacts at the window's edges are kept one by one.
+struct IactWindow {
+  bool empty = false;                  ///< the input row is padding
+  std::uint64_t nnz = 0;               ///< non-zero iacts in the window (all of them on dense data)
+  std::uint64_t span = 0;              ///< window columns (w_hi - w_lo)
+  std::uint32_t c_count = 0;
+  std::vector<std::uint32_t> interior; ///< [c - c_begin][(w + pad) mod U]: interior non-zeros
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  ///< (c - c_begin, w) at the edges
+};
+
 /// Computes work-item costs for one layer on one PE configuration. Holds scratch buffers: one per thread.
 class PeCostModel {
  public:
-  PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer);
+  /// `m0` > 0: the mapping's tile height; tiles of that height are read from a WeightTileCounts table.
+  PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0 = 0);
 
   /// Fills `out` for the tile (g, [m_begin, m_end), [c_begin, c_end), r).
   void weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                    std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const;
 
-  /// The cost of `item` with `tile` (the tile of the same g, m, c, r) loaded.
+  /// Fills `out` with the input window of `item` (its m range does not matter). Reuses `out`'s storage.
+  void iact_window(const WorkItem& item, IactWindow& out) const;
+
+  /// The cost of `item` with `tile` (the tile of the same g, m, c, r) loaded and `window` its input.
+  WorkItemCost work_item(const WorkItem& item, const IactWindow& window, const WeightTileCost& tile) const;
+
+  /// The same, building the window (allocates: for tests and one-off queries).
   WorkItemCost work_item(const WorkItem& item, const WeightTileCost& tile) const;
 
  private:
@@ -58,6 +85,7 @@ class PeCostModel {
   const workloads::LayerData& layer_;
   const workloads::LayerShape& shape_;
   bool sparse_;
+  WeightTileCounts counts_;
 };
 
 }  // namespace eyesim::hw
