@@ -26,14 +26,11 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       pe_cost_(arch, layer, mapping.factors.m0),
       noc_(arch),
       dram_(arch) {
-  // Does the layer's input fit the GLB (then it is read from DRAM once), or does it stream through?
-  const double iact_bytes = stored_iact_bytes(arch, layer);
-  glb_ = glb_layout(arch, iact_bytes);
-  iacts_fit_glb_ = iact_bytes <= glb_.iact_bytes;
-  // Partial sums accumulated across weight passes live in the GLB psum banks, or spill to DRAM.
-  const double psum_live = double(std::min(map_.m_tiles, map_.k_m)) * map_.factors.m0 * map_.k_g * shape_.n *
-                           shape_.e() * shape_.f() * arch.precision.psum_bits / 8.0;
-  psums_spill_ = map_.partials > map_.k_red && psum_live > glb_.psum_bytes;
+  // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the
+  // iact banks and whether its live psums spill to DRAM.
+  glb_ = map_.glb.layout;
+  iacts_fit_glb_ = map_.glb.iacts_fit;
+  psums_spill_ = map_.glb.psums_spill;
   if (iacts_fit_glb_) {
     iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
   }
@@ -48,7 +45,6 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       Lane& lane = lanes_[g_i * map_.k_pos + pos_i];
       lane.g_i = g_i;
       lane.pos_i = pos_i;
-      lane.positions = ceil_div(map_.positions - pos_i, map_.k_pos);
     }
   }
   step_costs_.resize(std::size_t{map_.k_m} * map_.k_red);
@@ -84,16 +80,24 @@ std::string Chip::describe_state() const {
 }
 
 std::uint32_t Chip::passes_of(std::uint32_t group) const {
+  return map_.glb.blocks * passes_per_block(group);
+}
+
+std::uint32_t Chip::passes_per_block(std::uint32_t group) const {
   return ceil_div(shape_.g - group, map_.k_g) * ceil_div(map_.m_tiles, map_.k_m) * ceil_div(map_.partials, map_.k_red);
 }
 
 Chip::TilePass Chip::pass_of(std::uint32_t group, std::uint32_t pass) const {
+  // Loop nest, outermost first: position block, group, m-chunk, reduction chunk (docs/model.md §4).
   const std::uint32_t kk_passes = ceil_div(map_.partials, map_.k_red);
   const std::uint32_t mt_passes = ceil_div(map_.m_tiles, map_.k_m);
-  const std::uint32_t kk = pass % kk_passes;
-  const std::uint32_t mt = (pass / kk_passes) % mt_passes;
-  const std::uint32_t g = group + (pass / (kk_passes * mt_passes)) * map_.k_g;
-  return TilePass{g, mt * map_.k_m, kk * map_.k_red};
+  const std::uint32_t per_block = passes_per_block(group);
+  const std::uint32_t block = pass / per_block;
+  const std::uint32_t in_block = pass % per_block;
+  const std::uint32_t kk = in_block % kk_passes;
+  const std::uint32_t mt = (in_block / kk_passes) % mt_passes;
+  const std::uint32_t g = group + (in_block / (kk_passes * mt_passes)) * map_.k_g;
+  return TilePass{g, mt * map_.k_m, kk * map_.k_red, block, in_block == 0};
 }
 
 void Chip::start() {
@@ -103,6 +107,9 @@ void Chip::start() {
 void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   Group& grp = groups_[group];
   const TilePass tp = pass_of(group, grp.pass);
+  if (tp.block_start) grp.block_start = now;  // the block's input rows are fetched from here on
+  const std::uint32_t block_begin = tp.block * map_.glb.block_positions;
+  const std::uint32_t block_len = std::min(map_.positions - block_begin, map_.glb.block_positions);
   const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
   std::uint64_t loaded = now;
   for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
@@ -146,6 +153,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
     const std::uint64_t lane_wait = wait + (now - std::min(now, lane.arrived_at));
     stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
     lane.next_pos = 0;
+    lane.positions = block_len > lane.pos_i ? ceil_div(block_len - lane.pos_i, map_.k_pos) : 0;
     sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
   }
   last_activity_ = std::max(last_activity_, loaded);
@@ -169,7 +177,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     return;
   }
   const TilePass tp = pass_of(lane.g_i, grp.pass);
-  const std::uint32_t pos = lane.pos_i + lane.next_pos * map_.k_pos;
+  const std::uint32_t pos = tp.block * map_.glb.block_positions + lane.pos_i + lane.next_pos * map_.k_pos;
   ++lane.next_pos;
   const std::uint32_t ft = pos % map_.f_tiles;
   const std::uint32_t e = (pos / map_.f_tiles) % shape_.e();
@@ -220,17 +228,17 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (iacts_fit_glb_) {
       auto& loaded = iact_loaded_[((((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) *
                                    map_.f_tiles) + ft];
-      if (!loaded) {
-        loaded = 1;
+      if (loaded != tp.block + 1) {  // not yet read in this block (halo rows are read again)
+        loaded = tp.block + 1;
         from_dram = true;
         stats_.glb_iact_writes += accesses;
         glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       }
     }
     if (from_dram) {
-      // An input that fits the GLB is prefetched into it in first-use order from the start of the layer
-      // (DRAM -> GLB is decoupled from the PEs); one that does not fit streams on demand.
-      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_fit_glb_ ? 0 : now, bytes));
+      // A block's input rows that fit the GLB are prefetched into it in first-use order from the start of
+      // the block (DRAM -> GLB is decoupled from the PEs); an input that does not fit streams on demand.
+      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_fit_glb_ ? grp.block_start : now, bytes));
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
       stats_.dram_iact_read_bytes += bytes;

@@ -25,8 +25,9 @@ namespace eyesim::hw {
 /// weight tile (the weight SPad is single-buffered). Events: one per lane step and one per weight load.
 /// Per step the chip reserves, in order: the GLB iact bank, one NoC multicast per input row (source port +
 /// mesh tree, Eyeriss v2 §III-C), the PEs (exact work-item cycles, §IV-A), the GLB psum bank and the psum
-/// port; the lane's next step is scheduled when its psums have left. Input rows that fit the GLB are
-/// prefetched from DRAM from cycle 0; weight reads are issued one pass ahead.
+/// port; the lane's next step is scheduled when its psums have left. The outermost loop runs over the
+/// GLB plan's position blocks: a block's input rows that fit the GLB are prefetched from DRAM from the
+/// block's start; weight reads are issued one pass ahead.
 class Chip {
  public:
   Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options);
@@ -40,6 +41,8 @@ class Chip {
  private:
   struct TilePass {
     std::uint32_t g, mt_base, kk_base;
+    std::uint32_t block;  ///< GLB position block (hw/glb_plan.h)
+    bool block_start;     ///< the first pass of its block
   };
   struct Lane {
     std::uint32_t g_i = 0, pos_i = 0;
@@ -52,6 +55,7 @@ class Chip {
     std::uint32_t arrived = 0;
     std::uint32_t pass = 0;
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
+    std::uint64_t block_start = 0; ///< when the current position block started (its input prefetch)
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
   };
 
@@ -66,6 +70,7 @@ class Chip {
   }
   TilePass pass_of(std::uint32_t group, std::uint32_t pass) const;
   std::uint32_t passes_of(std::uint32_t group) const;
+  std::uint32_t passes_per_block(std::uint32_t group) const;
 
   const ArchSpec& arch_;
   const workloads::LayerData& layer_;
@@ -89,7 +94,7 @@ class Chip {
   GlbLayout glb_;
   bool iacts_fit_glb_ = true;
   bool psums_spill_ = false;
-  std::vector<std::uint8_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): already in the GLB
+  std::vector<std::uint32_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): 1 + the block that read it into the GLB
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]

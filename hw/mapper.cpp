@@ -63,38 +63,6 @@ NocMode mode_of(std::uint32_t sharers, std::uint32_t pes_per_cluster, std::uint3
 
 }  // namespace
 
-double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer) {
-  return arch.pe.kind == PeKind::kSparse ? double(layer.iact_nnz) * arch.pe.iact_data_bits / 8.0
-                                         : double(layer.shape().iact_count()) * arch.precision.iact_bits / 8.0;
-}
-
-GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes) {
-  GlbLayout g;
-  if (!arch.glb.shared) {
-    g.groups = arch.clusters();
-    g.iact_banks = arch.glb.iact_banks;
-    g.psum_banks = std::max(1u, arch.glb.psum_banks);
-    g.iact_bytes = double(g.groups) * g.iact_banks * arch.glb.iact_bank_bytes;
-    g.psum_bytes = double(g.groups) * arch.glb.psum_banks * arch.glb.psum_bank_bytes;
-    return g;
-  }
-  // Shared GLB: the iact banks (and any dedicated psum banks) form one pool; the input gets the banks
-  // it needs (at least one, leaving at least one for psums), the psums the rest.
-  const std::uint32_t pool = arch.glb.iact_banks + arch.glb.psum_banks;
-  const double bank = arch.glb.iact_bank_bytes;
-  if (pool <= 1) {
-    g.iact_banks = g.psum_banks = 1;
-    g.iact_bytes = g.psum_bytes = bank / 2;
-    return g;
-  }
-  const auto needed = static_cast<std::uint32_t>(std::ceil(iact_bytes / bank));
-  g.iact_banks = std::clamp(needed, 1u, pool - 1);
-  g.psum_banks = pool - g.iact_banks;
-  g.iact_bytes = double(g.iact_banks) * bank;
-  g.psum_bytes = double(g.psum_banks) * bank;
-  return g;
-}
-
 std::string describe(const Mapping& m) {
   return fmt::format("m0={} c0={} f0={} | red{} m{} g{} pos{}", m.factors.m0, m.factors.c0, m.factors.f0, m.k_red, m.k_m,
                      m.k_g, m.k_pos);
@@ -141,7 +109,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   // checked afterwards, best pair first, because it walks the weights (the only expensive check).
   struct Candidate {
     Mapping m;
-    double dram_bits = 0;  ///< NoC iact + psum bits: the tie-breaker
+    double dram_bytes = 0;  ///< estimated DRAM traffic: the tie-breaker
     bool set = false;
   };
   std::vector<Candidate> per_pair;
@@ -159,6 +127,8 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   const double weight_ports = clusters * (flat ? 1 : arch.noc.weight_routers);
   const double psum_ports = clusters * (flat ? 1 : arch.noc.psum_routers);
   const GlbLayout glb = glb_layout(arch, stored_iact_bytes(arch, layer));
+  const double dram_bytes_per_cycle = arch.dram.bandwidth_gbps * 1e3 / arch.clock_mhz;  // 0 = unlimited
+  const double output_bytes = double(l.oact_count()) * arch.precision.oact_bits / 8.0;
   const double iact_banks = double(glb.groups) * glb.iact_banks;
   const double psum_banks = double(glb.groups) * glb.psum_banks;
   const double bank_bits = arch.glb.bank_width_bits;
@@ -213,47 +183,56 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
               if (k_pos == 0) continue;
+              Mapping cand;
+              cand.factors.m0 = m0;
+              cand.factors.c0 = c0;
+              cand.factors.f0 = f0;
+              cand.m_tiles = m_tiles;
+              cand.c_tiles = c_tiles;
+              cand.f_tiles = ft;
+              cand.partials = partials;
+              cand.positions = positions;
+              cand.k_red = k_red;
+              cand.k_m = k_m;
+              cand.k_g = k_g;
+              cand.k_pos = k_pos;
               const double lanes = double(k_g) * k_pos;
               const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
-              const double steps = passes * ceil_div(positions, k_pos);
               // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
               const double pass_load = hop * mesh_hops +
                                        std::ceil(double(k_m) * k_red * tile_bits /
                                                  (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
-              const double path = steps * item_cycles + passes * pass_load;
-              // Occupancy of the shared servers: NoC ports and GLB banks of each data type.
-              const double total_steps = steps * lanes;
+              // Without GLB blocking (a lower bound: blocks only add passes and DRAM time).
+              const double unblocked_path = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
+              if (best.set && unblocked_path * (1 - 1e-9) > best.m.estimated_cycles) continue;
+              cand.glb = plan_glb(arch, layer, cand);
+              const double blocks = cand.glb.blocks;
+              const std::uint32_t bp = cand.glb.block_positions;
+              const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
+                                             (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
+              const double path = steps * item_cycles + passes * blocks * pass_load;
+              // Occupancy of the shared servers: NoC ports, GLB banks of each data type, DRAM.
+              const double total_steps = passes * double(positions) / k_pos * lanes;
               const double iact_bits_total = total_steps * k_red * item_iact_bits;
               const double psum_bits_total = total_steps * k_m * item_psum_bits;
               const double iact_users = lanes * k_red, psum_users = lanes * k_m;
+              const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
               const double loads[] = {
                   iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
                   iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
                   psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
                   psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
-                  weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red)),
+                  blocks * weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red)),
+                  dram_bytes_per_cycle > 0 ? dram_bytes / dram_bytes_per_cycle : 0.0,
               };
               double estimate = path;
               for (double load : loads) estimate = std::max(estimate, load);
-              const double traffic = iact_bits_total + psum_bits_total;
               if (best.set && (estimate > best.m.estimated_cycles ||
-                               (estimate == best.m.estimated_cycles && traffic >= best.dram_bits)))
+                               (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
                 continue;
-              Mapping& m = best.m;
-              m.factors.m0 = m0;
-              m.factors.c0 = c0;
-              m.factors.f0 = f0;
-              m.m_tiles = m_tiles;
-              m.c_tiles = c_tiles;
-              m.f_tiles = ft;
-              m.partials = partials;
-              m.positions = positions;
-              m.k_red = k_red;
-              m.k_m = k_m;
-              m.k_g = k_g;
-              m.k_pos = k_pos;
-              m.estimated_cycles = estimate;
-              best.dram_bits = traffic;
+              cand.estimated_cycles = estimate;
+              best.m = cand;
+              best.dram_bytes = dram_bytes;
               best.set = true;
             }
           }
@@ -265,7 +244,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   std::vector<Candidate>& candidates = per_pair;
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
-    return a.dram_bits < b.dram_bits;
+    return a.dram_bytes < b.dram_bytes;
   });
   // The best candidate whose every weight tile really fits (checked once per (m0, c0)).
   for (const Candidate& c : candidates) {
@@ -279,7 +258,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     f.spatial_n = std::min(m.k_pos, l.n);
     f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_n));
     f.spatial_f = std::max(1u, m.k_pos / (f.spatial_n * f.spatial_e));
-    f.passes = ceil_div(m.m_tiles, m.k_m) * ceil_div(m.partials, m.k_red) * ceil_div(l.g, m.k_g);
+    f.passes = ceil_div(m.m_tiles, m.k_m) * ceil_div(m.partials, m.k_red) * ceil_div(l.g, m.k_g) * m.glb.blocks;
     const std::uint32_t active = m.active_pes();
     f.iact_mode = mode_of(m.k_m, arch.pes_per_cluster(), active, P);
     f.weight_mode = mode_of(m.k_pos, arch.pes_per_cluster(), active, P);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hw/arch_spec.h"
+#include "hw/glb_plan.h"
 #include "hw/layer_mapping.h"
 #include "workloads/layer_data.h"
 
@@ -24,26 +25,11 @@ struct Mapping {
   std::uint32_t k_pos = 1;     ///< output positions (n, e, f-tile) in parallel (PEs sharing weights)
   std::uint32_t positions = 1; ///< N x E x f_tiles
   double estimated_cycles = 0;
+  GlbPlan glb;                 ///< bank split and GLB-level blocking of the positions (hw/glb_plan.h)
   std::uint32_t active_pes() const { return k_red * k_m * k_g * k_pos; }
 };
 
 struct MappingOverride;
-
-/// How a layer uses the GLB banks: per cluster (v2) or, for a shared GLB (v1), the banks split per
-/// layer between iacts and psums (V1 §V-B: each 4 kB bank is assigned to ifmaps or psums per layer).
-struct GlbLayout {
-  std::uint32_t groups = 1;       ///< GLB clusters (1 when shared)
-  std::uint32_t iact_banks = 1;   ///< per group
-  std::uint32_t psum_banks = 1;   ///< per group
-  double iact_bytes = 0;          ///< iact capacity of the whole chip
-  double psum_bytes = 0;          ///< psum capacity of the whole chip
-};
-
-/// `iact_bytes`: the layer's input as stored on chip (CSC size on a sparse chip).
-GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes);
-
-/// The layer's input size as stored in the GLB (CSC pairs on a sparse chip, raw values on a dense one).
-double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer);
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr);

@@ -1,0 +1,93 @@
+// GLB plan: bank split and GLB-level blocking of output positions (docs/model.md §4).
+#include "hw/glb_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hw/mapper.h"
+
+namespace eyesim::hw {
+namespace {
+
+std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+}  // namespace
+
+double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer) {
+  return arch.pe.kind == PeKind::kSparse ? double(layer.iact_nnz) * arch.pe.iact_data_bits / 8.0
+                                         : double(layer.shape().iact_count()) * arch.precision.iact_bits / 8.0;
+}
+
+GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes) {
+  GlbLayout g;
+  if (!arch.glb.shared) {
+    g.groups = arch.clusters();
+    g.iact_banks = arch.glb.iact_banks;
+    g.psum_banks = std::max(1u, arch.glb.psum_banks);
+    g.iact_bytes = double(g.groups) * g.iact_banks * arch.glb.iact_bank_bytes;
+    g.psum_bytes = double(g.groups) * arch.glb.psum_banks * arch.glb.psum_bank_bytes;
+    return g;
+  }
+  // Shared GLB: the iact banks (and any dedicated psum banks) form one pool; the input gets the banks
+  // it needs (at least one, leaving at least one for psums), the psums the rest.
+  const std::uint32_t pool = arch.glb.iact_banks + arch.glb.psum_banks;
+  const double bank = arch.glb.iact_bank_bytes;
+  if (pool <= 1) {
+    g.iact_banks = g.psum_banks = 1;
+    g.iact_bytes = g.psum_bytes = bank / 2;
+    return g;
+  }
+  const auto needed = static_cast<std::uint32_t>(std::ceil(iact_bytes / bank));
+  g.iact_banks = std::clamp(needed, 1u, pool - 1);
+  g.psum_banks = pool - g.iact_banks;
+  g.iact_bytes = double(g.iact_banks) * bank;
+  g.psum_bytes = double(g.psum_banks) * bank;
+  return g;
+}
+
+GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& m) {
+  const auto& l = layer.shape();
+  const bool sparse = arch.pe.kind == PeKind::kSparse;
+  const double input_bytes = stored_iact_bytes(arch, layer);
+  const double row_bytes = input_bytes / (double(l.n) * l.h);  // one input row, every channel and group
+  const double weight_bytes = sparse ? double(layer.weight_nnz) * arch.pe.weight_data_bits / arch.pe.simd_width / 8.0
+                                     : double(l.weight_count()) * arch.precision.weight_bits / 8.0;
+  const double psum_bytes_total = double(l.oact_count()) * arch.precision.psum_bits / 8.0;
+  const std::uint32_t kk_passes = ceil_div(m.partials, m.k_red);
+  const std::uint32_t mt_passes = ceil_div(m.m_tiles, m.k_m);
+  const bool accumulates = kk_passes > 1;  // psums go back to the GLB between weight passes
+  // Psums live at once per output position: the k_g groups' current m-chunks.
+  const double psum_per_position =
+      double(m.k_g) * std::min(m.m_tiles, m.k_m) * m.factors.m0 * m.factors.f0 * arch.precision.psum_bits / 8.0;
+  // An input row streamed from DRAM is read once per m-chunk and per filter row that uses it (R / U),
+  // plus the window overlap of neighbouring f-tiles.
+  const double f0u = double(m.factors.f0) * l.u;
+  const double stream_factor = double(mt_passes) * std::max(1.0, double(l.r) / l.u) * (f0u + std::max(0, int(l.s) - int(l.u))) / f0u;
+
+  const std::uint32_t rows_per_image = l.e() * m.f_tiles;
+  GlbPlan best;
+  bool have = false;
+  const auto consider = [&](std::uint32_t block_positions, double block_input_bytes) {
+    GlbPlan p;
+    p.block_positions = block_positions;
+    p.blocks = ceil_div(m.positions, block_positions);
+    p.layout = glb_layout(arch, block_input_bytes);
+    p.iacts_fit = block_input_bytes <= p.layout.iact_bytes;
+    p.psums_spill = accumulates && psum_per_position * block_positions > p.layout.psum_bytes;
+    const double iact_traffic = p.iacts_fit ? double(p.blocks) * block_input_bytes : input_bytes * stream_factor;
+    const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
+    p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
+    if (!have || p.estimated_dram_bytes < best.estimated_dram_bytes) best = p;
+    have = true;
+  };
+  // Largest blocks first (ties keep the larger): whole images, then runs of output rows of one image.
+  for (std::uint32_t images = l.n; images >= 1; --images)
+    consider(images * rows_per_image, double(images) * l.h * row_bytes);
+  for (std::uint32_t rows = l.e() - 1; rows >= 1; --rows) {
+    const double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
+    consider(rows * m.f_tiles, input_rows * row_bytes);
+  }
+  return best;
+}
+
+}  // namespace eyesim::hw
