@@ -23,7 +23,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       map_(mapping),
       options_(options),
       clock_(Clock::from_mhz(arch.clock_mhz)),
-      pe_cost_(arch, layer, mapping.factors.m0),
+      pe_cost_(arch, layer, mapping.weight_counts),
       noc_(arch),
       dram_(arch) {
   // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the

@@ -65,13 +65,20 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   const double stream_factor = double(mt_passes) * std::max(1.0, double(l.r) / l.u) * (f0u + std::max(0, int(l.s) - int(l.u))) / f0u;
 
   const std::uint32_t rows_per_image = l.e() * m.f_tiles;
+  const GlbLayout fixed_layout = arch.glb.shared ? GlbLayout{} : glb_layout(arch, 0.0);  // v2: per cluster, fixed
   GlbPlan best;
   bool have = false;
+  // Every block size reads the weights once per block; when R >= U the blocks' input rows cover the
+  // input at least once too (streaming reads it at least once as well).
+  const double input_floor = l.r >= l.u ? input_bytes : 0.0;
+  // Returns false when neither this block size nor any smaller one can beat the best: the floor of
+  // their traffic (weights x blocks + the input floor) already reaches it.
   const auto consider = [&](std::uint32_t block_positions, double block_input_bytes) {
     GlbPlan p;
     p.block_positions = block_positions;
     p.blocks = ceil_div(m.positions, block_positions);
-    p.layout = glb_layout(arch, block_input_bytes);
+    if (have && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes) return false;
+    p.layout = arch.glb.shared ? glb_layout(arch, block_input_bytes) : fixed_layout;
     p.iacts_fit = block_input_bytes <= p.layout.iact_bytes;
     p.psums_spill = accumulates && psum_per_position * block_positions > p.layout.psum_bytes;
     const double iact_traffic = p.iacts_fit ? double(p.blocks) * block_input_bytes : input_bytes * stream_factor;
@@ -79,13 +86,14 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
     p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
     if (!have || p.estimated_dram_bytes < best.estimated_dram_bytes) best = p;
     have = true;
+    return true;
   };
   // Largest blocks first (ties keep the larger): whole images, then runs of output rows of one image.
   for (std::uint32_t images = l.n; images >= 1; --images)
-    consider(images * rows_per_image, double(images) * l.h * row_bytes);
+    if (!consider(images * rows_per_image, double(images) * l.h * row_bytes)) return best;
   for (std::uint32_t rows = l.e() - 1; rows >= 1; --rows) {
     const double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
-    consider(rows * m.f_tiles, input_rows * row_bytes);
+    if (!consider(rows * m.f_tiles, input_rows * row_bytes)) return best;
   }
   return best;
 }

@@ -29,7 +29,9 @@ std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
 }
 
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
-bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0) {
+/// `counts`: the layer's table for m0 (a sparse PE only).
+bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0,
+                 const WeightTileCounts* counts) {
   const auto& l = layer.shape();
   const std::uint32_t simd = arch.pe.simd_width;
   if (arch.pe.kind == PeKind::kDense) {
@@ -38,17 +40,16 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   }
   if (std::uint64_t{c0} * l.s > arch.pe.weight_addr_entries) return false;
   const std::uint64_t max_words = arch.pe.weight_data_entries;
-  if (layer.index.weights_dense()) return std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
+  if (!counts || layer.index.weights_dense()) return std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
   // Exact: the worst tile by compressed words.
   const auto& idx = layer.index;
-  const WeightTileCounts counts(layer, m0);
   for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t t = 0; t < counts.m_tiles(); ++t)
+    for (std::uint32_t t = 0; t < counts->m_tiles(); ++t)
       for (std::uint32_t cb = 0; cb < l.c; cb += c0)
         for (std::uint32_t r = 0; r < l.r; ++r) {
           std::uint64_t words = 0;
           for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c)
-            for (std::uint32_t s = 0; s < l.s; ++s) words += (counts.nnz(idx.weight_column(g, c, r, s), t) + simd - 1) / simd;
+            for (std::uint32_t s = 0; s < l.s; ++s) words += (counts->nnz(idx.weight_column(g, c, r, s), t) + simd - 1) / simd;
           if (words > max_words) return false;
         }
   return true;
@@ -247,9 +248,19 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     return a.dram_bytes < b.dram_bytes;
   });
   // The best candidate whose every weight tile really fits (checked once per (m0, c0)).
+  // The weight-count table per m0 (sparse weights on a sparse PE), built once and kept by the mapping.
+  std::vector<std::shared_ptr<const WeightTileCounts>> tables;
+  const auto table_for = [&](std::uint32_t m0) -> std::shared_ptr<const WeightTileCounts> {
+    if (!sparse) return nullptr;  // (a table of dense weights holds no counts)
+    for (const auto& t : tables)
+      if (t->m0() == m0) return t;
+    return tables.emplace_back(std::make_shared<const WeightTileCounts>(layer, m0));
+  };
   for (const Candidate& c : candidates) {
-    if (!weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0)) continue;
+    std::shared_ptr<const WeightTileCounts> table = table_for(c.m.factors.m0);
+    if (!weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0, table.get())) continue;
     Mapping m = c.m;
+    m.weight_counts = std::move(table);
     LayerMapping& f = m.factors;
     f.spatial_g = m.k_g;
     f.spatial_m = m.k_m;

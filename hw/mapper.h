@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "hw/arch_spec.h"
 #include "hw/glb_plan.h"
 #include "hw/layer_mapping.h"
+#include "hw/weight_tile_counts.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
@@ -26,6 +28,9 @@ struct Mapping {
   std::uint32_t positions = 1; ///< N x E x f_tiles
   double estimated_cycles = 0;
   GlbPlan glb;                 ///< bank split and GLB-level blocking of the positions (hw/glb_plan.h)
+  /// Non-zeros per (weight column, m-tile of m0) when the weights are sparse: built for the fit check,
+  /// shared with the chip's PE cost model (null for dense weights).
+  std::shared_ptr<const WeightTileCounts> weight_counts;
   std::uint32_t active_pes() const { return k_red * k_m * k_g * k_pos; }
 };
 

@@ -7,8 +7,12 @@ namespace eyesim::hw {
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0)
     : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse) {
-  if (m0 > 0) counts_ = WeightTileCounts(layer, m0);
+  if (m0 > 0) counts_ = std::make_shared<const WeightTileCounts>(layer, m0);
 }
+
+PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer,
+                         std::shared_ptr<const WeightTileCounts> counts)
+    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse), counts_(std::move(counts)) {}
 
 void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                               std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const {
@@ -24,13 +28,13 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   out.nnz = out.words = 0;
   const auto& index = layer_.index;
   const std::uint32_t height = m_end - m_begin;
-  const bool tabled = counts_.covers(m_begin, m_end);
-  const std::uint32_t tile = tabled ? m_begin / counts_.m0() : 0;
+  const bool tabled = counts_ && counts_->covers(m_begin, m_end);
+  const std::uint32_t tile = tabled ? m_begin / counts_->m0() : 0;
   for (std::uint32_t c = c_begin; c < c_end; ++c) {
     for (std::uint32_t s = 0; s < S; ++s) {
       const std::uint32_t k = (c - c_begin) * S + s;
       const std::uint32_t column = index.weight_column(g, c, r, s);
-      const std::uint32_t nnz = tabled ? counts_.nnz(column, tile) : index.weight_nnz(column, m_begin, m_end);
+      const std::uint32_t nnz = tabled ? counts_->nnz(column, tile) : index.weight_nnz(column, m_begin, m_end);
       std::uint32_t cycles, words;
       if (sparse_) {
         words = (nnz + simd - 1) / simd;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -66,6 +67,8 @@ class PeCostModel {
  public:
   /// `m0` > 0: the mapping's tile height; tiles of that height are read from a WeightTileCounts table.
   PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0 = 0);
+  /// With the table the mapper already built (Mapping::weight_counts; may be null).
+  PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::shared_ptr<const WeightTileCounts> counts);
 
   /// Fills `out` for the tile (g, [m_begin, m_end), [c_begin, c_end), r).
   void weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
@@ -85,7 +88,7 @@ class PeCostModel {
   const workloads::LayerData& layer_;
   const workloads::LayerShape& shape_;
   bool sparse_;
-  WeightTileCounts counts_;
+  std::shared_ptr<const WeightTileCounts> counts_;  ///< null: no table
 };
 
 }  // namespace eyesim::hw
