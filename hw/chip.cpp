@@ -21,6 +21,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       layer_(layer),
       shape_(layer.shape()),
       map_(mapping),
+      chains_per_column_(arch.array.pe_rows / mapping.k_red),
       options_(options),
       clock_(Clock::from_mhz(arch.clock_mhz)),
       pe_cost_(arch, layer, mapping.weight_counts),
@@ -29,9 +30,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the
   // iact banks and whether its live psums spill to DRAM.
   glb_ = map_.glb.layout;
-  iacts_fit_glb_ = map_.glb.iacts_fit;
+  iacts_resident_ = map_.glb.iacts != IactResidency::kStream;
   psums_spill_ = map_.glb.psums_spill;
-  if (iacts_fit_glb_) {
+  if (iacts_resident_) {
     iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
   }
   glb_iact_banks_.resize(std::size_t{glb_.groups} * glb_.iact_banks);
@@ -107,7 +108,8 @@ void Chip::start() {
 void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   Group& grp = groups_[group];
   const TilePass tp = pass_of(group, grp.pass);
-  if (tp.block_start) grp.block_start = now;  // the block's input rows are fetched from here on
+  // Resident input is fetched from the start of its block (kBlock) or of its pass (kSlice).
+  if (tp.block_start || map_.glb.iacts == IactResidency::kSlice) grp.epoch_start = now;
   const std::uint32_t block_begin = tp.block * map_.glb.block_positions;
   const std::uint32_t block_len = std::min(map_.positions - block_begin, map_.glb.block_positions);
   const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
@@ -120,7 +122,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
         tile.column_cycles.clear();
         continue;
       }
-      const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+      const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
       pe_cost_.weight_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
                            r, tile);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
@@ -205,7 +207,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
         c.empty = true;
         continue;
       }
-      const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+      const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
       const WorkItem item{tp.g, n, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
                           r, e, f_begin, f_end};
       if (!window_ready) {  // one input row segment, multicast to the k_m PEs: classified once
@@ -219,32 +221,34 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       if (options_.verify) compute_values(item);
     }
     if (!any || bits == 0) continue;
-    const std::uint32_t ct = kk % map_.c_tiles, r = kk / map_.c_tiles;
+    const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
     const std::uint32_t h = e * shape_.u + r - shape_.pad;
     std::uint64_t ready = now;
     const std::uint64_t bytes = (bits + 7) / 8;
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
-    bool from_dram = !iacts_fit_glb_;
-    if (iacts_fit_glb_) {
+    bool from_dram = !iacts_resident_;
+    if (iacts_resident_) {
+      // Resident for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
+      const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : grp.pass);
       auto& loaded = iact_loaded_[((((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) *
                                    map_.f_tiles) + ft];
-      if (loaded != tp.block + 1) {  // not yet read in this block (halo rows are read again)
-        loaded = tp.block + 1;
+      if (loaded != epoch) {
+        loaded = epoch;
         from_dram = true;
         stats_.glb_iact_writes += accesses;
         glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       }
     }
     if (from_dram) {
-      // A block's input rows that fit the GLB are prefetched into it in first-use order from the start of
-      // the block (DRAM -> GLB is decoupled from the PEs); an input that does not fit streams on demand.
-      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_fit_glb_ ? grp.block_start : now, bytes));
+      // Resident input is prefetched into the GLB in first-use order from the start of its block or pass
+      // (DRAM -> GLB is decoupled from the PEs); input that does not fit streams on demand.
+      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_resident_ ? grp.epoch_start : now, bytes));
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
       stats_.dram_iact_read_bytes += bytes;
     }
     const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
-    if (iacts_fit_glb_) {  // read from the GLB bank: one access per cycle, shared with other readers
+    if (iacts_resident_) {  // read from the GLB bank: one access per cycle, shared with other readers
       stats_.glb_iact_reads += accesses;
       glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       const std::uint64_t bank_start = glb_iact_banks_[glb_iact_bank(src)].reserve(ready, accesses);

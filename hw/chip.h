@@ -18,7 +18,8 @@
 
 namespace eyesim::hw {
 
-/// Timing model (docs/model.md). The mapping places PE p = ((pos_i * k_g + g_i) * k_m + m_i) * k_red + red_i.
+/// Timing model (docs/model.md). The mapping places the psum chain of (pos_i, g_i, m_i) up one PE column
+/// (pe_index); red_i is a PE's place in its chain.
 /// A *lane* is the k_m x k_red PEs of one (g_i, pos_i): they share iact multicasts (across m_i) and a
 /// psum chain (across red_i), so the ready/enable handshake makes them advance one work item at a time
 /// together. Lanes with the same g_i share weight multicasts: they meet at a barrier before each new
@@ -55,7 +56,7 @@ class Chip {
     std::uint32_t arrived = 0;
     std::uint32_t pass = 0;
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
-    std::uint64_t block_start = 0; ///< when the current position block started (its input prefetch)
+    std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
   };
 
@@ -65,8 +66,11 @@ class Chip {
   void load_weights(std::uint32_t group, std::uint64_t now);
   void compute_values(const WorkItem& item);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
+  /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
+  /// floor(rows / k_red) chains per column, bottom up; red_i is the PE's place in the chain.
   std::uint32_t pe_index(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
-    return ((pos_i * map_.k_g + g_i) * map_.k_m + m_i) * map_.k_red + red_i;
+    const std::uint32_t chain = (pos_i * map_.k_g + g_i) * map_.k_m + m_i;
+    return (chain / chains_per_column_) * arch_.array.pe_rows + (chain % chains_per_column_) * map_.k_red + red_i;
   }
   TilePass pass_of(std::uint32_t group, std::uint32_t pass) const;
   std::uint32_t passes_of(std::uint32_t group) const;
@@ -76,6 +80,7 @@ class Chip {
   const workloads::LayerData& layer_;
   const workloads::LayerShape& shape_;
   const Mapping& map_;
+  std::uint32_t chains_per_column_;  ///< psum chains stacked in one PE column: rows / k_red
   RunOptions options_;
   Simulator sim_;
   Clock clock_;
@@ -92,9 +97,9 @@ class Chip {
   std::uint64_t last_activity_ = 0;  ///< latest completion of anything (cycles)
 
   GlbLayout glb_;
-  bool iacts_fit_glb_ = true;
+  bool iacts_resident_ = true;  ///< input held in the GLB (per block or per pass), not streamed
   bool psums_spill_ = false;
-  std::vector<std::uint32_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): 1 + the block that read it into the GLB
+  std::vector<std::uint32_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): 1 + the block (or pass) that read it into the GLB
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]

@@ -64,6 +64,15 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   const double f0u = double(m.factors.f0) * l.u;
   const double stream_factor = double(mt_passes) * std::max(1.0, double(l.r) / l.u) * (f0u + std::max(0, int(l.s) - int(l.u))) / f0u;
 
+  // Slice residency: the channels of one reduction chunk (partials run filter rows fastest) and how
+  // many chunks load each c-tile (a c-tile's R partials may straddle two chunks).
+  const std::uint32_t R = l.r;
+  const std::uint32_t chunk_channels = std::min(l.c, ceil_div(m.k_red, R) * m.factors.c0 + (m.k_red % R ? m.factors.c0 : 0));
+  double chunk_loads = 0;
+  for (std::uint32_t ct = 0; ct < m.c_tiles; ++ct) chunk_loads += (ct * R + R - 1) / m.k_red - (ct * R) / m.k_red + 1;
+  chunk_loads /= m.c_tiles;
+  const double slice_fraction = double(chunk_channels) / l.c;
+
   const std::uint32_t rows_per_image = l.e() * m.f_tiles;
   const GlbLayout fixed_layout = arch.glb.shared ? GlbLayout{} : glb_layout(arch, 0.0);  // v2: per cluster, fixed
   GlbPlan best;
@@ -78,14 +87,23 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
     p.block_positions = block_positions;
     p.blocks = ceil_div(m.positions, block_positions);
     if (have && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes) return false;
-    p.layout = arch.glb.shared ? glb_layout(arch, block_input_bytes) : fixed_layout;
-    p.iacts_fit = block_input_bytes <= p.layout.iact_bytes;
-    p.psums_spill = accumulates && psum_per_position * block_positions > p.layout.psum_bytes;
-    const double iact_traffic = p.iacts_fit ? double(p.blocks) * block_input_bytes : input_bytes * stream_factor;
-    const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
-    p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
-    if (!have || p.estimated_dram_bytes < best.estimated_dram_bytes) best = p;
-    have = true;
+    const double slice_bytes = block_input_bytes * slice_fraction;
+    for (IactResidency residency : {IactResidency::kBlock, IactResidency::kSlice, IactResidency::kStream}) {
+      const double resident = residency == IactResidency::kBlock ? block_input_bytes
+                              : residency == IactResidency::kSlice ? slice_bytes
+                                                                   : 0.0;
+      p.iacts = residency;
+      p.layout = arch.glb.shared ? glb_layout(arch, resident) : fixed_layout;
+      if (resident > p.layout.iact_bytes) continue;
+      p.psums_spill = accumulates && psum_per_position * block_positions > p.layout.psum_bytes;
+      const double iact_traffic = residency == IactResidency::kBlock   ? double(p.blocks) * block_input_bytes
+                                  : residency == IactResidency::kSlice ? double(p.blocks) * block_input_bytes * mt_passes * chunk_loads
+                                                                       : input_bytes * stream_factor;
+      const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
+      p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
+      if (!have || p.estimated_dram_bytes < best.estimated_dram_bytes) best = p;
+      have = true;
+    }
     return true;
   };
   // Largest blocks first (ties keep the larger): whole images, then runs of output rows of one image.

@@ -33,11 +33,19 @@ double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer
 /// banks, and the block's input rows are read from DRAM once into the iact banks. Smaller blocks cost
 /// one more DRAM read of the weights each; the plan takes the block size with the least estimated
 /// DRAM traffic (ties: the larger block, fewer passes).
+/// Where a block's input lives while it is used.
+enum class IactResidency : std::uint8_t {
+  kBlock,   ///< the block's input rows fit the iact banks: read from DRAM once per block
+  kSlice,   ///< only the channels of the current reduction chunk fit (V1's "n q r ifmap planes"): read
+            ///< once per weight pass that uses them, i.e. once per m-chunk
+  kStream,  ///< nothing fits: every use streams from DRAM
+};
+
 struct GlbPlan {
   GlbLayout layout;
   std::uint32_t block_positions = 1;  ///< output positions per block
   std::uint32_t blocks = 1;           ///< ceil(positions / block_positions)
-  bool iacts_fit = true;              ///< a block's input rows fit the iact banks (else they stream from DRAM)
+  IactResidency iacts = IactResidency::kBlock;
   bool psums_spill = false;           ///< a block's live psums exceed the psum banks (read-modify-writes go to DRAM)
   double estimated_dram_bytes = 0;    ///< weights x blocks + iacts + spilled psums (outputs excluded)
 };

@@ -55,6 +55,15 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   return true;
 }
 
+}  // namespace
+
+std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red) {
+  if (k_red == 0 || k_red > arch.array.pe_rows) return 0;
+  return (arch.array.pe_rows / k_red) * arch.array.pe_cols * arch.clusters();
+}
+
+namespace {
+
 NocMode mode_of(std::uint32_t sharers, std::uint32_t pes_per_cluster, std::uint32_t active, std::uint32_t pes) {
   if (sharers <= 1) return NocMode::kUnicast;
   if (sharers >= pes || sharers >= active) return NocMode::kBroadcast;
@@ -176,12 +185,15 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
           if (k_red > std::min(partials, arch.array.pe_rows)) continue;
           const double kk_passes = ceil_div(partials, k_red);
           const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
-          if (beaten(kk_passes * (items / partials) / (P / k_red) * item_cycles)) continue;
-          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, P / k_red)), forced ? forced->spatial_m : 0)) {
-            if (k_m == 0 || k_m > m_tiles || k_red * k_m > P) continue;
-            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, P / (k_red * k_m))), forced ? forced->spatial_g : 0)) {
-              if (k_g == 0 || k_g > l.g || std::uint64_t{k_red} * k_m * k_g > P) continue;
-              std::uint32_t k_pos = std::min(positions, P / (k_red * k_m * k_g));
+          // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
+          const std::uint32_t chains = chains_for(arch, k_red);
+          if (chains == 0) continue;
+          if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
+          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), forced ? forced->spatial_m : 0)) {
+            if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
+            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), forced ? forced->spatial_g : 0)) {
+              if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
+              std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
               if (k_pos == 0) continue;
               Mapping cand;
@@ -264,8 +276,8 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     LayerMapping& f = m.factors;
     f.spatial_g = m.k_g;
     f.spatial_m = m.k_m;
-    f.spatial_c = std::min(m.k_red, m.c_tiles);
-    f.spatial_r = std::max(1u, m.k_red / std::max(1u, f.spatial_c));
+    f.spatial_r = std::min(m.k_red, l.r);  // partials run filter rows fastest: a chunk holds whole filters first
+    f.spatial_c = std::max(1u, m.k_red / f.spatial_r);
     f.spatial_n = std::min(m.k_pos, l.n);
     f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_n));
     f.spatial_f = std::max(1u, m.k_pos / (f.spatial_n * f.spatial_e));

@@ -36,6 +36,10 @@ struct Mapping {
 
 struct MappingOverride;
 
+/// Psum chains of `k_red` PEs the array holds: a chain runs up one PE column of a cluster, so a column
+/// of R rows holds floor(R / k_red) of them (the PEs left at its top stay idle).
+std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red);
+
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr);
 
