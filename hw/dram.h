@@ -1,31 +1,59 @@
-// Dram: off-chip memory as one bandwidth/latency server (unlimited bandwidth when 0).
+// Dram: off-chip memory as one bandwidth/latency channel (unlimited bandwidth when 0).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "hw/arch_spec.h"
-#include "hw/port_server.h"
 
 namespace eyesim::hw {
 
+/// The channel's bandwidth is accounted in windows of kWindowCycles: a transfer takes what is left of
+/// the window of its ready cycle and then of the following windows. Unlike a busy-until server this
+/// accepts reservations out of time order (a prefetch issued for a block's start, an output write at
+/// the end of a step) without one late reservation delaying every earlier-ready one behind it, and
+/// many small transfers (a CSC row segment is a few bytes) share a cycle's bandwidth.
 class Dram {
  public:
+  static constexpr std::uint64_t kWindowCycles = 64;
+
   explicit Dram(const ArchSpec& arch)
       : bytes_per_cycle_(arch.dram.bandwidth_gbps > 0 ? arch.dram.bandwidth_gbps * 1e9 / (arch.clock_mhz * 1e6) : 0.0),
+        window_bytes_(bytes_per_cycle_ * kWindowCycles),
         latency_(arch.dram.latency_cycles) {}
 
   /// Moves `bytes` no earlier than `ready`; returns the cycle the data is there.
   std::uint64_t access(std::uint64_t ready, std::uint64_t bytes) {
     if (bytes_per_cycle_ <= 0.0) return ready + latency_;
-    const auto cycles = static_cast<std::uint64_t>(static_cast<double>(bytes) / bytes_per_cycle_ + 0.999999);
-    return channel_.reserve(ready, cycles) + cycles + latency_;
+    double remaining = static_cast<double>(bytes);
+    std::size_t w = ready / kWindowCycles;
+    for (;;) {
+      if (w >= used_.size()) used_.resize(std::max<std::size_t>(w + 1, used_.size() * 2), 0.0);
+      const double take = std::min(window_bytes_ - used_[w], remaining);
+      used_[w] += take;
+      remaining -= take;
+      if (remaining <= 1e-9) break;
+      ++w;
+    }
+    // Done when its window has carried everything reserved in it so far (first come, first served),
+    // and never faster than the bandwidth allows from `ready`.
+    const double done = std::max(static_cast<double>(ready) + static_cast<double>(bytes) / bytes_per_cycle_,
+                                 static_cast<double>(w * kWindowCycles) + used_[w] / bytes_per_cycle_);
+    const auto arrival = static_cast<std::uint64_t>(std::ceil(done));
+    last_done_ = std::max(last_done_, arrival);
+    return arrival + latency_;
   }
-  std::uint64_t busy_until() const { return channel_.free_at(); }
+  /// The cycle the last transfer completes (0 when unlimited: transfers then take only latency).
+  std::uint64_t busy_until() const { return last_done_; }
 
  private:
   double bytes_per_cycle_;
+  double window_bytes_;
   std::uint64_t latency_;
-  PortServer channel_;
+  std::vector<double> used_;  ///< bytes reserved per window
+  std::uint64_t last_done_ = 0;
 };
 
 }  // namespace eyesim::hw

@@ -82,6 +82,11 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     }
     if (const toml::table* b = (*t)["baseline"].as_table()) {
       RunKey base = parse_run(file, *b, &c.run);
+      // The baseline inherits the case's overrides unless it lists its own ({} = none).
+      if (const toml::table* o = (*b)["overrides"].as_table()) {
+        base.overrides.clear();
+        for (const auto& [key, value] : *o) base.overrides.push_back({std::string(key.str()), value_text(value)});
+      }
       c.baseline = base;
     }
     if (const toml::node* l = t->get("layers")) {

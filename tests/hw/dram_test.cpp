@@ -1,0 +1,51 @@
+// Dram: bandwidth accounted per window, reservations accepted out of time order.
+#include <doctest/doctest.h>
+
+#include "hw/dram.h"
+#include "hw/presets.h"
+
+namespace eyesim::hw {
+namespace {
+
+/// 200 MHz and 1.28 GB/s: 6.4 bytes per cycle, 409.6 bytes per 64-cycle window; latency 50.
+ArchSpec channel() {
+  ArchSpec a = *preset("eyeriss_v2");
+  a.clock_mhz = 200;
+  a.dram.bandwidth_gbps = 1.28;
+  a.dram.latency_cycles = 50;
+  return a;
+}
+
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("unlimited bandwidth costs only the latency") {
+    ArchSpec a = channel();
+    a.dram.bandwidth_gbps = 0;
+    Dram d(a);
+    CHECK(d.access(100, 1 << 20) == 150);
+    CHECK(d.busy_until() == 0);
+  }
+
+  TEST_CASE("a transfer takes bytes / bandwidth, and back-to-back transfers queue") {
+    Dram d(channel());
+    CHECK(d.access(0, 640) == 100 + 50);  // 640 B at 6.4 B/cycle
+    CHECK(d.access(0, 640) == 200 + 50);  // behind the first
+    CHECK(d.busy_until() == 200);
+  }
+
+  TEST_CASE("many small transfers share the bandwidth instead of a cycle each") {
+    Dram d(channel());
+    std::uint64_t last = 0;
+    for (int i = 0; i < 64; ++i) last = d.access(0, 10);  // 640 B in total
+    CHECK(last == 100 + 50);
+  }
+
+  TEST_CASE("a reservation far in the future does not delay one that is ready earlier") {
+    Dram d(channel());
+    CHECK(d.access(10'000, 640) == 10'100 + 50);
+    CHECK(d.access(0, 640) == 100 + 50);  // a busy-until server would have answered 10'200 + 50
+    CHECK(d.busy_until() == 10'100);
+  }
+}
+}  // namespace eyesim::hw
