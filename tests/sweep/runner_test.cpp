@@ -1,6 +1,8 @@
 // The sweep runner: thread-count independence, failed points as rows, HDF5 round trip, resume.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "sweep/hdf5_file.h"
@@ -14,9 +16,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// This process's scratch directory: ctest runs each TEST_CASE as its own process, in parallel.
+fs::path test_dir() { return fs::temp_directory_path() / fmt::format("eyesim_runner_test_{}", ::getpid()); }
+
 /// A small sweep: two layers of MobileNet from a network file, 6 points, one of them invalid.
 SweepSpec tiny_spec() {
-  const fs::path dir = fs::temp_directory_path() / "eyesim_runner_test";
+  const fs::path dir = test_dir();
   fs::create_directories(dir);
   const fs::path net = dir / "two_layers.toml";
   std::FILE* f = std::fopen(net.c_str(), "w");
@@ -54,7 +59,7 @@ Tables read_all(const std::string& path) {
 
 std::string run(const SweepSpec& spec, int jobs, const std::string& name, bool resume = false, int stop_after = -1) {
   SweepOptions o;
-  o.output = (fs::temp_directory_path() / "eyesim_runner_test" / name).string();
+  o.output = (test_dir() / name).string();
   o.jobs = jobs;
   o.resume = resume;
   o.progress = "never";
