@@ -1,0 +1,272 @@
+#!/usr/bin/python3
+"""Post-processing end to end: a small sweep made here, read with tools/eyesim_results.py (points,
+layers, totals, traces: shapes, columns and sums consistent with /runs), every kind of tools/eyesim-plot
+(PNGs that exist, have some size and are not blank), and bad inputs (missing file, non-HDF5, HDF5
+that is not eyesim, another schema, unknown point, failed point, unknown layer, unknown network or
+metric, unwritable output) refused with one clear line and a non-zero exit, never a traceback.
+Run by ctest with Debian's python3: post_processing_test.py EYESIM."""
+import concurrent.futures
+import contextlib
+import importlib.machinery
+import importlib.util
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+import types
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image  # noqa: E402
+import numpy as np  # noqa: E402
+
+EYESIM = os.path.abspath(sys.argv[1])
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOLS = os.path.join(ROOT, "tools")
+PLOT = os.path.join(TOOLS, "eyesim-plot")
+sys.path.insert(0, TOOLS)
+import eyesim_results as er  # noqa: E402
+
+TMP = tempfile.mkdtemp(prefix="eyesim_post_processing_")
+SPEC = os.path.join(TMP, "spec.toml")
+with open(SPEC, "w") as f:
+    f.write("""name = "post_processing_test"
+networks = ["sparse_mobilenet"]
+[[axis]]
+name = "arch.array.cluster_rows"
+values = [2, 8]
+[[axis]]
+name = "arch.dram.bandwidth_gbps"
+values = [0.0, 25.6]
+[[point]]
+"arch.preset" = "eyeriss_v1_scaled"
+network = "mobilenet"
+[[point]]
+"arch.array.pe_rows" = 0
+""")
+# Point ids: 0..3 the grid (cluster_rows slowest), 4 the scaled v1 on MobileNet, 5 fails (pe_rows = 0).
+V2_CHIP, V1_CHIP, FAILED, POINTS = 2, 4, 5, 6
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def path(name):
+    return os.path.join(TMP, name)
+
+
+def raises(fn, *needles):
+    """fn() raises EyesimFileError whose message contains every needle."""
+    try:
+        fn()
+    except er.EyesimFileError as e:
+        msg = str(e)
+        return all(n in msg for n in needles) and "\n" not in msg, msg
+    except Exception as e:  # noqa: BLE001 (any other exception is a failure of the check)
+        return False, f"{type(e).__name__}: {e}"
+    return False, "no error"
+
+
+RESULTS = path("results.h5")
+p = subprocess.run([EYESIM, "sweep", SPEC, "-o", RESULTS, "-j", "2", "-q"], capture_output=True, text=True, timeout=300)
+check(p.returncode == 0 and os.path.exists(RESULTS), "the small sweep runs: " + p.stderr.strip())
+
+# Files that are not eyesim result files.
+NOT_HDF5 = path("not_hdf5.h5")
+with open(NOT_HDF5, "w") as f:
+    f.write("this is text, not HDF5\n")
+PLAIN = path("plain.h5")
+with h5py.File(PLAIN, "w") as f:
+    f["x"] = np.arange(3)
+OTHER_SCHEMA = path("other_schema.h5")
+with h5py.File(OTHER_SCHEMA, "w") as f:
+    f.attrs["schema"] = "eyesim-results/99"
+MISSING = path("missing.h5")
+
+# ---- the module ---------------------------------------------------------------------------------
+with er.open(RESULTS) as rf:
+    check(rf.attrs.get("schema") == er.SCHEMA and rf.attrs.get("spec_name") == "post_processing_test",
+          "attrs: schema and spec name")
+    check(rf.parameters() == ["arch.name", "arch.array.cluster_rows", "arch.array.pe_rows", "arch.dram.bandwidth_gbps"],
+          f"parameters(): the swept ones, arch.name for the preset switch: {rf.parameters()}")
+    pts = rf.points()
+    runs = rf.runs()
+    check(len(pts) == POINTS and list(pts["point_id"]) == list(range(POINTS)), "points(): one row per point, in order")
+    check(list(pts.columns[:7]) == ["point_id", "network", "arch.name", "arch.array.cluster_rows", "arch.array.pe_rows",
+                                    "arch.dram.bandwidth_gbps", "status"],
+          f"points(): identity, then the swept parameters, then status: {list(pts.columns[:7])}")
+    check(int(pts["ok"].sum()) == POINTS - 1 and not pts.loc[FAILED, "ok"]
+          and "pe_rows" in pts.loc[FAILED, "message"], "points(): the failed point is flagged with its message")
+    check(isinstance(pts.loc[0, "network"], str) and pts.loc[V1_CHIP, "arch.name"] == "eyeriss_v1_scaled",
+          "points(): strings are decoded")
+    ok = pts[pts["ok"]]
+    check(np.allclose(ok["seconds_per_inference"] * ok["inferences_per_second"], 1)
+          and np.allclose(ok["edp_js"], ok["energy_j_per_inference"] * ok["seconds_per_inference"])
+          and np.isnan(pts.loc[FAILED, "edp_js"]), "points(): per-inference metrics and EDP; NaN for the failed point")
+
+    lay = rf.layers()
+    check(len(lay) == int(runs["layers"].sum()) and len(lay) > 0, f"layers(): one row per point x layer ({len(lay)})")
+    check(set(lay["point_id"]) == set(ok["point_id"]) and "arch.array.cluster_rows" in lay.columns
+          and isinstance(lay["layer_name"].iloc[0], str), "layers(): joined with the parameters, names decoded")
+
+    tot = rf.totals()
+    check(len(tot) == len(ok) and list(tot["point_id"]) == list(ok["point_id"]), "totals(): one row per simulated point")
+    by_point = lay.groupby("point_id")
+    r = runs.set_index("point_id").loc[tot["point_id"]]
+    check(np.array_equal(tot["cycles"].to_numpy(), by_point["cycles"].sum().to_numpy())
+          and np.array_equal(tot["cycles"].to_numpy(), r["cycles"].to_numpy()), "totals(): cycles = sum of layers = /runs")
+    check(np.allclose(tot["seconds"], r["latency_seconds"]) and np.allclose(tot["energy_chip_pj"], r["energy_chip_pj"])
+          and np.allclose(tot["energy_dram_pj"], r["energy_dram_pj"]), "totals(): latency and energy equal /runs")
+    comps = sum(tot[f"energy_{c}_pj"] for c in er.ENERGY_COMPONENTS)
+    check(np.allclose(comps, tot["energy_chip_pj"]), "totals(): the energy components add up to the chip energy")
+    check(np.allclose(tot["edp_js"], tot["energy_chip_pj"] * 1e-12 * tot["latency_seconds"]),
+          "totals(): EDP = chip energy x latency at batch 1")
+
+    tr = rf.traces(V2_CHIP, "L05")
+    row = lay[(lay["point_id"] == V2_CHIP) & (lay["layer_name"] == "L05")].iloc[0]
+    check(len(tr) == row["trace_pe_count"] == 192, "traces(): one row per PE of the 192-PE chip")
+    check(len(set(zip(tr["row"], tr["col"]))) == 192 and tr["row"].max() == 23 and tr["col"].max() == 7,
+          "traces(): PE grid positions cover the 8x2 clusters of 3x4 PEs once each")
+    check(int(tr["macs"].sum()) == int(row["macs_effectual"]), "traces(): per-PE MACs add up to the layer's effectual MACs")
+    check(rf.traces(V2_CHIP, int(row["layer_idx"]))["busy_cycles"].equals(tr["busy_cycles"]),
+          "traces(): a layer by index equals the layer by name")
+    sums = rf.layer_pe_sums(V2_CHIP)
+    check(float(sums.loc[sums["layer_name"] == "L05", "pe_busy_cycles"].iloc[0]) == float(tr["busy_cycles"].sum()),
+          "layer_pe_sums() agrees with traces()")
+    ports = rf.traces(V2_CHIP, "L05", kind="port")
+    check(len(ports) == row["trace_port_count"] and ports["data_type"].value_counts().to_dict()
+          == {"psum": 64, "iact": 48, "weight": 48}, "traces(kind='port'): iact, weight and psum ports of 16 clusters")
+    check(len(rf.traces(V1_CHIP, "L05", kind="port")) == 3, "traces(kind='port'): one bus per data type on a flat NoC")
+
+    for fn, needles, what in [
+        (lambda: rf.traces(99, "L01"), ("results.h5", "no point 99", "0-5"), "an unknown point id"),
+        (lambda: rf.point("x"), ("'x'", "not a point id"), "a point id that is not a number"),
+        (lambda: rf.traces(FAILED, "L01"), (f"point {FAILED} failed", "pe_rows"), "the failed point"),
+        (lambda: rf.traces(V2_CHIP, "L99"), ("no layer 'L99'", "L01"), "an unknown layer"),
+        (lambda: rf.traces(V2_CHIP, "L05", network="mobilenet"), ("'sparse_mobilenet', not 'mobilenet'",),
+         "the wrong network for a point"),
+    ]:
+        good, msg = raises(fn, *needles)
+        check(good, f"{what} is refused clearly: {msg}")
+
+    presets = er.preset_points(pts, EYESIM)
+    check(presets == {V2_CHIP: "eyeriss_v2", V1_CHIP: "eyeriss_v1_scaled"},
+          f"preset_points(): the unmodified chips are recognised (and only they): {presets}")
+
+pub = er.published_points()
+v2 = pub[(pub["arch"] == "eyeriss_v2") & (pub["net"] == "sparse_mobilenet")]
+check(len(v2) == 1 and v2.iloc[0]["inferences_per_second"] == 1470.6 and v2.iloc[0]["inferences_per_joule"] == 2560.3,
+      "published_points(): the JETCAS sparse MobileNet numbers from tools/validation/published.toml")
+check(list(er.pareto_mask([1, 2, 3, 2, 4], [5, 3, 4, 3, 1])) == [True, True, False, False, True],
+      "pareto_mask(): dominated and duplicate points are off the front")
+for bad, needles, what in [(MISSING, ("missing.h5", "no such file"), "a missing file"),
+                           (NOT_HDF5, ("not_hdf5.h5", "not an HDF5 file"), "a text file"),
+                           (PLAIN, ("plain.h5", "not an eyesim result file", er.SCHEMA), "an HDF5 file of something else"),
+                           (OTHER_SCHEMA, ("other_schema.h5", "eyesim-results/99", er.SCHEMA), "another schema")]:
+    good, msg = raises(lambda: er.open(bad), *needles)
+    check(good, f"open(): {what} is refused clearly: {msg}")
+
+# ---- eyesim-plot --------------------------------------------------------------------------------
+# The basic kinds and a few errors run as real processes (two at a time); the variants run in this
+# process through the script's main() (the same code, without paying the imports again).
+ENV = dict(os.environ, EYESIM=EYESIM)
+os.environ["EYESIM"] = EYESIM
+loader = importlib.machinery.SourceFileLoader("eyesim_plot", PLOT)
+plot_module = importlib.util.module_from_spec(importlib.util.spec_from_loader("eyesim_plot", loader))
+loader.exec_module(plot_module)
+
+
+def plot_process(*args):
+    return subprocess.run([sys.executable, PLOT, *args], capture_output=True, text=True, env=ENV, timeout=120)
+
+
+def plot_here(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = plot_module.main(list(args))
+        except SystemExit as e:  # argparse's usage errors
+            code = e.code
+        except Exception:  # noqa: BLE001 (a traceback is a failure: report it)
+            code = -1
+            traceback.print_exc()
+    return types.SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+PLOTS = {  # name: (args, in a process of its own)
+    "pareto": (["pareto"], True),
+    "breakdown": (["breakdown", "--point", str(V2_CHIP)], True),
+    "heatmap": (["heatmap", "--point", str(V2_CHIP), "--layer", "L05"], True),
+    "param": (["param", "--y", "edp", "--x", "cluster_rows", "--lines", "arch.dram.bandwidth_gbps"], True),
+    "pareto_total": (["pareto", "--energy", "total", "--net", "sparse_mobilenet"], False),
+    "breakdown_default": (["breakdown", "--net", "mobilenet", "--no-dram"], False),
+    "heatmap_default": (["heatmap", "--trace", "stall"], False),
+    "param_column": (["param", "--y", "energy_dram_pj", "--x", "arch.dram.bandwidth_gbps", "--agg", "min",
+                      "--where", "cluster_rows=8"], False),
+}
+BAD = [  # (args, exit code, needles in stderr, in a process of its own)
+    ([MISSING, "pareto"], 2, ("missing.h5", "no such file"), True),
+    ([PLAIN, "heatmap"], 2, ("plain.h5", "not an eyesim result file"), True),
+    ([RESULTS, "breakdown", "--point", "99"], 2, ("no point 99",), True),
+    ([NOT_HDF5, "pareto"], 2, ("not_hdf5.h5", "not an HDF5 file"), False),
+    ([RESULTS, "heatmap", "--point", str(FAILED)], 2, (f"point {FAILED} failed",), False),
+    ([RESULTS, "heatmap", "--point", str(V2_CHIP), "--layer", "L99"], 2, ("no layer 'L99'",), False),
+    ([RESULTS, "pareto", "--net", "resnet"], 2, ("network 'resnet'", "sparse_mobilenet"), False),
+    ([RESULTS, "param", "--y", "speed", "--x", "cluster_rows"], 2, ("unknown metric 'speed'", "edp"), False),
+    ([RESULTS, "param", "--y", "edp", "--x", "glb_size"], 2, ("unknown parameter 'glb_size'", "arch.array.cluster_rows"),
+     False),
+    ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "dram.bandwidth_gbps=3"], 2,
+     ("no simulated point has arch.dram.bandwidth_gbps = 3", "0, 25.6"), False),
+    ([RESULTS, "bogus"], 2, ("invalid choice",), False),
+    ([RESULTS, "pareto", "-o", path("no/such/dir/p.png")], 1, ("cannot write", "p.png"), False),
+]
+results = {}
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    for name, (args, own) in PLOTS.items():
+        if own:
+            results[("plot", name)] = pool.submit(plot_process, RESULTS, *args, "-o", path(name + ".png"))
+    for i, (args, _, _, own) in enumerate(BAD):
+        if own:
+            results[("bad", i)] = pool.submit(plot_process, *args)
+    for name, (args, own) in PLOTS.items():
+        if not own:
+            results[("plot", name)] = plot_here(RESULTS, *args, "-o", path(name + ".png"))
+    for i, (args, _, _, own) in enumerate(BAD):
+        if not own:
+            results[("bad", i)] = plot_here(*args)
+    results = {k: (v.result() if isinstance(v, concurrent.futures.Future) else v) for k, v in results.items()}
+for name, (args, own) in PLOTS.items():
+    p = results[("plot", name)]
+    png = path(name + ".png")
+    good = p.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 15000
+    detail = p.stderr.strip()[-400:]
+    if good:
+        img = matplotlib.image.imread(png)
+        rgb = img[..., :3]
+        # not blank: varied pixels, and some that are coloured (neither white nor grey: data, not only text)
+        coloured = float((rgb.max(axis=2) - rgb.min(axis=2) > 0.15).mean())
+        good = img.shape[0] > 200 and img.shape[1] > 300 and float(rgb.std()) > 0.05 and coloured > 0.001
+        detail = f"{os.path.getsize(png)} bytes, {img.shape[1]}x{img.shape[0]}, {coloured:.1%} coloured pixels"
+    check(good, f"eyesim-plot {' '.join(args)}{'' if own else ' (in process)'}: a non-trivial PNG ({detail})")
+for i, (args, code, needles, own) in enumerate(BAD):
+    p = results[("bad", i)]
+    err = p.stderr.strip()
+    lines = err.splitlines()
+    good = (p.returncode == code and "Traceback" not in err and all(n in err for n in needles)
+            and len(lines) >= 1 and lines[-1].startswith("eyesim-plot: error:"))
+    check(good, f"eyesim-plot {' '.join(args[1:])} on {os.path.basename(args[0])}{'' if own else ' (in process)'}: "
+                f"exit {p.returncode}, {lines[-1:]}")
+
+if not failures:
+    shutil.rmtree(TMP, ignore_errors=True)
+print(f"{len(failures)} failed" if failures else "all post-processing checks passed")
+sys.exit(1 if failures else 0)

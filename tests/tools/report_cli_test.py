@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""`eyesim report` end to end: a small sweep made here is summarized (size, failures with their
+message, the best points per network by latency, energy and EDP -- checked against the file read with
+h5py --, the parameters that matter most); a partial merge is reported as incomplete; a missing file,
+a non-HDF5 file, an HDF5 file that is not eyesim's, another schema and a bad --top are refused with one
+line naming the file and a non-zero exit code. Run by ctest with Debian's python3: report_cli_test.py EYESIM."""
+import os
+import shutil
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+EYESIM = sys.argv[1]
+TMP = tempfile.mkdtemp(prefix="eyesim_report_test_")
+SPEC = os.path.join(TMP, "spec.toml")
+with open(SPEC, "w") as f:
+    f.write("""name = "report_test"
+networks = ["sparse_mobilenet"]
+[[axis]]
+name = "arch.array.cluster_rows"
+values = [2, 8]
+[[axis]]
+name = "arch.dram.bandwidth_gbps"
+values = [0.0, 25.6]
+[[point]]
+"arch.preset" = "eyeriss_v1_scaled"
+network = "mobilenet"
+[[point]]
+"arch.array.pe_rows" = 0
+""")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def path(name):
+    return os.path.join(TMP, name)
+
+
+def run(*args):
+    return subprocess.run([EYESIM, *args], capture_output=True, text=True, timeout=300)
+
+
+def section(text, network):
+    """The lines of one network's section of the report."""
+    m = re.search(rf"^{network}: .*?(?=^\S|\Z)", text, re.S | re.M)
+    return m.group(0) if m else ""
+
+
+def listed(sec, title):
+    """Point ids listed under one best-of heading of a network section."""
+    m = re.search(rf"^  {re.escape(title)}\n((?:    #.*\n)+)", sec, re.M)
+    return [int(x) for x in re.findall(r"^    #(\d+)", m.group(1), re.M)] if m else []
+
+
+RESULTS = path("results.h5")
+p = run("sweep", SPEC, "-o", RESULTS, "-j", "2", "-q")
+check(p.returncode == 0, "the small sweep runs: " + p.stderr.strip())
+
+p = run("report", RESULTS, "--top", "2")
+out = p.stdout
+print(out)
+check(p.returncode == 0 and p.stderr == "", f"report exits 0 with nothing on stderr: {p.stderr.strip()}")
+check("report_test" in out and "eyesim " in out and RESULTS in out, "names the file, the spec and the eyesim version")
+check("6 in the file, of 6 in the sweep: 5 ok, 1 failed" in out, "the sweep size: points, ok, failed")
+check(re.search(r"#5 sparse_mobilenet: invalid architecture: arch\.array\.pe_rows", out) is not None,
+      "the failed point is listed with its message")
+check(re.search(r"^swept +arch\.name \(eyeriss_v1_scaled, eyeriss_v2\)", out, re.M) is not None
+      and "arch.array.cluster_rows (1, 2, 8)" in out and "arch.dram.bandwidth_gbps (0, 25.6)" in out,
+      "the swept parameters with their values")
+check("mobilenet: 1 point, 1 ok" in out and "sparse_mobilenet: 5 points, 4 ok" in out, "per network: points and ok")
+
+# The rankings, recomputed from the file.
+with h5py.File(RESULTS, "r") as f:
+    runs = f["runs"][()]
+ok = runs[runs["status"] == 0]
+for net in (b"sparse_mobilenet", b"mobilenet"):
+    r = ok[ok["network"] == net]
+    energy = 1 / r["inferences_per_joule"]
+    edp = energy / r["inferences_per_second"]
+    sec = section(out, net.decode())
+    for title, metric in (("fastest (latency)", r["latency_seconds"]), ("most efficient (energy)", energy),
+                          ("best energy-delay product (EDP)", edp)):
+        expected = [int(r["point_id"][i]) for i in np.lexsort((r["point_id"], metric))[:2]]
+        got = listed(sec, title)
+        check(got == expected, f"{net.decode()}: '{title}' lists {got}, the file says {expected}")
+sm = section(out, "sparse_mobilenet")
+# "Matters most", recomputed: per swept axis, worst / best geometric-mean EDP over its values.
+with h5py.File(RESULTS, "r") as f:
+    configs = f["configs"][()]
+r = ok[ok["network"] == b"sparse_mobilenet"]
+edp = (1 / r["inferences_per_joule"]) / r["inferences_per_second"]
+value_of = {int(c["point_id"]): c for c in configs}
+spreads = {}
+for axis in ("arch.array.cluster_rows", "arch.dram.bandwidth_gbps"):
+    by_value = {}
+    for pid, e in zip(r["point_id"], edp):
+        by_value.setdefault(float(value_of[int(pid)][axis]), []).append(e)
+    means = [np.exp(np.mean(np.log(v))) for v in by_value.values()]
+    spreads[axis] = max(means) / min(means)
+top = max(spreads, key=spreads.get)
+m = re.search(r"parameters that matter most.*?\n.*?\n    (\S+) +([\d.]+)x", sm, re.S)
+check(m is not None and m.group(1) == top and abs(float(m.group(2)) / spreads[top] - 1) < 0.01,
+      f"sparse_mobilenet: the top parameter is {top} with spread {spreads[top]:.3g}x (the file): "
+      f"{m.group(0)[-120:] if m else sm}")
+check("the parameter matters more" in out, "the measure of 'matters most' is explained in the output")
+check("no parameter takes two values" in section(out, "mobilenet"), "one point: nothing to rank parameters by")
+check(re.search(r"0\.\d+ ms +\d+(\.\d+)? uJ +\d+(\.\d+)? uJ\*ms", out) is not None, "latency, energy and EDP with units")
+
+# A partial merge: incomplete, with the missing points named.
+p1 = run("sweep", SPEC, "--shard", "0/2", "-o", path("part-0.h5"), "-q")
+p2 = run("merge", "--allow-partial", "-o", path("partial.h5"), path("part-0.h5"))
+p = run("report", path("partial.h5"))
+check(p1.returncode == 0 and p2.returncode == 0 and p.returncode == 0 and "incomplete (a partial merge)" in p.stdout
+      and re.search(r"^missing +\S", p.stdout, re.M) is not None,
+      "a partial merge is reported as incomplete, with its missing points: "
+      + (re.search(r"^points.*$", p.stdout, re.M) or re.search(r".*", p.stderr)).group(0))
+
+# One shard's part: its share of the sweep.
+p = run("report", path("part-0.h5"))
+check(p.returncode == 0 and re.search(r"of 6 in the sweep \(this file is shard 0/2\):", p.stdout) is not None,
+      "a shard's part says which shard it is")
+
+# Bad inputs.
+with open(path("notes.txt"), "w") as f:
+    f.write("not HDF5\n")
+with h5py.File(path("plain.h5"), "w") as f:
+    f["x"] = np.arange(3)
+with h5py.File(path("other.h5"), "w") as f:
+    f.attrs["schema"] = "something-else/2"
+for args, code, needles, what in [
+    (["report", path("missing.h5")], 2, ("missing.h5",), "a missing file"),
+    (["report", path("notes.txt")], 2, ("notes.txt", "not an HDF5 file"), "a file that is not HDF5"),
+    (["report", path("plain.h5")], 2, ("plain.h5", "not an eyesim result file"), "an HDF5 file that is not eyesim's"),
+    (["report", path("other.h5")], 2, ("other.h5", "something-else/2", "eyesim-results/1"), "another schema"),
+    (["report", RESULTS, "--top", "0"], 2, ("--top",), "--top 0"),
+]:
+    p = run(*args)
+    err = p.stderr.strip()
+    check(p.returncode == code and all(n in err for n in needles) and p.stdout == "",
+          f"{what}: exit {p.returncode}, {err.splitlines()[:1]}")
+
+if not failures:
+    shutil.rmtree(TMP, ignore_errors=True)
+print(f"{len(failures)} failed" if failures else "all report checks passed")
+sys.exit(1 if failures else 0)
