@@ -32,6 +32,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   glb_ = map_.glb.layout;
   iacts_resident_ = map_.glb.iacts != IactResidency::kStream;
   psums_spill_ = map_.glb.psums_spill;
+  row_sent_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, SentRow{});
   if (iacts_resident_) {
     iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
   }
@@ -223,6 +224,17 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (!any || bits == 0) continue;
     const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
     const std::uint32_t h = e * shape_.u + r - shape_.pad;
+    const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
+    // Row-stationary sharing (V1 §V, the (r, e) diagonal): lanes of a group at the same step of a weight
+    // pass that need the same input row (h = e*U + r) receive it from one multicast.
+    SentRow& sent = row_sent_[row_key];
+    if (sent.pass == grp.pass + 1 && sent.step == lane.next_pos) {
+      arrival[red_i] = std::max(now, sent.arrival);
+      step_start = std::max(step_start, std::max(now, sent.first_word));
+      noc_.count_delivery(DataType::kIact, bits * k_m);  // its last hop into this lane's k_m PEs
+      stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
+      continue;
+    }
     std::uint64_t ready = now;
     const std::uint64_t bytes = (bits + 7) / 8;
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
@@ -230,8 +242,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (iacts_resident_) {
       // Resident for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
       const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : grp.pass);
-      auto& loaded = iact_loaded_[((((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) *
-                                   map_.f_tiles) + ft];
+      auto& loaded = iact_loaded_[row_key];
       if (loaded != epoch) {
         loaded = epoch;
         from_dram = true;
@@ -261,6 +272,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
     step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);
+    sent = SentRow{grp.pass + 1, lane.next_pos, x.arrival, x.start + (x.arrival - x.end) + 1};
     stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
   }
   stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;

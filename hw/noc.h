@@ -60,6 +60,8 @@ class Noc {
   Transfer multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
                      std::uint64_t bits);
 
+  /// Counts `bits` delivered over one more local hop (a multicast's extra destinations).
+  void count_delivery(DataType t, std::uint64_t bits) { bit_hops_[static_cast<int>(t)] += bits; }
   std::uint64_t transfers(DataType t) const { return transfers_[static_cast<int>(t)]; }
   std::uint64_t bit_hops(DataType t) const { return bit_hops_[static_cast<int>(t)]; }
   /// All ports, iact ports first, then weight, then psum (the order of LayerTraces::port_*).

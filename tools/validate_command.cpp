@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "sweep/arch_override.h"
+#include "sweep/mapping_file.h"
 #include "tools/validation/published_case.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -67,6 +69,7 @@ double metric_value(const PublishedCase& c, const hw::NetworkResult& r) {
 std::string key_text(const RunKey& k) {
   std::string s = fmt::format("{}|{}|{}", k.arch, k.net, k.batch);
   for (const ParamOverride& o : k.overrides) s += fmt::format("|{}={}", o.path, o.value);
+  if (!k.mapping.empty()) s += "|mapping=" + k.mapping;
   return s;
 }
 
@@ -136,6 +139,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   struct Job {
     RunKey key;
     hw::ArchSpec arch;
+    std::vector<hw::MappingOverride> mappings;
     std::shared_ptr<const workloads::NetworkData> data;
     hw::NetworkResult result;
     std::string failure;
@@ -157,6 +161,21 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
         return 2;
       }
     }
+    if (!key.mapping.empty()) {
+      // Embedded cases name an embedded mapping file; a cases file's mappings live next to it.
+      try {
+        if (args.cases_file.empty()) {
+          const auto embedded = embedded_mapping_file(key.mapping);
+          if (!embedded) throw std::runtime_error(fmt::format("no built-in mapping file '{}'", key.mapping));
+          j.mappings = sweep::parse_mapping_toml(*embedded, key.mapping);
+        } else {
+          j.mappings = sweep::load_mapping_file(std::filesystem::path(args.cases_file).parent_path() / key.mapping);
+        }
+      } catch (const std::exception& e) {
+        fmt::print(err, "eyesim: error: validation mapping '{}': {}\n", key.mapping, e.what());
+        return 2;
+      }
+    }
     auto net = workloads::builtin_network(key.net);
     if (!net) {
       fmt::print(err, "eyesim: error: validation case uses unknown network '{}'\n", key.net);
@@ -175,7 +194,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
       Job& j = jobs[i];
       try {
-        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = {}});
+        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings});
       } catch (const std::exception& e) {
         j.failure = e.what();
       }

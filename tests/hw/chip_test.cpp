@@ -160,6 +160,21 @@ TEST_SUITE("fast") {
     CHECK(flat.totals.stall_iact_cycles > mesh.totals.stall_iact_cycles);
   }
 
+  TEST_CASE("row-stationary sharing: lanes at the same step get a shared input row from one multicast") {
+    // 3x3 filters, stride 1, 12 output rows side by side (one lane each), the 3 filter rows up each
+    // PE column: lane e needs input rows e, e+1, e+2, so the 14 input rows are sent once each, not 36 times.
+    const workloads::LayerShape shape{.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14,
+                                      .w = 14, .r = 3, .s = 3};
+    const auto data = workloads::prepare_network(single(1.0, 1.0, shape), 1);
+    const MappingOverride rs{.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1,
+                             .spatial_g = 1, .spatial_pos = 12};
+    const LayerResult r = simulate_layer(*preset("eyeriss_v1_jssc"), data->layers[0],
+                                         RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {rs}});
+    CHECK(r.verified);
+    CHECK(r.stats.active_pes == 36);
+    CHECK(r.stats.noc_iact_transfers == 14);
+  }
+
   TEST_CASE("limited DRAM bandwidth never speeds a network up") {
     ArchSpec arch = *preset("eyeriss_v2");
     const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L01", "L07", "L28"}), 1);

@@ -115,7 +115,8 @@ TEST_SUITE("fast") {
     const Mapping s = map_layer(arch, layer, &kTiling);
     CHECK(s.glb.iacts == IactResidency::kStream);
     const LayerResult streamed = run(arch, layer);
-    CHECK(streamed.stats.dram_iact_read_bytes > 2 * r.stats.dram_iact_read_bytes);
+    // Streamed rows are read once per use (lanes at the same step share one read, the rest re-read).
+    CHECK(double(streamed.stats.dram_iact_read_bytes) > 1.5 * double(r.stats.dram_iact_read_bytes));
   }
 }
 

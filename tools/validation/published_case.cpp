@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 extern const std::string_view eyesim_published_toml;
+extern const std::string_view eyesim_jssc_table3_mapping_toml;
 
 namespace eyesim::tools {
 namespace {
@@ -33,6 +34,7 @@ RunKey parse_run(std::string_view file, const toml::table& t, const RunKey* defa
     if (*b < 1) fail(file, t["batch"].node()->source(), fmt::format("'batch' must be >= 1 (got {})", *b));
     k.batch = static_cast<std::uint32_t>(*b);
   }
+  if (auto m = t["mapping"].value<std::string>()) k.mapping = *m;
   if (k.arch.empty()) fail(file, t.source(), "missing string key 'arch'");
   if (k.net.empty()) fail(file, t.source(), "missing string key 'net'");
   return k;
@@ -41,6 +43,11 @@ RunKey parse_run(std::string_view file, const toml::table& t, const RunKey* defa
 }  // namespace
 
 std::string_view embedded_published_cases() { return eyesim_published_toml; }
+
+std::optional<std::string_view> embedded_mapping_file(std::string_view name) {
+  if (name == "jssc_table3_mapping.toml") return eyesim_jssc_table3_mapping_toml;
+  return std::nullopt;
+}
 
 std::vector<PublishedCase> parse_published_cases(std::string_view text, std::string_view file) {
   toml::table root;
@@ -52,7 +59,7 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
   const toml::array* cases = root["case"].as_array();
   if (!cases) fail(file, root.source(), "expected an array of tables [[case]]");
   static constexpr std::string_view kKnown[] = {"id", "group", "metric", "arch", "net", "batch", "layers",
-                                                "overrides", "baseline", "published", "tolerance", "at_least",
+                                                "overrides", "mapping", "baseline", "published", "tolerance", "at_least",
                                                 "informational", "cheap", "source"};
   static constexpr std::string_view kMetrics[] = {"inferences_per_second", "inferences_per_joule", "dram_mbytes",
                                                   "gops_per_watt", "processing_latency_ms", "active_pes",

@@ -21,6 +21,7 @@ struct RunKey {
   std::string net;
   std::uint32_t batch = 1;
   std::vector<ParamOverride> overrides;
+  std::string mapping;  ///< a mapping file forcing the tiling (empty: the mapper's choice)
   friend bool operator==(const RunKey&, const RunKey&) = default;
 };
 
@@ -44,5 +45,8 @@ std::vector<PublishedCase> parse_published_cases(std::string_view toml_text, std
 
 /// The cases compiled into the binary (tools/validation/published.toml).
 std::string_view embedded_published_cases();
+
+/// A mapping file compiled into the binary next to the cases (tools/validation/<name>), or nullopt.
+std::optional<std::string_view> embedded_mapping_file(std::string_view name);
 
 }  // namespace eyesim::tools
