@@ -181,7 +181,18 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       fmt::print(err, "eyesim: error: validation case uses unknown network '{}'\n", key.net);
       return 2;
     }
-    const std::string data_key = fmt::format("{}|{}", key.net, key.batch);
+    // When every case of this run reads only some layers, the layers after the last of them are not
+    // simulated (a prefix keeps each layer's generated data: it is seeded by the layer's index).
+    bool all_filtered = true;
+    std::size_t keep = 0;
+    for (const PublishedCase& c : cases) {
+      if (!(c.run == key) && !(c.baseline && *c.baseline == key)) continue;
+      if (c.layers.empty()) all_filtered = false;
+      for (std::size_t i = 0; i < net->layers.size(); ++i)
+        if (!c.layers.empty() && layer_selected(c.layers, net->layers[i].shape.name)) keep = std::max(keep, i + 1);
+    }
+    if (all_filtered && keep > 0) net->layers.resize(keep);
+    const std::string data_key = fmt::format("{}|{}|{}", key.net, key.batch, net->layers.size());
     auto& data = prepared[data_key];
     if (!data) data = workloads::prepare_network(*net, kValidationSeed, key.batch);
     j.data = data;

@@ -13,6 +13,7 @@ namespace eyesim::tools {
 struct ParamOverride {
   std::string path;   ///< e.g. "pe.simd_width"
   std::string value;  ///< e.g. "1", "dense", "0.0"
+  friend bool operator==(const ParamOverride&, const ParamOverride&) = default;
 };
 
 /// What one simulation is: which preset (plus overrides) runs which network at which batch.
