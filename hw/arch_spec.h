@@ -82,6 +82,9 @@ struct NocSpec {
 struct DramSpec {
   double bandwidth_gbps = 0.0;  ///< GB/s (10^9 bytes/s) read + write combined; 0 = unlimited
   std::uint32_t latency_cycles = 0;
+  /// Feature maps cross the DRAM interface run-length coded (V1 §IV: 5-bit run + 16-bit level, three
+  /// pairs per 64-bit word), when that is smaller than raw; weights and on-chip data stay raw.
+  bool fmap_rlc = false;
   friend bool operator==(const DramSpec&, const DramSpec&) = default;
 };
 
@@ -166,6 +169,7 @@ constexpr void for_each_param(S& a, F&& f) {
   f("noc.hop_latency_cycles", a.noc.hop_latency_cycles);
   f("dram.bandwidth_gbps", a.dram.bandwidth_gbps);
   f("dram.latency_cycles", a.dram.latency_cycles);
+  f("dram.fmap_rlc", a.dram.fmap_rlc);
   f("precision.iact_bits", a.precision.iact_bits);
   f("precision.weight_bits", a.precision.weight_bits);
   f("precision.psum_bits", a.precision.psum_bits);

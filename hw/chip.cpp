@@ -14,6 +14,13 @@ namespace {
 
 std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
+/// Run-length coded size (V1 §IV): one (5-bit run, 16-bit level) pair per non-zero, a run of more than
+/// 31 zeros costs one more pair per 32 values, three pairs per 64-bit word.
+std::uint64_t rlc_bytes(std::uint64_t values, std::uint64_t nonzeros) {
+  const std::uint64_t pairs = std::max(nonzeros, (values + 31) / 32);
+  return (pairs + 2) / 3 * 8;
+}
+
 }  // namespace
 
 Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options)
@@ -22,6 +29,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       shape_(layer.shape()),
       map_(mapping),
       chains_per_column_(arch.array.pe_rows / mapping.k_red),
+      iact_entry_bits_(arch.pe.kind == PeKind::kSparse ? arch.pe.iact_data_bits : arch.precision.iact_bits),
       options_(options),
       clock_(Clock::from_mhz(arch.clock_mhz)),
       pe_cost_(arch, layer, mapping.weight_counts),
@@ -90,16 +98,24 @@ std::uint32_t Chip::passes_per_block(std::uint32_t group) const {
 }
 
 Chip::TilePass Chip::pass_of(std::uint32_t group, std::uint32_t pass) const {
-  // Loop nest, outermost first: position block, group, m-chunk, reduction chunk (docs/model.md §4).
+  // Loop nest, outermost first: position block, group, m-block, reduction chunk, m-chunk of the m-block
+  // (docs/model.md §4; an m-block is one m-chunk unless the input is held per reduction chunk).
   const std::uint32_t kk_passes = ceil_div(map_.partials, map_.k_red);
   const std::uint32_t mt_passes = ceil_div(map_.m_tiles, map_.k_m);
+  const std::uint32_t mb = std::min(map_.glb.m_block, mt_passes);
   const std::uint32_t per_block = passes_per_block(group);
   const std::uint32_t block = pass / per_block;
   const std::uint32_t in_block = pass % per_block;
-  const std::uint32_t kk = in_block % kk_passes;
-  const std::uint32_t mt = (in_block / kk_passes) % mt_passes;
-  const std::uint32_t g = group + (in_block / (kk_passes * mt_passes)) * map_.k_g;
-  return TilePass{g, mt * map_.k_m, kk * map_.k_red, block, in_block == 0};
+  const std::uint32_t per_group = mt_passes * kk_passes;
+  const std::uint32_t g = group + (in_block / per_group) * map_.k_g;
+  const std::uint32_t in_group = in_block % per_group;
+  const std::uint32_t m_block = in_group / (mb * kk_passes);  // every m-block but the last is full
+  const std::uint32_t size = std::min(mb, mt_passes - m_block * mb);
+  const std::uint32_t in_m_block = in_group % (mb * kk_passes);
+  const std::uint32_t kk = in_m_block / size;
+  const std::uint32_t mt_in = in_m_block % size;
+  const std::uint32_t mt = m_block * mb + mt_in;
+  return TilePass{g, mt * map_.k_m, kk * map_.k_red, block, in_block == 0, pass - mt_in};
 }
 
 void Chip::start() {
@@ -109,8 +125,8 @@ void Chip::start() {
 void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   Group& grp = groups_[group];
   const TilePass tp = pass_of(group, grp.pass);
-  // Resident input is fetched from the start of its block (kBlock) or of its pass (kSlice).
-  if (tp.block_start || map_.glb.iacts == IactResidency::kSlice) grp.epoch_start = now;
+  // Resident input is fetched from the start of its block (kBlock) or of its slice's first pass (kSlice).
+  if (tp.block_start || (map_.glb.iacts == IactResidency::kSlice && tp.slice == grp.pass)) grp.epoch_start = now;
   const std::uint32_t block_begin = tp.block * map_.glb.block_positions;
   const std::uint32_t block_len = std::min(map_.positions - block_begin, map_.glb.block_positions);
   const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
@@ -241,7 +257,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     bool from_dram = !iacts_resident_;
     if (iacts_resident_) {
       // Resident for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
-      const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : grp.pass);
+      const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : tp.slice);
       auto& loaded = iact_loaded_[row_key];
       if (loaded != epoch) {
         loaded = epoch;
@@ -251,12 +267,13 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
     }
     if (from_dram) {
+      const std::uint64_t dram_bytes = arch_.dram.fmap_rlc ? std::min(bytes, rlc_bytes(bits / iact_entry_bits_, step_window_.nnz)) : bytes;
       // Resident input is prefetched into the GLB in first-use order from the start of its block or pass
       // (DRAM -> GLB is decoupled from the PEs); input that does not fit streams on demand.
-      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_resident_ ? grp.epoch_start : now, bytes));
+      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_resident_ ? grp.epoch_start : now, dram_bytes));
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
-      stats_.dram_iact_read_bytes += bytes;
+      stats_.dram_iact_read_bytes += dram_bytes;
     }
     const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
     if (iacts_resident_) {  // read from the GLB bank: one access per cycle, shared with other readers

@@ -44,6 +44,7 @@ class Chip {
     std::uint32_t g, mt_base, kk_base;
     std::uint32_t block;  ///< GLB position block (hw/glb_plan.h)
     bool block_start;     ///< the first pass of its block
+    std::uint32_t slice;  ///< the first pass of its (m-block, reduction chunk): the kSlice input epoch
   };
   struct Lane {
     std::uint32_t g_i = 0, pos_i = 0;
@@ -81,6 +82,7 @@ class Chip {
   const workloads::LayerShape& shape_;
   const Mapping& map_;
   std::uint32_t chains_per_column_;  ///< psum chains stacked in one PE column: rows / k_red
+  std::uint32_t iact_entry_bits_;    ///< bits of one iact as it travels (a CSC pair on a sparse chip)
   RunOptions options_;
   Simulator sim_;
   Clock clock_;

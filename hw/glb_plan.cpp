@@ -95,9 +95,16 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
       p.iacts = residency;
       p.layout = arch.glb.shared ? glb_layout(arch, resident) : fixed_layout;
       if (resident > p.layout.iact_bytes) continue;
-      p.psums_spill = accumulates && psum_per_position * block_positions > p.layout.psum_bytes;
+      // A slice is read once per m-block: as many m-chunks as the psum banks hold at once.
+      p.m_block = 1;
+      if (residency == IactResidency::kSlice && accumulates) {
+        const double per_chunk = psum_per_position * block_positions;
+        p.m_block = std::clamp<std::uint32_t>(static_cast<std::uint32_t>(p.layout.psum_bytes / per_chunk), 1, mt_passes);
+      }
+      p.psums_spill = accumulates && psum_per_position * p.m_block * block_positions > p.layout.psum_bytes;
+      const double slice_reads = double(ceil_div(mt_passes, p.m_block)) * chunk_loads;
       const double iact_traffic = residency == IactResidency::kBlock   ? double(p.blocks) * block_input_bytes
-                                  : residency == IactResidency::kSlice ? double(p.blocks) * block_input_bytes * mt_passes * chunk_loads
+                                  : residency == IactResidency::kSlice ? double(p.blocks) * block_input_bytes * slice_reads
                                                                        : input_bytes * stream_factor;
       const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
       p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;

@@ -37,7 +37,7 @@ double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer
 enum class IactResidency : std::uint8_t {
   kBlock,   ///< the block's input rows fit the iact banks: read from DRAM once per block
   kSlice,   ///< only the channels of the current reduction chunk fit (V1's "n q r ifmap planes"): read
-            ///< once per weight pass that uses them, i.e. once per m-chunk
+            ///< once per m-block of weight passes that use them
   kStream,  ///< nothing fits: every use streams from DRAM
 };
 
@@ -46,6 +46,10 @@ struct GlbPlan {
   std::uint32_t block_positions = 1;  ///< output positions per block
   std::uint32_t blocks = 1;           ///< ceil(positions / block_positions)
   IactResidency iacts = IactResidency::kBlock;
+  /// m-chunks whose psums are live together (kSlice): the weight passes of a block run m-block by
+  /// m-block, reduction chunk by reduction chunk, m-chunk innermost, so a chunk's input slice is read
+  /// once per m-block (V1 Table III's "m" filters of psums in the GLB).
+  std::uint32_t m_block = 1;
   bool psums_spill = false;           ///< a block's live psums exceed the psum banks (read-modify-writes go to DRAM)
   double estimated_dram_bytes = 0;    ///< weights x blocks + iacts + spilled psums (outputs excluded)
 };

@@ -84,7 +84,7 @@ ArchSpec eyeriss_v1_jssc() {
                   .weight_banks = 2, .weight_bank_bytes = 4096, .bank_width_bits = 64};
   a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 16, .weight_routers = 1,
                   .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
-  a.dram = DramSpec{.bandwidth_gbps = 0.48, .latency_cycles = 50};  // 64 b x 60 MHz link
+  a.dram = DramSpec{.bandwidth_gbps = 0.48, .latency_cycles = 50, .fmap_rlc = true};  // 64 b x 60 MHz link, RLC codec
   a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
   a.energy.mac_pj = 0.84;               // 16-bit multiplier: ~4x the 8-bit one
   a.energy.glb_pj_per_bit = 0.079;      // > 100 kB GLB

@@ -117,6 +117,29 @@ void set_density(LayerSpec& l, double iacts, double weights) {
   l.weights.density = weights;
 }
 
+/// AlexNet as the papers ran it: unpruned weights, and the ReLU zeros of real ImageNet activations in
+/// the iacts, which a sparse PE skips and a dense PE clock-gates. CONV iact densities: V1 Table V
+/// ("zeros in ifmaps": 0.01, 38.7, 72.5, 79.3, 77.6 %); FC inputs 0.5 (ReLU outputs after pooling, a
+/// proxy, as for sparse AlexNet).
+Network alexnet_relu() {
+  Network n = alexnet();
+  constexpr std::array<double, 8> kIacts = {0.9999, 0.613, 0.275, 0.207, 0.224, 0.5, 0.5, 0.5};
+  for (std::size_t i = 0; i < n.layers.size(); ++i) n.layers[i].iacts.density = kIacts[i];
+  return n;
+}
+
+/// MobileNet with unpruned weights and ReLU-sparse iacts: the iact densities of sparse MobileNet (the
+/// means of its masked layers per kind; the image and the pooled FC input dense), a proxy: pruning the
+/// weights changes the activations little next to ReLU (workloads/README.md).
+Network mobilenet_relu(std::string name, double width, std::uint32_t resolution) {
+  Network n = mobilenet(std::move(name), width, resolution);
+  for (LayerSpec& l : n.layers) {
+    if (l.shape.kind == LayerKind::kPointwise) l.iacts.density = 0.69;
+    if (l.shape.kind == LayerKind::kDepthwise) l.iacts.density = 0.49;
+  }
+  return n;
+}
+
 /// Sparse AlexNet. CONV densities: the Sparseloop artifact's Eyeriss validation (eyeriss-facts.md §2.5).
 /// FC weight densities: Han et al. 2015 (Deep Compression) pruning rates, a labelled proxy; FC input
 /// densities 0.5 (ReLU outputs after pooling), a proxy.
@@ -159,9 +182,9 @@ struct Builtin {
   std::string_view description;
 };
 constexpr std::array<Builtin, 7> kBuiltins = {{
-    {"alexnet", "AlexNet, 2-group original, 227x227, dense (724.4M MACs)"},
+    {"alexnet", "AlexNet, 2-group original, 227x227, unpruned; iacts with V1 Table V's ReLU zeros (724.4M MACs)"},
     {"sparse_alexnet", "AlexNet with pruned weights and ReLU-sparse iacts (densities: workloads/README.md)"},
-    {"mobilenet", "MobileNet v1 0.5/128, dense (49.2M MACs)"},
+    {"mobilenet", "MobileNet v1 0.5/128, unpruned; ReLU-sparse iacts as sparse_mobilenet's (49.2M MACs)"},
     {"sparse_mobilenet", "MobileNet v1 0.5/128, pruned; 9 layers with real masks (workloads/README.md)"},
     {"mobilenet_1_0_224", "MobileNet v1 1.0/224, dense (568.7M MACs)"},
     {"vgg16", "VGG-16, 224x224, dense (15.5G MACs)"},
@@ -212,9 +235,9 @@ std::string_view builtin_network_description(std::string_view name) {
 
 std::optional<Network> builtin_network(std::string_view name, std::string_view data_dir) {
   const std::string dir = data_dir.empty() ? default_data_dir() : std::string(data_dir);
-  if (name == "alexnet") return alexnet();
+  if (name == "alexnet") return alexnet_relu();
   if (name == "sparse_alexnet") return sparse_alexnet();
-  if (name == "mobilenet") return mobilenet("mobilenet", 0.5, 128);
+  if (name == "mobilenet") return mobilenet_relu("mobilenet", 0.5, 128);
   if (name == "sparse_mobilenet") return sparse_mobilenet(dir);
   if (name == "mobilenet_1_0_224") return mobilenet("mobilenet_1_0_224", 1.0, 224);
   if (name == "vgg16") return vgg16();
