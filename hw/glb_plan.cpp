@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "hw/mapper.h"
 
@@ -68,9 +69,11 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   // many chunks load each c-tile (a c-tile's R partials may straddle two chunks).
   const std::uint32_t R = l.r;
   const std::uint32_t chunk_channels = std::min(l.c, ceil_div(m.k_red, R) * m.factors.c0 + (m.k_red % R ? m.factors.c0 : 0));
+  // The chunks spanned by c-tile ct repeat with period k_red / gcd(R, k_red) c-tiles: average one period.
+  const std::uint32_t period = std::min(m.c_tiles, m.k_red / std::gcd(R, m.k_red));
   double chunk_loads = 0;
-  for (std::uint32_t ct = 0; ct < m.c_tiles; ++ct) chunk_loads += (ct * R + R - 1) / m.k_red - (ct * R) / m.k_red + 1;
-  chunk_loads /= m.c_tiles;
+  for (std::uint32_t ct = 0; ct < period; ++ct) chunk_loads += (ct * R + R - 1) / m.k_red - (ct * R) / m.k_red + 1;
+  chunk_loads /= period;
   const double slice_fraction = double(chunk_channels) / l.c;
 
   const std::uint32_t rows_per_image = l.e() * m.f_tiles;

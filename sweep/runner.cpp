@@ -233,31 +233,34 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   });
 
   try {
+    // Points are handed out in order from one counter (not split into ranges): finished points then
+    // reach the writer nearly in order, so its reorder buffer (results with their traces) stays small.
+    std::atomic<std::size_t> next{0};
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& range) {
-                          for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                            if (stop.load(std::memory_order_relaxed) != 0) return;
-                            const DesignPoint& p = spec.points[todo[i]];
-                            const auto t0 = Clock::now();
-                            PointRecord rec;
-                            const WorkloadKey k = key_of(p);
-                            try {
-                              if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
-                              const Prepared& input = prepared(k);
-                              if (!input.error.empty()) throw std::runtime_error(input.error);
-                              const auto r = hw::simulate_network(p.arch, *input.data);
-                              rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-                            } catch (const std::exception& e) {
-                              rec = tables.failed_record(p, e.what(),
-                                                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-                              ++failed;
-                            }
-                            ++simulated;
-                            queue.push(std::move(rec));
-                          }
-                        },
-                        tbb::simple_partitioner{});
+      const int workers = arena.max_concurrency();
+      tbb::parallel_for(0, workers, [&](int) {
+        for (;;) {
+          if (stop.load(std::memory_order_relaxed) != 0) return;
+          const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+          if (i >= todo.size()) return;
+          const DesignPoint& p = spec.points[todo[i]];
+          const auto t0 = Clock::now();
+          PointRecord rec;
+          const WorkloadKey k = key_of(p);
+          try {
+            if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
+            const Prepared& input = prepared(k);
+            if (!input.error.empty()) throw std::runtime_error(input.error);
+            const auto r = hw::simulate_network(p.arch, *input.data);
+            rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+          } catch (const std::exception& e) {
+            rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            ++failed;
+          }
+          ++simulated;
+          queue.push(std::move(rec));
+        }
+      });
     });
     queue.push(Done{});
   } catch (const tbb::user_abort&) {
