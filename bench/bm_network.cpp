@@ -1,6 +1,12 @@
-// Whole-network and per-layer-kind simulation speed on eyeriss_v2 (timing and functional modes).
+// Whole-network and per-layer-kind simulation speed on eyeriss_v2 (timing and functional modes), and
+// one layer over operand density (cost follows the non-zeros, not the dense MACs).
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <cstdint>
+
+#include "bench_layers.h"
+#include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
@@ -8,39 +14,108 @@
 namespace eyesim {
 namespace {
 
+/// Simulator work per second: events, nominal (dense) MACs and effectual (non-zero x non-zero) MACs.
+struct Throughput {
+  std::uint64_t events = 0, macs = 0, macs_effectual = 0;
+  void add(const hw::LayerStats& s) {
+    events += s.events;
+    macs += s.macs_nominal;
+    macs_effectual += s.macs_effectual;
+  }
+  void report(benchmark::State& state) const {
+    state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+    state.counters["MACs/s"] = benchmark::Counter(static_cast<double>(macs), benchmark::Counter::kIsRate);
+    state.counters["eff_MACs/s"] = benchmark::Counter(static_cast<double>(macs_effectual), benchmark::Counter::kIsRate);
+  }
+};
+
+/// The mapper's choice for a layer, outside the timed loop: its mean wall time (ms, over at least 3
+/// calls and 20 ms; the part of simulate_layer that does not depend on the events simulated) and the
+/// number of PE work items that mapping gives (G x N x E x f-tiles x m-tiles x c-tiles x R).
+struct MapperProbe {
+  double ms = 0;
+  std::uint64_t work_items = 0;
+};
+MapperProbe probe_mapper(const hw::ArchSpec& arch, const workloads::LayerData& layer) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  int calls = 0;
+  double elapsed = 0;
+  hw::Mapping m;
+  while (calls < 3 || elapsed < 0.02) {
+    m = hw::map_layer(arch, layer);
+    benchmark::DoNotOptimize(m);
+    ++calls;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const workloads::LayerShape& s = layer.shape();
+  return {1e3 * elapsed / calls,
+          std::uint64_t{s.g} * s.n * s.e() * m.f_tiles * m.m_tiles * m.c_tiles * s.r};
+}
+
+void report_mapper(benchmark::State& state, const hw::ArchSpec& arch, const workloads::LayerData& layer) {
+  const MapperProbe p = probe_mapper(arch, layer);
+  state.counters["mapper_ms"] = p.ms;
+  state.counters["work_items"] = static_cast<double>(p.work_items);
+}
+
+/// The network's data is prepared once, outside the timed loop (BM_PrepareNetwork measures that).
 void BM_Network(benchmark::State& state, const char* name, bool verify) {
   const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
   const auto data = workloads::prepare_network(*workloads::builtin_network(name), 1);
-  std::uint64_t events = 0, macs = 0;
+  Throughput t;
   for (auto _ : state) {
     const auto r = hw::simulate_network(arch, *data, hw::RunOptions{.verify = verify, .collect_traces = true, .forced_mappings = {}});
-    events += r.totals.events;
-    macs += r.totals.macs_nominal;
+    t.add(r.totals);
   }
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  state.counters["MACs/s"] = benchmark::Counter(static_cast<double>(macs), benchmark::Counter::kIsRate);
+  t.report(state);
 }
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_timing, "sparse_mobilenet", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_verify, "sparse_mobilenet", true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_timing, "sparse_alexnet", false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_verify, "sparse_alexnet", true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_timing, "mobilenet_1_0_224", false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_verify, "mobilenet_1_0_224", true)->Unit(benchmark::kMillisecond);
 
 /// One layer of each kind from MobileNet / AlexNet.
 void BM_Layer(benchmark::State& state, const char* net, const char* layer) {
   const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
-  workloads::Network n = *workloads::builtin_network(net);
-  std::erase_if(n.layers, [&](const workloads::LayerSpec& l) { return l.shape.name != layer; });
-  const auto data = workloads::prepare_network(n, 1);
-  std::uint64_t macs = 0;
-  for (auto _ : state) {
-    const auto r = hw::simulate_layer(arch, data->layers[0]);
-    macs += r.stats.macs_nominal;
-  }
-  state.counters["MACs/s"] = benchmark::Counter(static_cast<double>(macs), benchmark::Counter::kIsRate);
+  const auto data = workloads::prepare_network(bench::single_layer(net, layer), 1);
+  Throughput t;
+  for (auto _ : state) t.add(hw::simulate_layer(arch, data->layers[0]).stats);
+  t.report(state);
+  report_mapper(state, arch, data->layers[0]);
 }
 BENCHMARK_CAPTURE(BM_Layer, conv_alexnet_conv3, "sparse_alexnet", "CONV3")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Layer, depthwise_mobilenet_l20, "sparse_mobilenet", "L20")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Layer, pointwise_mobilenet_l27, "sparse_mobilenet", "L27")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Layer, fc_alexnet_fc6, "sparse_alexnet", "FC6")->Unit(benchmark::kMillisecond);
+
+/// One layer with uniformly random iacts and weights, both at density range(0) %: the effectual MACs
+/// fall with density squared, the nominal MACs stay; the time should follow the non-zeros and events.
+void BM_Density(benchmark::State& state, const char* net, const char* layer) {
+  const double density = static_cast<double>(state.range(0)) / 100.0;
+  const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
+  const auto data = workloads::prepare_network(bench::single_layer_at_density(net, layer, density), 1);
+  const workloads::LayerData& l = data->layers[0];
+  Throughput t;
+  hw::LayerStats last;
+  for (auto _ : state) {
+    last = hw::simulate_layer(arch, l).stats;
+    t.add(last);
+  }
+  t.report(state);
+  state.counters["density_%"] = static_cast<double>(state.range(0));
+  state.counters["nnz_operands"] = static_cast<double>(l.iact_nnz + l.weight_nnz);
+  state.counters["eff_MACs"] = static_cast<double>(last.macs_effectual);
+  state.counters["MACs"] = static_cast<double>(last.macs_nominal);
+  state.counters["events"] = static_cast<double>(last.events);
+  report_mapper(state, arch, l);
+}
+BENCHMARK_CAPTURE(BM_Density, conv_alexnet_conv3, "sparse_alexnet", "CONV3")
+    ->ArgName("pct")->Arg(10)->Arg(20)->Arg(40)->Arg(60)->Arg(80)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Density, pointwise_mobilenet_l27, "sparse_mobilenet", "L27")
+    ->ArgName("pct")->Arg(10)->Arg(20)->Arg(40)->Arg(60)->Arg(80)->Arg(100)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace eyesim

@@ -22,6 +22,7 @@ void BM_PrepareNetwork(benchmark::State& state, const char* name) {
 }
 BENCHMARK_CAPTURE(BM_PrepareNetwork, sparse_mobilenet, "sparse_mobilenet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrepareNetwork, sparse_alexnet, "sparse_alexnet")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PrepareNetwork, mobilenet_1_0_224, "mobilenet_1_0_224")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace eyesim
