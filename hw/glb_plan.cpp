@@ -120,6 +120,9 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   for (std::uint32_t images = l.n; images >= 1; --images)
     if (!consider(images * rows_per_image, double(images) * l.h * row_bytes)) return best;
   for (std::uint32_t rows = l.e() - 1; rows >= 1; --rows) {
+    // One row fewer per block with as many blocks holds fewer input rows and psums for the same weight
+    // traffic: only the smallest block of each block count can be the best.
+    if (rows > 1 && ceil_div(m.positions, (rows - 1) * m.f_tiles) == ceil_div(m.positions, rows * m.f_tiles)) continue;
     const double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
     if (!consider(rows * m.f_tiles, input_rows * row_bytes)) return best;
   }

@@ -215,31 +215,34 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               const double pass_load = hop * mesh_hops +
                                        std::ceil(double(k_m) * k_red * tile_bits /
                                                  (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
-              // Without GLB blocking (a lower bound: blocks only add passes and DRAM time).
-              const double unblocked_path = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
-              if (best.set && unblocked_path * (1 - 1e-9) > best.m.estimated_cycles) continue;
+              // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
+              // the GLB blocks, except the weights: once per block).
+              const double total_steps = passes * double(positions) / k_pos * lanes;
+              const double iact_bits_total = total_steps * k_red * item_iact_bits;
+              const double psum_bits_total = total_steps * k_m * item_psum_bits;
+              const double iact_users = lanes * k_red, psum_users = lanes * k_m;
+              const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
+              const double loads[] = {
+                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
+                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
+                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
+                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
+                  weight_load,
+              };
+              // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
+              double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
+              for (double load : loads) unblocked = std::max(unblocked, load);
+              if (best.set && unblocked * (1 - 1e-9) > best.m.estimated_cycles) continue;
               cand.glb = plan_glb(arch, layer, cand);
               const double blocks = cand.glb.blocks;
               const std::uint32_t bp = cand.glb.block_positions;
               const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
                                              (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
               const double path = steps * item_cycles + passes * blocks * pass_load;
-              // Occupancy of the shared servers: NoC ports, GLB banks of each data type, DRAM.
-              const double total_steps = passes * double(positions) / k_pos * lanes;
-              const double iact_bits_total = total_steps * k_red * item_iact_bits;
-              const double psum_bits_total = total_steps * k_m * item_psum_bits;
-              const double iact_users = lanes * k_red, psum_users = lanes * k_m;
               const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
-              const double loads[] = {
-                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
-                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
-                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
-                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
-                  blocks * weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red)),
-                  dram_bytes_per_cycle > 0 ? dram_bytes / dram_bytes_per_cycle : 0.0,
-              };
-              double estimate = path;
+              double estimate = std::max(path, blocks * weight_load);
               for (double load : loads) estimate = std::max(estimate, load);
+              if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
               if (best.set && (estimate > best.m.estimated_cycles ||
                                (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
                 continue;
