@@ -57,10 +57,28 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       lane.pos_i = pos_i;
     }
   }
+  // Every multicast's sources and destinations are fixed by the mapping: route them once.
+  dests_.resize(std::max(map_.k_m, map_.k_pos));
+  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+      const Lane& l = lanes_[lane];
+      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pe_index(l.pos_i, l.g_i, m_i, red_i);
+      iact_routes_.push_back(noc_.plan_route(DataType::kIact, pe_index(l.pos_i, l.g_i, 0, red_i),
+                                             std::span(dests_.data(), map_.k_m)));
+    }
+  }
+  for (std::uint32_t group = 0; group < groups_.size(); ++group) {
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) dests_[pos_i] = pe_index(pos_i, group, m_i, red_i);
+        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, pe_index(0, group, m_i, red_i),
+                                                 std::span(dests_.data(), map_.k_pos)));
+      }
+    }
+  }
   step_costs_.resize(std::size_t{map_.k_m} * map_.k_red);
   step_ends_.resize(step_costs_.size());
   step_arrival_.resize(map_.k_red);
-  dests_.resize(std::max(map_.k_m, map_.k_pos));
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
@@ -150,9 +168,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       stats_.stall_dram_cycles += (in_chip - now) * map_.k_pos;
       stats_.dram_weight_read_bytes += bytes;
       // One multicast per tile to the k_pos PEs (one per lane) that apply it to different positions.
-      for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) dests_[pos_i] = pe_index(pos_i, group, m_i, red_i);
-      const Transfer x = noc_.multicast(DataType::kWeight, pe_index(0, group, m_i, red_i),
-                                        std::span(dests_.data(), map_.k_pos), in_chip, tile.bits);
+      const Transfer x = noc_.multicast(weight_routes_[(group * map_.k_m + m_i) * map_.k_red + red_i], in_chip, tile.bits);
       loaded = std::max(loaded, x.arrival);
       stats_.spad_weight_writes += tile.words * map_.k_pos;
       spad_bits_.sram_bits += double(tile.words) * arch_.pe.weight_data_bits * map_.k_pos;
@@ -284,8 +300,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       ready = bank_start;
     }
     // One multicast per input row to the k_m PEs (of this lane and reduction slot) that share it.
-    for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) dests_[m_i] = pe_index(lane.pos_i, lane.g_i, m_i, red_i);
-    const Transfer x = noc_.multicast(DataType::kIact, src, std::span(dests_.data(), k_m), ready, bits);
+    const Transfer x = noc_.multicast(iact_routes_[lane_id * k_red + red_i], ready, bits);
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
     step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);

@@ -116,7 +116,9 @@ class Chip {
   IactWindow step_window_;                   ///< the input window of the current red_i (scratch)
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
-  std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast
+  std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
+  std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
+  std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
 
   LayerStats stats_;
   LayerTraces traces_;

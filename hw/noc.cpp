@@ -117,13 +117,36 @@ Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint3
 
 Transfer Noc::multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
                         std::uint64_t bits) {
-  const int t = static_cast<int>(type);
   const Route r = route(type, src_pe, dest_pes);
+  return reserve(type, r, held_, injected_, ready, bits);
+}
+
+std::uint32_t Noc::plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes) {
+  const Route r = route(type, src_pe, dest_pes);
+  PlannedRoute p{type, r, static_cast<std::uint32_t>(planned_held_.size()), 0,
+                 static_cast<std::uint32_t>(planned_injected_.size()), 0};
+  planned_held_.insert(planned_held_.end(), held_.begin(), held_.end());
+  planned_injected_.insert(planned_injected_.end(), injected_.begin(), injected_.end());
+  p.held_end = static_cast<std::uint32_t>(planned_held_.size());
+  p.injected_end = static_cast<std::uint32_t>(planned_injected_.size());
+  planned_.push_back(p);
+  return static_cast<std::uint32_t>(planned_.size() - 1);
+}
+
+Transfer Noc::multicast(std::uint32_t planned_route, std::uint64_t ready, std::uint64_t bits) {
+  const PlannedRoute& p = planned_[planned_route];
+  return reserve(p.type, p.route, std::span(planned_held_).subspan(p.held_begin, p.held_end - p.held_begin),
+                 std::span(planned_injected_).subspan(p.injected_begin, p.injected_end - p.injected_begin), ready, bits);
+}
+
+Transfer Noc::reserve(DataType type, const Route& r, std::span<PortServer* const> held,
+                      std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits) {
+  const int t = static_cast<int>(type);
   const std::uint64_t cycles = (bits + width_[t] - 1) / width_[t];
   std::uint64_t start = ready;
-  for (const PortServer* p : held_) start = std::max(start, p->free_at());
-  for (PortServer* p : held_) p->reserve(start, cycles);
-  for (std::uint32_t port : injected_) ports_[port].bits += bits;
+  for (const PortServer* p : held) start = std::max(start, p->free_at());
+  for (PortServer* p : held) p->reserve(start, cycles);
+  for (std::uint32_t port : injected) ports_[port].bits += bits;
   ++transfers_[t];
   bit_hops_[t] += bits * (std::uint64_t{r.links} + r.clusters);
   Transfer x;

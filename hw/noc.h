@@ -60,6 +60,10 @@ class Noc {
   Transfer multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
                      std::uint64_t bits);
 
+  /// A multicast repeated with the same source and destinations (a lane's iact rows, a group's weight
+  /// tiles): its route is computed once, at set-up, and reused by multicast(id, ...).
+  std::uint32_t plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes);
+  Transfer multicast(std::uint32_t planned_route, std::uint64_t ready, std::uint64_t bits);
   /// Counts `bits` delivered over one more local hop (a multicast's extra destinations).
   void count_delivery(DataType t, std::uint64_t bits) { bit_hops_[static_cast<int>(t)] += bits; }
   std::uint64_t transfers(DataType t) const { return transfers_[static_cast<int>(t)]; }
@@ -79,6 +83,16 @@ class Noc {
   std::vector<std::uint32_t> stamp_, lo_, hi_;
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> cluster_stamp_;
+  struct PlannedRoute {
+    DataType type;
+    Route route;
+    std::uint32_t held_begin, held_end, injected_begin, injected_end;  ///< ranges of planned_held_ / _injected_
+  };
+  std::vector<PlannedRoute> planned_;
+  std::vector<PortServer*> planned_held_;
+  std::vector<std::uint32_t> planned_injected_;
+  Transfer reserve(DataType type, const Route& r, std::span<PortServer* const> held,
+                   std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits);
   std::vector<PortServer*> held_;       ///< what the route holds: source port(s) and links
   std::vector<std::uint32_t> injected_; ///< the source ports among them
   std::uint64_t transfers_[3] = {0, 0, 0};
