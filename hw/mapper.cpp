@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -95,15 +97,20 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   const std::uint32_t window_limit = sparse ? std::max(arch.pe.iact_data_entries, arch.pe.weight_addr_entries)
                                             : arch.pe.iact_data_entries;
 
-  const auto pick = [&](std::vector<std::uint32_t> options, std::uint32_t want) {
-    if (forced && want != 0) return std::vector<std::uint32_t>{want};
-    return options;
+  // The options of one factor, or only the forced value: a view, no copy (this runs in the inner loops).
+  const auto pick = [&](const std::vector<std::uint32_t>& options, const std::uint32_t& want) {
+    if (forced && want != 0) return std::span<const std::uint32_t>(&want, 1);
+    return std::span<const std::uint32_t>(options);
   };
   std::vector<std::uint32_t> m0s, c0s;
-  for (std::uint32_t v : pick(factor_candidates(std::min(l.m, arch.pe.psum_entries)), forced ? forced->m0 : 0)) {
+  const std::vector<std::uint32_t> m0_options = factor_candidates(std::min(l.m, arch.pe.psum_entries));
+  const std::vector<std::uint32_t> c0_options = factor_candidates(l.c);
+  const MappingOverride none{};
+  const MappingOverride& want = forced ? *forced : none;
+  for (std::uint32_t v : pick(m0_options, want.m0)) {
     if (v <= std::min(l.m, arch.pe.psum_entries)) m0s.push_back(v);
   }
-  for (std::uint32_t v : pick(factor_candidates(l.c), forced ? forced->c0 : 0)) {
+  for (std::uint32_t v : pick(c0_options, want.c0)) {
     if (v <= l.c && std::uint64_t{v} * l.s <= window_limit) c0s.push_back(v);
   }
   if (m0s.empty()) {
@@ -123,7 +130,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     bool set = false;
   };
   std::vector<Candidate> per_pair;
-  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> factor_cache;
+  std::deque<std::pair<std::uint32_t, std::vector<std::uint32_t>>> factor_cache;  // stable references: the loops hold views
   const auto factors_up_to = [&](std::uint32_t limit) -> const std::vector<std::uint32_t>& {
     for (const auto& [cached_limit, list] : factor_cache)
       if (cached_limit == limit) return list;
@@ -181,7 +188,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
         const double items = double(m_tiles) * partials * l.g * positions;
         const auto beaten = [&](double bound) { return best.set && bound * (1 - 1e-9) > best.m.estimated_cycles; };
         if (beaten(items / P * item_cycles)) continue;
-        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), forced ? forced->spatial_red : 0)) {
+        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
           if (k_red > std::min(partials, arch.array.pe_rows)) continue;
           const double kk_passes = ceil_div(partials, k_red);
           const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
@@ -189,9 +196,9 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
           const std::uint32_t chains = chains_for(arch, k_red);
           if (chains == 0) continue;
           if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
-          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), forced ? forced->spatial_m : 0)) {
+          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
             if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
-            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), forced ? forced->spatial_g : 0)) {
+            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
               if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
               std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
