@@ -51,6 +51,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
     groups_[g_i].first_lane = g_i * map_.k_pos;
     groups_[g_i].tiles.resize(std::size_t{map_.k_m} * map_.k_red);
+    if (options_.verify) groups_[g_i].verify_tiles.resize(std::size_t{map_.k_m} * map_.k_red);
     for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) {
       Lane& lane = lanes_[g_i * map_.k_pos + pos_i];
       lane.g_i = g_i;
@@ -160,6 +161,10 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
       pe_cost_.weight_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
                            r, tile);
+      if (options_.verify) {
+        decode_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0), r,
+                    grp.verify_tiles[m_i * map_.k_red + red_i]);
+      }
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
@@ -231,7 +236,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = now;
     const std::uint32_t kk = tp.kk_base + red_i;
     std::uint64_t bits = 0;
-    bool any = false, window_ready = false;
+    bool any = false, window_ready = false, verify_row_ready = false;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
       c = WorkItemCost{};
@@ -251,7 +256,13 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       if (c.empty) continue;
       any = true;
       bits = c.iact_bits;
-      if (options_.verify) compute_values(item);
+      if (options_.verify) {
+        if (!verify_row_ready) {
+          decode_row(item);
+          verify_row_ready = true;
+        }
+        compute_values(item, verify_row_, grp.verify_tiles[m_i * k_red + red_i]);
+      }
     }
     if (!any || bits == 0) continue;
     const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
@@ -385,43 +396,68 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{next}), *this, lane_id);
 }
 
-void Chip::compute_values(const WorkItem& it) {
-  // What the PE receives: the input row segment and the weight tile, CSC-encoded and decoded again.
+void Chip::decode_row(const WorkItem& it) {
+  // What the PEs receive: the input row segment, CSC-encoded and decoded again.
   const auto& l = shape_;
   const std::int64_t h = std::int64_t{it.e} * l.u + it.r - l.pad;
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
   const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
+  verify_row_.clear();
   if (w_hi <= w_lo) return;
-  const std::uint32_t c0 = it.c_end - it.c_begin, m0 = it.m_end - it.m_begin;
-  std::vector<std::int8_t> row(static_cast<std::size_t>(w_hi - w_lo) * c0);
+  const std::uint32_t c0 = it.c_end - it.c_begin;
+  verify_row_.resize(static_cast<std::size_t>(w_hi - w_lo) * c0);
   for (std::int64_t w = w_lo; w < w_hi; ++w)
     for (std::uint32_t c = it.c_begin; c < it.c_end; ++c)
-      row[static_cast<std::size_t>(w - w_lo) * c0 + (c - it.c_begin)] =
+      verify_row_[static_cast<std::size_t>(w - w_lo) * c0 + (c - it.c_begin)] =
           layer_.iacts.at({it.n, it.g * l.c + c, static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(w)});
-  const auto iacts = workloads::decode_csc(workloads::encode_csc(row, c0), row.size(), c0);
-  std::vector<std::int8_t> tile(std::size_t{c0} * l.s * m0);
-  for (std::uint32_t c = it.c_begin; c < it.c_end; ++c)
-    for (std::uint32_t s = 0; s < l.s; ++s)
-      for (std::uint32_t m = it.m_begin; m < it.m_end; ++m)
-        tile[((c - it.c_begin) * l.s + s) * m0 + (m - it.m_begin)] = layer_.weights.at({it.g, m, c, it.r, s});
-  const auto weights = workloads::decode_csc(workloads::encode_csc(tile, m0), tile.size(), m0);
-  const unsigned bits = arch_.precision.psum_bits;
+  verify_row_ = workloads::decode_csc(workloads::encode_csc(verify_row_, c0), verify_row_.size(), c0);
+}
+
+void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
+                       std::uint32_t c_end, std::uint32_t r, std::vector<std::int8_t>& out) const {
+  // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again.
+  const std::uint32_t c0 = c_end - c_begin, m0 = m_end - m_begin, S = shape_.s;
+  out.assign(std::size_t{c0} * S * m0, 0);
+  for (std::uint32_t c = c_begin; c < c_end; ++c)
+    for (std::uint32_t s = 0; s < S; ++s)
+      for (std::uint32_t m = m_begin; m < m_end; ++m)
+        out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = layer_.weights.at({g, m, c, r, s});
+  out = workloads::decode_csc(workloads::encode_csc(out, m0), out.size(), m0);
+}
+
+void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights) {
+  if (iacts.empty()) return;
+  const auto& l = shape_;
+  const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
+  const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
+  const std::uint32_t c0 = it.c_end - it.c_begin, m0 = it.m_end - it.m_begin, fw = it.f_end - it.f_begin;
+  // The PE's psum SPad for this work item: [f][m], summed exactly, then added to the accumulators.
+  // Psums wrap modulo 2^psum_bits, so wrapping once per work item equals wrapping after every MAC.
+  verify_acc_.assign(std::size_t{fw} * m0, 0);
   for (std::int64_t w = w_lo; w < w_hi; ++w) {
     for (std::uint32_t c = 0; c < c0; ++c) {
-      const std::int32_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
+      const std::int64_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
       if (a == 0) continue;
       for (std::uint32_t s = 0; s < l.s; ++s) {
         const std::int64_t fx = w + l.pad - s;
         if (fx < 0 || fx % l.u != 0) continue;
         const std::int64_t f = fx / l.u;
         if (f < it.f_begin || f >= it.f_end) continue;
-        for (std::uint32_t m = 0; m < m0; ++m) {
-          const std::int32_t b = weights[(c * l.s + s) * m0 + m];
-          if (b == 0) continue;
-          std::int32_t& acc = output_.at({it.n, it.g * l.m + it.m_begin + m, it.e, static_cast<std::uint32_t>(f)});
-          acc = workloads::wrap_psum(std::int64_t{acc} + std::int64_t{a} * b, bits);
-        }
+        const std::int8_t* wcol = weights.data() + std::size_t{c * l.s + s} * m0;
+        std::int64_t* acc = verify_acc_.data() + static_cast<std::size_t>(f - it.f_begin) * m0;
+        for (std::uint32_t m = 0; m < m0; ++m) acc[m] += a * wcol[m];
       }
+    }
+  }
+  // Output (n, g*M + m, e, f) at ((n * G*M + channel) * E + e) * F + f.
+  const unsigned bits = arch_.precision.psum_bits;
+  const std::size_t E = l.e(), F = l.f();
+  std::int32_t* out = output_.data() + ((std::size_t{it.n} * l.g * l.m + std::size_t{it.g} * l.m + it.m_begin) * E + it.e) * F;
+  for (std::uint32_t m = 0; m < m0; ++m) {
+    std::int32_t* o = out + m * E * F + it.f_begin;
+    for (std::uint32_t f = 0; f < fw; ++f) {
+      const std::int64_t sum = verify_acc_[std::size_t{f} * m0 + m];
+      if (sum != 0) o[f] = workloads::wrap_psum(std::int64_t{o[f]} + sum, bits);
     }
   }
 }

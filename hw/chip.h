@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/simulator.h"
@@ -59,13 +60,19 @@ class Chip {
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
+    std::vector<std::vector<std::int8_t>> verify_tiles;  ///< functional mode: the decoded tiles, same order
   };
 
   void start();
   void on_group_pass(std::uint64_t group);
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
-  void compute_values(const WorkItem& item);
+  // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
+  // the current pass, and one work item's MACs into output_.
+  void decode_row(const WorkItem& item);
+  void decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin, std::uint32_t c_end,
+                   std::uint32_t r, std::vector<std::int8_t>& out) const;
+  void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
   /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
   /// floor(rows / k_red) chains per column, bottom up; red_i is the PE's place in the chain.
@@ -124,6 +131,8 @@ class Chip {
   LayerTraces traces_;
   SpadBits spad_bits_;
   double glb_bits_ = 0;
+  std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
+  std::vector<std::int64_t> verify_acc_;     ///< functional mode: one work item's psums, [f][m]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 };
 
