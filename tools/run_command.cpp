@@ -40,6 +40,13 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
     return 2;
   }
+  if (!args.output.empty() && !args.mapping.empty()) {
+    // -o writes the file through the sweep runner, whose design points have no forced mappings: the
+    // file would hold the mapper's choice, not the forced one.
+    fmt::print(err, "eyesim: error: -o cannot be combined with --mapping yet (the result file would hold the mapper's "
+                    "own mapping); run without -o, or use --format csv|json\n");
+    return 2;
+  }
   std::optional<hw::ArchSpec> arch;
   std::optional<workloads::Network> net;
   hw::RunOptions options{.verify = args.verify, .collect_traces = false, .forced_mappings = {}};
