@@ -92,6 +92,9 @@ class Chip {
   std::uint32_t iact_entry_bits_;    ///< bits of one iact as it travels (a CSC pair on a sparse chip)
   RunOptions options_;
   Simulator sim_;
+  /// The chip runs in one clock domain and its simulator is private, so it counts in cycles (1 tick =
+  /// 1 cycle): events then fall within the timing wheel's 4096-tick horizon instead of its overflow heap
+  /// (in picoseconds one 200 MHz cycle is 5000 ticks). Seconds come from cycles and arch.clock_mhz.
   Clock clock_;
   PeCostModel pe_cost_;
   Noc noc_;
