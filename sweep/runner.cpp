@@ -12,12 +12,12 @@
 #include <variant>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include "hw/simulate.h"
 #include "sweep/arch_file.h"
+#include "sweep/bounded_queue.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
@@ -203,8 +203,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   }
   out.resumed = earlier.size();
 
-  tbb::concurrent_bounded_queue<Message> queue;
-  queue.set_capacity(std::max(4, 4 * (o.jobs > 0 ? o.jobs : int(std::thread::hardware_concurrency()))));
+  BoundedQueue<Message> queue(static_cast<std::size_t>(
+      std::max(4, 4 * (o.jobs > 0 ? o.jobs : int(std::thread::hardware_concurrency())))));
   std::string writer_error;
   std::thread writer_thread([&] {
     Progress progress(err, o, ids.size(), total_cost);
@@ -214,7 +214,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
       for (PointRecord& r : earlier) writer->add(std::move(r));
       for (;;) {
         Message m;
-        queue.pop(m);
+        if (!queue.pop(m)) break;
         if (std::holds_alternative<Done>(m)) break;
         PointRecord& r = std::get<PointRecord>(m);
         const auto t0 = Clock::now();
@@ -232,40 +232,36 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     }
   });
 
-  try {
-    // Points are handed out in order from one counter (not split into ranges): finished points then
-    // reach the writer nearly in order, so its reorder buffer (results with their traces) stays small.
-    std::atomic<std::size_t> next{0};
-    arena.execute([&] {
-      const int workers = arena.max_concurrency();
-      tbb::parallel_for(0, workers, [&](int) {
-        for (;;) {
-          if (stop.load(std::memory_order_relaxed) != 0) return;
-          const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-          if (i >= todo.size()) return;
-          const DesignPoint& p = spec.points[todo[i]];
-          const auto t0 = Clock::now();
-          PointRecord rec;
-          const WorkloadKey k = key_of(p);
-          try {
-            if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
-            const Prepared& input = prepared(k);
-            if (!input.error.empty()) throw std::runtime_error(input.error);
-            const auto r = hw::simulate_network(p.arch, *input.data);
-            rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-          } catch (const std::exception& e) {
-            rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-            ++failed;
-          }
-          ++simulated;
-          queue.push(std::move(rec));
+  // Points are handed out in order from one counter (not split into ranges): finished points then
+  // reach the writer nearly in order, so its reorder buffer (results with their traces) stays small.
+  std::atomic<std::size_t> next{0};
+  arena.execute([&] {
+    const int workers = arena.max_concurrency();
+    tbb::parallel_for(0, workers, [&](int) {
+      for (;;) {
+        if (stop.load(std::memory_order_relaxed) != 0) return;
+        const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= todo.size()) return;
+        const DesignPoint& p = spec.points[todo[i]];
+        const auto t0 = Clock::now();
+        PointRecord rec;
+        const WorkloadKey k = key_of(p);
+        try {
+          if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
+          const Prepared& input = prepared(k);
+          if (!input.error.empty()) throw std::runtime_error(input.error);
+          const auto r = hw::simulate_network(p.arch, *input.data);
+          rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        } catch (const std::exception& e) {
+          rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+          ++failed;
         }
-      });
+        ++simulated;
+        if (!queue.push(std::move(rec))) return;  // the writer failed: stop
+      }
     });
-    queue.push(Done{});
-  } catch (const tbb::user_abort&) {
-    // the writer failed and aborted the queue; its error is reported below
-  }
+  });
+  queue.push(Done{});
   writer_thread.join();
   if (!writer_error.empty()) throw std::runtime_error(fmt::format("writing '{}': {}", part, writer_error));
 
