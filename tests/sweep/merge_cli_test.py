@@ -8,49 +8,26 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import h5py
 import numpy as np
 
 EYESIM = sys.argv[1]
 MPI = "--mpi" in sys.argv[2:]
-TMP = tempfile.mkdtemp(prefix="eyesim_merge_test_")
-SPEC = os.path.join(TMP, "spec.toml")
-SPEC_TEXT = """name = "merge_test"
-networks = ["sparse_mobilenet"]
-[[axis]]
-name = "arch.array.cluster_rows"
-values = [2, 4, 8]
-[[axis]]
-name = "arch.dram.bandwidth_gbps"
-values = [0.0, 25.6]
-[[point]]
-"arch.preset" = "eyeriss_v1_scaled"
-network = "mobilenet"
-[[point]]
-"arch.array.pe_rows" = 0
-"""
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import cli_checks  # noqa: E402
+
+T = cli_checks.Checks("eyesim_merge_test_")
+TMP, check, path = T.tmp, T.check, T.path
+SPEC_TEXT = cli_checks.small_sweep_spec("merge_test", cluster_rows=(2, 4, 8))
 POINTS = 8
-with open(SPEC, "w") as f:
-    f.write(SPEC_TEXT)
+SPEC = T.write("spec.toml", SPEC_TEXT)
 LAUNCHER_VARS = ("SLURM", "OMPI", "PMI", "PMIX")
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(LAUNCHER_VARS)}
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def run(*args, env=None):
     return subprocess.run([EYESIM, *args], capture_output=True, text=True, env=env or CLEAN_ENV, timeout=600)
-
-
-def path(name):
-    return os.path.join(TMP, name)
 
 
 def tables(p):
@@ -98,8 +75,7 @@ if MPI:
         p = run("merge", "-o", path("mpi.h5"), *parts)
         check(p.returncode == 0 and same_tables(path("mpi.h5"), single),
               "merging the MPI parts gives the tables of the single run: " + p.stderr.strip())
-    print(f"{len(failures)} failed" if failures else "all MPI checks passed")
-    sys.exit(1 if failures else 0)
+    T.finish("MPI")
 
 # Three shards, merged in scrambled order, equal the single run.
 for k in range(3):
@@ -179,5 +155,4 @@ p = run("sweep", SPEC, "--shard", "auto", "--dry-run")
 check(p.returncode == 2 and all(v in p.stderr for v in ("SLURM_ARRAY_TASK_ID", "SLURM_PROCID", "OMPI_COMM_WORLD_RANK", "PMI_RANK")),
       "--shard auto without a launcher names every variable it looked for")
 
-print(f"{len(failures)} failed" if failures else "all merge checks passed")
-sys.exit(1 if failures else 0)
+T.finish("merge")

@@ -11,10 +11,8 @@ import importlib.machinery
 import importlib.util
 import io
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import traceback
 import types
 
@@ -32,36 +30,14 @@ PLOT = os.path.join(TOOLS, "eyesim-plot")
 sys.path.insert(0, TOOLS)
 import eyesim_results as er  # noqa: E402
 
-TMP = tempfile.mkdtemp(prefix="eyesim_post_processing_")
-SPEC = os.path.join(TMP, "spec.toml")
-with open(SPEC, "w") as f:
-    f.write("""name = "post_processing_test"
-networks = ["sparse_mobilenet"]
-[[axis]]
-name = "arch.array.cluster_rows"
-values = [2, 8]
-[[axis]]
-name = "arch.dram.bandwidth_gbps"
-values = [0.0, 25.6]
-[[point]]
-"arch.preset" = "eyeriss_v1_scaled"
-network = "mobilenet"
-[[point]]
-"arch.array.pe_rows" = 0
-""")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import cli_checks  # noqa: E402
+
+T = cli_checks.Checks("eyesim_post_processing_")
+check, path = T.check, T.path
+SPEC = T.write("spec.toml", cli_checks.small_sweep_spec("post_processing_test"))
 # Point ids: 0..3 the grid (cluster_rows slowest), 4 the scaled v1 on MobileNet, 5 fails (pe_rows = 0).
 V2_CHIP, V1_CHIP, FAILED, POINTS = 2, 4, 5, 6
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def path(name):
-    return os.path.join(TMP, name)
 
 
 def raises(fn, *needles):
@@ -266,7 +242,4 @@ for i, (args, code, needles, own) in enumerate(BAD):
     check(good, f"eyesim-plot {' '.join(args[1:])} on {os.path.basename(args[0])}{'' if own else ' (in process)'}: "
                 f"exit {p.returncode}, {lines[-1:]}")
 
-if not failures:
-    shutil.rmtree(TMP, ignore_errors=True)
-print(f"{len(failures)} failed" if failures else "all post-processing checks passed")
-sys.exit(1 if failures else 0)
+T.finish("post-processing")

@@ -5,44 +5,20 @@ h5py --, the parameters that matter most); a partial merge is reported as incomp
 a non-HDF5 file, an HDF5 file that is not eyesim's, another schema and a bad --top are refused with one
 line naming the file and a non-zero exit code. Run by ctest with Debian's python3: report_cli_test.py EYESIM."""
 import os
-import shutil
 import re
 import subprocess
 import sys
-import tempfile
 
 import h5py
 import numpy as np
 
 EYESIM = sys.argv[1]
-TMP = tempfile.mkdtemp(prefix="eyesim_report_test_")
-SPEC = os.path.join(TMP, "spec.toml")
-with open(SPEC, "w") as f:
-    f.write("""name = "report_test"
-networks = ["sparse_mobilenet"]
-[[axis]]
-name = "arch.array.cluster_rows"
-values = [2, 8]
-[[axis]]
-name = "arch.dram.bandwidth_gbps"
-values = [0.0, 25.6]
-[[point]]
-"arch.preset" = "eyeriss_v1_scaled"
-network = "mobilenet"
-[[point]]
-"arch.array.pe_rows" = 0
-""")
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import cli_checks  # noqa: E402
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def path(name):
-    return os.path.join(TMP, name)
+T = cli_checks.Checks("eyesim_report_test_")
+check, path = T.check, T.path
+SPEC = T.write("spec.toml", cli_checks.small_sweep_spec("report_test"))
 
 
 def run(*args):
@@ -148,7 +124,4 @@ for args, code, needles, what in [
     check(p.returncode == code and all(n in err for n in needles) and p.stdout == "",
           f"{what}: exit {p.returncode}, {err.splitlines()[:1]}")
 
-if not failures:
-    shutil.rmtree(TMP, ignore_errors=True)
-print(f"{len(failures)} failed" if failures else "all report checks passed")
-sys.exit(1 if failures else 0)
+T.finish("report")
