@@ -5,6 +5,7 @@
 
 #include "hw/presets.h"
 #include "hw/simulate.h"
+#include "one_layer.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
@@ -32,16 +33,6 @@ void verify_all(const ArchSpec& arch, const workloads::Network& net) {
   }
 }
 
-workloads::Network single(double iact_density, double weight_density, workloads::LayerShape shape) {
-  workloads::Network n{"prop", {}};
-  workloads::LayerSpec l;
-  l.shape = std::move(shape);
-  l.iacts.density = iact_density;
-  l.weights.density = weight_density;
-  n.layers.push_back(l);
-  return n;
-}
-
 const workloads::LayerShape kPointwise{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
 
 }  // namespace
@@ -66,7 +57,7 @@ TEST_SUITE("fast") {
     const ArchSpec arch = *preset("eyeriss_v2");
     std::uint64_t previous = ~0ULL;
     for (double d : {1.0, 0.8, 0.6, 0.4, 0.2, 0.05}) {
-      const auto data = workloads::prepare_network(single(d, d, kPointwise), 4);
+      const auto data = workloads::prepare_network(testing::one_layer(kPointwise, d, d), 4);
       const auto r = simulate_layer(arch, data->layers[0]);
       INFO("density " << d);
       CHECK(r.stats.cycles <= previous);
@@ -78,7 +69,7 @@ TEST_SUITE("fast") {
     const ArchSpec arch = *preset("eyeriss_v1_5");
     std::uint64_t cycles = 0;
     for (double d : {1.0, 0.5, 0.1}) {
-      const auto data = workloads::prepare_network(single(d, d, kPointwise), 4);
+      const auto data = workloads::prepare_network(testing::one_layer(kPointwise, d, d), 4);
       const auto r = simulate_layer(arch, data->layers[0]);
       if (cycles == 0) cycles = r.stats.cycles;
       CHECK(r.stats.cycles == cycles);
@@ -165,7 +156,7 @@ TEST_SUITE("fast") {
     // PE column: lane e needs input rows e, e+1, e+2, so the 14 input rows are sent once each, not 36 times.
     const workloads::LayerShape shape{.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14,
                                       .w = 14, .r = 3, .s = 3};
-    const auto data = workloads::prepare_network(single(1.0, 1.0, shape), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(shape, 1.0, 1.0), 1);
     const MappingOverride rs{.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1,
                              .spatial_g = 1, .spatial_pos = 12};
     const LayerResult r = simulate_layer(*preset("eyeriss_v1_jssc"), data->layers[0],
@@ -187,7 +178,7 @@ TEST_SUITE("fast") {
   TEST_CASE("an invalid architecture is refused with every issue named") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.array.pe_cols = 0;
-    const auto data = workloads::prepare_network(single(1, 1, kPointwise), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kPointwise, 1, 1), 1);
     CHECK_THROWS_WITH_AS(simulate_layer(arch, data->layers[0]), doctest::Contains("array.pe_cols"), std::invalid_argument);
   }
 }

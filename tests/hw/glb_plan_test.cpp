@@ -5,20 +5,11 @@
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
+#include "one_layer.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
 namespace {
-
-workloads::Network one_layer(workloads::LayerShape shape, double density) {
-  workloads::Network n{"glb", {}};
-  workloads::LayerSpec l;
-  l.shape = std::move(shape);
-  l.iacts.density = density;
-  l.weights.density = density;
-  n.layers.push_back(l);
-  return n;
-}
 
 // 3x3 convolution with 64 input channels: psums are accumulated in the GLB over several weight passes.
 const workloads::LayerShape kConv{.name = "conv", .kind = workloads::LayerKind::kConv, .c = 64, .m = 64, .h = 30, .w = 30,
@@ -46,7 +37,7 @@ LayerResult run(const ArchSpec& arch, const workloads::LayerData& layer, bool ve
 
 TEST_SUITE("fast") {
   TEST_CASE("psums that do not fit the GLB at once are computed block by block, not spilled to DRAM") {
-    const auto data = workloads::prepare_network(one_layer(kConv, 0.6), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 0.6, 0.6), 1);
     const auto& layer = data->layers[0];
     const ArchSpec roomy = v2_with_psum_banks(2304);  // 147 kB: the whole layer's psums
     const ArchSpec tight = v2_with_psum_banks(512);   // 32 kB: 13 positions' psums
@@ -70,7 +61,7 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("with no room even for one output row, psums spill to DRAM and the traffic is counted") {
-    const auto data = workloads::prepare_network(one_layer(kConv, 0.6), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 0.6, 0.6), 1);
     const ArchSpec tiny = v2_with_psum_banks(16);  // 1 kB: less than one row of positions
     const Mapping m = map_layer(tiny, data->layers[0], &kTiling);
     CHECK(m.glb.psums_spill);
@@ -82,7 +73,7 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("a block's input rows are read from DRAM once, halo rows aside") {
-    const auto data = workloads::prepare_network(one_layer(kConv, 1.0), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 1.0, 1.0), 1);
     const auto& layer = data->layers[0];
     const ArchSpec tight = v2_with_psum_banks(512);
     const Mapping m = map_layer(tight, layer, &kTiling);
@@ -98,7 +89,7 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("input that fits only per reduction chunk is read once per m-chunk (slice), else streamed") {
-    const auto data = workloads::prepare_network(one_layer(kConv, 1.0), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 1.0, 1.0), 1);
     const auto& layer = data->layers[0];
     ArchSpec arch = *preset("eyeriss_v2");
     arch.glb.iact_bank_bytes = 128;  // 16 x 3 x 128 B = 6 kB: not the 56 kB input, but one chunk's channels
@@ -122,7 +113,7 @@ TEST_SUITE("fast") {
 
 TEST_SUITE("fast") {
   TEST_CASE("with the input held per reduction chunk, an m-block of m-chunks reads each slice once") {
-    const auto data = workloads::prepare_network(one_layer(kConv, 1.0), 1);
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 1.0, 1.0), 1);
     const auto& layer = data->layers[0];
     // 4 m-chunks of 16 channels; live psums of one m-chunk: 16 x 15 x 20 bits x 60 positions = 36 kB.
     const MappingOverride four_chunks{.layer = "", .m0 = 4, .c0 = 4, .f0 = 15, .spatial_red = 3, .spatial_m = 4,
@@ -159,7 +150,7 @@ TEST_SUITE("fast") {
     raw.dram.fmap_rlc = false;
     for (double density : {0.25, 1.0}) {
       INFO("iact density " << density);
-      const auto data = workloads::prepare_network(one_layer(kConv, density), 1);
+      const auto data = workloads::prepare_network(testing::one_layer(kConv, density, density), 1);
       const LayerResult coded = simulate_layer(arch, data->layers[0]);
       const LayerResult plain = simulate_layer(raw, data->layers[0]);
       CHECK(coded.stats.dram_weight_read_bytes == plain.stats.dram_weight_read_bytes);
