@@ -143,7 +143,7 @@ void Chip::start() {
 
 void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   Group& grp = groups_[group];
-  const TilePass tp = pass_of(group, grp.pass);
+  const TilePass tp = grp.tile_pass = pass_of(group, grp.pass);
   // Resident input is fetched from the start of its block (kBlock) or of its slice's first pass (kSlice).
   if (tp.block_start || (map_.glb.iacts == IactResidency::kSlice && tp.slice == grp.pass)) grp.epoch_start = now;
   const std::uint32_t block_begin = tp.block * map_.glb.block_positions;
@@ -216,7 +216,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     }
     return;
   }
-  const TilePass tp = pass_of(lane.g_i, grp.pass);
+  const TilePass& tp = grp.tile_pass;
   const std::uint32_t pos = tp.block * map_.glb.block_positions + lane.pos_i + lane.next_pos * map_.k_pos;
   ++lane.next_pos;
   const std::uint32_t ft = pos % map_.f_tiles;

@@ -57,6 +57,7 @@ class Chip {
     std::uint32_t first_lane = 0;
     std::uint32_t arrived = 0;
     std::uint32_t pass = 0;
+    TilePass tile_pass{};          ///< pass_of(group, pass), decoded once when the pass's weights load
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
