@@ -40,10 +40,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   glb_ = map_.glb.layout;
   iacts_resident_ = map_.glb.iacts != IactResidency::kStream;
   psums_spill_ = map_.glb.psums_spill;
-  row_sent_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, SentRow{});
-  if (iacts_resident_) {
-    iact_loaded_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, 0);
-  }
+  rows_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, RowState{});
   glb_iact_banks_.resize(std::size_t{glb_.groups} * glb_.iact_banks);
   glb_psum_banks_.resize(std::size_t{glb_.groups} * glb_.psum_banks);
   lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
@@ -270,10 +267,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
     // Row-stationary sharing (V1 §V, the (r, e) diagonal): lanes of a group at the same step of a weight
     // pass that need the same input row (h = e*U + r) receive it from one multicast.
-    SentRow& sent = row_sent_[row_key];
-    if (sent.pass == grp.pass + 1 && sent.step == lane.next_pos) {
-      arrival[red_i] = std::max(now, sent.arrival);
-      step_start = std::max(step_start, std::max(now, sent.first_word));
+    RowState& row = rows_[row_key];
+    if (row.sent_pass == grp.pass + 1 && row.sent_step == lane.next_pos) {
+      arrival[red_i] = std::max(now, row.arrival);
+      step_start = std::max(step_start, std::max(now, row.first_word));
       noc_.count_delivery(DataType::kIact, bits * k_m);  // its last hop into this lane's k_m PEs
       stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
       continue;
@@ -285,9 +282,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (iacts_resident_) {
       // Resident for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
       const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : tp.slice);
-      auto& loaded = iact_loaded_[row_key];
-      if (loaded != epoch) {
-        loaded = epoch;
+      if (row.loaded != epoch) {
+        row.loaded = epoch;
         from_dram = true;
         stats_.glb_iact_writes += accesses;
         glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
@@ -315,7 +311,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
     step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);
-    sent = SentRow{grp.pass + 1, lane.next_pos, x.arrival, x.start + (x.arrival - x.end) + 1};
+    row.sent_pass = grp.pass + 1;
+    row.sent_step = lane.next_pos;
+    row.arrival = x.arrival;
+    row.first_word = x.start + (x.arrival - x.end) + 1;
     stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
   }
   stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;

@@ -112,15 +112,15 @@ class Chip {
   GlbLayout glb_;
   bool iacts_resident_ = true;  ///< input held in the GLB (per block or per pass), not streamed
   bool psums_spill_ = false;
-  /// The last multicast of each input row segment, per (n, g, c-tile, h, f-tile): lanes at the same step
-  /// of the same pass share it (row-stationary diagonal reuse).
-  struct SentRow {
-    std::uint32_t pass = 0;  ///< 1 + the group's pass (0: never sent)
-    std::uint32_t step = 0;  ///< the lane step (next_pos) it was sent for
+  /// What the chip knows of one input row segment, per (n, g, c-tile, h, f-tile).
+  struct RowState {
+    std::uint32_t loaded = 0;  ///< 1 + the block (or slice) that read it into the GLB (0: never)
+    /// Its last multicast: lanes at the same step of the same pass share it (row-stationary reuse).
+    std::uint32_t sent_pass = 0;  ///< 1 + the group's pass (0: never sent)
+    std::uint32_t sent_step = 0;  ///< the lane step (next_pos) it was sent for
     std::uint64_t arrival = 0, first_word = 0;
   };
-  std::vector<SentRow> row_sent_;
-  std::vector<std::uint32_t> iact_loaded_;  ///< per (n, g, c-tile, h, f-tile): 1 + the block (or pass) that read it into the GLB
+  std::vector<RowState> rows_;
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
