@@ -2,7 +2,6 @@
 #include "sweep/result_reader.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -13,9 +12,7 @@ namespace {
 
 template <class T>
 T field(const std::byte* row, const TableSchema& schema, std::size_t column) {
-  T v;
-  std::memcpy(&v, row + schema.columns()[column].offset, sizeof(T));
-  return v;
+  return read_field<T>(row, schema.columns()[column]);
 }
 
 Hdf5File open_read_only(const std::string& path) {

@@ -32,6 +32,14 @@ class TableSchema {
   std::uint32_t row_bytes_ = 0;
 };
 
+/// A numeric field of a packed row read from a file (T must match the column's type).
+template <class T>
+T read_field(const std::byte* row, const Column& column) {
+  T v;
+  std::memcpy(&v, row + column.offset, sizeof(T));
+  return v;
+}
+
 /// One packed row. Setters check the column type in debug builds only (schemas are built in code).
 class Row {
  public:

@@ -40,22 +40,15 @@ struct Cell {
   std::string text;
 };
 
-template <class T>
-T load(const std::byte* row, const sweep::Column& c) {
-  T v;
-  std::memcpy(&v, row + c.offset, sizeof(T));
-  return v;
-}
-
 Cell cell(const std::byte* row, const sweep::Column& c) {
   Cell out;
   out.numeric = c.type != sweep::ColumnType::kString;
   switch (c.type) {
-    case sweep::ColumnType::kU64: out.number = static_cast<double>(load<std::uint64_t>(row, c)); break;
-    case sweep::ColumnType::kU32: out.number = load<std::uint32_t>(row, c); break;
-    case sweep::ColumnType::kI32: out.number = load<std::int32_t>(row, c); break;
-    case sweep::ColumnType::kU8: out.number = load<std::uint8_t>(row, c); break;
-    case sweep::ColumnType::kF64: out.number = load<double>(row, c); break;
+    case sweep::ColumnType::kU64: out.number = static_cast<double>(sweep::read_field<std::uint64_t>(row, c)); break;
+    case sweep::ColumnType::kU32: out.number = sweep::read_field<std::uint32_t>(row, c); break;
+    case sweep::ColumnType::kI32: out.number = sweep::read_field<std::int32_t>(row, c); break;
+    case sweep::ColumnType::kU8: out.number = sweep::read_field<std::uint8_t>(row, c); break;
+    case sweep::ColumnType::kF64: out.number = sweep::read_field<double>(row, c); break;
     case sweep::ColumnType::kString: {
       const auto* p = reinterpret_cast<const char*>(row + c.offset);
       out.text.assign(p, strnlen(p, c.size));
@@ -63,7 +56,7 @@ Cell cell(const std::byte* row, const sweep::Column& c) {
     }
   }
   out.text = c.type == sweep::ColumnType::kF64 ? fmt::format("{}", out.number)
-             : c.type == sweep::ColumnType::kU64 ? fmt::format("{}", load<std::uint64_t>(row, c))
+             : c.type == sweep::ColumnType::kU64 ? fmt::format("{}", sweep::read_field<std::uint64_t>(row, c))
                                                  : fmt::format("{}", static_cast<std::int64_t>(out.number));
   return out;
 }
@@ -278,19 +271,19 @@ int report(const ReportArgs& args, std::FILE* out) {
   std::vector<Cell> values(params.size());
   while (const std::byte* run = runs.next()) {
     ++n_runs;
-    const std::uint64_t id = load<std::uint64_t>(run, rcols[r_id]);
-    while (config && load<std::uint64_t>(config, ccols[0]) < id) config = configs.next();
-    const bool have_config = config && load<std::uint64_t>(config, ccols[0]) == id;
+    const std::uint64_t id = sweep::read_field<std::uint64_t>(run, rcols[r_id]);
+    while (config && sweep::read_field<std::uint64_t>(config, ccols[0]) < id) config = configs.next();
+    const bool have_config = config && sweep::read_field<std::uint64_t>(config, ccols[0]) == id;
     const std::string net = cell(run, rcols[r_net]).text;
     NetworkStats& n = nets.try_emplace(net, static_cast<std::size_t>(args.top)).first->second;
     ++n.points;
-    if (load<std::uint8_t>(run, rcols[r_status]) != 0) {
+    if (sweep::read_field<std::uint8_t>(run, rcols[r_status]) != 0) {
       if (failures.size() < kFailuresShown) failures.push_back({id, net, cell(run, rcols[r_message]).text});
       ++n_failed;
       continue;
     }
-    const double latency = load<double>(run, rcols[r_latency]), ips = load<double>(run, rcols[r_ips]),
-                 ipj = load<double>(run, rcols[r_ipj]);
+    const double latency = sweep::read_field<double>(run, rcols[r_latency]), ips = sweep::read_field<double>(run, rcols[r_ips]),
+                 ipj = sweep::read_field<double>(run, rcols[r_ipj]);
     if (!(ips > 0 && ipj > 0)) continue;  // an empty network: nothing to rank
     ++n.ok;
     const double energy = 1.0 / ipj, edp = energy / ips;
