@@ -31,9 +31,11 @@ std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
 }
 
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
-/// `counts`: the layer's table for m0 (a sparse PE only).
+/// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
+/// tile of m0 dense columns would not fit.
+template <typename TableFor>
 bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0,
-                 const WeightTileCounts* counts) {
+                 const TableFor& table_for) {
   const auto& l = layer.shape();
   const std::uint32_t simd = arch.pe.simd_width;
   if (arch.pe.kind == PeKind::kDense) {
@@ -42,7 +44,10 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   }
   if (std::uint64_t{c0} * l.s > arch.pe.weight_addr_entries) return false;
   const std::uint64_t max_words = arch.pe.weight_data_entries;
-  if (!counts || layer.index.weights_dense()) return std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
+  const bool dense_fits = std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
+  if (dense_fits || layer.index.weights_dense()) return dense_fits;  // no column holds more than m0
+  const std::shared_ptr<const WeightTileCounts> table = table_for(m0);
+  const WeightTileCounts* counts = table.get();
   // Exact: the worst tile by compressed words.
   const auto& idx = layer.index;
   for (std::uint32_t g = 0; g < l.g; ++g)
@@ -122,14 +127,24 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                    l.s, window_limit));
   }
 
-  // The best candidate per (m0, c0), in enumeration order; ties keep the earlier one. Weight fit is
-  // checked afterwards, best pair first, because it walks the weights (the only expensive check).
+  // The search. The best candidate of each (m0, c0) pair is the least (estimate, DRAM bytes), ties to
+  // the earlier in enumeration order; the mapping is the best pair whose weight tiles fit the SPad,
+  // ties to the earlier pair. Pairs are visited cheapest lower bound first and every candidate is
+  // pruned against both its pair's best and the best fitting pair so far (the incumbent), so the
+  // search ends once a pair's bound exceeds the incumbent. Pruning is exact: the result equals the
+  // exhaustive search's.
   struct Candidate {
     Mapping m;
     double dram_bytes = 0;  ///< estimated DRAM traffic: the tie-breaker
+    std::size_t pair = 0;   ///< enumeration order of its (m0, c0): the last tie-breaker
     bool set = false;
   };
-  std::vector<Candidate> per_pair;
+  const auto better = [](const Candidate& a, const Candidate& b) {
+    if (!b.set) return true;
+    if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
+    if (a.dram_bytes != b.dram_bytes) return a.dram_bytes < b.dram_bytes;
+    return a.pair < b.pair;
+  };
   std::deque<std::pair<std::uint32_t, std::vector<std::uint32_t>>> factor_cache;  // stable references: the loops hold views
   const auto factors_up_to = [&](std::uint32_t limit) -> const std::vector<std::uint32_t>& {
     for (const auto& [cached_limit, list] : factor_cache)
@@ -154,122 +169,58 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   const double iact_entry_bits = sparse ? arch.pe.iact_data_bits : arch.precision.iact_bits;
   const double weight_entry_bits = sparse ? double(arch.pe.weight_data_bits) / arch.pe.simd_width : arch.precision.weight_bits;
   const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
-  const std::vector<std::uint32_t> f_tile_options =
-      forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
-                           : factor_candidates(std::min<std::uint32_t>(l.f(), 64));
-  for (std::uint32_t m0 : m0s) {
-    const std::uint32_t m_tiles = ceil_div(l.m, m0);
-    for (std::uint32_t c0 : c0s) {
-      Candidate best;
-      const std::uint32_t c_tiles = ceil_div(l.c, c0);
-      const std::uint32_t partials = c_tiles * l.r;
-      const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
-                               (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
-      std::uint32_t previous_f0 = 0;
-      for (std::uint32_t f_tiles : f_tile_options) {
-        const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
-        if (f0 == previous_f0) continue;  // another tile count with the same f0: the same candidates
-        previous_f0 = f0;
-        const std::uint32_t ft = ceil_div(l.f(), f0);
-        const std::uint32_t positions = l.n * l.e() * ft;
-        // Nominal PE cycles of one work item (average over the layer's data).
-        const double col_cycles = sparse ? std::max(weight_density * m0 / arch.pe.simd_width, weight_density > 0 ? 1.0 : 0.0)
-                                         : std::ceil(double(m0) / arch.pe.simd_width);
-        const double iacts_per_item = double(c0) * std::min<double>(l.w, double(f0) * l.u + l.s);
-        const double item_iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
-        const double item_compute = (sparse ? iact_density : 1.0) * double(c0) * l.s * f0 * col_cycles;
-        // A step: the row arrives (hops), the PEs stream it (not faster than the port delivers it), fill.
-        const double item_cycles = mesh_hops * hop + 1 +
-                                   std::max(item_compute, std::ceil(item_iact_bits / arch.noc.iact_port_bits)) +
-                                   (arch.pe.pipeline_stages - 1);
-        const double item_psum_bits = double(m0) * f0 * arch.precision.psum_bits;
-        // Pruning, exact: whatever the spatial factors, a lane runs at least items / P steps, so no
-        // candidate of this f0 (or, below, of this k_red) can beat the pair's best when the bound does.
-        const double items = double(m_tiles) * partials * l.g * positions;
-        const auto beaten = [&](double bound) { return best.set && bound * (1 - 1e-9) > best.m.estimated_cycles; };
-        if (beaten(items / P * item_cycles)) continue;
-        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
-          if (k_red > std::min(partials, arch.array.pe_rows)) continue;
-          const double kk_passes = ceil_div(partials, k_red);
-          const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
-          // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
-          const std::uint32_t chains = chains_for(arch, k_red);
-          if (chains == 0) continue;
-          if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
-          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
-            if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
-            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
-              if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
-              std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
-              if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
-              if (k_pos == 0) continue;
-              Mapping cand;
-              cand.factors.m0 = m0;
-              cand.factors.c0 = c0;
-              cand.factors.f0 = f0;
-              cand.m_tiles = m_tiles;
-              cand.c_tiles = c_tiles;
-              cand.f_tiles = ft;
-              cand.partials = partials;
-              cand.positions = positions;
-              cand.k_red = k_red;
-              cand.k_m = k_m;
-              cand.k_g = k_g;
-              cand.k_pos = k_pos;
-              const double lanes = double(k_g) * k_pos;
-              const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
-              // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
-              const double pass_load = hop * mesh_hops +
-                                       std::ceil(double(k_m) * k_red * tile_bits /
-                                                 (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
-              // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
-              // the GLB blocks, except the weights: once per block).
-              const double total_steps = passes * double(positions) / k_pos * lanes;
-              const double iact_bits_total = total_steps * k_red * item_iact_bits;
-              const double psum_bits_total = total_steps * k_m * item_psum_bits;
-              const double iact_users = lanes * k_red, psum_users = lanes * k_m;
-              const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
-              const double loads[] = {
-                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
-                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
-                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
-                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
-                  weight_load,
-              };
-              // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
-              double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
-              for (double load : loads) unblocked = std::max(unblocked, load);
-              if (best.set && unblocked * (1 - 1e-9) > best.m.estimated_cycles) continue;
-              cand.glb = plan_glb(arch, layer, cand);
-              const double blocks = cand.glb.blocks;
-              const std::uint32_t bp = cand.glb.block_positions;
-              const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
-                                             (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
-              const double path = steps * item_cycles + passes * blocks * pass_load;
-              const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
-              double estimate = std::max(path, blocks * weight_load);
-              for (double load : loads) estimate = std::max(estimate, load);
-              if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
-              if (best.set && (estimate > best.m.estimated_cycles ||
-                               (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
-                continue;
-              cand.estimated_cycles = estimate;
-              best.m = cand;
-              best.dram_bytes = dram_bytes;
-              best.set = true;
-            }
-          }
-        }
-      }
-      if (best.set) per_pair.push_back(best);
-    }
+
+  // The output-column tile widths f0 tried (tile counts giving the same f0 are one option).
+  struct FTile {
+    std::uint32_t f0, f_tiles, positions;
+  };
+  std::vector<FTile> f_options;
+  for (std::uint32_t f_tiles : forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
+                                                    : factor_candidates(std::min<std::uint32_t>(l.f(), 64))) {
+    const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
+    if (!f_options.empty() && f_options.back().f0 == f0) continue;
+    const std::uint32_t ft = ceil_div(l.f(), f0);
+    f_options.push_back({f0, ft, l.n * l.e() * ft});
   }
-  std::vector<Candidate>& candidates = per_pair;
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
-    return a.dram_bytes < b.dram_bytes;
-  });
-  // The best candidate whose every weight tile really fits (checked once per (m0, c0)).
+  // One work item of a tiling (an average over the layer's data): what a lane step costs.
+  struct Step {
+    double cycles, iact_bits, psum_bits;
+    double items;  ///< work items of the layer
+  };
+  const auto step_of = [&](std::uint32_t m0, std::uint32_t c0, const FTile& ft) {
+    const double col_cycles = sparse ? std::max(weight_density * m0 / arch.pe.simd_width, weight_density > 0 ? 1.0 : 0.0)
+                                     : std::ceil(double(m0) / arch.pe.simd_width);
+    const double iacts_per_item = double(c0) * std::min<double>(l.w, double(ft.f0) * l.u + l.s);
+    Step st;
+    st.iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
+    const double compute = (sparse ? iact_density : 1.0) * double(c0) * l.s * ft.f0 * col_cycles;
+    // A step: the row arrives (hops), the PEs stream it (not faster than the port delivers it), fill.
+    st.cycles = mesh_hops * hop + 1 + std::max(compute, std::ceil(st.iact_bits / arch.noc.iact_port_bits)) +
+                (arch.pe.pipeline_stages - 1);
+    st.psum_bits = double(m0) * ft.f0 * arch.precision.psum_bits;
+    st.items = double(ceil_div(l.m, m0)) * ceil_div(l.c, c0) * l.r * l.g * ft.positions;
+    return st;
+  };
+  // The pairs, each with an exact lower bound on its estimates: whatever the spatial factors, a lane
+  // runs at least items / P steps.
+  struct Pair {
+    std::uint32_t m0, c0;
+    double bound;
+  };
+  std::vector<Pair> pairs;
+  for (std::uint32_t m0 : m0s)
+    for (std::uint32_t c0 : c0s) {
+      double bound = std::numeric_limits<double>::infinity();
+      for (const FTile& ft : f_options) {
+        const Step st = step_of(m0, c0, ft);
+        bound = std::min(bound, st.items / P * st.cycles);
+      }
+      pairs.push_back({m0, c0, bound});
+    }
+  std::vector<std::size_t> order(pairs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pairs[a].bound < pairs[b].bound; });
+
   // The weight-count table per m0 (sparse weights on a sparse PE), built once and kept by the mapping.
   std::vector<std::shared_ptr<const WeightTileCounts>> tables;
   const auto table_for = [&](std::uint32_t m0) -> std::shared_ptr<const WeightTileCounts> {
@@ -278,11 +229,107 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       if (t->m0() == m0) return t;
     return tables.emplace_back(std::make_shared<const WeightTileCounts>(layer, m0));
   };
-  for (const Candidate& c : candidates) {
-    std::shared_ptr<const WeightTileCounts> table = table_for(c.m.factors.m0);
-    if (!weights_fit(arch, layer, c.m.factors.m0, c.m.factors.c0, table.get())) continue;
-    Mapping m = c.m;
-    m.weight_counts = std::move(table);
+  Candidate incumbent;  // the best pair so far whose weight tiles fit
+  const auto beaten_by = [](const Candidate& c, double bound) { return c.set && bound * (1 - 1e-9) > c.m.estimated_cycles; };
+  for (const std::size_t pair_index : order) {
+    const Pair& pair = pairs[pair_index];
+    if (beaten_by(incumbent, pair.bound)) break;  // and so is every later pair
+    const std::uint32_t m0 = pair.m0, c0 = pair.c0;
+    const std::uint32_t m_tiles = ceil_div(l.m, m0);
+    const std::uint32_t c_tiles = ceil_div(l.c, c0);
+    const std::uint32_t partials = c_tiles * l.r;
+    const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
+                             (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
+    Candidate best;
+    best.pair = pair_index;
+    const auto beaten = [&](double bound) { return beaten_by(best, bound) || beaten_by(incumbent, bound); };
+    for (const FTile& fo : f_options) {
+      const std::uint32_t f0 = fo.f0, ft = fo.f_tiles, positions = fo.positions;
+      const Step st = step_of(m0, c0, fo);
+      const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
+      const double items = st.items;
+      if (beaten(items / P * item_cycles)) continue;
+      for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
+        if (k_red > std::min(partials, arch.array.pe_rows)) continue;
+        const double kk_passes = ceil_div(partials, k_red);
+        const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
+        // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
+        const std::uint32_t chains = chains_for(arch, k_red);
+        if (chains == 0) continue;
+        if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
+        for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
+          if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
+          for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
+            if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
+            std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
+            if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
+            if (k_pos == 0) continue;
+            Mapping cand;
+            cand.factors.m0 = m0;
+            cand.factors.c0 = c0;
+            cand.factors.f0 = f0;
+            cand.m_tiles = m_tiles;
+            cand.c_tiles = c_tiles;
+            cand.f_tiles = ft;
+            cand.partials = partials;
+            cand.positions = positions;
+            cand.k_red = k_red;
+            cand.k_m = k_m;
+            cand.k_g = k_g;
+            cand.k_pos = k_pos;
+            const double lanes = double(k_g) * k_pos;
+            const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
+            // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
+            const double pass_load = hop * mesh_hops +
+                                     std::ceil(double(k_m) * k_red * tile_bits /
+                                               (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
+            // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
+            // the GLB blocks, except the weights: once per block).
+            const double total_steps = passes * double(positions) / k_pos * lanes;
+            const double iact_bits_total = total_steps * k_red * item_iact_bits;
+            const double psum_bits_total = total_steps * k_m * item_psum_bits;
+            const double iact_users = lanes * k_red, psum_users = lanes * k_m;
+            const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
+            const double loads[] = {
+                iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
+                iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
+                psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
+                psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
+                weight_load,
+            };
+            // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
+            double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
+            for (double load : loads) unblocked = std::max(unblocked, load);
+            if (beaten(unblocked)) continue;
+            cand.glb = plan_glb(arch, layer, cand);
+            const double blocks = cand.glb.blocks;
+            const std::uint32_t bp = cand.glb.block_positions;
+            const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
+                                           (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
+            const double path = steps * item_cycles + passes * blocks * pass_load;
+            const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
+            double estimate = std::max(path, blocks * weight_load);
+            for (double load : loads) estimate = std::max(estimate, load);
+            if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
+            if (best.set && (estimate > best.m.estimated_cycles ||
+                             (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
+              continue;
+            cand.estimated_cycles = estimate;
+            best.m = cand;
+            best.dram_bytes = dram_bytes;
+            best.set = true;
+          }
+        }
+      }
+    }
+    // The pair's best becomes the incumbent if it wins and every weight tile really fits.
+    if (!best.set || !better(best, incumbent)) continue;
+    if (!weights_fit(arch, layer, m0, c0, table_for)) continue;
+    incumbent = best;
+  }
+  if (incumbent.set) {
+    Mapping m = incumbent.m;
+    m.weight_counts = table_for(m.factors.m0);
     LayerMapping& f = m.factors;
     f.spatial_g = m.k_g;
     f.spatial_m = m.k_m;

@@ -11,7 +11,15 @@ WeightTileCounts::WeightTileCounts(const workloads::LayerData& layer, std::uint3
   counts_.assign(std::size_t{columns} * m_tiles_, 0);
   for (std::uint32_t column = 0; column < columns; ++column) {
     std::uint16_t* row = counts_.data() + std::size_t{column} * m_tiles_;
-    for (const std::uint16_t m : layer.index.weight_ms(column)) ++row[m / m0];
+    // The output channels ascend: walk the tile boundaries instead of dividing per non-zero.
+    std::uint32_t tile = 0, tile_end = m0;
+    for (const std::uint16_t m : layer.index.weight_ms(column)) {
+      while (m >= tile_end) {
+        ++tile;
+        tile_end += m0;
+      }
+      ++row[tile];
+    }
   }
 }
 
