@@ -19,7 +19,8 @@ namespace {
 
 std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
-/// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit` plus `limit` itself: the spatial factors tried.
+}  // namespace
+
 std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
   std::vector<std::uint32_t> out;
   for (std::uint32_t v = 1; v <= limit; v = v < 4 ? v + 1 : v * 3 / 2 + (v * 3 / 2 == v)) out.push_back(v);
@@ -29,6 +30,8 @@ std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
+
+namespace {
 
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
 /// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a

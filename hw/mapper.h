@@ -36,6 +36,10 @@ struct Mapping {
 
 struct MappingOverride;
 
+/// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit`, the powers of two and `limit` itself: the values the
+/// mapper tries for every tiling and spatial factor (the f-tile count up to min(F, 64)).
+std::vector<std::uint32_t> factor_candidates(std::uint32_t limit);
+
 /// Psum chains of `k_red` PEs the array holds: a chain runs up one PE column of a cluster, so a column
 /// of R rows holds floor(R / k_red) of them (the PEs left at its top stay idle).
 std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red);
