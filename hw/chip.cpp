@@ -65,6 +65,19 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
                                              std::span(dests_.data(), map_.k_m)));
     }
   }
+  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
+    const Lane& l = lanes_[lane];
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) lane_pes_.push_back(pe_index(l.pos_i, l.g_i, m_i, red_i));
+      const std::uint32_t top = pe_index(l.pos_i, l.g_i, m_i, 0);
+      psum_banks_.push_back(glb_psum_bank(top));
+      psum_ports_.push_back(noc_.port_of(DataType::kPsum, top));
+    }
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i)
+      iact_banks_.push_back(glb_iact_bank(pe_index(l.pos_i, l.g_i, 0, red_i)));
+  }
+  out_rows_ = shape_.e();
+  out_cols_ = shape_.f();
   for (std::uint32_t group = 0; group < groups_.size(); ++group) {
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
@@ -152,7 +165,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       WeightTileCost& tile = grp.tiles[m_i * map_.k_red + red_i];
       const std::uint32_t mt = tp.mt_base + m_i, kk = tp.kk_base + red_i;
       if (mt >= map_.m_tiles || kk >= map_.partials) {
-        tile.column_cycles.clear();
+        tile.columns.clear();
         continue;
       }
       const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
@@ -173,7 +186,6 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       const Transfer x = noc_.multicast(weight_routes_[(group * map_.k_m + m_i) * map_.k_red + red_i], in_chip, tile.bits);
       loaded = std::max(loaded, x.arrival);
       stats_.spad_weight_writes += tile.words * map_.k_pos;
-      spad_bits_.sram_bits += double(tile.words) * arch_.pe.weight_data_bits * map_.k_pos;
       if (arch_.glb.weight_banks > 0) {  // the JSSC chip stages filters in its own GLB banks
         const std::uint64_t accesses = (tile.bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
         stats_.glb_weight_writes += accesses;
@@ -217,10 +229,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const std::uint32_t pos = tp.block * map_.glb.block_positions + lane.pos_i + lane.next_pos * map_.k_pos;
   ++lane.next_pos;
   const std::uint32_t ft = pos % map_.f_tiles;
-  const std::uint32_t e = (pos / map_.f_tiles) % shape_.e();
-  const std::uint32_t n = pos / (map_.f_tiles * shape_.e());
+  const std::uint32_t e = (pos / map_.f_tiles) % out_rows_;
+  const std::uint32_t n = pos / (map_.f_tiles * out_rows_);
   const std::uint32_t m0 = map_.factors.m0, c0 = map_.factors.c0, f0 = map_.factors.f0;
-  const std::uint32_t f_begin = ft * f0, f_end = std::min(shape_.f(), f_begin + f0);
+  const std::uint32_t f_begin = ft * f0, f_end = std::min(out_cols_, f_begin + f0);
   const std::uint32_t pipeline = arch_.pe.pipeline_stages - 1;
 
   // Iacts: one multicast per distinct input row (per red_i) to the k_m PEs that share it.
@@ -236,9 +248,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     bool any = false, window_ready = false, verify_row_ready = false;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
-      c = WorkItemCost{};
       const std::uint32_t mt = tp.mt_base + m_i;
       if (kk >= map_.partials || mt >= map_.m_tiles) {
+        c = WorkItemCost{};
         c.empty = true;
         continue;
       }
@@ -249,7 +261,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
         pe_cost_.iact_window(item, step_window_);
         window_ready = true;
       }
-      c = pe_cost_.work_item(item, step_window_, grp.tiles[m_i * k_red + red_i]);
+      pe_cost_.work_item(item, step_window_, grp.tiles[m_i * k_red + red_i], c);
       if (c.empty) continue;
       any = true;
       bits = c.iact_bits;
@@ -298,11 +310,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       ready = in_chip;
       stats_.dram_iact_read_bytes += dram_bytes;
     }
-    const std::uint32_t src = pe_index(lane.pos_i, lane.g_i, 0, red_i);
     if (iacts_resident_) {  // read from the GLB bank: one access per cycle, shared with other readers
       stats_.glb_iact_reads += accesses;
       glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
-      const std::uint64_t bank_start = glb_iact_banks_[glb_iact_bank(src)].reserve(ready, accesses);
+      const std::uint64_t bank_start = glb_iact_banks_[iact_banks_[lane_id * k_red + red_i]].reserve(ready, accesses);
       stats_.stall_noc_cycles += (bank_start - ready) * k_m;
       ready = bank_start;
     }
@@ -327,32 +338,35 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     ends[i] = c.empty ? step_start : std::max(step_start + c.cycles, arrival[red_i] + pipeline);
     compute_end = std::max(compute_end, ends[i]);
   }
-  for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
-    for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
-      const WorkItemCost& c = costs[m_i * k_red + red_i];
-      const std::uint32_t pe = pe_index(lane.pos_i, lane.g_i, m_i, red_i);
-      traces_.pe_stall_cycles[pe] += compute_end - ends[m_i * k_red + red_i];
-      stats_.stall_noc_cycles += compute_end - ends[m_i * k_red + red_i];
-      if (c.empty) continue;
-      traces_.pe_busy_cycles[pe] += c.cycles;
-      traces_.pe_macs[pe] += c.macs_effectual;
-      stats_.macs_effectual += c.macs_effectual;
-      stats_.macs_issued += c.mac_slots;
-      stats_.zero_iacts_skipped += c.zero_iacts_skipped;
-      stats_.spad_iact_data_reads += c.nonzero_iacts;
-      stats_.spad_weight_data_reads += c.weight_words;
-      stats_.spad_psum_reads += c.mac_slots;
-      stats_.spad_psum_writes += c.mac_slots;
-      spad_bits_.reg_bits += double(c.nonzero_iacts) * arch_.pe.iact_data_bits +
-                             2.0 * double(c.mac_slots) * arch_.precision.psum_bits;
-      spad_bits_.sram_bits += double(c.weight_words) * arch_.pe.weight_data_bits;
-      if (arch_.pe.kind == PeKind::kSparse) {
-        stats_.spad_iact_addr_reads += (f_end - f_begin);
-        stats_.spad_weight_addr_reads += 2 * c.nonzero_iacts;
-        spad_bits_.reg_bits += double(f_end - f_begin) * arch_.pe.iact_addr_bits +
-                               2.0 * double(c.nonzero_iacts) * arch_.pe.weight_addr_bits;
-      }
-    }
+  // Per PE: the traces. Per step: the counters, summed here and added once.
+  const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
+  std::uint64_t stalled = 0, busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0;
+  for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
+    const WorkItemCost& c = costs[i];
+    const std::uint32_t pe = pes[i];
+    traces_.pe_stall_cycles[pe] += compute_end - ends[i];
+    stalled += compute_end - ends[i];
+    if (c.empty) continue;
+    traces_.pe_busy_cycles[pe] += c.cycles;
+    traces_.pe_macs[pe] += c.macs_effectual;
+    ++busy_items;
+    macs += c.macs_effectual;
+    slots += c.mac_slots;
+    skipped += c.zero_iacts_skipped;
+    iact_reads += c.nonzero_iacts;
+    weight_words += c.weight_words;
+  }
+  stats_.stall_noc_cycles += stalled;
+  stats_.macs_effectual += macs;
+  stats_.macs_issued += slots;
+  stats_.zero_iacts_skipped += skipped;
+  stats_.spad_iact_data_reads += iact_reads;
+  stats_.spad_weight_data_reads += weight_words;
+  stats_.spad_psum_reads += slots;
+  stats_.spad_psum_writes += slots;
+  if (arch_.pe.kind == PeKind::kSparse) {
+    stats_.spad_iact_addr_reads += busy_items * (f_end - f_begin);
+    stats_.spad_weight_addr_reads += 2 * iact_reads;
   }
 
   // Psums: up each m_i chain, then out through the chain's psum router to the GLB (or DRAM when final).
@@ -366,13 +380,12 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (!any || mt >= map_.m_tiles) continue;
     const std::uint64_t values = std::uint64_t(std::min(shape_.m, (mt + 1) * m0) - mt * m0) * (f_end - f_begin);
     const std::uint64_t bits = values * arch_.precision.psum_bits;
-    const std::uint32_t top = pe_index(lane.pos_i, lane.g_i, m_i, 0);
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
     std::uint64_t psum_ready = compute_end;
     // The GLB psum bank: read the earlier passes' partial sums (unless first), write the new ones (unless final).
     const std::uint64_t bank_ops = (first_chunk ? 0 : accesses) + (last_chunk ? 0 : accesses);
-    if (bank_ops > 0) psum_ready = glb_psum_banks_[glb_psum_bank(top)].reserve(compute_end, bank_ops);
-    const Transfer x = noc_.send(DataType::kPsum, noc_.port_of(DataType::kPsum, top), psum_ready, bits, 1);
+    if (bank_ops > 0) psum_ready = glb_psum_banks_[psum_banks_[lane_id * k_m + m_i]].reserve(compute_end, bank_ops);
+    const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
     next = std::max(next, x.start);
     if (last_chunk) {
       const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
@@ -486,7 +499,7 @@ LayerResult Chip::run() {
   stats_.noc_weight_bits = noc_.bit_hops(DataType::kWeight);
   stats_.noc_psum_bits = noc_.bit_hops(DataType::kPsum);
   stats_.events = sim_.events_executed();
-  apply_energy(arch_, spad_bits_, glb_bits_,
+  apply_energy(arch_, spad_bits_of(arch_, stats_), glb_bits_,
                double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
   if (options_.collect_traces) {
     for (const PortServer& p : noc_.ports()) {

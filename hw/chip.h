@@ -130,10 +130,15 @@ class Chip {
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
   std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
   std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
+  // The placement, fixed by the mapping: looked up per step instead of recomputed (it divides).
+  std::vector<std::uint32_t> lane_pes_;     ///< PE per (lane, m_i, red_i): pe_index
+  std::vector<std::uint32_t> iact_banks_;   ///< GLB iact bank per (lane, red_i): the row's source
+  std::vector<std::uint32_t> psum_banks_;   ///< GLB psum bank per (lane, m_i): the chain's top PE
+  std::vector<std::uint32_t> psum_ports_;   ///< psum router per (lane, m_i)
+  std::uint32_t out_rows_ = 0, out_cols_ = 0;  ///< E and F of the layer
 
   LayerStats stats_;
   LayerTraces traces_;
-  SpadBits spad_bits_;
   double glb_bits_ = 0;
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   std::vector<std::int64_t> verify_acc_;     ///< functional mode: one work item's psums, [f][m]

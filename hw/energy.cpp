@@ -3,6 +3,17 @@
 
 namespace eyesim::hw {
 
+SpadBits spad_bits_of(const ArchSpec& arch, const LayerStats& s) {
+  // Integer counts times widths: exact in a double, whatever the order they were counted in.
+  SpadBits b;
+  b.reg_bits = double(s.spad_iact_data_reads) * arch.pe.iact_data_bits +
+               double(s.spad_psum_reads + s.spad_psum_writes) * arch.precision.psum_bits +
+               double(s.spad_iact_addr_reads) * arch.pe.iact_addr_bits +
+               double(s.spad_weight_addr_reads) * arch.pe.weight_addr_bits;
+  b.sram_bits = double(s.spad_weight_data_reads + s.spad_weight_writes) * arch.pe.weight_data_bits;
+  return b;
+}
+
 void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, double noc_bit_hops, LayerStats& s) {
   const EnergySpec& e = arch.energy;
   const double gated = static_cast<double>(s.macs_issued > s.macs_effectual ? s.macs_issued - s.macs_effectual : 0);

@@ -17,47 +17,39 @@ PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer
 void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                               std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const {
   const std::uint32_t S = shape_.s, U = shape_.u;
-  const std::uint32_t cols = (c_end - c_begin) * S;
   const std::uint32_t simd = arch_.pe.simd_width;
-  out.column_cycles.assign(cols, 0);
-  out.column_nnz.assign(cols, 0);
-  out.column_words.assign(cols, 0);
-  out.class_cycles.assign(std::size_t{c_end - c_begin} * U, 0);
-  out.class_nnz.assign(std::size_t{c_end - c_begin} * U, 0);
-  out.class_words.assign(std::size_t{c_end - c_begin} * U, 0);
+  out.columns.resize(std::size_t{c_end - c_begin} * S);  // (capacity is kept: no allocation after the first tile)
+  out.classes.assign(std::size_t{c_end - c_begin} * U, WeightClassCost{});
   out.nnz = out.words = 0;
   const auto& index = layer_.index;
   const std::uint32_t height = m_end - m_begin;
   const bool tabled = counts_ && counts_->covers(m_begin, m_end);
   const std::uint32_t tile = tabled ? m_begin / counts_->m0() : 0;
+  const auto words_of = [simd](std::uint32_t nnz) { return simd == 1 ? nnz : (nnz + simd - 1) / simd; };
+  const std::uint32_t dense_words = words_of(height);  // a dense PE walks the whole column, gating zeros
+  const std::uint32_t empty_cycles = arch_.pe.empty_column_bubble ? 1u : 0u;
+  WeightColumnCost* column = out.columns.data();
   for (std::uint32_t c = c_begin; c < c_end; ++c) {
-    for (std::uint32_t s = 0; s < S; ++s) {
-      const std::uint32_t k = (c - c_begin) * S + s;
-      const std::uint32_t column = index.weight_column(g, c, r, s);
-      const std::uint32_t nnz = tabled ? counts_->nnz(column, tile) : index.weight_nnz(column, m_begin, m_end);
-      std::uint32_t cycles, words;
-      if (sparse_) {
-        words = (nnz + simd - 1) / simd;
-        cycles = nnz > 0 ? words : (arch_.pe.empty_column_bubble ? 1u : 0u);
-      } else {
-        cycles = words = (height + simd - 1) / simd;  // a dense PE walks the whole column, gating zeros
-      }
-      out.words += words;
-      out.column_cycles[k] = cycles;
-      out.column_nnz[k] = nnz;
-      out.column_words[k] = (nnz + simd - 1) / simd;
+    WeightClassCost* classes = out.classes.data() + std::size_t{c - c_begin} * U;
+    // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
+    for (std::uint32_t s = 0, cls = 0; s < S; ++s, ++column, cls = cls + 1 == U ? 0 : cls + 1) {
+      const std::uint32_t k = index.weight_column(g, c, r, s);
+      const std::uint32_t nnz = tabled ? counts_->nnz(k, tile) : index.weight_nnz(k, m_begin, m_end);
+      const std::uint32_t words = words_of(nnz);
+      const std::uint32_t cycles = sparse_ ? (nnz > 0 ? words : empty_cycles) : dense_words;
+      out.words += sparse_ ? words : dense_words;
+      *column = WeightColumnCost{cycles, nnz, words};
       out.nnz += nnz;
-      // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
-      const std::size_t cls = std::size_t{c - c_begin} * U + (s % U);
-      out.class_cycles[cls] += cycles;
-      out.class_nnz[cls] += nnz;
-      out.class_words[cls] += out.column_words[k];
+      classes[cls].cycles += cycles;
+      classes[cls].nnz += nnz;
+      classes[cls].words += words;
     }
   }
+  const std::uint64_t cols = out.columns.size();
   if (sparse_) {  // CSC: one (count, value) pair per non-zero plus one address per column
-    out.bits = out.nnz * (arch_.pe.weight_data_bits / std::max(1u, simd)) + std::uint64_t{cols} * arch_.pe.weight_addr_bits;
+    out.bits = out.nnz * (arch_.pe.weight_data_bits / std::max(1u, simd)) + cols * arch_.pe.weight_addr_bits;
   } else {
-    out.bits = std::uint64_t{cols} * (m_end - m_begin) * arch_.precision.weight_bits;
+    out.bits = cols * (m_end - m_begin) * arch_.precision.weight_bits;
   }
 }
 
@@ -105,31 +97,33 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   }
 }
 
-WorkItemCost PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile) const {
-  WorkItemCost cost;
+void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile,
+                            WorkItemCost& cost) const {
+  cost = WorkItemCost{};
   if (window.empty) {
     cost.empty = true;
-    return cost;
+    return;
   }
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
   std::uint64_t cycles = 0, macs = 0, words = 0;
   const std::size_t classes = std::size_t{window.c_count} * U;
   for (std::size_t k = 0; k < classes; ++k) {
     const std::uint64_t count = window.interior[k];
-    cycles += count * tile.class_cycles[k];
-    macs += count * tile.class_nnz[k];
-    words += count * tile.class_words[k];
+    const WeightClassCost& cls = tile.classes[k];
+    cycles += count * cls.cycles;
+    macs += count * cls.nnz;
+    words += count * cls.words;
   }
   for (const auto& [ci, w] : window.edges) {
     // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
     const std::int64_t base = std::int64_t{w} + pad;
     std::int64_t s = base - std::int64_t{it.f_end - 1} * U;
     if (s < 0) s += ((-s + U - 1) / U) * U;
-    const std::uint32_t k0 = ci * S;
+    const WeightColumnCost* column = tile.columns.data() + std::size_t{ci} * S;
     for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
-      cycles += tile.column_cycles[k0 + s];
-      macs += tile.column_nnz[k0 + s];
-      words += tile.column_words[k0 + s];
+      cycles += column[s].cycles;
+      macs += column[s].nnz;
+      words += column[s].words;
     }
   }
   cost.macs_effectual = macs;
@@ -156,7 +150,6 @@ WorkItemCost PeCostModel::work_item(const WorkItem& it, const IactWindow& window
     cost.iact_bits = window_values * arch_.precision.iact_bits;
   }
   cost.cycles = mac_cycles + (arch_.pe.pipeline_stages - 1);
-  return cost;
 }
 
 WorkItemCost PeCostModel::work_item(const WorkItem& item, const WeightTileCost& tile) const {

@@ -34,16 +34,24 @@ struct WorkItemCost {
   bool empty = false;                ///< the input row is padding: nothing to do
 };
 
+/// One weight column (c, s) of a tile: what a non-zero iact meeting it costs.
+struct WeightColumnCost {
+  std::uint32_t cycles = 0;  ///< MAC cycles (ceil(nnz / simd); a bubble for an empty column if the PE has one)
+  std::uint32_t nnz = 0;     ///< non-zero weights: effectual MACs
+  std::uint32_t words = 0;   ///< weight SPad words read: ceil(nnz / simd)
+};
+
+/// The same summed over the columns of one class s = (w + pad) mod U of one channel.
+struct WeightClassCost {
+  std::uint64_t cycles = 0, nnz = 0, words = 0;
+};
+
 /// Per weight tile: the cycles a non-zero iact costs at each column (c, s), and the tile's NoC size.
 /// The class sums serve iacts in the interior of a work item's window, which meet every filter
 /// column s of their class s = (w + pad) mod U: one lookup instead of a walk over s.
 struct WeightTileCost {
-  std::vector<std::uint32_t> column_cycles;  ///< [c - c_begin][s]
-  std::vector<std::uint32_t> column_nnz;
-  std::vector<std::uint32_t> column_words;   ///< weight SPad words: ceil(nnz / simd)
-  std::vector<std::uint64_t> class_cycles;   ///< [c - c_begin][(w + pad) mod U]: sums over s of that class
-  std::vector<std::uint64_t> class_nnz;
-  std::vector<std::uint64_t> class_words;
+  std::vector<WeightColumnCost> columns;  ///< [c - c_begin][s]
+  std::vector<WeightClassCost> classes;   ///< [c - c_begin][(w + pad) mod U]
   std::uint64_t nnz = 0;
   std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
   std::uint64_t bits = 0;   ///< payload on the NoC
@@ -77,8 +85,14 @@ class PeCostModel {
   /// Fills `out` with the input window of `item` (its m range does not matter). Reuses `out`'s storage.
   void iact_window(const WorkItem& item, IactWindow& out) const;
 
-  /// The cost of `item` with `tile` (the tile of the same g, m, c, r) loaded and `window` its input.
-  WorkItemCost work_item(const WorkItem& item, const IactWindow& window, const WeightTileCost& tile) const;
+  /// The cost of `item` with `tile` (the tile of the same g, m, c, r) loaded and `window` its input,
+  /// written into `out` (the chip's per-step scratch: no copy of the result).
+  void work_item(const WorkItem& item, const IactWindow& window, const WeightTileCost& tile, WorkItemCost& out) const;
+  WorkItemCost work_item(const WorkItem& item, const IactWindow& window, const WeightTileCost& tile) const {
+    WorkItemCost cost;
+    work_item(item, window, tile, cost);
+    return cost;
+  }
 
   /// The same, building the window (allocates: for tests and one-off queries).
   WorkItemCost work_item(const WorkItem& item, const WeightTileCost& tile) const;
