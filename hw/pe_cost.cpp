@@ -82,18 +82,25 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
       continue;
     }
     const auto ws = index.iact_ws(index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h)));
-    auto p = std::lower_bound(ws.begin(), ws.end(), static_cast<std::uint16_t>(w_lo));
-    const auto first = p;
-    for (; p != ws.end() && *p < in_lo; ++p) out.edges.emplace_back(ci, *p);
+    // The window's non-zeros [first, last); a window that starts or ends with the row needs no search.
+    const std::uint16_t* const row_begin = ws.data();
+    const std::uint16_t* const row_end = row_begin + ws.size();
+    const std::uint16_t* const first =
+        w_lo == 0 ? row_begin : std::lower_bound(row_begin, row_end, static_cast<std::uint16_t>(w_lo));
+    const std::uint16_t* const last =
+        w_hi >= shape_.w ? row_end : std::lower_bound(first, row_end, static_cast<std::uint16_t>(w_hi));
+    // The edges are at most S - 1 columns wide at either end: walk them linearly.
+    const std::uint16_t* lo = first;
+    for (; lo != last && *lo < in_lo; ++lo) out.edges.emplace_back(ci, *lo);
+    const std::uint16_t* hi = last;
+    while (hi != lo && *(hi - 1) >= in_hi) --hi;
     if (U == 1) {
-      const auto q = std::lower_bound(p, ws.end(), static_cast<std::uint16_t>(in_hi));
-      interior[0] += static_cast<std::uint32_t>(q - p);
-      p = q;
+      interior[0] += static_cast<std::uint32_t>(hi - lo);
     } else {
-      for (; p != ws.end() && *p < in_hi; ++p) ++interior[std::size_t(*p + pad) % U];
+      for (const std::uint16_t* p = lo; p != hi; ++p) ++interior[std::size_t(*p + pad) % U];
     }
-    for (; p != ws.end() && *p < w_hi; ++p) out.edges.emplace_back(ci, *p);
-    out.nnz += static_cast<std::uint64_t>(p - first);
+    for (const std::uint16_t* p = hi; p != last; ++p) out.edges.emplace_back(ci, *p);
+    out.nnz += static_cast<std::uint64_t>(last - first);
   }
 }
 
