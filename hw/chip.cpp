@@ -228,9 +228,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const TilePass& tp = grp.tile_pass;
   const std::uint32_t pos = tp.block * map_.glb.block_positions + lane.pos_i + lane.next_pos * map_.k_pos;
   ++lane.next_pos;
-  const std::uint32_t ft = pos % map_.f_tiles;
-  const std::uint32_t e = (pos / map_.f_tiles) % out_rows_;
-  const std::uint32_t n = pos / (map_.f_tiles * out_rows_);
+  const std::uint32_t row_of_pos = pos / map_.f_tiles;  // (n, e): two divisions, the remainders multiply back
+  const std::uint32_t ft = pos - row_of_pos * map_.f_tiles;
+  const std::uint32_t n = row_of_pos / out_rows_;
+  const std::uint32_t e = row_of_pos - n * out_rows_;
   const std::uint32_t m0 = map_.factors.m0, c0 = map_.factors.c0, f0 = map_.factors.f0;
   const std::uint32_t f_begin = ft * f0, f_end = std::min(out_cols_, f_begin + f0);
   const std::uint32_t pipeline = arch_.pe.pipeline_stages - 1;
@@ -246,6 +247,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint32_t kk = tp.kk_base + red_i;
     std::uint64_t bits = 0;
     bool any = false, window_ready = false, verify_row_ready = false;
+    const std::uint32_t ct = kk / shape_.r, r = kk - ct * shape_.r;  // filter rows fastest
+    WorkItem item{tp.g, n, 0, 0, ct * c0, std::min(shape_.c, (ct + 1) * c0), r, e, f_begin, f_end};
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
       const std::uint32_t mt = tp.mt_base + m_i;
@@ -254,9 +257,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
         c.empty = true;
         continue;
       }
-      const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
-      const WorkItem item{tp.g, n, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
-                          r, e, f_begin, f_end};
+      item.m_begin = mt * m0;
+      item.m_end = std::min(shape_.m, item.m_begin + m0);
       if (!window_ready) {  // one input row segment, multicast to the k_m PEs: classified once
         pe_cost_.iact_window(item, step_window_);
         window_ready = true;
@@ -274,7 +276,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
     }
     if (!any || bits == 0) continue;
-    const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
     const std::uint32_t h = e * shape_.u + r - shape_.pad;
     const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
     // Row-stationary sharing (V1 §V, the (r, e) diagonal): lanes of a group at the same step of a weight

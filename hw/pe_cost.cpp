@@ -6,13 +6,14 @@
 namespace eyesim::hw {
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0)
-    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse) {
-  if (m0 > 0) counts_ = std::make_shared<const WeightTileCounts>(layer, m0);
-}
+    : PeCostModel(arch, layer, m0 > 0 ? std::make_shared<const WeightTileCounts>(layer, m0) : nullptr) {}
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer,
                          std::shared_ptr<const WeightTileCounts> counts)
-    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse), counts_(std::move(counts)) {}
+    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse), counts_(std::move(counts)) {
+  class_of_w_.resize(shape_.w);
+  for (std::uint32_t w = 0; w < shape_.w; ++w) class_of_w_[w] = (w + shape_.pad) % shape_.u;
+}
 
 void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                               std::uint32_t c_end, std::uint32_t r, WeightTileCost& out) const {
@@ -76,7 +77,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
     if (index.iacts_dense()) {
       for (std::int64_t w = w_lo; w < in_lo; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
-      for (std::int64_t w = in_lo; w < in_hi; ++w) ++interior[std::size_t(w + pad) % U];
+      for (std::int64_t w = in_lo; w < in_hi; ++w) ++interior[class_of_w_[w]];
       for (std::int64_t w = in_hi; w < w_hi; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
       out.nnz += out.span;
       continue;
@@ -97,7 +98,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     if (U == 1) {
       interior[0] += static_cast<std::uint32_t>(hi - lo);
     } else {
-      for (const std::uint16_t* p = lo; p != hi; ++p) ++interior[std::size_t(*p + pad) % U];
+      for (const std::uint16_t* p = lo; p != hi; ++p) ++interior[class_of_w_[*p]];
     }
     for (const std::uint16_t* p = hi; p != last; ++p) out.edges.emplace_back(ci, *p);
     out.nnz += static_cast<std::uint64_t>(last - first);

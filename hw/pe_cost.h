@@ -103,6 +103,7 @@ class PeCostModel {
   const workloads::LayerShape& shape_;
   bool sparse_;
   std::shared_ptr<const WeightTileCounts> counts_;  ///< null: no table
+  std::vector<std::uint32_t> class_of_w_;           ///< (w + pad) mod U per input column (no division per iact)
 };
 
 }  // namespace eyesim::hw
