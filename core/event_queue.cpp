@@ -52,6 +52,8 @@ void EventQueue::settle() const {
   current_ += (b - start) & (kBuckets - 1);
   nonempty_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
   std::swap(ready_, buckets_[b]);
+  spare_.push_back(std::move(buckets_[b]));  // ready_'s consumed buffer (cleared above), for the next bucket
+  buckets_[b] = {};
   in_wheel_ -= ready_.size();
   // Events pushed to one bucket arrive in sequence order; only phases can interleave.
   if (ready_.size() > 1 && !std::is_sorted(ready_.begin(), ready_.end(), [](const Event& x, const Event& y) { return fires_before(x, y); }))
