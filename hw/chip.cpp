@@ -333,11 +333,12 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
 
   // Compute: the lane advances together (handshake), so it ends with its slowest PE.
   std::uint64_t compute_end = step_start;
-  for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
-    const WorkItemCost& c = costs[i];
-    const std::uint32_t red_i = i % k_red;
-    ends[i] = c.empty ? step_start : std::max(step_start + c.cycles, arrival[red_i] + pipeline);
-    compute_end = std::max(compute_end, ends[i]);
+  for (std::uint32_t m_i = 0, i = 0; m_i < k_m; ++m_i) {
+    for (std::uint32_t red_i = 0; red_i < k_red; ++red_i, ++i) {
+      const WorkItemCost& c = costs[i];
+      ends[i] = c.empty ? step_start : std::max(step_start + c.cycles, arrival[red_i] + pipeline);
+      compute_end = std::max(compute_end, ends[i]);
+    }
   }
   // Per PE: the traces. Per step: the counters, summed here and added once.
   const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
