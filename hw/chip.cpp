@@ -310,11 +310,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const Transfer x = noc_.multicast(iact_routes_[lane_id * k_red + red_i], ready, bits);
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
-    step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);
+    step_start = std::max(step_start, x.first_word);
     row.sent_pass = grp.pass + 1;
     row.sent_step = lane.next_pos;
     row.arrival = x.arrival;
-    row.first_word = x.start + (x.arrival - x.end) + 1;
+    row.first_word = x.first_word;
     stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
   }
   stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;
