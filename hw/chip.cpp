@@ -101,6 +101,20 @@ std::uint32_t Chip::glb_psum_bank(std::uint32_t pe) const {
   return (pe / ppc) * glb_.psum_banks + col % glb_.psum_banks;
 }
 
+bool Chip::psums_stream(std::uint64_t values) const {
+  return arch_.noc.kind == NocKind::kFlatMulticast && values > arch_.pe.psum_entries;
+}
+
+std::uint64_t Chip::psum_ready_at(std::uint64_t step_start, std::uint64_t compute_end, std::uint64_t values,
+                                  std::uint32_t columns) const {
+  if (!psums_stream(values) || columns == 0) return compute_end;
+  return step_start + (compute_end - step_start + columns - 1) / columns;  // the first output column is done
+}
+
+std::uint64_t Chip::psum_handed_off(const Transfer& x, std::uint64_t values) const {
+  return psums_stream(values) ? x.end : x.start;
+}
+
 std::string Chip::describe_state() const {
   return fmt::format("layer {}: {} of {} lane groups finished", shape_.name, groups_done_, groups_.size());
 }
@@ -368,12 +382,12 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint64_t bits = values * arch_.precision.psum_bits;
     const std::uint32_t top = pe_index(lane.pos_i, lane.g_i, m_i, 0);
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
-    std::uint64_t psum_ready = compute_end;
+    std::uint64_t psum_ready = psum_ready_at(step_start, compute_end, values, f_end - f_begin);
     // The GLB psum bank: read the earlier passes' partial sums (unless first), write the new ones (unless final).
     const std::uint64_t bank_ops = (first_chunk ? 0 : accesses) + (last_chunk ? 0 : accesses);
-    if (bank_ops > 0) psum_ready = glb_psum_banks_[glb_psum_bank(top)].reserve(compute_end, bank_ops);
+    if (bank_ops > 0) psum_ready = glb_psum_banks_[glb_psum_bank(top)].reserve(psum_ready, bank_ops);
     const Transfer x = noc_.send(DataType::kPsum, noc_.port_of(DataType::kPsum, top), psum_ready, bits, 1);
-    next = std::max(next, x.start);
+    next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
       const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
       stats_.dram_oact_write_bytes += out_bytes;
