@@ -74,7 +74,9 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   double chunk_loads = 0;
   for (std::uint32_t ct = 0; ct < period; ++ct) chunk_loads += (ct * R + R - 1) / m.k_red - (ct * R) / m.k_red + 1;
   chunk_loads /= period;
-  const double slice_fraction = double(chunk_channels) / l.c;
+  // block_input_bytes holds every group's channels; a pass works on one group, and the k_g lane groups
+  // side by side hold one slice each.
+  const double slice_fraction = double(chunk_channels) * std::min(m.k_g, l.g) / (double(l.c) * l.g);
 
   const std::uint32_t rows_per_image = l.e() * m.f_tiles;
   const GlbLayout fixed_layout = arch.glb.shared ? GlbLayout{} : glb_layout(arch, 0.0);  // v2: per cluster, fixed

@@ -164,6 +164,25 @@ TEST_SUITE("fast") {
   }
 }
 
+TEST_SUITE("fast") {
+  TEST_CASE("the input slice of a grouped layer is the reduction chunk's channels of one group, not of all groups") {
+    // JSSC CONV5 (2 groups of 192 channels) with its Table III mapping at batch 4: a reduction chunk is
+    // 6 channels of one group, 8 kB for the 4 images, so the 25 banks leave room for the psums of 64
+    // filters of all 4 images: V1 Table III's n = 4, m = 64 (two m-chunks of 2 x 16 filters). Counting
+    // the slice over both groups (16 kB) left room for 32 filters only, and the plan split the images.
+    workloads::Network net = *workloads::builtin_network("alexnet");
+    std::erase_if(net.layers, [](const workloads::LayerSpec& l) { return l.shape.name != "CONV5"; });
+    const auto data = workloads::prepare_network(net, 1, 4);
+    const MappingOverride table3{.layer = "", .m0 = 16, .c0 = 3, .f0 = 13, .spatial_red = 6, .spatial_m = 2,
+                                 .spatial_g = 1, .spatial_pos = 13};
+    const Mapping m = map_layer(*preset("eyeriss_v1_jssc"), data->layers[0], &table3);
+    CHECK(m.glb.iacts == IactResidency::kSlice);
+    CHECK(m.glb.blocks == 1);
+    CHECK(m.glb.m_block == 2);
+    CHECK(m.glb.layout.iact_banks == 2);
+  }
+}
+
 TEST_SUITE("golden") {
   TEST_CASE("AlexNet CONV1-5 on eyeriss_v2 never spill psums to DRAM") {
     workloads::Network net = *workloads::builtin_network("alexnet");
