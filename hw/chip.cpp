@@ -114,6 +114,20 @@ std::uint32_t Chip::glb_psum_bank(std::uint32_t pe) const {
   return (pe / ppc) * glb_.psum_banks + col % glb_.psum_banks;
 }
 
+bool Chip::psums_stream(std::uint64_t values) const {
+  return arch_.noc.kind == NocKind::kFlatMulticast && values > arch_.pe.psum_entries;
+}
+
+std::uint64_t Chip::psum_ready_at(std::uint64_t step_start, std::uint64_t compute_end, std::uint64_t values,
+                                  std::uint32_t columns) const {
+  if (!psums_stream(values) || columns == 0) return compute_end;
+  return step_start + (compute_end - step_start + columns - 1) / columns;  // the first output column is done
+}
+
+std::uint64_t Chip::psum_handed_off(const Transfer& x, std::uint64_t values) const {
+  return psums_stream(values) ? x.end : x.start;
+}
+
 std::string Chip::describe_state() const {
   return fmt::format("layer {}: {} of {} lane groups finished", shape_.name, groups_done_, groups_.size());
 }
@@ -322,11 +336,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const Transfer x = noc_.multicast(iact_routes_[lane_id * k_red + red_i], ready, bits);
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
-    step_start = std::max(step_start, x.start + (x.arrival - x.end) + 1);
+    step_start = std::max(step_start, x.first_word);
     row.sent_pass = grp.pass + 1;
     row.sent_step = lane.next_pos;
     row.arrival = x.arrival;
-    row.first_word = x.start + (x.arrival - x.end) + 1;
+    row.first_word = x.first_word;
     stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
   }
   stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;
@@ -383,12 +397,12 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint64_t values = std::uint64_t(std::min(shape_.m, (mt + 1) * m0) - mt * m0) * (f_end - f_begin);
     const std::uint64_t bits = values * arch_.precision.psum_bits;
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
-    std::uint64_t psum_ready = compute_end;
+    std::uint64_t psum_ready = psum_ready_at(step_start, compute_end, values, f_end - f_begin);
     // The GLB psum bank: read the earlier passes' partial sums (unless first), write the new ones (unless final).
     const std::uint64_t bank_ops = (first_chunk ? 0 : accesses) + (last_chunk ? 0 : accesses);
-    if (bank_ops > 0) psum_ready = glb_psum_banks_[psum_banks_[lane_id * k_m + m_i]].reserve(compute_end, bank_ops);
+    if (bank_ops > 0) psum_ready = glb_psum_banks_[psum_banks_[lane_id * k_m + m_i]].reserve(psum_ready, bank_ops);
     const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
-    next = std::max(next, x.start);
+    next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
       const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
       stats_.dram_oact_write_bytes += out_bytes;

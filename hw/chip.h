@@ -81,6 +81,16 @@ class Chip {
     const std::uint32_t chain = (pos_i * map_.k_g + g_i) * map_.k_m + m_i;
     return (chain / chains_per_column_) * arch_.array.pe_rows + (chain % chains_per_column_) * map_.k_red + red_i;
   }
+  /// Psum drain (docs/model.md §4, "psums"). On V1's flat NoC a PE whose psum SPad cannot hold a work
+  /// item's `values` psums (it holds the p psums of one output pixel) passes each output column's psums
+  /// up its chain as they complete: they leave during the item, from the end of its first column
+  /// (`columns` per item), and the lane moves on only when the last of them has left. Otherwise (and
+  /// on the mesh, see docs/model.md) the psums leave after the item and the lane moves on when their
+  /// transfer starts.
+  bool psums_stream(std::uint64_t values) const;
+  std::uint64_t psum_ready_at(std::uint64_t step_start, std::uint64_t compute_end, std::uint64_t values,
+                              std::uint32_t columns) const;
+  std::uint64_t psum_handed_off(const Transfer& x, std::uint64_t values) const;
   TilePass pass_of(std::uint32_t group, std::uint32_t pass) const;
   std::uint32_t passes_of(std::uint32_t group) const;
   std::uint32_t passes_per_block(std::uint32_t group) const;

@@ -74,7 +74,9 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   double chunk_loads = 0;
   for (std::uint32_t ct = 0; ct < period; ++ct) chunk_loads += (ct * R + R - 1) / m.k_red - (ct * R) / m.k_red + 1;
   chunk_loads /= period;
-  const double slice_fraction = double(chunk_channels) / l.c;
+  // block_input_bytes holds every group's channels; a pass works on one group, and the k_g lane groups
+  // side by side hold one slice each.
+  const double slice_fraction = double(chunk_channels) * std::min(m.k_g, l.g) / (double(l.c) * l.g);
 
   const std::uint32_t rows_per_image = l.e() * m.f_tiles;
   const GlbLayout fixed_layout = arch.glb.shared ? GlbLayout{} : glb_layout(arch, 0.0);  // v2: per cluster, fixed
@@ -83,13 +85,25 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   // Every block size reads the weights once per block; when R >= U the blocks' input rows cover the
   // input at least once too (streaming reads it at least once as well).
   const double input_floor = l.r >= l.u ? input_bytes : 0.0;
-  // Returns false when neither this block size nor any smaller one can beat the best: the floor of
-  // their traffic (weights x blocks + the input floor) already reaches it.
+  // A block's positions are dealt to the k_pos lanes, so a pass over it takes ceil(positions / k_pos)
+  // steps: a block that is not a multiple of k_pos leaves lanes idle in every pass (JSSC CONV1: blocks
+  // of 10 output rows on 7 lanes ran two steps per pass for 10 / 14 of the work; V1 Table III uses
+  // strips of 7). The plan takes the fewest lane steps first, then the least DRAM traffic.
+  const std::uint64_t min_steps = ceil_div(m.positions, m.k_pos);
+  const auto steps_of = [&](std::uint32_t block_positions) {
+    const std::uint32_t rest = m.positions % block_positions;
+    return std::uint64_t{m.positions / block_positions} * ceil_div(block_positions, m.k_pos) +
+           (rest ? ceil_div(rest, m.k_pos) : 0);
+  };
+  std::uint64_t best_steps = 0;
+  // Returns false when neither this block size nor any smaller one can beat the best: it already has
+  // the fewest steps and the floor of their traffic (weights x blocks + the input floor) reaches it.
   const auto consider = [&](std::uint32_t block_positions, double block_input_bytes) {
     GlbPlan p;
     p.block_positions = block_positions;
     p.blocks = ceil_div(m.positions, block_positions);
-    if (have && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes) return false;
+    const std::uint64_t steps = steps_of(block_positions);
+    if (have && best_steps == min_steps && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes) return false;
     const double slice_bytes = block_input_bytes * slice_fraction;
     for (IactResidency residency : {IactResidency::kBlock, IactResidency::kSlice, IactResidency::kStream}) {
       const double resident = residency == IactResidency::kBlock ? block_input_bytes
@@ -111,7 +125,13 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
                                                                        : input_bytes * stream_factor;
       const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
       p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
-      if (!have || p.estimated_dram_bytes < best.estimated_dram_bytes) best = p;
+      const bool better = !have || (p.psums_spill != best.psums_spill ? !p.psums_spill
+                                    : steps != best_steps              ? steps < best_steps
+                                                                       : p.estimated_dram_bytes < best.estimated_dram_bytes);
+      if (better) {
+        best = p;
+        best_steps = steps;
+      }
       have = true;
     }
     return true;

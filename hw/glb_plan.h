@@ -31,8 +31,9 @@ double stored_iact_bytes(const ArchSpec& arch, const workloads::LayerData& layer
 /// (n, e, f-tile) are processed in blocks, the outermost temporal loop. Within a block every weight pass
 /// runs, so the block's partial sums are complete before the next block starts: they must fit the psum
 /// banks, and the block's input rows are read from DRAM once into the iact banks. Smaller blocks cost
-/// one more DRAM read of the weights each; the plan takes the block size with the least estimated
-/// DRAM traffic (ties: the larger block, fewer passes).
+/// one more DRAM read of the weights each. A pass over a block takes ceil(positions / k_pos) lane steps;
+/// the plan takes, among plans whose psums fit, the fewest steps over the layer, then the least
+/// estimated DRAM traffic (ties: the larger block, fewer passes).
 /// Where a block's input lives while it is used.
 enum class IactResidency : std::uint8_t {
   kBlock,   ///< the block's input rows fit the iact banks: read from DRAM once per block

@@ -2,7 +2,6 @@
 #include "hw/noc.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace eyesim::hw {
 
@@ -153,7 +152,13 @@ Transfer Noc::reserve(DataType type, const Route& r, std::span<PortServer* const
   x.start = start;
   x.end = start + cycles;
   x.arrival = x.end + std::uint64_t{r.max_hops} * arch_.noc.hop_latency_cycles;
+  x.first_word = first_word(ready, start, r.max_hops);
   return x;
+}
+
+std::uint64_t Noc::first_word(std::uint64_t ready, std::uint64_t start, std::uint32_t hops) const {
+  const std::uint64_t leaves = arch_.noc.kind == NocKind::kFlatMulticast ? ready : start;  // tagged words interleave
+  return leaves + std::uint64_t{hops} * arch_.noc.hop_latency_cycles + 1;
 }
 
 std::uint32_t Noc::port_of(DataType type, std::uint32_t pe) const {
@@ -186,6 +191,7 @@ Transfer Noc::send(DataType type, std::uint32_t port, std::uint64_t ready, std::
   x.start = p.reserve(ready, cycles);
   x.end = x.start + cycles;
   x.arrival = x.end + std::uint64_t{hops} * arch_.noc.hop_latency_cycles;
+  x.first_word = first_word(ready, x.start, hops);
   p.bits += bits;
   ++transfers_[t];
   bit_hops_[t] += bits * hops;

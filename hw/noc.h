@@ -21,6 +21,12 @@ struct Transfer {
   std::uint64_t start = 0;
   std::uint64_t end = 0;      ///< last bit leaves the source port
   std::uint64_t arrival = 0;  ///< last bit reaches the farthest destination
+  /// The first word reaches the farthest destination (a PE can start on it). On the mesh a circuit is
+  /// held for the whole transfer, so the first word leaves at `start`. On V1's flat buses every word
+  /// carries its own (row, col) tag (V1 §IV-B: the multicast controllers match each word's tag), so the
+  /// words of transfers queued on the bus interleave: the first word leaves as soon as the transfer is
+  /// ready, while the last one still waits for every word queued before it (`end` is work-conserving).
+  std::uint64_t first_word = 0;
 };
 
 /// The circuit a multicast holds in the hierarchical mesh (Eyeriss v2 §III-C, Fig. 10/11). iacts route
@@ -91,6 +97,8 @@ class Noc {
   std::vector<PlannedRoute> planned_;
   std::vector<PortServer*> planned_held_;
   std::vector<std::uint32_t> planned_injected_;
+  /// When the first word of a transfer ready at `ready` and started at `start` reaches `hops` away.
+  std::uint64_t first_word(std::uint64_t ready, std::uint64_t start, std::uint32_t hops) const;
   Transfer reserve(DataType type, const Route& r, std::span<PortServer* const> held,
                    std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits);
   std::vector<PortServer*> held_;       ///< what the route holds: source port(s) and links

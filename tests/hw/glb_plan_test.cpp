@@ -130,8 +130,11 @@ TEST_SUITE("fast") {
     CHECK(once.stats.dram_psum_write_bytes == 0);
     // Each slice read once: about as many bytes as when the whole input fits the GLB (the two orders
     // share rows between lanes a little differently).
-    const LayerResult resident = simulate_layer(*preset("eyeriss_v2"), layer, verify);
-    REQUIRE(map_layer(*preset("eyeriss_v2"), layer, &four_chunks).glb.iacts == IactResidency::kBlock);
+    ArchSpec roomy = *preset("eyeriss_v2");
+    roomy.glb.iact_bank_bytes = 2048;  // 96 kB: the whole input (86 kB as CSC) in one block
+    const LayerResult resident = simulate_layer(roomy, layer, verify);
+    REQUIRE(map_layer(roomy, layer, &four_chunks).glb.iacts == IactResidency::kBlock);
+    REQUIRE(map_layer(roomy, layer, &four_chunks).glb.blocks == 1);
     CHECK(double(once.stats.dram_iact_read_bytes) == doctest::Approx(double(resident.stats.dram_iact_read_bytes)).epsilon(0.1));
 
     arch.glb.psum_bank_bytes = 640;  // 41 kB: one m-chunk's psums at a time
@@ -161,6 +164,43 @@ TEST_SUITE("fast") {
         CHECK(coded.stats.dram_iact_read_bytes == plain.stats.dram_iact_read_bytes);  // coding would expand it
       }
     }
+  }
+}
+
+TEST_SUITE("fast") {
+  TEST_CASE("the input slice of a grouped layer is the reduction chunk's channels of one group, not of all groups") {
+    // JSSC CONV5 (2 groups of 192 channels) with its Table III mapping at batch 4: a reduction chunk is
+    // 6 channels of one group, 8 kB for the 4 images, so the 25 banks leave room for the psums of 64
+    // filters of all 4 images: V1 Table III's n = 4, m = 64 (two m-chunks of 2 x 16 filters). Counting
+    // the slice over both groups (16 kB) left room for 32 filters only, and the plan split the images.
+    workloads::Network net = *workloads::builtin_network("alexnet");
+    std::erase_if(net.layers, [](const workloads::LayerSpec& l) { return l.shape.name != "CONV5"; });
+    const auto data = workloads::prepare_network(net, 1, 4);
+    const MappingOverride table3{.layer = "", .m0 = 16, .c0 = 3, .f0 = 13, .spatial_red = 6, .spatial_m = 2,
+                                 .spatial_g = 1, .spatial_pos = 13};
+    const Mapping m = map_layer(*preset("eyeriss_v1_jssc"), data->layers[0], &table3);
+    CHECK(m.glb.iacts == IactResidency::kSlice);
+    CHECK(m.glb.blocks == 1);
+    CHECK(m.glb.m_block == 2);
+    CHECK(m.glb.layout.iact_banks == 2);
+  }
+}
+
+TEST_SUITE("fast") {
+  TEST_CASE("a position block is a multiple of the lanes, so no lane idles in a pass (JSSC CONV1: strips of 7 rows)") {
+    // JSSC CONV1 with its Table III mapping at batch 4: 7 lanes (output rows) of 22 PEs, 220 positions.
+    // Blocks of 10 output rows (the least DRAM traffic) ran 2 steps per pass for 10 / 14 of the work;
+    // V1 Table III strip-mines the 55 rows into strips of e = 7 (its 72.2 kB of psums: 96 filters x 7 rows).
+    workloads::Network net = *workloads::builtin_network("alexnet");
+    std::erase_if(net.layers, [](const workloads::LayerSpec& l) { return l.shape.name != "CONV1"; });
+    const auto data = workloads::prepare_network(net, 1, 4);
+    const MappingOverride table3{.layer = "", .m0 = 16, .c0 = 1, .f0 = 55, .spatial_red = 11, .spatial_m = 2,
+                                 .spatial_g = 1, .spatial_pos = 7};
+    const Mapping m = map_layer(*preset("eyeriss_v1_jssc"), data->layers[0], &table3);
+    CHECK(m.k_pos == 7);
+    CHECK(m.glb.block_positions == 7);
+    CHECK(m.glb.blocks == 32);  // 4 images x 8 strips (the last of each image 6 rows, 4 x 55 / 7 rounded up)
+    CHECK_FALSE(m.glb.psums_spill);
   }
 }
 

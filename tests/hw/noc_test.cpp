@@ -154,5 +154,28 @@ TEST_SUITE("fast") {
     CHECK(a.end == 10);
     CHECK(b.start == 10);
   }
+
+  TEST_CASE("V1's tagged bus interleaves words: a queued transfer's first word goes at once, its last after the earlier ones") {
+    // V1 §IV-B: every word on a GIN bus carries its own (row, col) tag, so two rows queued on the ifmap
+    // bus interleave word by word. The bus stays work-conserving: the second row's last word still
+    // waits for every word queued before it.
+    const ArchSpec v1 = *preset("eyeriss_v1_jssc");
+    Noc flat(v1);
+    const std::uint32_t one[] = {3}, other[] = {40};
+    const Transfer a = flat.multicast(DataType::kIact, 0, one, 0, 16 * 40);  // 40 cycles on the 16-bit bus
+    const Transfer b = flat.multicast(DataType::kIact, 30, other, 5, 16 * 10);
+    CHECK(a.first_word == 0 + 1 + 1);  // one hop, and the word itself
+    CHECK(b.first_word == 5 + 1 + 1);  // not after a's 40 cycles
+    CHECK(b.start == 40);
+    CHECK(b.arrival == 40 + 10 + 1);
+    // The mesh is circuit-switched: a transfer holds its circuit, so a queued one's first word waits.
+    const ArchSpec v2 = *preset("eyeriss_v2");
+    Noc mesh(v2);
+    const std::uint32_t port = mesh.port_of(DataType::kPsum, 0);
+    mesh.send(DataType::kPsum, port, 0, 400, 1);  // 10 cycles at 40 b
+    const Transfer c = mesh.send(DataType::kPsum, port, 3, 40, 1);
+    CHECK(c.start == 10);
+    CHECK(c.first_word == 10 + 1 + 1);
+  }
 }
 }  // namespace eyesim::hw
