@@ -1,6 +1,8 @@
 // WeightTileCounts: one pass over each column's ascending output channels.
 #include "hw/weight_tile_counts.h"
 
+#include <algorithm>
+
 namespace eyesim::hw {
 
 WeightTileCounts::WeightTileCounts(const workloads::LayerData& layer, std::uint32_t m0)
@@ -11,14 +13,22 @@ WeightTileCounts::WeightTileCounts(const workloads::LayerData& layer, std::uint3
   counts_.assign(std::size_t{columns} * m_tiles_, 0);
   for (std::uint32_t column = 0; column < columns; ++column) {
     std::uint16_t* row = counts_.data() + std::size_t{column} * m_tiles_;
-    // The output channels ascend: walk the tile boundaries instead of dividing per non-zero.
-    std::uint32_t tile = 0, tile_end = m0;
-    for (const std::uint16_t m : layer.index.weight_ms(column)) {
-      while (m >= tile_end) {
-        ++tile;
-        tile_end += m0;
+    // The output channels ascend: a tile's count is the distance to the first non-zero past its end,
+    // found by a linear walk (counted in a register) or, when the tiles hold many non-zeros each, by
+    // a binary search per tile boundary.
+    const auto ms = layer.index.weight_ms(column);
+    const std::uint16_t* p = ms.data();
+    const std::uint16_t* const end = p + ms.size();
+    const bool search = ms.size() > 8 * std::size_t{m_tiles_};
+    for (std::uint32_t tile = 0, tile_end = m0; p != end; ++tile, tile_end += m0) {
+      const std::uint16_t* q = p;
+      if (search) {
+        q = std::lower_bound(p, end, tile_end);
+      } else {
+        while (q != end && *q < tile_end) ++q;
       }
-      ++row[tile];
+      row[tile] = static_cast<std::uint16_t>(q - p);
+      p = q;
     }
   }
 }
