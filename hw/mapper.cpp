@@ -232,104 +232,113 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       if (t->m0() == m0) return t;
     return tables.emplace_back(std::make_shared<const WeightTileCounts>(layer, m0));
   };
-  Candidate incumbent;  // the best pair so far whose weight tiles fit
-  const auto beaten_by = [](const Candidate& c, double bound) { return c.set && bound * (1 - 1e-9) > c.m.estimated_cycles; };
-  for (const std::size_t pair_index : order) {
-    const Pair& pair = pairs[pair_index];
-    if (beaten_by(incumbent, pair.bound)) break;  // and so is every later pair
-    const std::uint32_t m0 = pair.m0, c0 = pair.c0;
-    const std::uint32_t m_tiles = ceil_div(l.m, m0);
-    const std::uint32_t c_tiles = ceil_div(l.c, c0);
-    const std::uint32_t partials = c_tiles * l.r;
-    const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
-                             (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
-    Candidate best;
-    best.pair = pair_index;
-    const auto beaten = [&](double bound) { return beaten_by(best, bound) || beaten_by(incumbent, bound); };
-    for (const FTile& fo : f_options) {
-      const std::uint32_t f0 = fo.f0, ft = fo.f_tiles, positions = fo.positions;
-      const Step st = step_of(m0, c0, fo);
-      const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
-      const double items = st.items;
-      if (beaten(items / P * item_cycles)) continue;
-      for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
-        if (k_red > std::min(partials, arch.array.pe_rows)) continue;
-        const double kk_passes = ceil_div(partials, k_red);
-        const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
-        // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
-        const std::uint32_t chains = chains_for(arch, k_red);
-        if (chains == 0) continue;
-        if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
-        for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
-          if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
-          for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
-            if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
-            std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
-            if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
-            if (k_pos == 0) continue;
-            Mapping cand;
-            cand.factors.m0 = m0;
-            cand.factors.c0 = c0;
-            cand.factors.f0 = f0;
-            cand.m_tiles = m_tiles;
-            cand.c_tiles = c_tiles;
-            cand.f_tiles = ft;
-            cand.partials = partials;
-            cand.positions = positions;
-            cand.k_red = k_red;
-            cand.k_m = k_m;
-            cand.k_g = k_g;
-            cand.k_pos = k_pos;
-            const double lanes = double(k_g) * k_pos;
-            const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
-            // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
-            const double pass_load = hop * mesh_hops +
-                                     std::ceil(double(k_m) * k_red * tile_bits /
-                                               (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
-            // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
-            // the GLB blocks, except the weights: once per block).
-            const double total_steps = passes * double(positions) / k_pos * lanes;
-            const double iact_bits_total = total_steps * k_red * item_iact_bits;
-            const double psum_bits_total = total_steps * k_m * item_psum_bits;
-            const double iact_users = lanes * k_red, psum_users = lanes * k_m;
-            const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
-            const double loads[] = {
-                iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
-                iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
-                psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
-                psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
-                weight_load,
-            };
-            // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
-            double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
-            for (double load : loads) unblocked = std::max(unblocked, load);
-            if (beaten(unblocked)) continue;
-            cand.glb = plan_glb(arch, layer, cand);
-            const double blocks = cand.glb.blocks;
-            const std::uint32_t bp = cand.glb.block_positions;
-            const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
-                                           (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
-            const double path = steps * item_cycles + passes * blocks * pass_load;
-            const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
-            double estimate = std::max(path, blocks * weight_load);
-            for (double load : loads) estimate = std::max(estimate, load);
-            if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
-            if (best.set && (estimate > best.m.estimated_cycles ||
-                             (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
-              continue;
-            cand.estimated_cycles = estimate;
-            best.m = cand;
-            best.dram_bytes = dram_bytes;
-            best.set = true;
+  // The best pair, pruned against the best so far (the incumbent); `verify`: only pairs whose weight
+  // tiles fit can become the incumbent. Unverified, the search finds the best of all pairs, and if that
+  // fits it is the answer: one fit check (and weight-count table) instead of one per improvement.
+  const auto search = [&](bool verify) {
+    Candidate incumbent;
+    const auto beaten_by = [](const Candidate& c, double bound) { return c.set && bound * (1 - 1e-9) > c.m.estimated_cycles; };
+    for (const std::size_t pair_index : order) {
+      const Pair& pair = pairs[pair_index];
+      if (beaten_by(incumbent, pair.bound)) break;  // and so is every later pair
+      const std::uint32_t m0 = pair.m0, c0 = pair.c0;
+      const std::uint32_t m_tiles = ceil_div(l.m, m0);
+      const std::uint32_t c_tiles = ceil_div(l.c, c0);
+      const std::uint32_t partials = c_tiles * l.r;
+      const double tile_bits = double(m0) * c0 * l.s * (sparse ? weight_density : 1.0) * weight_entry_bits +
+                               (sparse ? double(c0) * l.s * arch.pe.weight_addr_bits : 0.0);
+      Candidate best;
+      best.pair = pair_index;
+      const auto beaten = [&](double bound) { return beaten_by(best, bound) || beaten_by(incumbent, bound); };
+      for (const FTile& fo : f_options) {
+        const std::uint32_t f0 = fo.f0, ft = fo.f_tiles, positions = fo.positions;
+        const Step st = step_of(m0, c0, fo);
+        const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
+        const double items = st.items;
+        if (beaten(items / P * item_cycles)) continue;
+        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
+          if (k_red > std::min(partials, arch.array.pe_rows)) continue;
+          const double kk_passes = ceil_div(partials, k_red);
+          const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
+          // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
+          const std::uint32_t chains = chains_for(arch, k_red);
+          if (chains == 0) continue;
+          if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
+          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
+            if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
+            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
+              if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
+              std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
+              if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
+              if (k_pos == 0) continue;
+              Mapping cand;
+              cand.factors.m0 = m0;
+              cand.factors.c0 = c0;
+              cand.factors.f0 = f0;
+              cand.m_tiles = m_tiles;
+              cand.c_tiles = c_tiles;
+              cand.f_tiles = ft;
+              cand.partials = partials;
+              cand.positions = positions;
+              cand.k_red = k_red;
+              cand.k_m = k_m;
+              cand.k_g = k_g;
+              cand.k_pos = k_pos;
+              const double lanes = double(k_g) * k_pos;
+              const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
+              // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
+              const double pass_load = hop * mesh_hops +
+                                       std::ceil(double(k_m) * k_red * tile_bits /
+                                                 (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
+              // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
+              // the GLB blocks, except the weights: once per block).
+              const double total_steps = passes * double(positions) / k_pos * lanes;
+              const double iact_bits_total = total_steps * k_red * item_iact_bits;
+              const double psum_bits_total = total_steps * k_m * item_psum_bits;
+              const double iact_users = lanes * k_red, psum_users = lanes * k_m;
+              const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
+              const double loads[] = {
+                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
+                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
+                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
+                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
+                  weight_load,
+              };
+              // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
+              double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
+              for (double load : loads) unblocked = std::max(unblocked, load);
+              if (beaten(unblocked)) continue;
+              cand.glb = plan_glb(arch, layer, cand);
+              const double blocks = cand.glb.blocks;
+              const std::uint32_t bp = cand.glb.block_positions;
+              const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
+                                             (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
+              const double path = steps * item_cycles + passes * blocks * pass_load;
+              const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
+              double estimate = std::max(path, blocks * weight_load);
+              for (double load : loads) estimate = std::max(estimate, load);
+              if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
+              if (best.set && (estimate > best.m.estimated_cycles ||
+                               (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
+                continue;
+              cand.estimated_cycles = estimate;
+              best.m = cand;
+              best.dram_bytes = dram_bytes;
+              best.set = true;
+            }
           }
         }
       }
+      // The pair's best becomes the incumbent if it wins (and, verifying, every weight tile really fits).
+      if (!best.set || !better(best, incumbent)) continue;
+      if (verify && !weights_fit(arch, layer, m0, c0, table_for)) continue;
+      incumbent = best;
     }
-    // The pair's best becomes the incumbent if it wins and every weight tile really fits.
-    if (!best.set || !better(best, incumbent)) continue;
-    if (!weights_fit(arch, layer, m0, c0, table_for)) continue;
-    incumbent = best;
-  }
+    return incumbent;
+  };
+  Candidate incumbent = search(false);
+  if (incumbent.set && !weights_fit(arch, layer, incumbent.m.factors.m0, incumbent.m.factors.c0, table_for))
+    incumbent = search(true);
   if (incumbent.set) {
     Mapping m = incumbent.m;
     m.weight_counts = table_for(m.factors.m0);
