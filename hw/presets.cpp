@@ -6,15 +6,20 @@
 namespace eyesim::hw {
 namespace {
 
+/// ISCA Table IV gives energies relative to one MAC of the 16-bit Eyeriss datapath, per 16-bit datum: its
+/// "1x" is a 16-bit MAC (0.84 pJ, the JSSC preset's mac_pj), not the 8-bit one.
+constexpr double kIscaMacPj = 0.84;
+constexpr double kIscaPjPerBit = kIscaMacPj / 16.0;  // "1x" per bit of a 16-bit datum
+
 /// 65 nm energy table for 8-bit datapaths (docs/calibration.md §Energy).
 EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle) {
   return EnergySpec{
       .mac_pj = 0.21,                  // Accelergy 65 nm 8x8 MAC
       .gated_mac_pj = 0.02,            // ~10 % of a MAC: clock-gated operand registers
-      .spad_reg_pj_per_bit = 0.013,    // Accelergy 12x16b regfile: 0.202 pJ / 16 b; = ISCA RF 1x MAC per 16 b
+      .spad_reg_pj_per_bit = 0.013,    // Accelergy 12x16b regfile: 0.202 pJ / 16 b
       .spad_sram_pj_per_bit = 0.124,   // Accelergy 192x16b SRAM SPad: 1.977 pJ / 16 b
-      .glb_pj_per_bit = 0.026,         // ISCA: 1.5-1.9 kB banks sit between RF (1x) and GLB (6x): 2x MAC per 16 b
-      .noc_pj_per_bit_hop = 0.026,     // ISCA Table IV: inter-PE 2x MAC per 16-bit datum
+      .glb_pj_per_bit = 2.0 * kIscaPjPerBit,  // ISCA: 1.5-1.9 kB banks between RF (1x) and GLB (6x): 2x
+      .noc_pj_per_bit_hop = 2.0 * kIscaPjPerBit,  // ISCA Table IV: inter-PE transfer 2x
       .dram_pj_per_bit = 8.0,          // Accelergy LPDDR4: 512 pJ per 64-bit access
       .clock_pj_per_pe_cycle = clock_pj_per_pe_cycle,
       .leakage_pj_per_pe_cycle = 0.01,  // Accelergy leakage of one PE's SPads and MAC
@@ -57,7 +62,7 @@ ArchSpec eyeriss_v1_scaled() {
   a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 16, .weight_routers = 1,
                   .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
   a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
-  a.energy.glb_pj_per_bit = 0.079;  // ISCA Table IV: a > 100 kB GLB is 6x a MAC per 16-bit datum
+  a.energy.glb_pj_per_bit = 6.0 * kIscaPjPerBit;  // ISCA Table IV: a > 100 kB GLB is 6x
   return a;
 }
 
@@ -86,8 +91,8 @@ ArchSpec eyeriss_v1_jssc() {
                   .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
   a.dram = DramSpec{.bandwidth_gbps = 0.48, .latency_cycles = 50, .fmap_rlc = true};  // 64 b x 60 MHz link, RLC codec
   a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
-  a.energy.mac_pj = 0.84;               // 16-bit multiplier: ~4x the 8-bit one
-  a.energy.glb_pj_per_bit = 0.079;      // > 100 kB GLB
+  a.energy.mac_pj = kIscaMacPj;         // 16-bit multiplier: ~4x the 8-bit one
+  a.energy.glb_pj_per_bit = 6.0 * kIscaPjPerBit;  // > 100 kB GLB
   return a;
 }
 
