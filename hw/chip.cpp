@@ -2,6 +2,7 @@
 #include "hw/chip.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -486,6 +487,7 @@ LayerResult Chip::run() {
   stats_.noc_weight_bits = noc_.bit_hops(DataType::kWeight);
   stats_.noc_psum_bits = noc_.bit_hops(DataType::kPsum);
   stats_.events = sim_.events_executed();
+  stats_.busy_pe_cycles = std::accumulate(traces_.pe_busy_cycles.begin(), traces_.pe_busy_cycles.end(), std::uint64_t{0});
   apply_energy(arch_, spad_bits_, glb_bits_,
                double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
   if (options_.collect_traces) {

@@ -11,7 +11,9 @@ void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, d
   s.energy_glb_pj = glb_bits * e.glb_pj_per_bit;
   s.energy_noc_pj = noc_bit_hops * e.noc_pj_per_bit_hop;
   const double pe_cycles = static_cast<double>(s.cycles) * arch.pes();
-  s.energy_clock_pj = pe_cycles * e.clock_pj_per_pe_cycle;
+  // A PE's clock is gated while it has no work item in its pipeline (unmapped, waiting for data or for its
+  // lane); the clock tree up to the PE's gate toggles every cycle.
+  s.energy_clock_pj = static_cast<double>(s.busy_pe_cycles) * e.clock_pj_per_pe_cycle + pe_cycles * e.clock_idle_pj_per_pe_cycle;
   s.energy_leakage_pj = pe_cycles * e.leakage_pj_per_pe_cycle;
   s.energy_chip_pj =
       s.energy_mac_pj + s.energy_spad_pj + s.energy_glb_pj + s.energy_noc_pj + s.energy_clock_pj + s.energy_leakage_pj;

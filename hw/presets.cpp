@@ -12,7 +12,7 @@ constexpr double kIscaMacPj = 0.84;
 constexpr double kIscaPjPerBit = kIscaMacPj / 16.0;  // "1x" per bit of a 16-bit datum
 
 /// 65 nm energy table for 8-bit datapaths (docs/calibration.md §Energy).
-EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle) {
+EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_per_pe_cycle) {
   return EnergySpec{
       .mac_pj = 0.21,                  // Accelergy 65 nm 8x8 MAC
       .gated_mac_pj = 0.02,            // ~10 % of a MAC: clock-gated operand registers
@@ -22,15 +22,21 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle) {
       .noc_pj_per_bit_hop = 2.0 * kIscaPjPerBit,  // ISCA Table IV: inter-PE transfer 2x
       .dram_pj_per_bit = 8.0,          // Accelergy LPDDR4: 512 pJ per 64-bit access
       .clock_pj_per_pe_cycle = clock_pj_per_pe_cycle,
+      .clock_idle_pj_per_pe_cycle = clock_idle_pj_per_pe_cycle,
       .leakage_pj_per_pe_cycle = 0.01,  // Accelergy leakage of one PE's SPads and MAC
   };
 }
 
-/// Clock network and control per PE per cycle: the JSSC chip's measured 278 mW at 200 MHz for 168 PEs,
-/// of which ~50 % is not ALU, SPad, GLB or NoC (V1 §VI-A) -> 4.1 pJ. Eyeriss v2 has 2.0x the logic
-/// gates per PE (2695k / 192 vs 1176k / 168 NAND-2), and clock energy scales with clocked logic -> 8.2 pJ.
-constexpr double kV1ClockPjPerPeCycle = 4.1;
-constexpr double kV2ClockPjPerPeCycle = 8.2;
+/// Clock network and control (docs/calibration.md). The JSSC chip's measured 278 mW at 200 MHz, of which
+/// ~50 % is not ALU, SPad, GLB or NoC (V1 §VI-A), is 689 pJ per cycle for 168 PEs, busy 68.75 % of their
+/// cycles (23.1 of 33.6 GMACS). The ungated part, 1.6 pJ per PE-cycle, is the idle power of the paper's
+/// v1 (V2: v1 and v1.5 do the same MobileNet work in 8.57 and 1.53 ms for 976 and 543 uJ: 61.7 mW over 192
+/// PEs). The rest, (689 - 168 x 1.6) / (0.6875 x 168) = 3.6 pJ, is paid per busy PE-cycle. Eyeriss v2 has
+/// 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
+constexpr double kV1ClockPjPerBusyPeCycle = 3.6;
+constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
+constexpr double kV2ClockPjPerBusyPeCycle = 7.3;
+constexpr double kV2ClockIdlePjPerPeCycle = 3.2;
 
 ArchSpec eyeriss_v2() {
   ArchSpec a;  // the defaults of arch_spec.h are the paper's chip
@@ -38,7 +44,7 @@ ArchSpec eyeriss_v2() {
   a.glb.bank_width_bits = 64;
   a.noc.hop_latency_cycles = 1;
   a.dram.latency_cycles = 50;
-  a.energy = energy_65nm_8bit(kV2ClockPjPerPeCycle);
+  a.energy = energy_65nm_8bit(kV2ClockPjPerBusyPeCycle, kV2ClockIdlePjPerPeCycle);
   return a;
 }
 
@@ -61,7 +67,7 @@ ArchSpec eyeriss_v1_scaled() {
                   .weight_banks = 0, .weight_bank_bytes = 0, .bank_width_bits = 64};  // 192 kB like v2
   a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 16, .weight_routers = 1,
                   .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
-  a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
+  a.energy = energy_65nm_8bit(kV1ClockPjPerBusyPeCycle, kV1ClockIdlePjPerPeCycle);
   a.energy.glb_pj_per_bit = 6.0 * kIscaPjPerBit;  // ISCA Table IV: a > 100 kB GLB is 6x
   return a;
 }
@@ -71,7 +77,7 @@ ArchSpec eyeriss_v1_5() {
   ArchSpec a = eyeriss_v2();
   a.name = "eyeriss_v1_5";
   v1_pe(a);
-  a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
+  a.energy = energy_65nm_8bit(kV1ClockPjPerBusyPeCycle, kV1ClockIdlePjPerPeCycle);
   return a;
 }
 
@@ -90,7 +96,7 @@ ArchSpec eyeriss_v1_jssc() {
   a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 16, .weight_routers = 1,
                   .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
   a.dram = DramSpec{.bandwidth_gbps = 0.48, .latency_cycles = 50, .fmap_rlc = true};  // 64 b x 60 MHz link, RLC codec
-  a.energy = energy_65nm_8bit(kV1ClockPjPerPeCycle);
+  a.energy = energy_65nm_8bit(kV1ClockPjPerBusyPeCycle, kV1ClockIdlePjPerPeCycle);
   a.energy.mac_pj = kIscaMacPj;         // 16-bit multiplier: ~4x the 8-bit one
   a.energy.glb_pj_per_bit = 6.0 * kIscaPjPerBit;  // > 100 kB GLB
   return a;

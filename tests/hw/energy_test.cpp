@@ -1,0 +1,71 @@
+// Energy model: clock gating of idle PEs, and the calibration's per-bit energies (docs/calibration.md).
+#include <doctest/doctest.h>
+
+#include "hw/energy.h"
+#include "hw/presets.h"
+#include "hw/simulate.h"
+#include "one_layer.h"
+#include "workloads/layer_data.h"
+
+namespace eyesim::hw {
+namespace {
+
+/// A layer's stats with only the counters the clock energy depends on.
+LayerStats clocked(std::uint64_t cycles, std::uint64_t busy_pe_cycles) {
+  LayerStats s;
+  s.cycles = cycles;
+  s.busy_pe_cycles = busy_pe_cycles;
+  return s;
+}
+
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("an idle PE pays only the ungated clock: clock energy = busy PE-cycles x gated + PE-cycles x ungated") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const EnergySpec& e = arch.energy;
+    REQUIRE(e.clock_idle_pj_per_pe_cycle > 0.0);
+    REQUIRE(e.clock_idle_pj_per_pe_cycle < e.clock_pj_per_pe_cycle);
+    const double pe_cycles = 1000.0 * arch.pes();
+    LayerStats idle = clocked(1000, 0);
+    apply_energy(arch, SpadBits{}, 0.0, 0.0, idle);
+    CHECK(idle.energy_clock_pj == doctest::Approx(pe_cycles * e.clock_idle_pj_per_pe_cycle));
+    LayerStats busy = clocked(1000, 1000 * arch.pes());
+    apply_energy(arch, SpadBits{}, 0.0, 0.0, busy);
+    CHECK(busy.energy_clock_pj ==
+          doctest::Approx(pe_cycles * (e.clock_idle_pj_per_pe_cycle + e.clock_pj_per_pe_cycle)));
+    // Twice the cycles with the same work: only the ungated part grows.
+    LayerStats waiting = clocked(2000, 1000 * arch.pes());
+    apply_energy(arch, SpadBits{}, 0.0, 0.0, waiting);
+    CHECK(waiting.energy_clock_pj - busy.energy_clock_pj == doctest::Approx(pe_cycles * e.clock_idle_pj_per_pe_cycle));
+  }
+
+  TEST_CASE("a simulated layer charges the gated clock for the PE-cycles its PEs process and not for every PE-cycle") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
+    const auto data = workloads::prepare_network(testing::one_layer(pw, 0.5, 0.5), 1);
+    const LayerResult r = simulate_layer(arch, data->layers[0], RunOptions{.verify = false, .collect_traces = true,
+                                                                           .forced_mappings = {}});
+    std::uint64_t busy = 0;
+    for (auto b : r.traces.pe_busy_cycles) busy += b;
+    CHECK(r.stats.busy_pe_cycles == busy);
+    CHECK(busy > 0);
+    CHECK(busy < r.stats.cycles * arch.pes());  // PEs wait for data and for their lane
+    const double pe_cycles = static_cast<double>(r.stats.cycles) * arch.pes();
+    CHECK(r.stats.energy_clock_pj == doctest::Approx(static_cast<double>(busy) * arch.energy.clock_pj_per_pe_cycle +
+                                                     pe_cycles * arch.energy.clock_idle_pj_per_pe_cycle));
+    CHECK(r.stats.energy_clock_pj < pe_cycles * (arch.energy.clock_pj_per_pe_cycle + arch.energy.clock_idle_pj_per_pe_cycle));
+  }
+
+  TEST_CASE("ISCA Table IV ratios are per 16-bit datum relative to a 16-bit MAC (GLB 6x and small banks and NoC 2x)") {
+    const double isca_1x_pj_per_bit = preset("eyeriss_v1_jssc")->energy.mac_pj / 16.0;
+    CHECK(preset("eyeriss_v1_jssc")->energy.glb_pj_per_bit == doctest::Approx(6.0 * isca_1x_pj_per_bit));
+    CHECK(preset("eyeriss_v1_scaled")->energy.glb_pj_per_bit == doctest::Approx(6.0 * isca_1x_pj_per_bit));
+    CHECK(preset("eyeriss_v2")->energy.glb_pj_per_bit == doctest::Approx(2.0 * isca_1x_pj_per_bit));
+    CHECK(preset("eyeriss_v2")->energy.noc_pj_per_bit_hop == doctest::Approx(2.0 * isca_1x_pj_per_bit));
+    // Accelergy's 65 nm 128 kB GLB (18.18 pJ per 64-bit read) agrees within 15 %.
+    CHECK(preset("eyeriss_v1_scaled")->energy.glb_pj_per_bit == doctest::Approx(18.18 / 64.0).epsilon(0.15));
+  }
+}
+
+}  // namespace eyesim::hw
