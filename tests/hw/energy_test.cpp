@@ -69,3 +69,23 @@ TEST_SUITE("fast") {
 }
 
 }  // namespace eyesim::hw
+
+namespace eyesim::hw {
+
+TEST_SUITE("fast") {
+  TEST_CASE("a dense PE reads its filter SPad only for non-zero iacts (V1 data gating) and spends the same cycles") {
+    const ArchSpec arch = *preset("eyeriss_v1_5");
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
+    const auto dense = workloads::prepare_network(testing::one_layer(pw, 1.0, 1.0), 1);
+    const auto half = workloads::prepare_network(testing::one_layer(pw, 0.5, 1.0), 1);
+    const LayerResult d = simulate_layer(arch, dense->layers[0]);
+    const LayerResult h = simulate_layer(arch, half->layers[0]);
+    CHECK(d.stats.cycles == h.stats.cycles);
+    CHECK(d.stats.spad_weight_data_reads == d.stats.macs_issued);  // 1x1, no padding, no zeros: every slot
+    CHECK(h.stats.spad_weight_data_reads == h.stats.macs_effectual);  // dense weights: reads = non-zero iact slots
+    CHECK(h.stats.spad_weight_data_reads < d.stats.spad_weight_data_reads * 6 / 10);
+    CHECK(h.stats.energy_spad_pj < d.stats.energy_spad_pj);
+  }
+}
+
+}  // namespace eyesim::hw
