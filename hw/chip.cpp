@@ -480,6 +480,9 @@ LayerResult Chip::run() {
   stats_.mac_utilization = stats_.cycles == 0 ? 0.0
                                               : static_cast<double>(stats_.macs_effectual) /
                                                     (static_cast<double>(stats_.cycles) * arch_.pes() * arch_.pe.simd_width);
+  // Psums accumulate up a chain of k_red PEs (V2 §III-C.3, V1's local psum links) before the top PE sends
+  // them: every block sent crossed the k_red - 1 PE-to-PE links below it.
+  noc_.count_delivery(DataType::kPsum, noc_.bit_hops(DataType::kPsum) * (map_.k_red - 1));
   stats_.noc_iact_transfers = noc_.transfers(DataType::kIact);
   stats_.noc_weight_transfers = noc_.transfers(DataType::kWeight);
   stats_.noc_psum_transfers = noc_.transfers(DataType::kPsum);
