@@ -27,15 +27,15 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
   };
 }
 
-/// Clock network and control (docs/calibration.md). The JSSC chip's measured 278 mW at 200 MHz, of which
-/// ~50 % is not ALU, SPad, GLB or NoC (V1 §VI-A), is 689 pJ per cycle for 168 PEs, busy 68.75 % of their
-/// cycles (23.1 of 33.6 GMACS). The ungated part, 1.6 pJ per PE-cycle, is the idle power of the paper's
-/// v1 (V2: v1 and v1.5 do the same MobileNet work in 8.57 and 1.53 ms for 976 and 543 uJ: 61.7 mW over 192
-/// PEs). The rest, (689 - 168 x 1.6) / (0.6875 x 168) = 3.6 pJ, is paid per busy PE-cycle. Eyeriss v2 has
-/// 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
-constexpr double kV1ClockPjPerBusyPeCycle = 3.6;
+/// Clock network and control (docs/calibration.md). The ungated part, 1.6 pJ per PE-cycle, is the idle
+/// power of the paper's v1 (V2: v1 and v1.5 do the same MobileNet work in 8.57 and 1.53 ms for 976 and
+/// 543 uJ: 61.7 mW over 192 PEs). The gated part is what the JSSC chip measured on AlexNet CONV1-5
+/// (278 mW x 115.3 ms = 32.09 mJ, V1 §VI-A) less what this model charges for the same work (MAC, SPad,
+/// GLB and NoC 5.83 mJ; ungated clock and leakage over the 115.3 ms 6.24 mJ), per busy PE-cycle (2556 M):
+/// 7.8 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
+constexpr double kV1ClockPjPerBusyPeCycle = 7.8;
 constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
-constexpr double kV2ClockPjPerBusyPeCycle = 7.3;
+constexpr double kV2ClockPjPerBusyPeCycle = 15.7;
 constexpr double kV2ClockIdlePjPerPeCycle = 3.2;
 
 ArchSpec eyeriss_v2() {
