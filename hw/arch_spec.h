@@ -108,6 +108,7 @@ struct EnergySpec {
   double dram_pj_per_bit = 0.0;        ///< off-chip access (reported separately from chip energy)
   double clock_pj_per_pe_cycle = 0.0;       ///< gated clock and control of a PE, per PE-cycle it processes (busy)
   double clock_idle_pj_per_pe_cycle = 0.0;  ///< ungated clock tree and control, per PE per cycle (busy or not)
+  double clock_zero_iact_fraction = 1.0;    ///< share of clock_pj_per_pe_cycle a dense PE pays on a zero iact
   double leakage_pj_per_pe_cycle = 0.0;
   friend bool operator==(const EnergySpec&, const EnergySpec&) = default;
 };
@@ -184,6 +185,7 @@ constexpr void for_each_param(S& a, F&& f) {
   f("energy.dram_pj_per_bit", a.energy.dram_pj_per_bit);
   f("energy.clock_pj_per_pe_cycle", a.energy.clock_pj_per_pe_cycle);
   f("energy.clock_idle_pj_per_pe_cycle", a.energy.clock_idle_pj_per_pe_cycle);
+  f("energy.clock_zero_iact_fraction", a.energy.clock_zero_iact_fraction);
   f("energy.leakage_pj_per_pe_cycle", a.energy.leakage_pj_per_pe_cycle);
 }
 

@@ -491,6 +491,10 @@ LayerResult Chip::run() {
   stats_.noc_psum_bits = noc_.bit_hops(DataType::kPsum);
   stats_.events = sim_.events_executed();
   stats_.busy_pe_cycles = std::accumulate(traces_.pe_busy_cycles.begin(), traces_.pe_busy_cycles.end(), std::uint64_t{0});
+  if (arch_.pe.kind == PeKind::kDense) {  // a dense PE spends one cycle per slot and reads weights for non-zero ones
+    const std::uint64_t slot_cycles = stats_.macs_issued / arch_.pe.simd_width;
+    stats_.zero_iact_pe_cycles = slot_cycles - std::min(slot_cycles, stats_.spad_weight_data_reads);
+  }
   apply_energy(arch_, spad_bits_, glb_bits_,
                double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
   if (options_.collect_traces) {

@@ -23,6 +23,7 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
       .dram_pj_per_bit = 8.0,          // Accelergy LPDDR4: 512 pJ per 64-bit access
       .clock_pj_per_pe_cycle = clock_pj_per_pe_cycle,
       .clock_idle_pj_per_pe_cycle = clock_idle_pj_per_pe_cycle,
+      .clock_zero_iact_fraction = 0.55,  // V1 §V: data gating on a zero ifmap saves 45 % of PE power
       .leakage_pj_per_pe_cycle = 0.01,  // Accelergy leakage of one PE's SPads and MAC
   };
 }
@@ -31,11 +32,12 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
 /// power of the paper's v1 (V2: v1 and v1.5 do the same MobileNet work in 8.57 and 1.53 ms for 976 and
 /// 543 uJ: 61.7 mW over 192 PEs). The gated part is what the JSSC chip measured on AlexNet CONV1-5
 /// (278 mW x 115.3 ms = 32.09 mJ, V1 §VI-A) less what this model charges for the same work (MAC, SPad,
-/// GLB and NoC 5.83 mJ; ungated clock and leakage over the 115.3 ms 6.24 mJ), per busy PE-cycle (2556 M):
-/// 7.8 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
-constexpr double kV1ClockPjPerBusyPeCycle = 7.8;
+/// GLB and NoC 5.83 mJ; ungated clock and leakage over the 115.3 ms 6.24 mJ), per busy PE-cycle with the
+/// data-gated cycles on zero iacts at 55 % (1953 M equivalent): 10.3 pJ. Eyeriss v2 has 2.0x the logic
+/// gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
+constexpr double kV1ClockPjPerBusyPeCycle = 10.3;
 constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
-constexpr double kV2ClockPjPerBusyPeCycle = 15.7;
+constexpr double kV2ClockPjPerBusyPeCycle = 20.6;
 constexpr double kV2ClockIdlePjPerPeCycle = 3.2;
 
 ArchSpec eyeriss_v2() {

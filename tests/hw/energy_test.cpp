@@ -109,3 +109,35 @@ TEST_SUITE("fast") {
 }
 
 }  // namespace eyesim::hw
+
+namespace eyesim::hw {
+
+TEST_SUITE("fast") {
+  TEST_CASE("a dense PE's cycle on a zero iact pays only the data-gated share of the busy clock") {
+    const ArchSpec arch = *preset("eyeriss_v1_5");
+    const EnergySpec& e = arch.energy;
+    REQUIRE(e.clock_zero_iact_fraction < 1.0);
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
+    const auto dense = workloads::prepare_network(testing::one_layer(pw, 1.0, 1.0), 1);
+    const auto half = workloads::prepare_network(testing::one_layer(pw, 0.5, 1.0), 1);
+    const LayerResult d = simulate_layer(arch, dense->layers[0]);
+    const LayerResult h = simulate_layer(arch, half->layers[0]);
+    CHECK(d.stats.zero_iact_pe_cycles == 0);  // 1x1, no padding, no zeros
+    CHECK(h.stats.busy_pe_cycles == d.stats.busy_pe_cycles);
+    CHECK(h.stats.zero_iact_pe_cycles == h.stats.macs_issued - h.stats.macs_effectual);  // dense weights
+    const double pe_cycles = static_cast<double>(h.stats.cycles) * arch.pes();
+    const double busy = static_cast<double>(h.stats.busy_pe_cycles) -
+                        static_cast<double>(h.stats.zero_iact_pe_cycles) * (1.0 - e.clock_zero_iact_fraction);
+    CHECK(h.stats.energy_clock_pj ==
+          doctest::Approx(busy * e.clock_pj_per_pe_cycle + pe_cycles * e.clock_idle_pj_per_pe_cycle));
+    CHECK(h.stats.energy_clock_pj < d.stats.energy_clock_pj);
+  }
+
+  TEST_CASE("a sparse PE skips zero iacts: it has no data-gated cycles") {
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 8, .w = 8};
+    const auto half = workloads::prepare_network(testing::one_layer(pw, 0.5, 1.0), 1);
+    CHECK(simulate_layer(*preset("eyeriss_v2"), half->layers[0]).stats.zero_iact_pe_cycles == 0);
+  }
+}
+
+}  // namespace eyesim::hw
