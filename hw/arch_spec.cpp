@@ -77,6 +77,7 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
   in_range("precision.weight_bits", a.precision.weight_bits, 1u, 32u);
   in_range("precision.psum_bits", a.precision.psum_bits, 2u, 32u);
   in_range("precision.oact_bits", a.precision.oact_bits, 1u, 32u);
+  in_range("energy.clock_zero_iact_fraction", a.energy.clock_zero_iact_fraction, 0.0, 1.0);
   for_each_param(a, [&](std::string_view name, const auto& v) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, double>) {
       if (name.starts_with("energy.") && !(v >= 0.0)) {

@@ -106,7 +106,9 @@ struct EnergySpec {
   double glb_pj_per_bit = 0.0;         ///< GLB bank read or write
   double noc_pj_per_bit_hop = 0.0;     ///< one bit over one router hop or bus segment
   double dram_pj_per_bit = 0.0;        ///< off-chip access (reported separately from chip energy)
-  double clock_pj_per_pe_cycle = 0.0;  ///< clock network and control, per PE per cycle (active or not)
+  double clock_pj_per_pe_cycle = 0.0;       ///< gated clock and control of a PE, per PE-cycle it processes (busy)
+  double clock_idle_pj_per_pe_cycle = 0.0;  ///< ungated clock tree and control, per PE per cycle (busy or not)
+  double clock_zero_iact_fraction = 1.0;    ///< share of clock_pj_per_pe_cycle a dense PE pays on a zero iact
   double leakage_pj_per_pe_cycle = 0.0;
   friend bool operator==(const EnergySpec&, const EnergySpec&) = default;
 };
@@ -182,6 +184,8 @@ constexpr void for_each_param(S& a, F&& f) {
   f("energy.noc_pj_per_bit_hop", a.energy.noc_pj_per_bit_hop);
   f("energy.dram_pj_per_bit", a.energy.dram_pj_per_bit);
   f("energy.clock_pj_per_pe_cycle", a.energy.clock_pj_per_pe_cycle);
+  f("energy.clock_idle_pj_per_pe_cycle", a.energy.clock_idle_pj_per_pe_cycle);
+  f("energy.clock_zero_iact_fraction", a.energy.clock_zero_iact_fraction);
   f("energy.leakage_pj_per_pe_cycle", a.energy.leakage_pj_per_pe_cycle);
 }
 

@@ -2,6 +2,7 @@
 #include "hw/chip.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -508,6 +509,9 @@ LayerResult Chip::run() {
   stats_.mac_utilization = stats_.cycles == 0 ? 0.0
                                               : static_cast<double>(stats_.macs_effectual) /
                                                     (static_cast<double>(stats_.cycles) * arch_.pes() * arch_.pe.simd_width);
+  // Psums accumulate up a chain of k_red PEs (V2 §III-C.3, V1's local psum links) before the top PE sends
+  // them: every block sent crossed the k_red - 1 PE-to-PE links below it.
+  noc_.count_delivery(DataType::kPsum, noc_.bit_hops(DataType::kPsum) * (map_.k_red - 1));
   stats_.noc_iact_transfers = noc_.transfers(DataType::kIact);
   stats_.noc_weight_transfers = noc_.transfers(DataType::kWeight);
   stats_.noc_psum_transfers = noc_.transfers(DataType::kPsum);
@@ -515,6 +519,11 @@ LayerResult Chip::run() {
   stats_.noc_weight_bits = noc_.bit_hops(DataType::kWeight);
   stats_.noc_psum_bits = noc_.bit_hops(DataType::kPsum);
   stats_.events = sim_.events_executed();
+  stats_.busy_pe_cycles = std::accumulate(traces_.pe_busy_cycles.begin(), traces_.pe_busy_cycles.end(), std::uint64_t{0});
+  if (arch_.pe.kind == PeKind::kDense) {  // a dense PE spends one cycle per slot and reads weights for non-zero ones
+    const std::uint64_t slot_cycles = stats_.macs_issued / arch_.pe.simd_width;
+    stats_.zero_iact_pe_cycles = slot_cycles - std::min(slot_cycles, stats_.spad_weight_data_reads);
+  }
   apply_energy(arch_, spad_bits_of(arch_, stats_), glb_bits_,
                double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
   if (options_.collect_traces) {

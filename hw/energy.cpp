@@ -1,6 +1,8 @@
 // Energy accounting.
 #include "hw/energy.h"
 
+#include <algorithm>
+
 namespace eyesim::hw {
 
 SpadBits spad_bits_of(const ArchSpec& arch, const LayerStats& s) {
@@ -22,7 +24,12 @@ void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, d
   s.energy_glb_pj = glb_bits * e.glb_pj_per_bit;
   s.energy_noc_pj = noc_bit_hops * e.noc_pj_per_bit_hop;
   const double pe_cycles = static_cast<double>(s.cycles) * arch.pes();
-  s.energy_clock_pj = pe_cycles * e.clock_pj_per_pe_cycle;
+  // A PE's clock is gated while it has no work item in its pipeline (unmapped, waiting for data or for its
+  // lane); the clock tree up to the PE's gate toggles every cycle. A dense PE's cycle on a zero iact is
+  // data-gated (no filter SPad read, no MAC switching) and pays only a share of the busy clock.
+  const double zero = static_cast<double>(std::min(s.zero_iact_pe_cycles, s.busy_pe_cycles));
+  const double busy = static_cast<double>(s.busy_pe_cycles) - zero * (1.0 - e.clock_zero_iact_fraction);
+  s.energy_clock_pj = busy * e.clock_pj_per_pe_cycle + pe_cycles * e.clock_idle_pj_per_pe_cycle;
   s.energy_leakage_pj = pe_cycles * e.leakage_pj_per_pe_cycle;
   s.energy_chip_pj =
       s.energy_mac_pj + s.energy_spad_pj + s.energy_glb_pj + s.energy_noc_pj + s.energy_clock_pj + s.energy_leakage_pj;

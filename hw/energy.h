@@ -6,7 +6,8 @@
 
 namespace eyesim::hw {
 
-/// Fills the energy_* fields of `stats` from its counters. `spad_*_bits` are SPad bits accessed.
+/// Fills the energy_* fields of `stats` from its counters (cycles, busy_pe_cycles, MACs, DRAM bytes) and the
+/// accessed bits passed in. `spad_*_bits` are SPad bits accessed.
 struct SpadBits {
   double reg_bits = 0;   ///< register-file SPads: iact addr/data, weight addr, psum
   double sram_bits = 0;  ///< weight data SPad

@@ -18,6 +18,8 @@ struct LayerStats {
   std::uint64_t macs_issued = 0;     ///< MAC slots the PEs spent (incl. gated / half-empty SIMD slots)
   std::uint64_t zero_iacts_skipped = 0;
   std::uint32_t active_pes = 0;      ///< PEs given any work
+  std::uint64_t busy_pe_cycles = 0;  ///< PE-cycles spent processing work items, summed over PEs (clock gating)
+  std::uint64_t zero_iact_pe_cycles = 0;  ///< of those, a dense PE's cycles on a zero iact or padding (data gating)
   double mac_utilization = 0.0;      ///< macs_effectual / (cycles * pes * simd_width)
   // Off-chip traffic
   std::uint64_t dram_iact_read_bytes = 0;
@@ -81,6 +83,8 @@ constexpr void for_each_field(S& s, F&& f) {
   f("macs_issued", s.macs_issued);
   f("zero_iacts_skipped", s.zero_iacts_skipped);
   f("active_pes", s.active_pes);
+  f("busy_pe_cycles", s.busy_pe_cycles);
+  f("zero_iact_pe_cycles", s.zero_iact_pe_cycles);
   f("mac_utilization", s.mac_utilization);
   f("dram_iact_read_bytes", s.dram_iact_read_bytes);
   f("dram_weight_read_bytes", s.dram_weight_read_bytes);

@@ -31,6 +31,8 @@ Noc::Noc(const ArchSpec& arch) : arch_(arch) {
     held_.reserve(std::size_t{clusters} * 5);
     injected_.reserve(lines);
     cluster_stamp_.assign(clusters, 0);
+  } else {
+    stamp_.assign(arch.array.pe_rows, 0);  // X-buses reached by a multicast
   }
 }
 
@@ -46,7 +48,17 @@ Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint3
   if (arch_.noc.kind == NocKind::kFlatMulticast) {
     held_.push_back(&ports_[port_of(type, src_pe)]);
     injected_.assign(1, port_of(type, src_pe));
-    r.clusters = r.injections = r.max_hops = 1;
+    r.injections = r.max_hops = 1;
+    // V1's GIN: the data crosses the Y-bus and every X-bus (PE row) with a destination (energy only).
+    ++epoch_;
+    r.links = 1;
+    for (std::uint32_t pe : dest_pes) {
+      const std::uint32_t row = pe % arch_.array.pe_rows;
+      if (stamp_[row] != epoch_) {
+        stamp_[row] = epoch_;
+        ++r.clusters;
+      }
+    }
     return r;
   }
   const std::uint32_t ppc = arch_.pes_per_cluster();

@@ -34,9 +34,9 @@ struct Transfer {
 /// destination is fed through its own router's off-chip port and the data spreads horizontally; psum
 /// routers have no horizontal links, so each cluster column is fed from its own column.
 struct Route {
-  std::uint32_t clusters = 0;     ///< destination clusters reached (each delivers to its PEs: one local hop)
+  std::uint32_t clusters = 0;     ///< destination clusters (flat NoC: PE rows, X-buses) reached: one local hop each
   std::uint32_t injections = 0;   ///< source ports used (1 unless the link restrictions need more)
-  std::uint32_t links = 0;        ///< inter-cluster mesh links held
+  std::uint32_t links = 0;        ///< inter-cluster mesh links held (flat NoC: the Y-bus)
   std::uint32_t max_hops = 0;     ///< router hops to the farthest destination, the local hop included
 };
 
@@ -57,7 +57,8 @@ class Noc {
   /// Sends `bits` on `port` no earlier than `ready`; counts transfers and bits x hops.
   Transfer send(DataType type, std::uint32_t port, std::uint64_t ready, std::uint64_t bits, std::uint32_t hops);
 
-  /// The tree a multicast from `src_pe`'s router to the PEs `dest_pes` uses (flat NoC: one bus, one hop).
+  /// The tree a multicast from `src_pe`'s router to the PEs `dest_pes` uses (flat NoC: one bus, one hop of
+  /// latency; for energy the Y-bus and the X-bus of every PE row with a destination).
   /// Fills the internal reservation list; no state changes that matter between calls.
   Route route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes);
 

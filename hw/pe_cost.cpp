@@ -113,7 +113,7 @@ void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const 
     return;
   }
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
-  std::uint64_t cycles = 0, macs = 0, words = 0;
+  std::uint64_t cycles = 0, macs = 0, words = 0, edge_columns = 0;
   const std::size_t classes = std::size_t{window.c_count} * U;
   for (std::size_t k = 0; k < classes; ++k) {
     const std::uint64_t count = window.interior[k];
@@ -132,6 +132,7 @@ void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const 
       cycles += column[s].cycles;
       macs += column[s].nnz;
       words += column[s].words;
+      ++edge_columns;
     }
   }
   cost.macs_effectual = macs;
@@ -151,8 +152,17 @@ void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const 
     // Effectual MACs still come from the data (for energy: gated vs. active slots).
     const std::uint64_t slots_per_f = std::uint64_t{window.c_count} * S;
     const std::uint64_t height = it.m_end - it.m_begin;
-    mac_cycles = (it.f_end - it.f_begin) * slots_per_f * ((height + simd - 1) / simd);
-    cost.weight_words = mac_cycles;
+    const std::uint64_t words_per_slot = (height + simd - 1) / simd;
+    mac_cycles = (it.f_end - it.f_begin) * slots_per_f * words_per_slot;
+    // Data gating (V1 §V): a zero iact (or padding) skips the filter SPad read; the cycle is still spent.
+    // Slots with a non-zero iact: an interior iact meets every filter column of its class, an edge iact
+    // the columns counted above.
+    std::uint64_t nonzero_slots = edge_columns;
+    for (std::size_t k = 0; k < classes; ++k) {
+      const std::uint32_t cls = static_cast<std::uint32_t>(k % U);
+      if (cls < S) nonzero_slots += window.interior[k] * ((S - cls + U - 1) / U);
+    }
+    cost.weight_words = nonzero_slots * words_per_slot;
     cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
     cost.mac_slots = mac_cycles * simd;
     cost.iact_bits = window_values * arch_.precision.iact_bits;

@@ -29,7 +29,7 @@ struct WorkItemCost {
   std::uint64_t mac_slots = 0;       ///< MAC slots issued (cycles x simd lanes spent)
   std::uint64_t nonzero_iacts = 0;   ///< iacts read (sparse) or all iact slots (dense)
   std::uint64_t zero_iacts_skipped = 0;
-  std::uint64_t weight_words = 0;    ///< weight data SPad words read
+  std::uint64_t weight_words = 0;    ///< weight data SPad words read (dense PE: only for non-zero iacts)
   std::uint64_t iact_bits = 0;       ///< payload of the input row segment on the NoC
   bool empty = false;                ///< the input row is padding: nothing to do
 };

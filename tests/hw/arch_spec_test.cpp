@@ -37,12 +37,14 @@ TEST_SUITE("fast") {
     a.array.pe_rows = 0;
     a.noc.psum_port_bits = 0;
     a.energy.mac_pj = -1.0;
+    a.energy.clock_zero_iact_fraction = 1.5;
     const auto issues = validate(a);
     std::set<std::string> paths;
     for (const auto& i : issues) paths.insert(i.path);
     CHECK(paths.count("array.pe_rows") == 1);
     CHECK(paths.count("noc.psum_port_bits") == 1);
     CHECK(paths.count("energy.mac_pj") == 1);
+    CHECK(paths.count("energy.clock_zero_iact_fraction") == 1);
     for (const auto& i : issues) {
       if (i.path == "array.pe_rows") CHECK(i.message == "must be in [1, 64] (got 0)");
     }

@@ -146,7 +146,7 @@ TEST_SUITE("fast") {
     const auto all = pes_at(arch, ~0u);
     const Route r = noc.route(DataType::kWeight, 7, all);
     CHECK(r.injections == 1);
-    CHECK(r.links == 0);
+    CHECK(r.links == 1);  // the Y-bus (energy only)
     CHECK(r.max_hops == 1);
     const Transfer a = noc.multicast(DataType::kWeight, 7, all, 0, 640);
     const std::uint32_t one[] = {3};
@@ -176,6 +176,19 @@ TEST_SUITE("fast") {
     const Transfer c = mesh.send(DataType::kPsum, port, 3, 40, 1);
     CHECK(c.start == 10);
     CHECK(c.first_word == 10 + 1 + 1);
+  }
+
+  TEST_CASE("a flat-bus multicast drives the Y-bus and the X-bus of every PE row it reaches") {
+    const ArchSpec arch = *preset("eyeriss_v1_scaled");
+    Noc noc(arch);
+    const std::uint32_t rows = arch.array.pe_rows;
+    // PEs are numbered column-major: pe % rows is the row. Three PEs in rows 0 and 2, one in row 5.
+    const std::uint32_t dests[] = {0, 2, rows + 2, 5};
+    CHECK(noc.route(DataType::kIact, 0, dests).clusters == 3);
+    noc.multicast(DataType::kIact, 0, dests, 0, 16);
+    CHECK(noc.bit_hops(DataType::kIact) == 16 * (1 + 3));
+    const Route all = noc.route(DataType::kIact, 0, pes_at(arch, ~0u));
+    CHECK(all.clusters == rows);
   }
 }
 }  // namespace eyesim::hw
