@@ -144,35 +144,6 @@ std::uint32_t Noc::plan_route(DataType type, std::uint32_t src_pe, std::span<con
   return static_cast<std::uint32_t>(planned_.size() - 1);
 }
 
-Transfer Noc::multicast(std::uint32_t planned_route, std::uint64_t ready, std::uint64_t bits) {
-  const PlannedRoute& p = planned_[planned_route];
-  return reserve(p.type, p.route, std::span(planned_held_).subspan(p.held_begin, p.held_end - p.held_begin),
-                 std::span(planned_injected_).subspan(p.injected_begin, p.injected_end - p.injected_begin), ready, bits);
-}
-
-Transfer Noc::reserve(DataType type, const Route& r, std::span<PortServer* const> held,
-                      std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits) {
-  const int t = static_cast<int>(type);
-  const std::uint64_t cycles = (bits + width_[t] - 1) / width_[t];
-  std::uint64_t start = ready;
-  for (const PortServer* p : held) start = std::max(start, p->free_at());
-  for (PortServer* p : held) p->reserve(start, cycles);
-  for (std::uint32_t port : injected) ports_[port].bits += bits;
-  ++transfers_[t];
-  bit_hops_[t] += bits * (std::uint64_t{r.links} + r.clusters);
-  Transfer x;
-  x.start = start;
-  x.end = start + cycles;
-  x.arrival = x.end + std::uint64_t{r.max_hops} * arch_.noc.hop_latency_cycles;
-  x.first_word = first_word(ready, start, r.max_hops);
-  return x;
-}
-
-std::uint64_t Noc::first_word(std::uint64_t ready, std::uint64_t start, std::uint32_t hops) const {
-  const std::uint64_t leaves = arch_.noc.kind == NocKind::kFlatMulticast ? ready : start;  // tagged words interleave
-  return leaves + std::uint64_t{hops} * arch_.noc.hop_latency_cycles + 1;
-}
-
 std::uint32_t Noc::port_of(DataType type, std::uint32_t pe) const {
   const int t = static_cast<int>(type);
   if (arch_.noc.kind == NocKind::kFlatMulticast) return first_port_[t];
@@ -193,21 +164,6 @@ std::uint32_t Noc::hops(std::uint32_t from_pe, std::uint32_t to_pe) const {
   const auto dr = std::abs(static_cast<int>(a / cols) - static_cast<int>(b / cols));
   const auto dc = std::abs(static_cast<int>(a % cols) - static_cast<int>(b % cols));
   return 1 + static_cast<std::uint32_t>(dr + dc);
-}
-
-Transfer Noc::send(DataType type, std::uint32_t port, std::uint64_t ready, std::uint64_t bits, std::uint32_t hops) {
-  const int t = static_cast<int>(type);
-  const std::uint64_t cycles = (bits + width_[t] - 1) / width_[t];
-  PortServer& p = ports_[port];
-  Transfer x;
-  x.start = p.reserve(ready, cycles);
-  x.end = x.start + cycles;
-  x.arrival = x.end + std::uint64_t{hops} * arch_.noc.hop_latency_cycles;
-  x.first_word = first_word(ready, x.start, hops);
-  p.bits += bits;
-  ++transfers_[t];
-  bit_hops_[t] += bits * hops;
-  return x;
 }
 
 }  // namespace eyesim::hw
