@@ -12,7 +12,7 @@
 
 #include "hw/pe_cost.h"
 #include "hw/simulate.h"
-#include "hw/weight_tile_counts.h"
+#include "workloads/weight_tile_counts.h"
 
 namespace eyesim::hw {
 namespace {
@@ -225,12 +225,9 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pairs[a].bound < pairs[b].bound; });
 
   // The weight-count table per m0 (sparse weights on a sparse PE), built once and kept by the mapping.
-  std::vector<std::shared_ptr<const WeightTileCounts>> tables;
   const auto table_for = [&](std::uint32_t m0) -> std::shared_ptr<const WeightTileCounts> {
     if (!sparse) return nullptr;  // (a table of dense weights holds no counts)
-    for (const auto& t : tables)
-      if (t->m0() == m0) return t;
-    return tables.emplace_back(std::make_shared<const WeightTileCounts>(layer, m0));
+    return layer.index.weight_tile_counts(m0);  // cached with the layer's data
   };
   // The best pair, pruned against the best so far (the incumbent); `verify`: only pairs whose weight
   // tiles fit can become the incumbent. Unverified, the search finds the best of all pairs, and if that

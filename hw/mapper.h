@@ -9,10 +9,12 @@
 #include "hw/arch_spec.h"
 #include "hw/glb_plan.h"
 #include "hw/layer_mapping.h"
-#include "hw/weight_tile_counts.h"
+#include "workloads/weight_tile_counts.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
+
+using workloads::WeightTileCounts;
 
 /// A mapping with the derived loop bounds the chip needs.
 struct Mapping {

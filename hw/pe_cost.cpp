@@ -6,7 +6,7 @@
 namespace eyesim::hw {
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0)
-    : PeCostModel(arch, layer, m0 > 0 ? std::make_shared<const WeightTileCounts>(layer, m0) : nullptr) {}
+    : PeCostModel(arch, layer, m0 > 0 ? layer.index.weight_tile_counts(m0) : nullptr) {}
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer,
                          std::shared_ptr<const WeightTileCounts> counts)

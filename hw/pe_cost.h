@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "hw/arch_spec.h"
-#include "hw/weight_tile_counts.h"
+#include "workloads/weight_tile_counts.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
+
+using workloads::WeightTileCounts;
 
 /// One work item: the weight tile (g, m-range, c-range, filter row r) against input row h = e*U + r - pad
 /// of image n, for output columns [f_begin, f_end).

@@ -2,11 +2,13 @@
 #include "workloads/nonzero_index.h"
 
 #include "core/check.h"
+#include "workloads/weight_tile_counts.h"
 
 namespace eyesim::workloads {
 
 NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts, const Tensor<std::int8_t>& weights)
-    : shape_c_(l.c), shape_r_(l.r), shape_s_(l.s), shape_h_(l.h), channels_(l.g * l.c) {
+    : shape_g_(l.g), shape_m_(l.m), shape_c_(l.c), shape_r_(l.r), shape_s_(l.s), shape_h_(l.h), channels_(l.g * l.c),
+      tile_counts_(std::make_shared<WeightTileCountsCache>()) {
   EYESIM_CHECK(l.m <= 65536 && l.w <= 65536, "layer {} too wide for the non-zero index", l.name);
   const auto w = weights.values();
   weights_dense_ = std::find(w.begin(), w.end(), std::int8_t{0}) == w.end();
@@ -48,6 +50,11 @@ NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts
         if (a[r * l.w + x] != 0) iact_w_[out++] = static_cast<std::uint16_t>(x);
       }
   }
+}
+
+std::shared_ptr<const WeightTileCounts> NonZeroIndex::weight_tile_counts(std::uint32_t m0) const {
+  if (!tile_counts_) return std::make_shared<const WeightTileCounts>(*this, m0);
+  return tile_counts_->get(*this, m0);
 }
 
 }  // namespace eyesim::workloads

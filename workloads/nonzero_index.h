@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -11,6 +12,9 @@
 #include "workloads/tensor.h"
 
 namespace eyesim::workloads {
+
+class WeightTileCounts;
+class WeightTileCountsCache;
 
 /// Weights: for every weight column (g, c, r, s), in row-major order of those four, the ascending
 /// output channels m of its non-zeros. Iacts: for every input row (n, g*C + c, h), the ascending
@@ -21,6 +25,12 @@ class NonZeroIndex {
   NonZeroIndex(const LayerShape& shape, const Tensor<std::int8_t>& iacts, const Tensor<std::int8_t>& weights);
 
   bool weights_dense() const { return weights_dense_; }
+  std::uint32_t output_channels() const { return shape_m_; }                         ///< M (per group)
+  std::uint32_t weight_columns() const { return shape_g_ * shape_c_ * shape_r_ * shape_s_; }  ///< G x C x R x S
+
+  /// The non-zeros per (weight column, m-tile of height m0) (workloads/weight_tile_counts.h), built on
+  /// first use and shared by every later caller, on any thread: copies of the index share the cache.
+  std::shared_ptr<const WeightTileCounts> weight_tile_counts(std::uint32_t m0) const;
   bool iacts_dense() const { return iacts_dense_; }
 
   /// Column id of (g, c, r, s).
@@ -58,13 +68,14 @@ class NonZeroIndex {
   }
 
  private:
-  std::uint32_t shape_c_ = 1, shape_r_ = 1, shape_s_ = 1, shape_h_ = 1, channels_ = 1;
+  std::uint32_t shape_g_ = 1, shape_m_ = 1, shape_c_ = 1, shape_r_ = 1, shape_s_ = 1, shape_h_ = 1, channels_ = 1;
   bool weights_dense_ = true;
   bool iacts_dense_ = true;
   std::vector<std::uint32_t> weight_start_;
   std::vector<std::uint16_t> weight_m_;
   std::vector<std::uint32_t> iact_start_;
   std::vector<std::uint16_t> iact_w_;
+  std::shared_ptr<WeightTileCountsCache> tile_counts_;  ///< null on a default-constructed index
 };
 
 }  // namespace eyesim::workloads

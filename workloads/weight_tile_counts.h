@@ -1,20 +1,23 @@
 // WeightTileCounts: the non-zeros of every weight column in every m-tile of height m0, from one
 // walk over the layer's weight index. The mapper's fit check and the chip's weight tiles read the
-// same table instead of a binary search per (column, tile).
+// same table instead of a binary search per (column, tile). A table depends only on the layer's
+// data and m0, so NonZeroIndex::weight_tile_counts caches it for every simulation of the data.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
-#include "workloads/layer_data.h"
+#include "workloads/nonzero_index.h"
 
-namespace eyesim::hw {
+namespace eyesim::workloads {
 
 class WeightTileCounts {
  public:
   WeightTileCounts() = default;
   /// Builds the table for tiles [t*m0, min(M, (t+1)*m0)). Dense weights need no table.
-  WeightTileCounts(const workloads::LayerData& layer, std::uint32_t m0);
+  WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0);
 
   std::uint32_t m0() const { return m0_; }
   std::uint32_t m_tiles() const { return m_tiles_; }
@@ -27,6 +30,7 @@ class WeightTileCounts {
     if (dense_) return std::min(m_, (tile + 1) * m0_) - tile * m0_;
     return counts_[std::size_t{column} * m_tiles_ + tile];
   }
+  std::size_t bytes() const { return counts_.size() * sizeof(std::uint16_t); }
 
  private:
   std::uint32_t m0_ = 0, m_ = 0, m_tiles_ = 0;
@@ -34,4 +38,20 @@ class WeightTileCounts {
   std::vector<std::uint16_t> counts_;  ///< [column][tile]; m0 <= 65535
 };
 
-}  // namespace eyesim::hw
+/// The tables of one NonZeroIndex, by m0: built on first use, then shared by every simulation of the
+/// data (a sweep maps the same layers on many architectures; thread-safe). Tables larger than
+/// kMaxTableBytes are not kept, and the cache stops keeping tables at kMaxBytes in all.
+class WeightTileCountsCache {
+ public:
+  static constexpr std::size_t kMaxTableBytes = std::size_t{8} << 20;
+  static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
+
+  std::shared_ptr<const WeightTileCounts> get(const NonZeroIndex& index, std::uint32_t m0);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<const WeightTileCounts>> tables_;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace eyesim::workloads

@@ -1,0 +1,61 @@
+// Weight-tile count tables: exact counts, cached per (index, m0), shared across copies and threads.
+#include <doctest/doctest.h>
+
+#include <thread>
+#include <vector>
+
+#include "workloads/layer_data.h"
+#include "workloads/weight_tile_counts.h"
+
+namespace eyesim::workloads {
+namespace {
+
+Network pointwise(double weight_density) {
+  Network n{"pw", {}};
+  LayerSpec l;
+  l.shape = LayerShape{.name = "pw", .kind = LayerKind::kPointwise, .c = 24, .m = 100, .h = 4, .w = 4};
+  l.iacts.density = 0.5;
+  l.weights.density = weight_density;
+  n.layers.push_back(l);
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("a tile count table holds the non-zeros of every column in every m-tile") {
+    const auto data = prepare_network(pointwise(0.4), 5);
+    const NonZeroIndex& index = data->layers[0].index;
+    REQUIRE_FALSE(index.weights_dense());
+    for (std::uint32_t m0 : {1u, 3u, 16u, 32u, 100u}) {
+      const WeightTileCounts t(index, m0);
+      for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
+        for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
+          CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
+    }
+  }
+
+  TEST_CASE("tables are built once per m0 and shared by copies of the index and by threads") {
+    const auto data = prepare_network(pointwise(0.4), 5);
+    const NonZeroIndex& index = data->layers[0].index;
+    const auto a = index.weight_tile_counts(16);
+    CHECK(index.weight_tile_counts(16) == a);           // the same table, not a new one
+    CHECK(index.weight_tile_counts(8) != a);            // another m0, another table
+    const NonZeroIndex copy = index;
+    CHECK(copy.weight_tile_counts(16) == a);            // copies share the cache
+    const auto rebuilt = NonZeroIndex(data->layers[0].shape(), data->layers[0].iacts, data->layers[0].weights);
+    CHECK(rebuilt.weight_tile_counts(16) != a);         // a new index (new data) has its own
+    // Concurrent first uses of a new m0 agree and end up with one cached table.
+    std::vector<std::shared_ptr<const WeightTileCounts>> got(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < got.size(); ++i) threads.emplace_back([&, i] { got[i] = index.weight_tile_counts(12); });
+    for (auto& t : threads) t.join();
+    const auto cached = index.weight_tile_counts(12);
+    for (const auto& t : got) {
+      for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
+        for (std::uint32_t tile = 0; tile < t->m_tiles(); ++tile) CHECK(t->nnz(column, tile) == cached->nnz(column, tile));
+    }
+  }
+}
+
+}  // namespace eyesim::workloads
