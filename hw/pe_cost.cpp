@@ -91,10 +91,13 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     const std::uint16_t* const last =
         w_hi >= shape_.w ? row_end : std::lower_bound(first, row_end, static_cast<std::uint16_t>(w_hi));
     // The edges are at most S - 1 columns wide at either end: walk them linearly.
+    // (A window without edges, a 1 x 1 filter's whole row, never reads the row's columns.)
     const std::uint16_t* lo = first;
-    for (; lo != last && *lo < in_lo; ++lo) out.edges.emplace_back(ci, *lo);
+    if (in_lo > w_lo)
+      for (; lo != last && *lo < in_lo; ++lo) out.edges.emplace_back(ci, *lo);
     const std::uint16_t* hi = last;
-    while (hi != lo && *(hi - 1) >= in_hi) --hi;
+    if (in_hi < w_hi)
+      while (hi != lo && *(hi - 1) >= in_hi) --hi;
     if (U == 1) {
       interior[0] += static_cast<std::uint32_t>(hi - lo);
     } else {
