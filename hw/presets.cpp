@@ -28,13 +28,15 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
   };
 }
 
-/// Clock network and control (docs/calibration.md). The ungated part, 1.6 pJ per PE-cycle, is the idle
-/// power of the paper's v1 (V2: v1 and v1.5 do the same MobileNet work in 8.57 and 1.53 ms for 976 and
-/// 543 uJ: 61.7 mW over 192 PEs). The gated part is what the JSSC chip measured on AlexNet CONV1-5
-/// (278 mW x 115.3 ms = 32.09 mJ, V1 §VI-A) less what this model charges for the same work (MAC, SPad,
-/// GLB and NoC 5.83 mJ; ungated clock and leakage over the 115.3 ms 6.24 mJ), per busy PE-cycle with the
-/// data-gated cycles on zero iacts at 55 % (1953 M equivalent): 10.3 pJ. Eyeriss v2 has 2.0x the logic
-/// gates per PE (2695k / 192 vs 1176k / 168 NAND-2): both double.
+/// Clock network and control (docs/calibration.md), derived by tools/validation/calibrate_clock.py from two
+/// measurements, each equated to the model's own energy for the same work at the published time:
+///  - the JSSC chip's AlexNet CONV1-5 (V1 Table V: power x total latency, 32.09 mJ over 115.3 ms) = the
+///    model's MAC, SPad, GLB and NoC energy (5.79 mJ) + busy clock x 1953 M busy PE-cycle equivalents (zero-iact
+///    cycles at 55 %) + (idle clock + leakage) x 168 PEs x 115.3 ms;
+///  - v1 - v1.5 on MobileNet (V2 §I-C: 976 vs 543 uJ in 8.57 vs 1.53 ms) = the model's difference in work
+///    energy (3.3 uJ, same busy cycles) + (idle clock + leakage) x 192 PEs x 7.04 ms.
+/// Solved: busy 10.30, idle 1.58 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168
+/// NAND-2): both double.
 constexpr double kV1ClockPjPerBusyPeCycle = 10.3;
 constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
 constexpr double kV2ClockPjPerBusyPeCycle = 20.6;

@@ -5,10 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "core/rng.h"
+#include "hw/layer_stats.h"
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
@@ -26,6 +28,20 @@ namespace {
 std::string short_mapping(const hw::LayerMapping& m) {
   return fmt::format("m0={} c0={} f0={} sp(m{} c{} r{} g{} e{} f{})", m.m0, m.c0, m.f0, m.spatial_m, m.spatial_c,
                      m.spatial_r, m.spatial_g, m.spatial_e, m.spatial_f);
+}
+
+/// Every counter of `s` as a JSON object, in the order of hw::for_each_field (the HDF5 /layers columns).
+std::string stats_json(const hw::LayerStats& s) {
+  std::string out = "{";
+  hw::for_each_field(s, [&](const char* name, const auto& v) {
+    if (out.size() > 1) out += ", ";
+    if constexpr (std::is_floating_point_v<std::remove_cvref_t<decltype(v)>>) {
+      out += fmt::format("\"{}\": {:.17g}", name, v);
+    } else {
+      out += fmt::format("\"{}\": {}", name, v);
+    }
+  });
+  return out + "}";
 }
 
 double dram_bytes(const hw::LayerStats& s) {
@@ -85,9 +101,9 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       for (std::size_t i = 0; i < r.layers.size(); ++i) {
         const auto& l = r.layers[i];
         fmt::print(out, "  {{\"layer\": \"{}\", \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
-                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}}}{}\n",
+                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}, \"stats\": {}}}{}\n",
                    l.layer_name, workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, l.stats.mac_utilization,
-                   l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false",
+                   l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false", stats_json(l.stats),
                    i + 1 < r.layers.size() ? "," : "");
       }
       fmt::print(out, "]}}\n");

@@ -121,18 +121,39 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim: {}\n", e.what());
     return 2;
   }
-  std::erase_if(cases, [&](const PublishedCase& c) {
-    return (args.cheap_only && !c.cheap) ||
-           (!args.case_filter.empty() && c.id.find(args.case_filter) == std::string::npos);
-  });
-  if (cases.empty()) {
+  // The selected cases are printed; an aggregate's component cases run with it even when not selected.
+  std::vector<bool> shown(cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const PublishedCase& c = cases[i];
+    shown[i] = !((args.cheap_only && !c.cheap) ||
+                 (!args.case_filter.empty() && c.id.find(args.case_filter) == std::string::npos));
+  }
+  if (std::find(shown.begin(), shown.end(), true) == shown.end()) {
     fmt::print(err, "eyesim: error: no validation case matches the filter\n");
     return 2;
+  }
+  std::vector<bool> needed = shown;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (!shown[i]) continue;
+    for (const std::string& id : cases[i].of_cases)
+      for (std::size_t k = 0; k < cases.size(); ++k) needed[k] = needed[k] || cases[k].id == id;
+  }
+  {
+    std::vector<PublishedCase> kept;
+    std::vector<bool> kept_shown;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (!needed[i]) continue;
+      kept.push_back(std::move(cases[i]));
+      kept_shown.push_back(shown[i]);
+    }
+    cases = std::move(kept);
+    shown = std::move(kept_shown);
   }
 
   // Distinct simulations, each resolved before any runs (bad presets or overrides are reported up front).
   std::map<std::string, RunKey> runs;
   for (const PublishedCase& c : cases) {
+    if (!c.of_cases.empty()) continue;  // an aggregate runs nothing itself
     runs.emplace(key_text(c.run), c.run);
     if (c.baseline) runs.emplace(key_text(*c.baseline), *c.baseline);
   }
@@ -186,6 +207,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     bool all_filtered = true;
     std::size_t keep = 0;
     for (const PublishedCase& c : cases) {
+      if (!c.of_cases.empty()) continue;
       if (!(c.run == key) && !(c.baseline && *c.baseline == key)) continue;
       if (c.layers.empty()) all_filtered = false;
       for (std::size_t i = 0; i < net->layers.size(); ++i)
@@ -221,10 +243,14 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     throw std::logic_error("validation run missing");
   };
 
-  std::vector<CaseOutcome> outcomes;
+  std::vector<CaseOutcome> all_outcomes;
   for (const PublishedCase& c : cases) {
     CaseOutcome o;
     o.c = &c;
+    if (!c.of_cases.empty()) {  // filled in below, once its components are known
+      all_outcomes.push_back(o);
+      continue;
+    }
     const Job& j = find_job(c.run);
     const Job* b = c.baseline ? &find_job(*c.baseline) : nullptr;
     if (!j.failure.empty() || (b && !b->failure.empty())) {
@@ -248,11 +274,40 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       if (c.at_least) o.pass = o.simulated >= *c.at_least;
       if (c.informational) o.pass = true;
     }
-    outcomes.push_back(o);
+    all_outcomes.push_back(o);
   }
+  for (CaseOutcome& o : all_outcomes) {
+    const PublishedCase& c = *o.c;
+    if (c.of_cases.empty()) continue;
+    double sum = 0;
+    for (const std::string& id : c.of_cases) {
+      const auto it = std::find_if(all_outcomes.begin(), all_outcomes.end(),
+                                   [&](const CaseOutcome& k) { return k.c->id == id; });
+      if (!it->failure.empty()) {
+        o.failure = fmt::format("component case '{}' failed: {}", id, it->failure);
+        break;
+      }
+      sum += std::abs(it->error) * 100.0;
+    }
+    if (!o.failure.empty()) continue;
+    o.simulated = sum / static_cast<double>(c.of_cases.size());
+    if (c.published) {
+      o.error = *c.published != 0 ? (o.simulated - *c.published) / *c.published : 0.0;
+      o.pass = std::abs(o.error) <= c.tolerance + 1e-12;
+    }
+    if (c.at_most) o.pass = o.simulated <= *c.at_most + 1e-12;
+    if (c.informational) o.pass = true;
+  }
+  std::vector<CaseOutcome> outcomes;
+  for (std::size_t i = 0; i < all_outcomes.size(); ++i)
+    if (shown[i]) outcomes.push_back(all_outcomes[i]);
 
   int failed = 0;
-  for (const CaseOutcome& o : outcomes) failed += (o.failure.empty() && o.pass) ? 0 : 1;
+  int informational = 0;
+  for (const CaseOutcome& o : outcomes) {
+    failed += (o.failure.empty() && o.pass) ? 0 : 1;
+    informational += (o.failure.empty() && o.c->informational) ? 1 : 0;
+  }
 
   if (args.format == "table") {
     fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10} {:>8} {:>9}  {}\n", "case", "#", "metric", "published",
@@ -261,22 +316,27 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       const PublishedCase& c = *o.c;
       const std::string published = c.published  ? fmt::format("{:.4g}", *c.published)
                                     : c.at_least ? fmt::format(">= {:.4g}", *c.at_least)
+                                    : c.at_most  ? fmt::format("<= {:.4g}", *c.at_most)
                                                  : std::string("-");
       const std::string tol = c.published ? fmt::format("{:.0f}%", c.tolerance * 100) : std::string("-");
       const std::string error = c.published && o.failure.empty() ? fmt::format("{:+.1f}%", o.error * 100) : "-";
       fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10.4g} {:>8} {:>9}  {}\n", c.id, c.group, c.metric, published,
                  o.simulated, error, tol, verdict(o));
       if (!o.failure.empty()) fmt::print(out, "    simulation failed: {}\n", o.failure);
+      if (!c.note.empty()) fmt::print(out, "    note: {}\n", c.note);
     }
-    fmt::print(out, "\n{} of {} cases pass ({} simulations, {:.1f} s)\n", outcomes.size() - failed, outcomes.size(),
-               jobs.size(), wall_s);
+    // Informational cases never fail and are not counted as passes.
+    const std::size_t checked = outcomes.size() - informational;
+    fmt::print(out, "\n{} of {} cases pass{} ({} simulations, {:.1f} s)\n", checked - failed, checked,
+               informational > 0 ? fmt::format(", {} informational", informational) : std::string(), jobs.size(), wall_s);
   } else if (args.format == "csv") {
-    fmt::print(out, "case,group,metric,published,at_least,simulated,error,tolerance,verdict,source\n");
+    fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note\n");
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
-      fmt::print(out, "{},{},{},{},{},{:.6g},{:.6g},{},{},\"{}\"\n", c.id, c.group, c.metric,
+      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},\"{}\",\"{}\"\n", c.id, c.group, c.metric,
                  c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
-                 o.simulated, o.error, c.tolerance, verdict(o), c.source);
+                 c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated, o.error, c.tolerance, verdict(o), c.source,
+                 c.note);
     }
   } else {
     fmt::print(out, "[\n");
@@ -285,11 +345,12 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       const PublishedCase& c = *o.c;
       fmt::print(out,
                  "  {{\"case\": \"{}\", \"group\": {}, \"metric\": \"{}\", \"published\": {}, \"at_least\": {}, "
-                 "\"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", \"failure\": \"{}\", "
-                 "\"source\": \"{}\"}}{}\n",
+                 "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", "
+                 "\"failure\": \"{}\", \"source\": \"{}\", \"note\": \"{}\"}}{}\n",
                  c.id, c.group, c.metric, c.published ? fmt::format("{}", *c.published) : "null",
-                 c.at_least ? fmt::format("{}", *c.at_least) : "null", o.simulated, o.error, c.tolerance, verdict(o),
-                 json_escape(o.failure), json_escape(c.source), i + 1 < outcomes.size() ? "," : "");
+                 c.at_least ? fmt::format("{}", *c.at_least) : "null", c.at_most ? fmt::format("{}", *c.at_most) : "null",
+                 o.simulated, o.error, c.tolerance, verdict(o), json_escape(o.failure), json_escape(c.source),
+                 json_escape(c.note), i + 1 < outcomes.size() ? "," : "");
     }
     fmt::print(out, "]\n");
   }

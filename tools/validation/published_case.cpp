@@ -60,10 +60,10 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
   if (!cases) fail(file, root.source(), "expected an array of tables [[case]]");
   static constexpr std::string_view kKnown[] = {"id", "group", "metric", "arch", "net", "batch", "layers",
                                                 "overrides", "mapping", "baseline", "published", "tolerance", "at_least",
-                                                "informational", "cheap", "source"};
+                                                "at_most", "of_cases", "informational", "cheap", "source", "note"};
   static constexpr std::string_view kMetrics[] = {"inferences_per_second", "inferences_per_joule", "dram_mbytes",
                                                   "gops_per_watt", "processing_latency_ms", "active_pes",
-                                                  "dram_accesses_mbytes"};
+                                                  "dram_accesses_mbytes", "mean_abs_error_percent"};
   std::vector<PublishedCase> out;
   std::set<std::string> ids;
   for (const toml::node& node : *cases) {
@@ -81,7 +81,19 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     c.metric = (*t)["metric"].value_or(std::string{});
     if (std::find(std::begin(kMetrics), std::end(kMetrics), c.metric) == std::end(kMetrics))
       fail(file, t->source(), fmt::format("case '{}': unknown metric '{}'", c.id, c.metric));
-    c.run = parse_run(file, *t, nullptr);
+    if (c.metric == "mean_abs_error_percent") {
+      const toml::array* of = (*t)["of_cases"].as_array();
+      if (!of || of->empty())
+        fail(file, t->source(), fmt::format("case '{}': metric 'mean_abs_error_percent' needs a non-empty 'of_cases'", c.id));
+      for (const toml::node& e : *of) c.of_cases.push_back(e.value_or(std::string{}));
+      for (std::string_view key : {"arch", "net", "baseline", "layers", "overrides", "mapping", "batch"}) {
+        if (t->contains(key))
+          fail(file, t->source(), fmt::format("case '{}': '{}' is not used by metric 'mean_abs_error_percent'", c.id, key));
+      }
+    } else {
+      if (t->contains("of_cases")) fail(file, t->source(), fmt::format("case '{}': 'of_cases' needs metric 'mean_abs_error_percent'", c.id));
+      c.run = parse_run(file, *t, nullptr);
+    }
     if (const toml::table* o = (*t)["overrides"].as_table()) {
       for (const auto& [key, value] : *o) {
         c.run.overrides.push_back({std::string(key.str()), value_text(value)});
@@ -108,12 +120,23 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     c.published = (*t)["published"].value<double>();
     c.tolerance = (*t)["tolerance"].value_or(0.0);
     c.at_least = (*t)["at_least"].value<double>();
+    c.at_most = (*t)["at_most"].value<double>();
     c.informational = (*t)["informational"].value_or(false);
     c.cheap = (*t)["cheap"].value_or(false);
     c.source = (*t)["source"].value_or(std::string{});
-    if (!c.published && !c.at_least && !c.informational)
-      fail(file, t->source(), fmt::format("case '{}' needs 'published', 'at_least' or 'informational'", c.id));
+    c.note = (*t)["note"].value_or(std::string{});
+    if (!c.published && !c.at_least && !c.at_most && !c.informational)
+      fail(file, t->source(), fmt::format("case '{}' needs 'published', 'at_least', 'at_most' or 'informational'", c.id));
     out.push_back(std::move(c));
+  }
+  // An aggregate reads the errors of cases with a published value, defined anywhere in the file.
+  for (const PublishedCase& c : out) {
+    for (const std::string& id : c.of_cases) {
+      const auto it = std::find_if(out.begin(), out.end(), [&](const PublishedCase& o) { return o.id == id; });
+      if (it == out.end() || !it->published || !it->of_cases.empty())
+        throw std::runtime_error(fmt::format("{}: error: case '{}': 'of_cases' entry '{}' is not a case with a published value",
+                                             file, c.id, id));
+    }
   }
   return out;
 }

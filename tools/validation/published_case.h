@@ -36,9 +36,14 @@ struct PublishedCase {
   std::optional<double> published;
   double tolerance = 0.0;
   std::optional<double> at_least;
+  std::optional<double> at_most;   ///< instead of published/tolerance: an upper bound
+  /// metric "mean_abs_error_percent": the mean of |error| x 100 over these cases (ids of cases with a
+  /// published value); the case runs no simulation of its own.
+  std::vector<std::string> of_cases;
   bool informational = false;
   bool cheap = false;
   std::string source;
+  std::string note;  ///< printed under the verdict, e.g. why a case is informational
 };
 
 /// Parses the cases file. Throws std::runtime_error "<name>:line:col: error: ..." on bad input.
