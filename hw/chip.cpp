@@ -94,7 +94,10 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
-  if (options_.verify) output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
+  if (options_.verify) {
+    output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
+    verify_along_f_ = layer_.index.weights_dense();
+  }
   sim_.reserve_events(lanes_.size() + groups_.size() + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
 }
@@ -435,23 +438,30 @@ void Chip::decode_row(const WorkItem& it) {
   if (w_hi <= w_lo) return;
   const std::uint32_t c0 = it.c_end - it.c_begin;
   verify_row_.resize(static_cast<std::size_t>(w_hi - w_lo) * c0);
-  for (std::int64_t w = w_lo; w < w_hi; ++w)
-    for (std::uint32_t c = it.c_begin; c < it.c_end; ++c)
-      verify_row_[static_cast<std::size_t>(w - w_lo) * c0 + (c - it.c_begin)] =
-          layer_.iacts.at({it.n, it.g * l.c + c, static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(w)});
-  verify_row_ = workloads::decode_csc(workloads::encode_csc(verify_row_, c0), verify_row_.size(), c0);
+  // iacts [N][G*C][H][W]: channel c's row h at ((n * G*C + g*C + c) * H + h) * W.
+  for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
+    const std::int8_t* row =
+        layer_.iacts.data() + ((std::size_t{it.n} * l.g * l.c + std::size_t{it.g} * l.c + c) * l.h + std::size_t(h)) * l.w;
+    for (std::int64_t w = w_lo; w < w_hi; ++w) verify_row_[static_cast<std::size_t>(w - w_lo) * c0 + (c - it.c_begin)] = row[w];
+  }
+  workloads::encode_csc(verify_row_, c0, verify_csc_);
+  workloads::decode_csc(verify_csc_, verify_row_.size(), c0, verify_row_);
 }
 
 void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
-                       std::uint32_t c_end, std::uint32_t r, std::vector<std::int8_t>& out) const {
+                       std::uint32_t c_end, std::uint32_t r, std::vector<std::int8_t>& out) {
   // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again.
   const std::uint32_t c0 = c_end - c_begin, m0 = m_end - m_begin, S = shape_.s;
   out.assign(std::size_t{c0} * S * m0, 0);
-  for (std::uint32_t c = c_begin; c < c_end; ++c)
-    for (std::uint32_t s = 0; s < S; ++s)
-      for (std::uint32_t m = m_begin; m < m_end; ++m)
-        out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = layer_.weights.at({g, m, c, r, s});
-  out = workloads::decode_csc(workloads::encode_csc(out, m0), out.size(), m0);
+  // weights [G][M][C][R][S]: for one (g, m), the tile's (c, s) at ((m's base + c) * R + r) * S + s.
+  const std::uint32_t C = shape_.c, R = shape_.r;
+  for (std::uint32_t m = m_begin; m < m_end; ++m) {
+    const std::int8_t* src = layer_.weights.data() + ((std::size_t{g} * shape_.m + m) * C * R + r) * S;
+    for (std::uint32_t c = c_begin; c < c_end; ++c)
+      for (std::uint32_t s = 0; s < S; ++s) out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = src[std::size_t{c} * R * S + s];
+  }
+  workloads::encode_csc(out, m0, verify_csc_);
+  workloads::decode_csc(verify_csc_, out.size(), m0, out);
 }
 
 void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights) {
@@ -460,21 +470,55 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
   const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
   const std::uint32_t c0 = it.c_end - it.c_begin, m0 = it.m_end - it.m_begin, fw = it.f_end - it.f_begin;
-  // The PE's psum SPad for this work item: [f][m], summed exactly, then added to the accumulators.
-  // Psums wrap modulo 2^psum_bits, so wrapping once per work item equals wrapping after every MAC.
+  // The PE's psum SPad for this work item, summed modulo 2^32, then added to the accumulators.
+  // Psums wrap modulo 2^psum_bits (<= 32), so summing modulo 2^32 and wrapping once per work item equals
+  // wrapping after every MAC.
   verify_acc_.assign(std::size_t{fw} * m0, 0);
-  for (std::int64_t w = w_lo; w < w_hi; ++w) {
+  const std::int64_t U = l.u;
+  // |a x w| <= 2^14: a product is exact in 16 bits (one vector multiply on any x86-64).
+  const auto product = [](std::int8_t a, std::int8_t w) {
+    return static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(std::int16_t{a} * w)));
+  };
+  // Two loop orders, the same sums: along m for each non-zero iact (zero iacts skipped), or, for long
+  // output rows at stride 1 of a layer without zero weights, along f for each weight (vectorised; faster
+  // there, slower than skipping zero iacts when the weights are sparse).
+  const bool along_f = verify_along_f_ && U == 1 && fw >= 8;
+  if (along_f) {
+    // The row transposed to [c][w], and acc as [m][f].
+    const std::size_t span = static_cast<std::size_t>(w_hi - w_lo);
+    verify_row_t_.resize(span * c0);
+    for (std::size_t w = 0; w < span; ++w)
+      for (std::uint32_t c = 0; c < c0; ++c) verify_row_t_[c * span + w] = iacts[w * c0 + c];
     for (std::uint32_t c = 0; c < c0; ++c) {
-      const std::int64_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
-      if (a == 0) continue;
+      const std::int8_t* row = verify_row_t_.data() + c * span;
       for (std::uint32_t s = 0; s < l.s; ++s) {
-        const std::int64_t fx = w + l.pad - s;
-        if (fx < 0 || fx % l.u != 0) continue;
-        const std::int64_t f = fx / l.u;
-        if (f < it.f_begin || f >= it.f_end) continue;
+        // Output columns f whose input column w = f + s - pad lies in [w_lo, w_hi).
+        const std::int64_t shift = std::int64_t{s} - l.pad - w_lo;  // row index of output column f: f + shift
+        const std::int64_t f_lo = std::max<std::int64_t>(it.f_begin, -shift);
+        const std::int64_t f_hi = std::min<std::int64_t>(it.f_end, static_cast<std::int64_t>(span) - shift);
+        if (f_lo >= f_hi) continue;
         const std::int8_t* wcol = weights.data() + std::size_t{c * l.s + s} * m0;
-        std::int64_t* acc = verify_acc_.data() + static_cast<std::size_t>(f - it.f_begin) * m0;
-        for (std::uint32_t m = 0; m < m0; ++m) acc[m] += a * wcol[m];
+        for (std::uint32_t m = 0; m < m0; ++m) {
+          const std::int8_t wv = wcol[m];
+          if (wv == 0) continue;
+          std::uint32_t* acc = verify_acc_.data() + std::size_t{m} * fw;
+          for (std::int64_t f = f_lo; f < f_hi; ++f) acc[f - it.f_begin] += product(wv, row[f + shift]);
+        }
+      }
+    }
+  } else {
+    for (std::int64_t w = w_lo; w < w_hi; ++w) {
+      // The filter columns an iact at w meets: s = (w + pad) mod U, + U, ..., output column f = (w + pad - s) / U.
+      const std::int64_t s_first = (w + l.pad) % U, f_first = (w + l.pad - s_first) / U;
+      for (std::uint32_t c = 0; c < c0; ++c) {
+        const std::int8_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
+        if (a == 0) continue;
+        for (std::int64_t s = s_first, f = f_first; s < l.s; s += U, --f) {
+          if (f < it.f_begin || f >= it.f_end) continue;
+          const std::int8_t* wcol = weights.data() + std::size_t{c * l.s + std::uint32_t(s)} * m0;
+          std::uint32_t* acc = verify_acc_.data() + static_cast<std::size_t>(f - it.f_begin) * m0;
+          for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
+        }
       }
     }
   }
@@ -485,7 +529,7 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   for (std::uint32_t m = 0; m < m0; ++m) {
     std::int32_t* o = out + m * E * F + it.f_begin;
     for (std::uint32_t f = 0; f < fw; ++f) {
-      const std::int64_t sum = verify_acc_[std::size_t{f} * m0 + m];
+      const std::uint32_t sum = verify_acc_[along_f ? std::size_t{m} * fw + f : std::size_t{f} * m0 + m];  // modulo 2^32
       if (sum != 0) o[f] = workloads::wrap_psum(std::int64_t{o[f]} + sum, bits);
     }
   }

@@ -15,6 +15,7 @@
 #include "hw/noc.h"
 #include "hw/pe_cost.h"
 #include "hw/simulate.h"
+#include "workloads/csc.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
@@ -72,7 +73,7 @@ class Chip {
   // the current pass, and one work item's MACs into output_.
   void decode_row(const WorkItem& item);
   void decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin, std::uint32_t c_end,
-                   std::uint32_t r, std::vector<std::int8_t>& out) const;
+                   std::uint32_t r, std::vector<std::int8_t>& out);
   void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
   /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
@@ -151,7 +152,10 @@ class Chip {
   LayerTraces traces_;
   double glb_bits_ = 0;
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
-  std::vector<std::int64_t> verify_acc_;     ///< functional mode: one work item's psums, [f][m]
+  workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
+  std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w]
+  bool verify_along_f_ = false;              ///< functional mode: the layer has no zero weights (compute_values)
+  std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 };
 

@@ -8,8 +8,15 @@
 namespace eyesim::workloads {
 
 CscEncoding encode_csc(std::span<const std::int8_t> values, std::size_t segment_length) {
-  EYESIM_CHECK(segment_length >= 1, "CSC segment length must be >= 1");
   CscEncoding enc;
+  encode_csc(values, segment_length, enc);
+  return enc;
+}
+
+void encode_csc(std::span<const std::int8_t> values, std::size_t segment_length, CscEncoding& enc) {
+  EYESIM_CHECK(segment_length >= 1, "CSC segment length must be >= 1");
+  enc.entries.clear();
+  enc.address.clear();
   const std::size_t segments = (values.size() + segment_length - 1) / segment_length;
   enc.address.reserve(segments + 1);
   enc.address.push_back(0);
@@ -31,11 +38,16 @@ CscEncoding encode_csc(std::span<const std::int8_t> values, std::size_t segment_
     }
     enc.address.push_back(static_cast<std::uint32_t>(enc.entries.size()));
   }
-  return enc;
 }
 
 std::vector<std::int8_t> decode_csc(const CscEncoding& enc, std::size_t total_length, std::size_t segment_length) {
-  std::vector<std::int8_t> out(total_length, 0);
+  std::vector<std::int8_t> out;
+  decode_csc(enc, total_length, segment_length, out);
+  return out;
+}
+
+void decode_csc(const CscEncoding& enc, std::size_t total_length, std::size_t segment_length, std::vector<std::int8_t>& out) {
+  out.assign(total_length, 0);
   for (std::size_t seg = 0; seg < enc.segment_count(); ++seg) {
     std::size_t pos = seg * segment_length;
     for (std::uint32_t e = enc.address[seg]; e < enc.address[seg + 1]; ++e) {
@@ -45,7 +57,6 @@ std::vector<std::int8_t> decode_csc(const CscEncoding& enc, std::size_t total_le
       ++pos;
     }
   }
-  return out;
 }
 
 std::size_t csc_entry_count(std::span<const std::int8_t> segment) {

@@ -32,8 +32,13 @@ struct CscEncoding {
 /// Trailing zeros of a segment need no entry. segment_length >= 1.
 CscEncoding encode_csc(std::span<const std::int8_t> values, std::size_t segment_length);
 
+/// The same into `out`, reusing its storage (the functional model encodes every row and tile it moves).
+void encode_csc(std::span<const std::int8_t> values, std::size_t segment_length, CscEncoding& out);
+
 /// The exact inverse of encode_csc.
 std::vector<std::int8_t> decode_csc(const CscEncoding& enc, std::size_t total_length, std::size_t segment_length);
+/// The same into `out`, reusing its storage.
+void decode_csc(const CscEncoding& enc, std::size_t total_length, std::size_t segment_length, std::vector<std::int8_t>& out);
 
 /// The number of entries encode_csc would produce for one segment, without building it.
 std::size_t csc_entry_count(std::span<const std::int8_t> segment);
