@@ -15,16 +15,10 @@ namespace {
 
 std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
-/// Run-length coded size (V1 §IV): one (5-bit run, 16-bit level) pair per non-zero, a run of more than
-/// 31 zeros costs one more pair per 32 values, three pairs per 64-bit word.
-std::uint64_t rlc_bytes(std::uint64_t values, std::uint64_t nonzeros) {
-  const std::uint64_t pairs = std::max(nonzeros, (values + 31) / 32);
-  return (pairs + 2) / 3 * 8;
-}
-
 }  // namespace
 
-Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options)
+Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options,
+           std::optional<double> oact_density)
     : arch_(arch),
       layer_(layer),
       shape_(layer.shape()),
@@ -32,6 +26,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       chains_per_column_(arch.array.pe_rows / mapping.k_red),
       iact_entry_bits_(arch.pe.kind == PeKind::kSparse ? arch.pe.iact_data_bits : arch.precision.iact_bits),
       options_(options),
+      oact_density_(oact_density),
       clock_(Clock{1}),  // the chip is one clock domain: its private simulator counts cycles (1 tick = 1 cycle)
       pe_cost_(arch, layer, mapping.weight_counts),
       noc_(arch),
@@ -408,7 +403,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
     next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
-      const std::uint64_t out_bytes = (values * arch_.precision.oact_bits + 7) / 8;
+      const std::uint64_t out_bytes = oact_write_bytes(arch_.dram, values, arch_.precision.oact_bits, oact_density_);
       stats_.dram_oact_write_bytes += out_bytes;
       last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
     } else {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -33,7 +34,10 @@ namespace eyesim::hw {
 /// block's start; weight reads are issued one pass ahead.
 class Chip {
  public:
-  Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options);
+  /// `oact_density`: the density of the output as written to DRAM (simulate.h `written_oact_density`;
+  /// nullopt = not known, written raw).
+  Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options,
+       std::optional<double> oact_density = std::nullopt);
 
   LayerResult run();
 
@@ -103,6 +107,7 @@ class Chip {
   std::uint32_t chains_per_column_;  ///< psum chains stacked in one PE column: rows / k_red
   std::uint32_t iact_entry_bits_;    ///< bits of one iact as it travels (a CSC pair on a sparse chip)
   RunOptions options_;
+  std::optional<double> oact_density_;  ///< density of the output written to DRAM (nullopt: raw)
   Simulator sim_;
   /// The chip runs in one clock domain and its simulator is private, so it counts in cycles (1 tick =
   /// 1 cycle): events then fall within the timing wheel's 4096-tick horizon instead of its overflow heap

@@ -4,11 +4,31 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "hw/arch_spec.h"
 
 namespace eyesim::hw {
+
+/// Run-length coded size (V1 §IV): one (5-bit run, 16-bit level) pair per non-zero, a run of more than
+/// 31 zeros costs one more pair per 32 values, three pairs per 64-bit word.
+constexpr std::uint64_t rlc_bytes(std::uint64_t values, std::uint64_t nonzeros) {
+  const std::uint64_t pairs = std::max(nonzeros, (values + 31) / 32);
+  return (pairs + 2) / 3 * 8;
+}
+
+/// Bytes that one write of `values` output activations of `bits` each moves to DRAM. With
+/// `dram.fmap_rlc` and a known `density` (the fraction of non-zeros left by the ReLU, see
+/// simulate.h `written_oact_density`) the chip codes the write as it codes feature maps it reads:
+/// round(values x density) expected non-zeros, and the smaller of coded and raw; otherwise raw.
+inline std::uint64_t oact_write_bytes(const DramSpec& dram, std::uint64_t values, std::uint32_t bits,
+                                      std::optional<double> density) {
+  const std::uint64_t raw = (values * bits + 7) / 8;
+  if (!dram.fmap_rlc || !density) return raw;
+  const auto nonzeros = static_cast<std::uint64_t>(std::llround(static_cast<double>(values) * std::clamp(*density, 0.0, 1.0)));
+  return std::min(raw, rlc_bytes(values, nonzeros));
+}
 
 /// The channel's bandwidth is accounted in windows of kWindowCycles: a transfer takes what is left of
 /// the window of its ready cycle and then of the following windows. Unlike a busy-until server this

@@ -1,6 +1,7 @@
 // simulate_layer / simulate_network: validation, mapping, the chip, totals.
 #include "hw/simulate.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -22,6 +23,20 @@ void require_valid(const ArchSpec& arch) {
 
 }  // namespace
 
+std::optional<double> written_oact_density(const workloads::NetworkData& net, std::size_t i) {
+  if (i + 1 >= net.layers.size()) return std::nullopt;
+  const workloads::LayerShape& out = net.layers[i].shape();
+  const workloads::LayerData& next = net.layers[i + 1];
+  const workloads::LayerShape& in = next.shape();
+  const std::uint64_t channels = std::uint64_t{out.g} * out.m;
+  const std::uint64_t positions = std::uint64_t{out.e()} * out.f();
+  const bool spatial = std::uint64_t{in.g} * in.c == channels && in.h <= out.e() && in.w <= out.f();
+  const bool flattened = in.kind == workloads::LayerKind::kFullyConnected && in.g == 1 && in.c % channels == 0 &&
+                         in.c / channels <= positions;
+  if (in.n != out.n || !(spatial || flattened) || in.iact_count() == 0) return std::nullopt;
+  return static_cast<double>(next.iact_nnz) / static_cast<double>(in.iact_count());
+}
+
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
   require_valid(arch);
   const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
@@ -35,9 +50,11 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   result.network = net.network.name;
   result.batch = net.batch;
   result.layers.reserve(net.layers.size());
-  for (const workloads::LayerData& layer : net.layers) {
+  const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const workloads::LayerData& layer = net.layers[i];
     const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
-    Chip chip(arch, layer, mapping, options);
+    Chip chip(arch, layer, mapping, options, written_oact_density(net, i));
     result.layers.push_back(chip.run());
     add_fields(result.totals, result.layers.back().stats);
   }

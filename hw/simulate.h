@@ -2,7 +2,9 @@
 // Thread-safe in the sense that matters for sweeps: no shared mutable state; call from any thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct RunOptions {
   bool verify = false;          ///< functional mode: carry values and compare with reference_conv
   bool collect_traces = true;   ///< fill LayerTraces (per-PE and per-port vectors)
   std::vector<MappingOverride> forced_mappings;  ///< the first entry naming the layer (or with no layer) applies
+  /// simulate_network: simulate the first `max_layers` layers only (0: all). The layer after the last one
+  /// simulated still tells what that one writes (written_oact_density).
+  std::size_t max_layers = 0;
 };
 
 /// The layer cannot be mapped onto the architecture (e.g. a weight column exceeds every SPad).
@@ -38,6 +43,19 @@ class VerifyError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// The density of what layer `i` of `net` writes to DRAM: its output after the ReLU, whose zeros are
+/// those the next layer reads when the next layer consumes this output, i.e. its input holds this
+/// layer's G*M channels on at most E x F positions (equal: read directly; fewer: pooled in between; or
+/// flattened after pooling into a fully connected layer with C = G*M x positions). The chip writes the
+/// whole E x F map (no chip model pools; the pooled map is the next layer's input) and the density is
+/// that of the map the next layer reads (its generated non-zeros, so a sweep's scaled densities and
+/// mask files count). With pooling in between that is an estimate from above: a max- (or average-)
+/// pooled ReLU value is zero only when its whole window is (docs/calibration.md `dram.fmap_rlc`).
+/// nullopt (written raw) when the layer is the last of `net` or the next layer reads something else.
+/// Functional mode uses the same density: eyesim applies no ReLU (the outputs are the raw psums
+/// compared with reference_conv), and the next layer's input is generated, not this output.
+std::optional<double> written_oact_density(const workloads::NetworkData& net, std::size_t i);
 
 /// Requires validate(arch) to be empty (checked: throws std::invalid_argument listing the issues).
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options = {});

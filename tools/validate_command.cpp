@@ -162,6 +162,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     hw::ArchSpec arch;
     std::vector<hw::MappingOverride> mappings;
     std::shared_ptr<const workloads::NetworkData> data;
+    std::size_t max_layers = 0;  ///< layers simulated (0: all); the data may hold one more
     hw::NetworkResult result;
     std::string failure;
   };
@@ -203,7 +204,8 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       return 2;
     }
     // When every case of this run reads only some layers, the layers after the last of them are not
-    // simulated (a prefix keeps each layer's generated data: it is seeded by the layer's index).
+    // simulated (a prefix keeps each layer's generated data: it is seeded by the layer's index). The
+    // next layer is still prepared: its input tells what the last simulated one writes.
     bool all_filtered = true;
     std::size_t keep = 0;
     for (const PublishedCase& c : cases) {
@@ -213,7 +215,10 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       for (std::size_t i = 0; i < net->layers.size(); ++i)
         if (!c.layers.empty() && layer_selected(c.layers, net->layers[i].shape.name)) keep = std::max(keep, i + 1);
     }
-    if (all_filtered && keep > 0) net->layers.resize(keep);
+    if (all_filtered && keep > 0) {
+      j.max_layers = keep;
+      net->layers.resize(std::min(keep + 1, net->layers.size()));
+    }
     const std::string data_key = fmt::format("{}|{}|{}", key.net, key.batch, net->layers.size());
     auto& data = prepared[data_key];
     if (!data) data = workloads::prepare_network(*net, kValidationSeed, key.batch);
@@ -227,7 +232,8 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
       Job& j = jobs[i];
       try {
-        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings});
+        j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings,
+                                                                   .max_layers = j.max_layers});
       } catch (const std::exception& e) {
         j.failure = e.what();
       }

@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "hw/dram.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "one_layer.h"
@@ -188,6 +189,46 @@ TEST_SUITE("fast") {
     // before its own (lane 11's first new row would follow 13 others: 728 cycles).
     CHECK(r.stats.stall_iact_cycles < 36 * 150);
     CHECK(r.stats.cycles < weight_load + compute + 300);
+  }
+
+  TEST_CASE("issue 5: the JSSC chip run-length codes the output maps it writes with the zeros the next layer reads") {
+    // A: 16 channels of 12 x 12. B reads them pooled to 6 x 6 with 25 % non-zeros; FC reads them pooled and
+    // flattened; D reads 8 channels, i.e. something else.
+    const workloads::LayerShape a{.name = "A", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14, .w = 14,
+                                  .r = 3, .s = 3};
+    workloads::LayerShape b{.name = "B", .kind = workloads::LayerKind::kConv, .c = 16, .m = 8, .h = 6, .w = 6,
+                            .r = 3, .s = 3, .pad = 1};
+    const workloads::LayerShape fc{.name = "FC", .kind = workloads::LayerKind::kFullyConnected, .c = 16 * 36, .m = 10};
+    const workloads::LayerShape d{.name = "D", .kind = workloads::LayerKind::kConv, .c = 8, .m = 8, .h = 12, .w = 12};
+    auto two = [&](const workloads::LayerShape& next, double density) {
+      workloads::Network n = testing::one_layer(a, 1.0, 1.0);
+      n.layers.push_back(testing::one_layer(next, density, 1.0).layers[0]);
+      return workloads::prepare_network(n, 1);
+    };
+    const auto pooled = two(b, 0.25);
+    CHECK(written_oact_density(*pooled, 0) == doctest::Approx(0.25));
+    CHECK_FALSE(written_oact_density(*pooled, 1));  // the last layer
+    CHECK(written_oact_density(*two(fc, 0.5), 0) == doctest::Approx(0.5));
+    CHECK_FALSE(written_oact_density(*two(d, 0.25), 0));
+
+    const std::uint64_t raw = 16 * 12 * 12 * 2;  // 16-bit outputs
+    const ArchSpec jssc = *preset("eyeriss_v1_jssc");
+    const auto coded = simulate_network(jssc, *pooled);
+    const std::uint64_t written = coded.layers[0].stats.dram_oact_write_bytes;
+    CHECK(written < raw * 4 / 10);  // 25 % non-zeros: one 21-bit pair each, three pairs per 64-bit word
+    CHECK(written >= rlc_bytes(raw / 2, raw / 8));
+    CHECK(coded.layers[1].stats.dram_oact_write_bytes == 8 * 6 * 6 * 2);
+    // Simulating A alone (the next layer prepared, not simulated) writes the same; without the next layer,
+    // or without the codec, the output is raw.
+    const auto first = simulate_network(jssc, *pooled, RunOptions{.verify = false, .collect_traces = false,
+                                                                  .forced_mappings = {}, .max_layers = 1});
+    REQUIRE(first.layers.size() == 1);
+    CHECK(first.layers[0].stats.dram_oact_write_bytes == written);
+    CHECK(simulate_layer(jssc, pooled->layers[0]).stats.dram_oact_write_bytes == raw);
+    ArchSpec plain = jssc;
+    plain.dram.fmap_rlc = false;
+    CHECK(simulate_network(plain, *pooled).layers[0].stats.dram_oact_write_bytes == raw);
+    CHECK(simulate_network(jssc, *two(d, 0.25)).layers[0].stats.dram_oact_write_bytes == raw);
   }
 
   TEST_CASE("limited DRAM bandwidth never speeds a network up") {

@@ -19,6 +19,24 @@ ArchSpec channel() {
 }  // namespace
 
 TEST_SUITE("fast") {
+  TEST_CASE("run-length coding: one pair per non-zero, one per 32-value zero run, three pairs per 64-bit word") {
+    CHECK(rlc_bytes(300, 90) == 30 * 8);
+    CHECK(rlc_bytes(300, 91) == 31 * 8);
+    CHECK(rlc_bytes(320, 0) == 4 * 8);  // ten runs of 32 zeros
+    CHECK(rlc_bytes(1, 1) == 8);
+  }
+
+  TEST_CASE("an output write is coded only with the codec on and a known density, and never above raw") {
+    const DramSpec codec{.bandwidth_gbps = 0, .latency_cycles = 0, .fmap_rlc = true};
+    const DramSpec raw{};
+    CHECK(oact_write_bytes(raw, 300, 16, 0.3) == 600);
+    CHECK(oact_write_bytes(codec, 300, 16, std::nullopt) == 600);
+    CHECK(oact_write_bytes(codec, 300, 16, 0.3) == 240);  // 90 pairs in 30 words
+    CHECK(oact_write_bytes(codec, 300, 16, 1.0) == 600);  // coded (800) is larger
+    CHECK(oact_write_bytes(codec, 300, 8, 0.3) == 240);
+    CHECK(oact_write_bytes(codec, 300, 8, 0.5) == 300);
+  }
+
   TEST_CASE("unlimited bandwidth costs only the latency") {
     ArchSpec a = channel();
     a.dram.bandwidth_gbps = 0;
