@@ -268,25 +268,16 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
               if (k_pos == 0) continue;
-              Mapping cand;
-              cand.factors.m0 = m0;
-              cand.factors.c0 = c0;
-              cand.factors.f0 = f0;
-              cand.m_tiles = m_tiles;
-              cand.c_tiles = c_tiles;
-              cand.f_tiles = ft;
-              cand.partials = partials;
-              cand.positions = positions;
-              cand.k_red = k_red;
-              cand.k_m = k_m;
-              cand.k_g = k_g;
-              cand.k_pos = k_pos;
               const double lanes = double(k_g) * k_pos;
               const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
               // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
               const double pass_load = hop * mesh_hops +
                                        std::ceil(double(k_m) * k_red * tile_bits /
                                                  (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
+              // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time);
+              // the path alone first, before the divisions of the loads.
+              double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
+              if (beaten(unblocked)) continue;
               // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
               // the GLB blocks, except the weights: once per block).
               const double total_steps = passes * double(positions) / k_pos * lanes;
@@ -301,10 +292,21 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                   psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
                   weight_load,
               };
-              // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time).
-              double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
               for (double load : loads) unblocked = std::max(unblocked, load);
               if (beaten(unblocked)) continue;
+              Mapping cand;  // (built only for the candidates that get this far)
+              cand.factors.m0 = m0;
+              cand.factors.c0 = c0;
+              cand.factors.f0 = f0;
+              cand.m_tiles = m_tiles;
+              cand.c_tiles = c_tiles;
+              cand.f_tiles = ft;
+              cand.partials = partials;
+              cand.positions = positions;
+              cand.k_red = k_red;
+              cand.k_m = k_m;
+              cand.k_g = k_g;
+              cand.k_pos = k_pos;
               cand.glb = plan_glb(arch, layer, cand);
               const double blocks = cand.glb.blocks;
               const std::uint32_t bp = cand.glb.block_positions;
