@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -158,6 +159,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   for (std::uint64_t id : ids)
     if (!done.count(id)) todo.push_back(id);
   std::stable_sort(todo.begin(), todo.end(), [&](std::uint64_t a, std::uint64_t b) { return costs[a] > costs[b]; });
+  {
+    // The first point of each workload goes first (in cost order): the workers start by preparing
+    // different networks' data instead of waiting for one network's (sparse AlexNet takes 0.25 s).
+    std::vector<std::uint64_t> firsts, rest;
+    std::set<WorkloadKey> seen;
+    for (std::uint64_t id : todo) (seen.insert(key_of(spec.points[id])).second ? firsts : rest).push_back(id);
+    firsts.insert(firsts.end(), rest.begin(), rest.end());
+    todo = std::move(firsts);
+  }
 
   // Open the output first: an unwritable path is reported before any simulation.
   const ResultTables tables;
