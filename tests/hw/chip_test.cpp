@@ -155,11 +155,8 @@ TEST_SUITE("fast") {
   TEST_CASE("row-stationary sharing: lanes at the same step get a shared input row from one multicast") {
     // 3x3 filters, stride 1, 12 output rows side by side (one lane each), the 3 filter rows up each
     // PE column: lane e needs input rows e, e+1, e+2, so the 14 input rows are sent once each, not 36 times.
-    const workloads::LayerShape shape{.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14,
-                                      .w = 14, .r = 3, .s = 3};
-    const auto data = workloads::prepare_network(testing::one_layer(shape, 1.0, 1.0), 1);
-    const MappingOverride rs{.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1,
-                             .spatial_g = 1, .spatial_pos = 12};
+    const auto data = workloads::prepare_network(testing::one_layer(testing::rs_conv_shape(), 1.0, 1.0), 1);
+    const MappingOverride rs = testing::rs_conv_mapping();
     const LayerResult r = simulate_layer(*preset("eyeriss_v1_jssc"), data->layers[0],
                                          RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {rs}});
     CHECK(r.verified);
@@ -173,11 +170,8 @@ TEST_SUITE("fast") {
     // word by word on the tagged bus, so no lane waits for the rows sent before its own; each lane's
     // 16 x 12 psums (48 cycles on the 64-bit bus) leave pixel by pixel during the item (the psum SPad
     // holds one pixel's 16), so the 12 lanes' 576 bus cycles hide under their compute.
-    const workloads::LayerShape shape{.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14,
-                                      .w = 14, .r = 3, .s = 3};
-    const auto data = workloads::prepare_network(testing::one_layer(shape, 1.0, 1.0), 1);
-    const MappingOverride rs{.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1,
-                             .spatial_g = 1, .spatial_pos = 12};
+    const auto data = workloads::prepare_network(testing::one_layer(testing::rs_conv_shape(), 1.0, 1.0), 1);
+    const MappingOverride rs = testing::rs_conv_mapping();
     ArchSpec arch = *preset("eyeriss_v1_jssc");
     arch.dram.bandwidth_gbps = 0;  // the NoC alone: no 60 MHz link
     const LayerResult r = simulate_layer(arch, data->layers[0],

@@ -94,11 +94,8 @@ namespace eyesim::hw {
 
 TEST_SUITE("fast") {
   TEST_CASE("psums that accumulate up a chain of 3 PEs cross the 2 links below the top PE as well as its port") {
-    const workloads::LayerShape shape{.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14,
-                                      .w = 14, .r = 3, .s = 3};
-    const auto data = workloads::prepare_network(testing::one_layer(shape, 1.0, 1.0), 1);
-    const MappingOverride rs{.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1,
-                             .spatial_g = 1, .spatial_pos = 12};
+    const auto data = workloads::prepare_network(testing::one_layer(testing::rs_conv_shape(), 1.0, 1.0), 1);
+    const MappingOverride rs = testing::rs_conv_mapping();
     const LayerResult r = simulate_layer(*preset("eyeriss_v1_jssc"), data->layers[0],
                                          RunOptions{.verify = false, .collect_traces = true, .forced_mappings = {rs}});
     REQUIRE(r.traces.port_bits.size() == 3);  // the flat NoC: one iact, one weight, one psum port

@@ -1,8 +1,10 @@
-// A one-layer network with uniform densities, for hw tests that generate their data.
+// A one-layer network with uniform densities, for hw tests that generate their data, and the
+// row-stationary layer several chip tests force onto the JSSC chip.
 #pragma once
 
 #include <utility>
 
+#include "hw/simulate.h"
 #include "workloads/network.h"
 
 namespace eyesim::hw::testing {
@@ -15,6 +17,16 @@ inline workloads::Network one_layer(workloads::LayerShape shape, double iact_den
   l.weights.density = weight_density;
   n.layers.push_back(l);
   return n;
+}
+
+/// A 3x3 convolution of 4 channels on 14 x 14 dense inputs (12 x 12 outputs, 16 filters).
+inline workloads::LayerShape rs_conv_shape() {
+  return {.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14, .w = 14, .r = 3, .s = 3};
+}
+/// Its row-stationary mapping (V1 §V): 12 output rows side by side (one lane each), the 3 filter rows up
+/// each PE column, whole tiles of 16 filters x 4 channels: 36 PEs.
+inline MappingOverride rs_conv_mapping() {
+  return {.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1, .spatial_g = 1, .spatial_pos = 12};
 }
 
 }  // namespace eyesim::hw::testing
