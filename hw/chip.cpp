@@ -30,7 +30,11 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       clock_(Clock{1}),  // the chip is one clock domain: its private simulator counts cycles (1 tick = 1 cycle)
       pe_cost_(arch, layer, mapping.weight_counts),
       noc_(arch),
-      dram_(arch) {
+      dram_(arch),
+      // Every tile of every group at its largest: c0 x S columns and c0 x U classes.
+      tile_arena_(std::size_t{mapping.k_g} * mapping.k_m * mapping.k_red * mapping.factors.c0 *
+                      (layer.shape().s * sizeof(WeightColumnCost) + layer.shape().u * sizeof(WeightClassCost)) +
+                  256) {
   // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the
   // iact banks and whether its live psums spill to DRAM.
   glb_ = map_.glb.layout;
@@ -43,7 +47,8 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
     groups_[g_i].first_lane = g_i * map_.k_pos;
-    groups_[g_i].tiles.resize(std::size_t{map_.k_m} * map_.k_red);
+    groups_[g_i].tiles.reserve(std::size_t{map_.k_m} * map_.k_red);
+    for (std::size_t t = 0; t < std::size_t{map_.k_m} * map_.k_red; ++t) groups_[g_i].tiles.emplace_back(&tile_arena_);
     if (options_.verify) groups_[g_i].verify_tiles.resize(std::size_t{map_.k_m} * map_.k_red);
     for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) {
       Lane& lane = lanes_[g_i * map_.k_pos + pos_i];

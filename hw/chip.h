@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <vector>
@@ -121,6 +122,8 @@ class Chip {
   std::uint32_t glb_iact_bank(std::uint32_t pe) const;
   std::uint32_t glb_psum_bank(std::uint32_t pe) const;
   std::vector<Lane> lanes_;
+  /// The weight tiles' storage: sized once for every group's tiles, freed with the chip.
+  std::pmr::monotonic_buffer_resource tile_arena_;
   std::vector<Group> groups_;
   std::size_t groups_done_ = 0;
   std::uint64_t last_activity_ = 0;  ///< latest completion of anything (cycles)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -52,8 +53,11 @@ struct WeightClassCost {
 /// The class sums serve iacts in the interior of a work item's window, which meet every filter
 /// column s of their class s = (w + pad) mod U: one lookup instead of a walk over s.
 struct WeightTileCost {
-  std::vector<WeightColumnCost> columns;  ///< [c - c_begin][s]
-  std::vector<WeightClassCost> classes;   ///< [c - c_begin][(w + pad) mod U]
+  WeightTileCost() = default;
+  /// Storage from `arena` (the chip's per-layer arena: a layer holds hundreds of tiles at once).
+  explicit WeightTileCost(std::pmr::memory_resource* arena) : columns(arena), classes(arena) {}
+  std::pmr::vector<WeightColumnCost> columns;  ///< [c - c_begin][s]
+  std::pmr::vector<WeightClassCost> classes;   ///< [c - c_begin][(w + pad) mod U]
   std::uint64_t nnz = 0;
   std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
   std::uint64_t bits = 0;   ///< payload on the NoC
