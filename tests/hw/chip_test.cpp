@@ -54,6 +54,15 @@ TEST_SUITE("fast") {
     verify_all(tiny, pick("mobilenet", {"L02", "L13", "L28"}));
   }
 
+  TEST_CASE("functional mode: narrow psum accumulators wrap as the reference does, on both loop orders") {
+    // 12-bit psums overflow on every layer: the work items' sums modulo 2^32, wrapped once, must equal
+    // the reference wrapped to 12 bits, for dense weights (summed along f) and sparse ones (along m).
+    ArchSpec narrow = *preset("eyeriss_v2");
+    narrow.precision.psum_bits = 12;
+    verify_all(narrow, pick("mobilenet", {"L03", "L14", "L27"}));
+    verify_all(narrow, pick("sparse_mobilenet", {"L03", "L14", "L27"}));
+  }
+
   TEST_CASE("lower density never increases a layer's cycles on a sparse PE") {
     const ArchSpec arch = *preset("eyeriss_v2");
     std::uint64_t previous = ~0ULL;
