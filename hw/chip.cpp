@@ -208,7 +208,6 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
         const std::uint64_t accesses = (tile.bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
         stats_.glb_weight_writes += accesses;
         stats_.glb_weight_reads += accesses;
-        glb_bits_ += 2.0 * double(accesses) * arch_.glb.bank_width_bits;
       }
     }
   }
@@ -317,7 +316,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
         row.loaded = epoch;
         from_dram = true;
         stats_.glb_iact_writes += accesses;
-        glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       }
     }
     if (from_dram) {
@@ -331,7 +329,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     }
     if (iacts_resident_) {  // read from the GLB bank: one access per cycle, shared with other readers
       stats_.glb_iact_reads += accesses;
-      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       const std::uint64_t bank_start = glb_iact_banks_[iact_banks_[lane_id * k_red + red_i]].reserve(ready, accesses);
       stats_.stall_noc_cycles += (bank_start - ready) * k_m;
       ready = bank_start;
@@ -413,12 +410,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
     } else {
       stats_.glb_psum_writes += accesses;
-      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       if (psums_spill_) stats_.dram_psum_write_bytes += (bits + 7) / 8;
     }
     if (!first_chunk) {
       stats_.glb_psum_reads += accesses;
-      glb_bits_ += double(accesses) * arch_.glb.bank_width_bits;
       if (psums_spill_) stats_.dram_psum_read_bytes += (bits + 7) / 8;
     }
     last_activity_ = std::max(last_activity_, x.end);
@@ -568,8 +563,7 @@ LayerResult Chip::run() {
     const std::uint64_t slot_cycles = stats_.macs_issued / arch_.pe.simd_width;
     stats_.zero_iact_pe_cycles = slot_cycles - std::min(slot_cycles, stats_.spad_weight_data_reads);
   }
-  apply_energy(arch_, spad_bits_of(arch_, stats_), glb_bits_,
-               double(stats_.noc_iact_bits + stats_.noc_weight_bits + stats_.noc_psum_bits), stats_);
+  apply_energy(arch_, stats_);
   if (options_.collect_traces) {
     for (const PortServer& p : noc_.ports()) {
       traces_.port_busy_cycles.push_back(p.busy_cycles());

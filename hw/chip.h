@@ -158,7 +158,6 @@ class Chip {
 
   LayerStats stats_;
   LayerTraces traces_;
-  double glb_bits_ = 0;
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
   std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w]

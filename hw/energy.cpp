@@ -5,22 +5,21 @@
 
 namespace eyesim::hw {
 
-SpadBits spad_bits_of(const ArchSpec& arch, const LayerStats& s) {
+void apply_energy(const ArchSpec& arch, LayerStats& s) {
   // Integer counts times widths: exact in a double, whatever the order they were counted in.
-  SpadBits b;
-  b.reg_bits = double(s.spad_iact_data_reads) * arch.pe.iact_data_bits +
-               double(s.spad_psum_reads + s.spad_psum_writes) * arch.precision.psum_bits +
-               double(s.spad_iact_addr_reads) * arch.pe.iact_addr_bits +
-               double(s.spad_weight_addr_reads) * arch.pe.weight_addr_bits;
-  b.sram_bits = double(s.spad_weight_data_reads + s.spad_weight_writes) * arch.pe.weight_data_bits;
-  return b;
-}
-
-void apply_energy(const ArchSpec& arch, const SpadBits& spad, double glb_bits, double noc_bit_hops, LayerStats& s) {
+  const double spad_reg_bits = double(s.spad_iact_data_reads) * arch.pe.iact_data_bits +
+                               double(s.spad_psum_reads + s.spad_psum_writes) * arch.precision.psum_bits +
+                               double(s.spad_iact_addr_reads) * arch.pe.iact_addr_bits +
+                               double(s.spad_weight_addr_reads) * arch.pe.weight_addr_bits;
+  const double spad_sram_bits = double(s.spad_weight_data_reads + s.spad_weight_writes) * arch.pe.weight_data_bits;
+  const double glb_bits = double(s.glb_iact_reads + s.glb_iact_writes + s.glb_psum_reads + s.glb_psum_writes +
+                                 s.glb_weight_reads + s.glb_weight_writes) *
+                          arch.glb.bank_width_bits;
+  const double noc_bit_hops = double(s.noc_iact_bits + s.noc_weight_bits + s.noc_psum_bits);
   const EnergySpec& e = arch.energy;
   const double gated = static_cast<double>(s.macs_issued > s.macs_effectual ? s.macs_issued - s.macs_effectual : 0);
   s.energy_mac_pj = static_cast<double>(s.macs_effectual) * e.mac_pj + gated * e.gated_mac_pj;
-  s.energy_spad_pj = spad.reg_bits * e.spad_reg_pj_per_bit + spad.sram_bits * e.spad_sram_pj_per_bit;
+  s.energy_spad_pj = spad_reg_bits * e.spad_reg_pj_per_bit + spad_sram_bits * e.spad_sram_pj_per_bit;
   s.energy_glb_pj = glb_bits * e.glb_pj_per_bit;
   s.energy_noc_pj = noc_bit_hops * e.noc_pj_per_bit_hop;
   const double pe_cycles = static_cast<double>(s.cycles) * arch.pes();

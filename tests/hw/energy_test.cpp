@@ -28,15 +28,15 @@ TEST_SUITE("fast") {
     REQUIRE(e.clock_idle_pj_per_pe_cycle < e.clock_pj_per_pe_cycle);
     const double pe_cycles = 1000.0 * arch.pes();
     LayerStats idle = clocked(1000, 0);
-    apply_energy(arch, SpadBits{}, 0.0, 0.0, idle);
+    apply_energy(arch, idle);
     CHECK(idle.energy_clock_pj == doctest::Approx(pe_cycles * e.clock_idle_pj_per_pe_cycle));
     LayerStats busy = clocked(1000, 1000 * arch.pes());
-    apply_energy(arch, SpadBits{}, 0.0, 0.0, busy);
+    apply_energy(arch, busy);
     CHECK(busy.energy_clock_pj ==
           doctest::Approx(pe_cycles * (e.clock_idle_pj_per_pe_cycle + e.clock_pj_per_pe_cycle)));
     // Twice the cycles with the same work: only the ungated part grows.
     LayerStats waiting = clocked(2000, 1000 * arch.pes());
-    apply_energy(arch, SpadBits{}, 0.0, 0.0, waiting);
+    apply_energy(arch, waiting);
     CHECK(waiting.energy_clock_pj - busy.energy_clock_pj == doctest::Approx(pe_cycles * e.clock_idle_pj_per_pe_cycle));
   }
 
