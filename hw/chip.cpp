@@ -56,26 +56,23 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       lane.pos_i = pos_i;
     }
   }
-  // Every multicast's sources and destinations are fixed by the mapping: route them once.
+  // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
+  // multicast's route, are worked out once.
   dests_.resize(std::max(map_.k_m, map_.k_pos));
   for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
-    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      const Lane& l = lanes_[lane];
-      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pe_index(l.pos_i, l.g_i, m_i, red_i);
-      iact_routes_.push_back(noc_.plan_route(DataType::kIact, pe_index(l.pos_i, l.g_i, 0, red_i),
-                                             std::span(dests_.data(), map_.k_m)));
-    }
-  }
-  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
     const Lane& l = lanes_[lane];
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pe_index(l.pos_i, l.g_i, m_i, red_i);
+      const std::uint32_t src = pe_index(l.pos_i, l.g_i, 0, red_i);
+      iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
+      iact_banks_.push_back(glb_iact_bank(src));
+    }
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) lane_pes_.push_back(pe_index(l.pos_i, l.g_i, m_i, red_i));
       const std::uint32_t top = pe_index(l.pos_i, l.g_i, m_i, 0);
       psum_banks_.push_back(glb_psum_bank(top));
       psum_ports_.push_back(noc_.port_of(DataType::kPsum, top));
     }
-    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i)
-      iact_banks_.push_back(glb_iact_bank(pe_index(l.pos_i, l.g_i, 0, red_i)));
   }
   out_rows_ = shape_.e();
   out_cols_ = shape_.f();
@@ -187,12 +184,10 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
         continue;
       }
       const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
-      pe_cost_.weight_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0),
-                           r, tile);
-      if (options_.verify) {
-        decode_tile(tp.g, mt * m0, std::min(shape_.m, (mt + 1) * m0), ct * c0, std::min(shape_.c, (ct + 1) * c0), r,
-                    grp.verify_tiles[m_i * map_.k_red + red_i]);
-      }
+      const std::uint32_t m_begin = mt * m0, m_end = std::min(shape_.m, m_begin + m0);
+      const std::uint32_t c_begin = ct * c0, c_end = std::min(shape_.c, c_begin + c0);
+      pe_cost_.weight_tile(tp.g, m_begin, m_end, c_begin, c_end, r, tile);
+      if (options_.verify) decode_tile(tp.g, m_begin, m_end, c_begin, c_end, r, grp.verify_tiles[m_i * map_.k_red + red_i]);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
