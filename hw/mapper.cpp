@@ -211,11 +211,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     double bound;
   };
   std::vector<Pair> pairs;
+  std::vector<Step> pair_steps;  // [pair][f option]: computed here for the bounds, read again by the search
   for (std::uint32_t m0 : m0s)
     for (std::uint32_t c0 : c0s) {
       double bound = std::numeric_limits<double>::infinity();
       for (const FTile& ft : f_options) {
-        const Step st = step_of(m0, c0, ft);
+        const Step& st = pair_steps.emplace_back(step_of(m0, c0, ft));
         bound = std::min(bound, st.items / P * st.cycles);
       }
       pairs.push_back({m0, c0, bound});
@@ -247,9 +248,10 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       Candidate best;
       best.pair = pair_index;
       const auto beaten = [&](double bound) { return beaten_by(best, bound) || beaten_by(incumbent, bound); };
-      for (const FTile& fo : f_options) {
+      for (std::size_t fi = 0; fi < f_options.size(); ++fi) {
+        const FTile& fo = f_options[fi];
         const std::uint32_t f0 = fo.f0, ft = fo.f_tiles, positions = fo.positions;
-        const Step st = step_of(m0, c0, fo);
+        const Step& st = pair_steps[pair_index * f_options.size() + fi];
         const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
         const double items = st.items;
         if (beaten(items / P * item_cycles)) continue;
