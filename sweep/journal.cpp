@@ -1,6 +1,7 @@
 // Journal records: [magic][id][ok][sizes][run row][layer rows][trace counts][traces][checksum].
 #include "sweep/journal.h"
 
+#include <bit>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -13,7 +14,10 @@
 namespace eyesim::sweep {
 namespace {
 
-constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '1'};
+// Format 2 (checksum over 8-byte words); format 1 journals (a byte-wise FNV checksum) are refused
+// with a message rather than silently read as empty.
+constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '2'};
+constexpr char kHeaderV1[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '1'};
 constexpr std::uint32_t kRecordMagic = 0x52454331;
 
 template <class T>
@@ -54,8 +58,20 @@ class Reader {
   std::size_t pos_;
 };
 
+/// A 64-bit checksum of a record, 8 bytes per step (a byte-wise hash cost 0.2 ms per 160 kB record
+/// on the writer thread). Detects records cut short or garbled by a kill; not cryptographic.
 std::uint64_t checksum(const std::byte* p, std::size_t n) {
-  return hash_name(std::string_view(reinterpret_cast<const char*>(p), n));
+  std::uint64_t h = 0x6a09e667f3bcc909ULL ^ n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = std::rotl(h ^ (w * 0x9e3779b97f4a7c15ULL), 29) * 0xbf58476d1ce4e5b9ULL;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p + i, n - i);
+  h = std::rotl(h ^ (tail * 0x9e3779b97f4a7c15ULL), 29) * 0xbf58476d1ce4e5b9ULL;
+  return splitmix64(h);
 }
 
 }  // namespace
@@ -77,6 +93,9 @@ Journal::~Journal() {
 
 void Journal::append(const PointRecord& r) {
   std::vector<std::byte> body;
+  body.reserve(64 + r.run_row.size() + r.layer_rows.size() +
+               sizeof(std::uint32_t) * (r.pe_counts.size() + r.port_counts.size()) +
+               sizeof(std::uint64_t) * r.traces.size());
   put(body, kRecordMagic);
   put(body, r.point_id);
   put<std::uint8_t>(body, r.ok ? 1 : 0);
@@ -101,6 +120,10 @@ Journal::Contents Journal::read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
   const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (data.size() >= sizeof kHeaderV1 && std::memcmp(data.data(), kHeaderV1, sizeof kHeaderV1) == 0)
+    throw std::runtime_error(fmt::format(
+        "'{}' was written by an older eyesim (journal format 1) and cannot be resumed; delete it to start over",
+        path));
   if (data.size() < sizeof kHeader + 8 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal", path));
   Contents c;

@@ -25,11 +25,11 @@ ResultWriter::ResultWriter(const std::string& path, const ResultFileHeader& head
   file_.set_attribute("complete", "false");
   file_.write_string_dataset("spec_toml", header.spec_toml);
   file_.write_string_dataset("base_arch_toml", header.base_arch_toml);
-  file_.create_table("configs", tables.configs(), 1024);
-  file_.create_table("layers", tables.layers(), 2048);
-  file_.create_table("runs", tables.runs(), 1024);
+  file_.create_table("configs", tables.configs(), kRunChunk);
+  file_.create_table("layers", tables.layers(), kLayerChunk);
+  file_.create_table("runs", tables.runs(), kRunChunk);
   file_.create_group("traces");
-  for (const char* t : kTraces) file_.create_u64_dataset(fmt::format("traces/{}", t), 16384);
+  for (const char* t : kTraces) file_.create_u64_dataset(fmt::format("traces/{}", t), kTraceChunk);
   file_.set_units("configs", ResultTables::units_json(tables.configs()));
   file_.set_units("layers", ResultTables::units_json(tables.layers()));
   file_.set_units("runs", ResultTables::units_json(tables.runs()));
@@ -49,32 +49,57 @@ void ResultWriter::add(PointRecord r) {
     pending_.erase(it);
     ++next_;
   }
-  if (buffered_layers_ >= kBatchRows || std::chrono::duration<double>(Clock::now() - last_flush_).count() > 2.0) {
-    write_batch();
+  if (std::chrono::duration<double>(Clock::now() - last_flush_).count() > kFlushSeconds) {
+    write_buffered(true);
     file_.flush();
     last_flush_ = Clock::now();
+  } else {
+    write_buffered(false);
   }
 }
 
 void ResultWriter::finish(bool complete, std::string_view end_utc) {
   for (auto& [id, r] : pending_) write(r);
   pending_.clear();
-  write_batch();
+  write_buffered(true);
   file_.set_attribute("complete", complete ? "true" : "false");
   file_.set_attribute("end_utc", end_utc);
   file_.close();
 }
 
-void ResultWriter::write_batch() {
-  file_.append_rows("runs", tables_.runs(), runs_buffer_.data(), buffered_runs_);
-  file_.append_rows("layers", tables_.layers(), layers_buffer_.data(), buffered_layers_);
-  for (int k = 0; k < kTraceCount; ++k) {
-    file_.append_u64(fmt::format("traces/{}", kTraces[k]), trace_buffers_[k]);
-    trace_buffers_[k].clear();
+namespace {
+/// How many of `buffered` items to append to a dataset holding `written`: up to the last whole
+/// chunk, or all of them.
+std::size_t to_append(std::uint64_t written, std::size_t buffered, std::size_t chunk, bool all) {
+  if (all) return buffered;
+  const std::uint64_t end = (written + buffered) / chunk * chunk;
+  return end > written ? static_cast<std::size_t>(end - written) : 0;
+}
+}  // namespace
+
+void ResultWriter::write_buffered(bool all) {
+  if (const std::size_t n = to_append(written_runs_, buffered_runs_, kRunChunk, all); n > 0) {
+    const std::size_t bytes = n * tables_.runs().row_bytes();
+    file_.append_rows("runs", tables_.runs(), runs_buffer_.data(), n);
+    runs_buffer_.erase(runs_buffer_.begin(), runs_buffer_.begin() + std::ptrdiff_t(bytes));
+    buffered_runs_ -= n;
+    written_runs_ += n;
   }
-  runs_buffer_.clear();
-  layers_buffer_.clear();
-  buffered_runs_ = buffered_layers_ = 0;
+  if (const std::size_t n = to_append(written_layers_, buffered_layers_, kLayerChunk, all); n > 0) {
+    const std::size_t bytes = n * tables_.layers().row_bytes();
+    file_.append_rows("layers", tables_.layers(), layers_buffer_.data(), n);
+    layers_buffer_.erase(layers_buffer_.begin(), layers_buffer_.begin() + std::ptrdiff_t(bytes));
+    buffered_layers_ -= n;
+    written_layers_ += n;
+  }
+  for (int k = 0; k < kTraceCount; ++k) {
+    std::vector<std::uint64_t>& b = trace_buffers_[k];
+    if (const std::size_t n = to_append(written_traces_[k], b.size(), kTraceChunk, all); n > 0) {
+      file_.append_u64(fmt::format("traces/{}", kTraces[k]), std::span<const std::uint64_t>(b.data(), n));
+      b.erase(b.begin(), b.begin() + std::ptrdiff_t(n));
+      written_traces_[k] += n;
+    }
+  }
 }
 
 void ResultWriter::write(PointRecord& r) {

@@ -1,6 +1,6 @@
 // ResultWriter: the single owner of a result file being written (docs/results.md). It writes the
 // header, takes PointRecords in any order, and appends them in point order through a reorder
-// buffer, a batch at a time, rewriting each layer row's offsets into the flat trace datasets.
+// buffer, a chunk at a time, rewriting each layer row's offsets into the flat trace datasets.
 // `eyesim sweep` and `eyesim merge` both write through it, so a merged file has the same tables as
 // a single-process run.
 #pragma once
@@ -54,11 +54,17 @@ class ResultWriter {
 
  private:
   using Clock = std::chrono::steady_clock;
-  /// Rows and traces are appended a batch at a time: appending to a compressed chunked dataset row
-  /// by row would re-compress its last chunk on every call.
-  static constexpr std::size_t kBatchRows = 2048;
+  /// Chunk sizes of the datasets (rows or values). While a sweep runs, rows and traces are appended
+  /// only up to a chunk boundary, so every chunk is compressed exactly once, by the writer thread as
+  /// it fills: a partial chunk appended and then extended would be decompressed and compressed again,
+  /// and holding everything back for one batch at the end would compress it serially after the
+  /// workers are done. The rest (less than a chunk per dataset) is written by the periodic flush and
+  /// by finish().
+  static constexpr std::size_t kRunChunk = 1024, kLayerChunk = 2048, kTraceChunk = 16384;
+  static constexpr double kFlushSeconds = 2.0;
 
-  void write_batch();
+  /// Appends what fills whole chunks (`all`: everything buffered).
+  void write_buffered(bool all);
   void write(PointRecord& r);
 
   Hdf5File file_;
@@ -70,7 +76,9 @@ class ResultWriter {
   Clock::time_point last_flush_;
   std::vector<std::byte> runs_buffer_, layers_buffer_;
   std::size_t buffered_runs_ = 0, buffered_layers_ = 0;
+  std::uint64_t written_runs_ = 0, written_layers_ = 0;  ///< rows in the file
   std::vector<std::uint64_t> trace_buffers_[kTraceCount];
+  std::uint64_t written_traces_[kTraceCount] = {};  ///< values in the file
 };
 
 }  // namespace eyesim::sweep

@@ -3,11 +3,14 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/result_tables.h"
+#include "sweep/result_writer.h"
 #include "sweep/runner.h"
 #include "sweep/sweep_spec.h"
 
@@ -182,6 +185,72 @@ TEST_SUITE("fast") {
                          Hdf5Error);
   }
 
+  TEST_CASE("the writer appends records given out of order in point order, across many chunk boundaries") {
+    const ResultTables tables;
+    const std::string path = (test_dir() / "writer_chunks.h5").string();
+    fs::create_directories(test_dir());
+    constexpr std::uint64_t kPoints = 40;
+    constexpr std::uint32_t kLayers = 60;  // 2400 layer rows: more than one chunk of the layers table
+    std::vector<std::uint64_t> ids(kPoints);
+    for (std::uint64_t i = 0; i < kPoints; ++i) ids[i] = i;
+    // Expected datasets, in point order; trace values unique per (point, layer, trace, index).
+    std::vector<std::vector<std::uint64_t>> expected(ResultWriter::kTraceCount);
+    std::vector<std::uint64_t> pe_offsets, port_offsets;
+    std::vector<PointRecord> records;
+    std::uint64_t pe_total = 0, port_total = 0;
+    for (std::uint64_t p = 0; p < kPoints; ++p) {
+      PointRecord r;
+      r.point_id = p;
+      r.run_row.assign(tables.runs().row_bytes(), std::byte{static_cast<unsigned char>(p)});
+      r.n_layers = kLayers;
+      r.layer_rows.assign(std::size_t{kLayers} * tables.layers().row_bytes(), std::byte{0});
+      for (std::uint32_t l = 0; l < kLayers; ++l) {
+        const std::uint32_t pe = 50 + (p * 7 + l * 13) % 150, port = 1 + (p + l) % 9;
+        r.pe_counts.push_back(pe);
+        r.port_counts.push_back(port);
+        pe_offsets.push_back(pe_total);
+        port_offsets.push_back(port_total);
+        pe_total += pe;
+        port_total += port;
+        for (int k = 0; k < ResultWriter::kTraceCount; ++k)
+          for (std::uint32_t i = 0; i < (k < ResultWriter::kPeTraces ? pe : port); ++i) {
+            const std::uint64_t v = (p << 40) | (std::uint64_t{l} << 24) | (std::uint64_t(k) << 20) | i;
+            r.traces.push_back(v);
+            expected[std::size_t(k)].push_back(v);
+          }
+      }
+      records.push_back(std::move(r));
+    }
+    {
+      ResultWriter w(path, ResultFileHeader{}, tables, ids);
+      // Out of order: pairs swapped, so the reorder buffer holds one record at a time.
+      for (std::uint64_t p = 0; p < kPoints; p += 2) {
+        w.add(std::move(records[p + 1]));
+        w.add(std::move(records[p]));
+      }
+      w.finish(true, "2026-11-30T00:00:00Z");
+    }
+    REQUIRE(expected[0].size() > 10 * 16384);  // many chunks of the per-PE traces
+    Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+    for (int k = 0; k < ResultWriter::kTraceCount; ++k)
+      CHECK(f.read_u64(std::string("traces/") + ResultWriter::kTraces[k]) == expected[std::size_t(k)]);
+    const auto runs = f.read_rows("runs", tables.runs());
+    REQUIRE(runs.size() == kPoints * tables.runs().row_bytes());
+    for (std::uint64_t p = 0; p < kPoints; ++p)
+      CHECK(runs[p * tables.runs().row_bytes()] == std::byte{static_cast<unsigned char>(p)});
+    const auto layers = f.read_rows("layers", tables.layers());
+    const std::uint32_t rb = tables.layers().row_bytes();
+    REQUIRE(layers.size() == pe_offsets.size() * rb);
+    for (std::size_t r = 0; r < pe_offsets.size(); ++r) {
+      std::uint64_t pe = 0, port = 0;
+      std::memcpy(&pe, layers.data() + r * rb + tables.layers().columns()[tables.col_trace_pe_offset()].offset, 8);
+      std::memcpy(&port, layers.data() + r * rb + tables.layers().columns()[tables.col_trace_port_offset()].offset, 8);
+      REQUIRE(pe == pe_offsets[r]);
+      REQUIRE(port == port_offsets[r]);
+    }
+    CHECK(f.attribute("complete") == "true");
+  }
+
   TEST_CASE("a journal cut short by a kill keeps every complete record") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
@@ -200,6 +269,37 @@ TEST_SUITE("fast") {
     CHECK(c.spec_hash == 42);
     REQUIRE(c.records.size() == 2);
     CHECK(c.records[1].traces == std::vector<std::uint64_t>{1, 2});
+    fs::remove(path);
+  }
+
+  TEST_CASE("a journal record with a garbled byte is dropped, and an old-format journal is refused by name") {
+    const std::string path = (fs::temp_directory_path() / "eyesim_journal_garbled_test.journal").string();
+    fs::remove(path);
+    {
+      Journal j(path, 7);
+      for (std::uint64_t i = 0; i < 2; ++i) {
+        PointRecord r;
+        r.point_id = i;
+        r.run_row = std::vector<std::byte>(13, std::byte{1});  // not a multiple of 8: the checksum's tail
+        r.traces = {100 + i, 200 + i};
+        j.append(r);
+      }
+    }
+    CHECK(Journal::read(path).records.size() == 2);
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(fs::file_size(path)) - 12);  // inside the last record's traces
+      f.put('\x55');
+    }
+    const auto c = Journal::read(path);
+    REQUIRE(c.records.size() == 1);
+    CHECK(c.records[0].traces == std::vector<std::uint64_t>{100, 200});
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(7);
+      f.put('1');  // "EYESIMJ1": the format before the word-wise checksum
+    }
+    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("older eyesim (journal format 1)"));
     fs::remove(path);
   }
 }
