@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
   validate->add_option("-j,--jobs", validate_args.jobs, "threads (default: all cores)")->check(CLI::Range(0, 4096));
+  validate->add_option("--dram-gbps", validate_args.dram_gbps,
+                       "run the V2 paper's cases (groups 1-4) at this DRAM bandwidth in GB/s (sensitivity table)");
   eyesim::tools::MergeArgs merge_args;
   auto* merge = app.add_subcommand("merge", "merge the HDF5 parts of a sharded sweep into one file");
   merge->add_option("parts", merge_args.parts, "part files (eyesim sweep --shard k/N -o part-{shard}.h5)")

@@ -150,6 +150,23 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     shown = std::move(kept_shown);
   }
 
+  if (args.dram_gbps) {
+    if (!(*args.dram_gbps > 0) || !std::isfinite(*args.dram_gbps)) {
+      fmt::print(err, "eyesim: error: --dram-gbps must be a positive bandwidth in GB/s (got {})\n", *args.dram_gbps);
+      return 2;
+    }
+    constexpr std::string_view kPath = "dram.bandwidth_gbps";
+    const auto set_bandwidth = [&](RunKey& k) {
+      if (std::none_of(k.overrides.begin(), k.overrides.end(), [&](const ParamOverride& o) { return o.path == kPath; }))
+        k.overrides.push_back({std::string(kPath), fmt::format("{}", *args.dram_gbps)});
+    };
+    for (PublishedCase& c : cases) {
+      if (c.group < 1 || c.group > 4) continue;
+      set_bandwidth(c.run);
+      if (c.baseline) set_bandwidth(*c.baseline);
+    }
+  }
+
   // Distinct simulations, each resolved before any runs (bad presets or overrides are reported up front).
   std::map<std::string, RunKey> runs;
   for (const PublishedCase& c : cases) {
@@ -316,6 +333,8 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   }
 
   if (args.format == "table") {
+    if (args.dram_gbps)
+      fmt::print(out, "DRAM bandwidth {} GB/s for the cases of groups 1-4 (the others keep theirs)\n\n", *args.dram_gbps);
     fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10} {:>8} {:>9}  {}\n", "case", "#", "metric", "published",
                "simulated", "error", "tolerance", "verdict");
     for (const CaseOutcome& o : outcomes) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace eyesim::tools {
@@ -12,6 +13,10 @@ struct ValidateArgs {
   std::string case_filter;       ///< only case ids containing this text
   std::string cases_file;        ///< empty: the cases compiled into the binary
   int jobs = 0;                  ///< 0: all cores
+  /// Set: the cases of the V2 paper's evaluation (groups 1-4) run at this DRAM bandwidth (GB/s) instead
+  /// of their architecture's; the JSSC chip (its measured link), the scalability setup (unlimited by
+  /// definition) and the sensitivity cases (their own bandwidths) are left as they are.
+  std::optional<double> dram_gbps;
 };
 
 /// Exit code: 0 all cases pass, 1 some case fails or a simulation fails, 2 bad arguments or cases file.
