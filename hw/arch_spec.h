@@ -46,6 +46,10 @@ struct PeSpec {
   std::uint32_t weight_data_bits = 24;
   std::uint32_t psum_entries = 32;           ///< bounds M0, the output channels per PE
   bool empty_column_bubble = false;          ///< a non-zero iact with an all-zero weight column costs a cycle
+  /// A sparse PE visits each iact segment (C0 x U iacts, one CSC address entry) of an output column's
+  /// window through the iact address SPad, one visit per cycle: a visit whose iacts give no MAC cycle
+  /// (all zero, or all on empty weight columns) still costs that cycle (§IV-A, docs/calibration.md).
+  bool iact_segment_cycle = true;
   friend bool operator==(const PeSpec&, const PeSpec&) = default;
 };
 
@@ -153,6 +157,7 @@ constexpr void for_each_param(S& a, F&& f) {
   f("pe.weight_data_bits", a.pe.weight_data_bits);
   f("pe.psum_entries", a.pe.psum_entries);
   f("pe.empty_column_bubble", a.pe.empty_column_bubble);
+  f("pe.iact_segment_cycle", a.pe.iact_segment_cycle);
   f("glb.shared", a.glb.shared);
   f("glb.iact_banks", a.glb.iact_banks);
   f("glb.iact_bank_bytes", a.glb.iact_bank_bytes);

@@ -352,7 +352,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   }
   // Per PE: the traces. Per step: the counters, summed here and added once.
   const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
-  std::uint64_t stalled = 0, busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0;
+  std::uint64_t stalled = 0, busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0,
+                segment_cycles = 0;
   for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
     const WorkItemCost& c = costs[i];
     const std::uint32_t pe = pes[i];
@@ -367,11 +368,13 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     skipped += c.zero_iacts_skipped;
     iact_reads += c.nonzero_iacts;
     weight_words += c.weight_words;
+    segment_cycles += c.segment_cycles;
   }
   stats_.stall_noc_cycles += stalled;
   stats_.macs_effectual += macs;
   stats_.macs_issued += slots;
   stats_.zero_iacts_skipped += skipped;
+  stats_.zero_iact_pe_cycles += segment_cycles;  // sparse PE: data-gated cycles on empty iact segments
   stats_.spad_iact_data_reads += iact_reads;
   stats_.spad_weight_data_reads += weight_words;
   stats_.spad_psum_reads += slots;

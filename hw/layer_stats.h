@@ -19,7 +19,7 @@ struct LayerStats {
   std::uint64_t zero_iacts_skipped = 0;
   std::uint32_t active_pes = 0;      ///< PEs given any work
   std::uint64_t busy_pe_cycles = 0;  ///< PE-cycles spent processing work items, summed over PEs (clock gating)
-  std::uint64_t zero_iact_pe_cycles = 0;  ///< of those, a dense PE's cycles on a zero iact or padding (data gating)
+  std::uint64_t zero_iact_pe_cycles = 0;  ///< of those, a dense PE's cycles on a zero iact or padding, a sparse PE's on an empty iact segment (data gating)
   double mac_utilization = 0.0;      ///< macs_effectual / (cycles * pes * simd_width)
   // Off-chip traffic
   std::uint64_t dram_iact_read_bytes = 0;

@@ -196,7 +196,9 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     const double iacts_per_item = double(c0) * std::min<double>(l.w, double(ft.f0) * l.u + l.s);
     Step st;
     st.iact_bits = iacts_per_item * (sparse ? iact_density : 1.0) * iact_entry_bits;
-    const double compute = (sparse ? iact_density : 1.0) * double(c0) * l.s * ft.f0 * col_cycles;
+    double compute = (sparse ? iact_density : 1.0) * double(c0) * l.s * ft.f0 * col_cycles;
+    // A sparse PE's front end visits ceil(S / U) iact segments per output column, one per cycle (PeCostModel).
+    if (sparse && arch.pe.iact_segment_cycle) compute = std::max(compute, double(ft.f0) * ceil_div(l.s, l.u));
     // A step: the row arrives (hops), the PEs stream it (not faster than the port delivers it), fill.
     st.cycles = mesh_hops * hop + 1 + std::max(compute, std::ceil(st.iact_bits / arch.noc.iact_port_bits)) +
                 (arch.pe.pipeline_stages - 1);

@@ -10,9 +10,28 @@ PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer
 
 PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer,
                          std::shared_ptr<const WeightTileCounts> counts)
-    : arch_(arch), layer_(layer), shape_(layer.shape()), sparse_(arch.pe.kind == PeKind::kSparse), counts_(std::move(counts)) {
+    : arch_(arch),
+      layer_(layer),
+      shape_(layer.shape()),
+      sparse_(arch.pe.kind == PeKind::kSparse),
+      counts_(std::move(counts)),
+      segment_cycle_(sparse_ && arch.pe.iact_segment_cycle) {
   class_of_w_.resize(shape_.w);
   for (std::uint32_t w = 0; w < shape_.w; ++w) class_of_w_[w] = (w + shape_.pad) % shape_.u;
+  if (!segment_cycle_) return;
+  // Output column f visits segments f + t, t < ceil(S / U), for filter columns s = t*U + u < S at input
+  // columns w = f*U + s - pad; a segment whose columns are all padding is not visited.
+  const std::int64_t S = shape_.s, U = shape_.u, pad = shape_.pad, W = shape_.w;
+  const std::uint32_t F = shape_.f();
+  segment_visits_before_.assign(std::size_t{F} + 1, 0);
+  for (std::uint32_t f = 0; f < F; ++f) {
+    std::uint64_t visits = 0;
+    for (std::int64_t t = 0; t * U < S; ++t) {
+      const std::int64_t first = f * U + t * U - pad, last = f * U + std::min(S, (t + 1) * U) - pad;  // [first, last)
+      visits += last > 0 && first < W;
+    }
+    segment_visits_before_[f + 1] = segment_visits_before_[f] + visits;
+  }
 }
 
 void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
@@ -56,7 +75,7 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
 
 void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   out.edges.clear();
-  out.nnz = out.span = 0;
+  out.nnz = out.span = out.segment_visits = 0;
   out.c_count = it.c_end - it.c_begin;
   const std::int64_t h = std::int64_t{it.e} * shape_.u + it.r - shape_.pad;
   out.empty = h < 0 || h >= shape_.h;
@@ -106,6 +125,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     for (const std::uint16_t* p = hi; p != last; ++p) out.edges.emplace_back(ci, *p);
     out.nnz += static_cast<std::uint64_t>(last - first);
   }
+  if (segment_cycle_) out.segment_visits = segment_visits_before_[it.f_end] - segment_visits_before_[it.f_begin];
 }
 
 void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile,
@@ -169,6 +189,13 @@ void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const 
     cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
     cost.mac_slots = mac_cycles * simd;
     cost.iact_bits = window_values * arch_.precision.iact_bits;
+  }
+  if (segment_cycle_ && window.segment_visits > mac_cycles) {
+    // The front end reads one segment address per cycle, ahead of the weight fetch and the MACs (an empty
+    // segment, like an iact on an empty column, is dropped while they work on earlier iacts): the item
+    // takes at least one cycle per segment visit.
+    cost.segment_cycles = window.segment_visits - mac_cycles;
+    mac_cycles = window.segment_visits;
   }
   cost.cycles = mac_cycles + (arch_.pe.pipeline_stages - 1);
 }

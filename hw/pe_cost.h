@@ -34,6 +34,9 @@ struct WorkItemCost {
   std::uint64_t zero_iacts_skipped = 0;
   std::uint64_t weight_words = 0;    ///< weight data SPad words read (dense PE: only for non-zero iacts)
   std::uint64_t iact_bits = 0;       ///< payload of the input row segment on the NoC
+  /// Of `cycles`, those the front end spends visiting iact segments beyond the MAC cycles (sparse PE with
+  /// pe.iact_segment_cycle): the weight fetch and the MACs idle in them (data-gated, like a zero iact).
+  std::uint64_t segment_cycles = 0;
   bool empty = false;                ///< the input row is padding: nothing to do
 };
 
@@ -74,6 +77,10 @@ struct IactWindow {
   std::uint32_t c_count = 0;
   std::vector<std::uint32_t> interior; ///< [c - c_begin][(w + pad) mod U]: interior non-zeros
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  ///< (c - c_begin, w) at the edges
+  /// The iact segments (CSC segments of C0 x U iacts) the output columns' windows visit: output column f
+  /// visits segments f + t, t < ceil(S / U), each for its filter columns s = t*U + u < S, unless all their
+  /// input columns w = f*U + s - pad are padding. Counted only for pe.iact_segment_cycle on a sparse PE.
+  std::uint64_t segment_visits = 0;
 };
 
 /// Computes work-item costs for one layer on one PE configuration. Holds scratch buffers: one per thread.
@@ -110,6 +117,8 @@ class PeCostModel {
   bool sparse_;
   std::shared_ptr<const WeightTileCounts> counts_;  ///< null: no table
   std::vector<std::uint32_t> class_of_w_;           ///< (w + pad) mod U per input column (no division per iact)
+  bool segment_cycle_;                              ///< sparse PE with pe.iact_segment_cycle
+  std::vector<std::uint64_t> segment_visits_before_;  ///< [f]: segment visits of output columns [0, f)
 };
 
 }  // namespace eyesim::hw

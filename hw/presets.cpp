@@ -57,7 +57,8 @@ void v1_pe(ArchSpec& a) {
   a.pe = PeSpec{.kind = PeKind::kDense, .simd_width = 1, .pipeline_stages = 3, .iact_addr_entries = 0,
                 .iact_addr_bits = 0, .iact_data_entries = 12, .iact_data_bits = a.precision.iact_bits,
                 .weight_addr_entries = 0, .weight_addr_bits = 0, .weight_data_entries = 224,
-                .weight_data_bits = a.precision.weight_bits, .psum_entries = 24, .empty_column_bubble = false};
+                .weight_data_bits = a.precision.weight_bits, .psum_entries = 24, .empty_column_bubble = false,
+                .iact_segment_cycle = false};
 }
 
 /// The paper's "v1": the original design scaled to 192 PEs (12 x 16), the same storage and 8 bits, with

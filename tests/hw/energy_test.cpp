@@ -135,6 +135,26 @@ TEST_SUITE("fast") {
     const auto half = workloads::prepare_network(testing::one_layer(pw, 0.5, 1.0), 1);
     CHECK(simulate_layer(*preset("eyeriss_v2"), half->layers[0]).stats.zero_iact_pe_cycles == 0);
   }
+
+  TEST_CASE("a sparse PE's segment visits beyond its MAC cycles are data-gated cycles (depthwise)") {
+    ArchSpec arch = *preset("eyeriss_v2");
+    const EnergySpec& e = arch.energy;
+    const workloads::LayerShape dw{.name = "dw", .kind = workloads::LayerKind::kDepthwise, .g = 32, .c = 1, .m = 1,
+                                   .h = 16, .w = 16, .r = 3, .s = 3, .pad = 1};
+    const auto half = workloads::prepare_network(testing::one_layer(dw, 0.5, 1.0), 1);
+    const LayerResult r = simulate_layer(arch, half->layers[0]);
+    CHECK(r.stats.zero_iact_pe_cycles > 0);
+    CHECK(r.stats.zero_iact_pe_cycles < r.stats.busy_pe_cycles);
+    const double pe_cycles = static_cast<double>(r.stats.cycles) * arch.pes();
+    const double busy = static_cast<double>(r.stats.busy_pe_cycles) -
+                        static_cast<double>(r.stats.zero_iact_pe_cycles) * (1.0 - e.clock_zero_iact_fraction);
+    CHECK(r.stats.energy_clock_pj ==
+          doctest::Approx(busy * e.clock_pj_per_pe_cycle + pe_cycles * e.clock_idle_pj_per_pe_cycle));
+    arch.pe.iact_segment_cycle = false;
+    const LayerResult old = simulate_layer(arch, half->layers[0]);
+    CHECK(old.stats.zero_iact_pe_cycles == 0);
+    CHECK(old.stats.busy_pe_cycles < r.stats.busy_pe_cycles);
+  }
 }
 
 }  // namespace eyesim::hw

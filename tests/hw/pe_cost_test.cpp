@@ -35,8 +35,9 @@ TEST_SUITE("fast") {
     CHECK(c.nonzero_iacts == 1);
   }
 
-  TEST_CASE("zero iacts cost nothing on a sparse PE") {
-    const ArchSpec arch = *preset("eyeriss_v2");
+  TEST_CASE("zero iacts cost no MAC cycle on a sparse PE, but the window's one segment costs its address read") {
+    ArchSpec arch = *preset("eyeriss_v2");
+    REQUIRE(arch.pe.iact_segment_cycle);
     HandLayer h = column_layer(8);
     for (auto& v : h.data.weights.values()) v = 1;
     h.finish();  // all iacts zero
@@ -44,13 +45,18 @@ TEST_SUITE("fast") {
     WeightTileCost tile;
     model.weight_tile(0, 0, 8, 0, 2, 0, tile);
     const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 8, 0, 2, 0, 0, 0, 1}, tile);
-    CHECK(c.cycles == arch.pe.pipeline_stages - 1);
+    CHECK(c.cycles == 1 + (arch.pe.pipeline_stages - 1));  // one segment (2 channels x 1 column), empty
+    CHECK(c.segment_cycles == 1);
     CHECK(c.macs_effectual == 0);
     CHECK(c.zero_iacts_skipped == 2);
+    arch.pe.iact_segment_cycle = false;
+    PeCostModel free_segments(arch, h.data);
+    CHECK(free_segments.work_item(WorkItem{0, 0, 0, 8, 0, 2, 0, 0, 0, 1}, tile).cycles == arch.pe.pipeline_stages - 1);
   }
 
   TEST_CASE("a non-zero iact on an empty weight column costs nothing unless the bubble option is set") {
     ArchSpec arch = *preset("eyeriss_v2");
+    arch.pe.iact_segment_cycle = false;  // the MAC stage alone
     HandLayer h = column_layer(4);
     h.data.iacts.at({0, 0, 0, 0}) = 1;
     h.finish();  // all weights zero
@@ -80,7 +86,8 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("a sliding window charges each non-zero iact once per output column it feeds") {
-    const ArchSpec arch = *preset("eyeriss_v2");
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.pe.iact_segment_cycle = false;  // the MAC stage alone
     // One channel, a row of 5 with a 3-wide filter, stride 1, no padding: 3 outputs.
     HandLayer h(workloads::LayerShape{.name = "row", .c = 1, .m = 1, .h = 1, .w = 5, .r = 1, .s = 3});
     for (auto& v : h.data.weights.values()) v = 1;
@@ -93,6 +100,76 @@ TEST_SUITE("fast") {
     const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 1, 0, 1, 0, 0, 0, 3}, tile);
     CHECK(c.macs_effectual == 4);
     CHECK(c.cycles == 4 + (arch.pe.pipeline_stages - 1));
+  }
+
+  // Eyeriss v2 §V-A.2: depthwise layers (C0 = M0 = 1) get no benefit from skipping zero iacts. With C0 x U =
+  // 1 every iact is its own CSC segment, and the front end visits the S segments of each output column's
+  // window, zero or not, one per cycle: the same S cycles per output column as a dense PE.
+  TEST_CASE("depthwise on a sparse PE: every segment of every window costs a cycle, zero iacts included") {
+    ArchSpec arch = *preset("eyeriss_v2");
+    HandLayer h(workloads::LayerShape{.name = "dw", .kind = workloads::LayerKind::kDepthwise, .c = 1, .m = 1,
+                                      .h = 1, .w = 5, .r = 1, .s = 3});
+    for (auto& v : h.data.weights.values()) v = 1;
+    h.data.iacts.at({0, 0, 0, 0}) = 4;
+    h.data.iacts.at({0, 0, 0, 2}) = 4;
+    h.finish();
+    PeCostModel model(arch, h.data);
+    WeightTileCost tile;
+    model.weight_tile(0, 0, 1, 0, 1, 0, tile);
+    const WorkItem item{0, 0, 0, 1, 0, 1, 0, 0, 0, 3};
+    const WorkItemCost c = model.work_item(item, tile);
+    CHECK(c.macs_effectual == 4);
+    CHECK(c.cycles == 3 * 3 + (arch.pe.pipeline_stages - 1));  // 3 outputs x 3 segments, 4 of them MACs
+    CHECK(c.segment_cycles == 3 * 3 - 4);
+    CHECK(c.mac_slots == 4 * arch.pe.simd_width);  // the segment cycles issue no MAC
+    // Without the segment visits the zeros would be free: 4 cycles, faster than a dense PE's 9.
+    arch.pe.iact_segment_cycle = false;
+    CHECK(PeCostModel(arch, h.data).work_item(item, tile).cycles == 4 + (arch.pe.pipeline_stages - 1));
+    // Dense data costs the same 9: no skipping benefit.
+    for (auto& v : h.data.iacts.values()) v = 1;
+    h.finish();
+    arch.pe.iact_segment_cycle = true;
+    PeCostModel dense(arch, h.data);
+    dense.weight_tile(0, 0, 1, 0, 1, 0, tile);
+    const WorkItemCost d = dense.work_item(item, tile);
+    CHECK(d.cycles == 3 * 3 + (arch.pe.pipeline_stages - 1));
+    CHECK(d.segment_cycles == 0);
+  }
+
+  TEST_CASE("segment visits: padding columns are not visited, a stride-2 window visits ceil(S / U) segments") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    // W = 3, pad 1, S = 3: output 0 reads columns -1..1 (2 real segments), 1 reads 0..2 (3), 2 reads 1..3 (2).
+    HandLayer padded(workloads::LayerShape{.name = "pad", .kind = workloads::LayerKind::kDepthwise, .c = 1,
+                                           .m = 1, .h = 1, .w = 3, .r = 1, .s = 3, .pad = 1});
+    for (auto& v : padded.data.weights.values()) v = 1;
+    padded.finish();  // all iacts zero
+    PeCostModel model(arch, padded.data);
+    WeightTileCost tile;
+    model.weight_tile(0, 0, 1, 0, 1, 0, tile);
+    CHECK(model.work_item(WorkItem{0, 0, 0, 1, 0, 1, 0, 1, 0, 3}, tile).cycles == 7 + (arch.pe.pipeline_stages - 1));
+    // W = 7, U = 2, S = 3: 3 outputs, segments of 2 columns; each window visits segment f (s = 0, 1) and
+    // segment f + 1 (s = 2).
+    HandLayer strided(workloads::LayerShape{.name = "s2", .kind = workloads::LayerKind::kDepthwise, .c = 1,
+                                            .m = 1, .h = 1, .w = 7, .r = 1, .s = 3, .u = 2});
+    for (auto& v : strided.data.weights.values()) v = 1;
+    strided.finish();
+    PeCostModel model2(arch, strided.data);
+    model2.weight_tile(0, 0, 1, 0, 1, 0, tile);
+    CHECK(model2.work_item(WorkItem{0, 0, 0, 1, 0, 1, 0, 0, 0, 3}, tile).cycles == 6 + (arch.pe.pipeline_stages - 1));
+  }
+
+  TEST_CASE("segment visits cost nothing extra while the MACs take longer (C0 x M0 large)") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    HandLayer h = column_layer(8);
+    for (auto& v : h.data.weights.values()) v = 1;
+    h.data.iacts.at({0, 0, 0, 0}) = 3;
+    h.finish();
+    PeCostModel model(arch, h.data);
+    WeightTileCost tile;
+    model.weight_tile(0, 0, 8, 0, 2, 0, tile);
+    const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 8, 0, 2, 0, 0, 0, 1}, tile);
+    CHECK(c.cycles == 8 / 2 + (arch.pe.pipeline_stages - 1));
+    CHECK(c.segment_cycles == 0);
   }
 }
 }  // namespace eyesim::hw
