@@ -317,10 +317,19 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       const std::uint64_t dram_bytes = arch_.dram.fmap_rlc ? std::min(bytes, rlc_bytes(bits / iact_entry_bits_, step_window_.nnz)) : bytes;
       // Resident input is prefetched into the GLB in first-use order from the start of its block or pass
       // (DRAM -> GLB is decoupled from the PEs); input that does not fit streams on demand.
-      const std::uint64_t in_chip = std::max(now, dram_.access(iacts_resident_ ? grp.epoch_start : now, dram_bytes));
+      const std::uint64_t arrived = dram_.access(iacts_resident_ ? grp.epoch_start : now, dram_bytes);
+      const std::uint64_t in_chip = std::max(now, arrived);
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
       stats_.dram_iact_read_bytes += dram_bytes;
+      if (iacts_resident_) {
+        // The row is written into the bank through its one port (V2 §II: the port reads or writes the
+        // bank or the off-chip I/O), in the cycles the bank's readers leave idle from its arrival on;
+        // it is read once written.
+        const std::uint64_t written = glb_iact_banks_[iact_banks_[lane_id * k_red + red_i]].background(arrived, accesses);
+        ready = std::max(in_chip, written);
+        stats_.stall_noc_cycles += (ready - in_chip) * k_m;
+      }
     }
     if (iacts_resident_) {  // read from the GLB bank: one access per cycle, shared with other readers
       stats_.glb_iact_reads += accesses;

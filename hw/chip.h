@@ -12,6 +12,7 @@
 #include "hw/arch_spec.h"
 #include "hw/dram.h"
 #include "hw/energy.h"
+#include "hw/glb_bank.h"
 #include "hw/layer_result.h"
 #include "hw/mapper.h"
 #include "hw/noc.h"
@@ -118,7 +119,8 @@ class Chip {
   Noc noc_;
   Dram dram_;
   /// GLB banks as one-access-per-cycle servers (port conflicts): per cluster, or the shared GLB's banks.
-  std::vector<PortServer> glb_iact_banks_, glb_psum_banks_;
+  /// Reads and read-modify-writes are served in event order; DRAM fills use the cycles they leave idle.
+  std::vector<GlbBank> glb_iact_banks_, glb_psum_banks_;
   std::uint32_t glb_iact_bank(std::uint32_t pe) const;
   std::uint32_t glb_psum_bank(std::uint32_t pe) const;
   std::vector<Lane> lanes_;
