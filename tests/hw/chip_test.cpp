@@ -243,6 +243,29 @@ TEST_SUITE("fast") {
     CHECK(limited.totals.cycles > unlimited.totals.cycles);
   }
 
+  TEST_CASE("a DRAM -> GLB fill occupies the iact bank it writes: fills and reads of one bank add up") {
+    // One cluster with one PE row, one iact router and one 8-bit iact bank that holds the whole input:
+    // each input row of a 1x1 layer with two filters is written once (prefetched) and read once, and the
+    // bank, not the PEs (c0 x f0 cycles per item) or the 24-bit iact port, bounds the layer. Reads and fills
+    // share the bank's one port (V2 §II), so the layer takes at least their sum; without the fills it
+    // would take about the reads alone.
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.array = ArraySpec{.cluster_rows = 1, .cluster_cols = 1, .pe_rows = 1, .pe_cols = 4};
+    arch.noc.iact_routers = arch.noc.weight_routers = 1;
+    arch.noc.psum_routers = 4;
+    arch.glb.iact_banks = 1;
+    arch.glb.iact_bank_bytes = 16384;
+    arch.glb.bank_width_bits = 8;
+    const workloads::LayerShape shape{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 16, .m = 2, .h = 8, .w = 8};
+    const auto data = workloads::prepare_network(testing::one_layer(shape, 1.0, 1.0), 1);
+    const LayerResult r = simulate_layer(arch, data->layers[0], RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {}});
+    CHECK(r.verified);
+    const auto& s = r.stats;
+    REQUIRE(s.glb_iact_writes > 0);
+    CHECK(s.glb_iact_writes <= s.glb_iact_reads);
+    CHECK(s.cycles >= s.glb_iact_reads + s.glb_iact_writes);
+  }
+
   TEST_CASE("an invalid architecture is refused with every issue named") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.array.pe_cols = 0;
