@@ -41,8 +41,10 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   iacts_resident_ = map_.glb.iacts != IactResidency::kStream;
   psums_spill_ = map_.glb.psums_spill;
   rows_.assign(std::size_t{shape_.n} * shape_.g * map_.c_tiles * shape_.h * map_.f_tiles, RowState{});
-  glb_iact_banks_.resize(std::size_t{glb_.groups} * glb_.iact_banks);
-  glb_psum_banks_.resize(std::size_t{glb_.groups} * glb_.psum_banks);
+  // Off-chip traffic goes through the iact banks when the input is held in them, and through the psum
+  // banks when psums spill; otherwise a bank is a plain busy-until server.
+  glb_iact_banks_.assign(std::size_t{glb_.groups} * glb_.iact_banks, GlbBank(iacts_resident_));
+  glb_psum_banks_.assign(std::size_t{glb_.groups} * glb_.psum_banks, GlbBank(psums_spill_));
   lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
   groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
@@ -407,8 +409,22 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
     std::uint64_t psum_ready = psum_ready_at(step_start, compute_end, values, f_end - f_begin);
     // The GLB psum bank: read the earlier passes' partial sums (unless first), write the new ones (unless final).
+    GlbBank& bank = glb_psum_banks_[psum_banks_[lane_id * k_m + m_i]];
     const std::uint64_t bank_ops = (first_chunk ? 0 : accesses) + (last_chunk ? 0 : accesses);
-    if (bank_ops > 0) psum_ready = glb_psum_banks_[psum_banks_[lane_id * k_m + m_i]].reserve(psum_ready, bank_ops);
+    const std::uint64_t spill_bytes = (bits + 7) / 8;
+    if (psums_spill_ && !first_chunk) {
+      // Spilled psums come back from DRAM (read issued as the step starts: the addresses are static) and
+      // are written into the bank in the cycles its read-modify-writes leave idle, before they are read.
+      stats_.glb_psum_writes += accesses;
+      psum_ready = std::max(psum_ready, bank.background(dram_.access(now, spill_bytes), accesses));
+    }
+    if (bank_ops > 0) psum_ready = bank.reserve(psum_ready, bank_ops);
+    if (psums_spill_ && !last_chunk) {
+      // ... and the new ones leave for DRAM: read out of the bank in its idle cycles after the write.
+      stats_.glb_psum_reads += accesses;
+      const std::uint64_t read_out = bank.background(psum_ready + bank_ops, accesses);
+      last_activity_ = std::max(last_activity_, dram_.access(read_out, spill_bytes));
+    }
     const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
     next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
@@ -417,11 +433,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
     } else {
       stats_.glb_psum_writes += accesses;
-      if (psums_spill_) stats_.dram_psum_write_bytes += (bits + 7) / 8;
+      if (psums_spill_) stats_.dram_psum_write_bytes += spill_bytes;
     }
     if (!first_chunk) {
       stats_.glb_psum_reads += accesses;
-      if (psums_spill_) stats_.dram_psum_read_bytes += (bits + 7) / 8;
+      if (psums_spill_) stats_.dram_psum_read_bytes += spill_bytes;
     }
     last_activity_ = std::max(last_activity_, x.end);
   }

@@ -119,10 +119,10 @@ class Chip {
   Noc noc_;
   Dram dram_;
   /// GLB banks as one-access-per-cycle servers (port conflicts): per cluster, or the shared GLB's banks.
-  /// An iact bank serves its reads in event order and the DRAM fills of resident input in the cycles the
-  /// reads leave idle; a psum bank serves read-modify-writes only (outputs go straight off chip).
-  std::vector<GlbBank> glb_iact_banks_;
-  std::vector<PortServer> glb_psum_banks_;
+  /// Each serves its on-chip accesses (iact reads, psum read-modify-writes) in event order and its
+  /// off-chip traffic (fills of resident input, spilled psums in and out) in the cycles they leave idle.
+  /// Final outputs skip the GLB (V2 §II).
+  std::vector<GlbBank> glb_iact_banks_, glb_psum_banks_;
   std::uint32_t glb_iact_bank(std::uint32_t pe) const;
   std::uint32_t glb_psum_bank(std::uint32_t pe) const;
   std::vector<Lane> lanes_;

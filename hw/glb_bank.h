@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 
 namespace eyesim::hw {
 
@@ -21,86 +22,74 @@ namespace eyesim::hw {
 ///
 /// The gaps a background transfer may still use are those between the intervals reserved after the end
 /// of the last background transfer: a fixed ring of the last kMaxIntervals (adjacent reservations merge;
-/// nothing is allocated). When reservations without background traffic overflow it, the oldest interval
-/// is retired and its gap with it (the next background transfer then starts after it: later, never
-/// earlier). Each interval is stored once and retired once: O(1) amortised per access. On every case of
-/// `eyesim validate` a ring of 4 gives the same results as one of 1024: a bank's reads leave it idle most
-/// of the time, so a fill finds its cycles in the last few gaps.
-class GlbBank {
+/// nothing is allocated, and the bank fits one cache line, since reads are the simulator's hot path).
+/// When reservations without background traffic overflow it, the oldest interval is retired and its gap
+/// with it (the next background transfer then starts after it: later, never earlier). Each interval is
+/// stored once and retired once: O(1) amortised per access. On every case of `eyesim validate` a ring of
+/// 3 gives the same results as one of 1024: a bank's reads leave it idle most of the time, so a fill finds
+/// its cycles in the last few gaps.
+class alignas(64) GlbBank {
  public:
-  static constexpr std::size_t kMaxIntervals = 7;
+  static constexpr std::size_t kMaxIntervals = 3;
+
+  /// `offchip`: whether background transfers may come; without them the bank keeps no intervals.
+  explicit GlbBank(bool offchip = true) : offchip_(offchip) {}
 
   /// On-chip side: `cycles` accesses from max(ready, free_at()); returns the start cycle.
   std::uint64_t reserve(std::uint64_t ready, std::uint64_t cycles) {
     const std::uint64_t start = std::max(ready, free_at_);
+    const std::uint64_t end = start + cycles;
+    if (!offchip_) {
+      free_at_ = end;
+      return start;
+    }
+    if (end - base_ > kMaxOffset) [[unlikely]] drop_all(start);
     // Without a gap before it, it extends the last interval (which ends at free_at_: a fill past the
     // last interval empties the ring); otherwise it is appended. Branch-free: which case comes is data.
     const bool extend = start == free_at_ && size_ > 0;
-    free_at_ = start + cycles;
-    busy_cycles_ += cycles;
-    const std::size_t last = (head_ + size_ - 1) & kMask;
-    const std::size_t slot = extend ? last : (head_ + size_) & kMask;
-    ring_[slot] = Interval{extend ? ring_[last].start : start, free_at_};
-    size_ += extend ? 0 : 1;
+    free_at_ = end;
+    const std::uint32_t last = (head_ + size_ - 1u) & kMask;
+    const std::uint32_t slot = extend ? last : (head_ + size_) & kMask;
+    ring_[slot] = Interval{extend ? ring_[last].start : rel(start), rel(end)};
+    size_ = static_cast<std::uint8_t>(size_ + (extend ? 0 : 1));
     // Over capacity: the oldest interval is retired and its gap with it (the ring has one spare slot).
     const bool over = size_ > kMaxIntervals;
-    cursor_ = over ? std::max(cursor_, ring_[head_].end) : cursor_;
-    head_ = (head_ + (over ? 1 : 0)) & kMask;
-    size_ -= over ? 1 : 0;
-    retired_ += over ? 1 : 0;
+    cursor_ = over ? std::max(cursor_, base_ + ring_[head_].end) : cursor_;
+    head_ = static_cast<std::uint8_t>((head_ + (over ? 1u : 0u)) & kMask);
+    size_ = static_cast<std::uint8_t>(size_ - (over ? 1 : 0));
     return start;
   }
 
   /// Off-chip side: `words` accesses in idle cycles from max(ready, end of the previous background
   /// transfer); returns the cycle after the last word.
-  std::uint64_t background(std::uint64_t ready, std::uint64_t words) {
-    busy_cycles_ += words;
-    std::uint64_t t = std::max(ready, cursor_);
-    while (words > 0 && size_ > 0) {
-      const Interval& iv = at(0);
-      if (iv.start > t) {
-        const std::uint64_t take = std::min(iv.start - t, words);
-        t += take;
-        words -= take;
-        if (words == 0) break;
-      }
-      t = std::max(t, iv.end);
-      pop_front();
-    }
-    if (words > 0) {  // past every reservation: from the end of the last one on
-      t = std::max(t, free_at_) + words;
-      free_at_ = t;
-    }
-    cursor_ = t;
-    // Intervals wholly before the cursor can serve no one any more.
-    while (size_ > 0 && at(0).end <= cursor_) pop_front();
-    return t;
-  }
+  std::uint64_t background(std::uint64_t ready, std::uint64_t words);
 
   std::uint64_t free_at() const { return free_at_; }
-  std::uint64_t busy_cycles() const { return busy_cycles_; }
-  /// Intervals retired before any background transfer could use their gaps (ring full).
-  std::uint64_t retired() const { return retired_; }
 
  private:
+  /// An interval of reserved cycles, relative to base_.
   struct Interval {
-    std::uint64_t start = 0, end = 0;
+    std::uint32_t start = 0, end = 0;
   };
-  static constexpr std::size_t kSlots = kMaxIntervals + 1;  // one spare: append, then retire
+  static constexpr std::uint64_t kMaxOffset = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kSlots = kMaxIntervals + 1;  // one spare: append, then retire
   static_assert((kSlots & (kSlots - 1)) == 0, "a power of two: the ring wraps with a mask");
-  static constexpr std::size_t kMask = kSlots - 1;
-  Interval& at(std::size_t i) { return ring_[(head_ + i) & kMask]; }
+  static constexpr std::uint32_t kMask = kSlots - 1;
+  std::uint32_t rel(std::uint64_t cycle) const { return static_cast<std::uint32_t>(cycle - base_); }
+  Interval& at(std::uint32_t i) { return ring_[(head_ + i) & kMask]; }
   void pop_front() {
-    head_ = (head_ + 1) & kMask;
+    head_ = static_cast<std::uint8_t>((head_ + 1u) & kMask);
     --size_;
   }
+  /// An interval 2^32 cycles past base_: every stored gap is given up and base_ restarts at `start`.
+  void drop_all(std::uint64_t start);
 
-  std::array<Interval, kSlots> ring_{};  ///< reserved intervals after cursor_, oldest first (no allocation)
-  std::size_t head_ = 0, size_ = 0;
   std::uint64_t free_at_ = 0;  ///< end of the last reservation (or background transfer past it)
-  std::uint64_t cursor_ = 0;   ///< end of the last background transfer
-  std::uint64_t busy_cycles_ = 0;
-  std::uint64_t retired_ = 0;
+  std::uint64_t cursor_ = 0;   ///< end of the last background transfer (or retired interval)
+  std::uint64_t base_ = 0;     ///< the cycle the stored intervals count from (<= every one of them)
+  std::array<Interval, kSlots> ring_{};  ///< reserved intervals after cursor_, oldest first
+  std::uint8_t head_ = 0, size_ = 0;
+  bool offchip_ = true;
 };
 
 }  // namespace eyesim::hw

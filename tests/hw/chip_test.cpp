@@ -266,6 +266,25 @@ TEST_SUITE("fast") {
     CHECK(s.cycles >= s.glb_iact_reads + s.glb_iact_writes);
   }
 
+  TEST_CASE("spilled psums occupy the DRAM channel and the psum bank: a layer takes at least its DRAM bytes") {
+    // One cluster whose four 16-byte psum banks hold no block's psums, so every read-modify-write of
+    // kPointwise (64 channels: several reduction passes) goes through DRAM. At 0.2 GB/s (1 byte per cycle
+    // at 200 MHz) the channel needs a cycle per byte: the spilled psums' reads and write-backs too.
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.array.cluster_rows = arch.array.cluster_cols = 1;
+    arch.glb.psum_bank_bytes = 16;
+    arch.dram.bandwidth_gbps = 0.2;
+    const auto data = workloads::prepare_network(testing::one_layer(kPointwise, 1.0, 1.0), 1);
+    const LayerResult r = simulate_layer(arch, data->layers[0], RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {}});
+    CHECK(r.verified);
+    const auto& s = r.stats;
+    REQUIRE(s.dram_psum_write_bytes > 0);
+    CHECK(s.dram_psum_read_bytes == s.dram_psum_write_bytes);
+    const std::uint64_t dram_bytes = s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
+                                     s.dram_psum_write_bytes + s.dram_oact_write_bytes;
+    CHECK(s.cycles >= dram_bytes);
+  }
+
   TEST_CASE("an invalid architecture is refused with every issue named") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.array.pe_cols = 0;
