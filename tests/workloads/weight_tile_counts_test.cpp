@@ -24,14 +24,20 @@ Network pointwise(double weight_density) {
 
 TEST_SUITE("fast") {
   TEST_CASE("a tile count table holds the non-zeros of every column in every m-tile") {
-    const auto data = prepare_network(pointwise(0.4), 5);
-    const NonZeroIndex& index = data->layers[0].index;
-    REQUIRE_FALSE(index.weights_dense());
-    for (std::uint32_t m0 : {1u, 3u, 16u, 32u, 100u}) {
-      const WeightTileCounts t(index, m0);
-      for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
-        for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
-          CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
+    // Sparse (many empty tiles), medium and nearly dense (full tiles) weights; tile heights that do and
+    // do not divide M = 100.
+    for (const double density : {0.03, 0.4, 0.97}) {
+      CAPTURE(density);
+      const auto data = prepare_network(pointwise(density), 5);
+      const NonZeroIndex& index = data->layers[0].index;
+      REQUIRE_FALSE(index.weights_dense());
+      for (std::uint32_t m0 : {1u, 2u, 3u, 7u, 16u, 32u, 99u, 100u, 1000u}) {
+        CAPTURE(m0);
+        const WeightTileCounts t(index, m0);
+        for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
+          for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
+            CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
+      }
     }
   }
 
