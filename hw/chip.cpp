@@ -440,18 +440,38 @@ void Chip::decode_row(const WorkItem& it) {
 
 void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
                        std::uint32_t c_end, std::uint32_t r, std::vector<std::int8_t>& out) {
-  // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again.
+  // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again. Segments (columns of m0
+  // output channels) in (c, s) order.
   const std::uint32_t c0 = c_end - c_begin, m0 = m_end - m_begin, S = shape_.s;
-  out.assign(std::size_t{c0} * S * m0, 0);
-  // weights [G][M][C][R][S]: for one (g, m), the tile's (c, s) at ((m's base + c) * R + r) * S + s.
-  const std::uint32_t C = shape_.c, R = shape_.r;
-  for (std::uint32_t m = m_begin; m < m_end; ++m) {
-    const std::int8_t* src = layer_.weights.data() + ((std::size_t{g} * shape_.m + m) * C * R + r) * S;
+  const auto& index = layer_.index;
+  if (index.weights_dense()) {
+    // weights [G][M][C][R][S]: for one (g, m), the tile's (c, s) at ((m's base + c) * R + r) * S + s.
+    const std::uint32_t C = shape_.c, R = shape_.r;
+    out.assign(std::size_t{c0} * S * m0, 0);
+    for (std::uint32_t m = m_begin; m < m_end; ++m) {
+      const std::int8_t* src = layer_.weights.data() + ((std::size_t{g} * shape_.m + m) * C * R + r) * S;
+      for (std::uint32_t c = c_begin; c < c_end; ++c)
+        for (std::uint32_t s = 0; s < S; ++s) out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = src[std::size_t{c} * R * S + s];
+    }
+    workloads::encode_csc(out, m0, verify_csc_);
+  } else {
+    // Sparse weights: encoded from the non-zero index (each column's ascending m and values), O(non-zeros)
+    // rather than O(m0 x c0 x S); an error in the index shows as a mismatch with the reference convolution.
+    workloads::start_csc(verify_csc_);
     for (std::uint32_t c = c_begin; c < c_end; ++c)
-      for (std::uint32_t s = 0; s < S; ++s) out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = src[std::size_t{c} * R * S + s];
+      for (std::uint32_t s = 0; s < S; ++s) {
+        const std::uint32_t k = index.weight_column(g, c, r, s);
+        const auto ms = index.weight_ms(k);
+        const auto values = index.weight_values(k);
+        std::uint32_t next = m_begin;  // the channel after the previous non-zero
+        for (std::size_t i = index.weight_position(k, m_begin); i < ms.size() && ms[i] < m_end; ++i) {
+          workloads::append_csc_nonzero(verify_csc_, ms[i] - next, values[i]);
+          next = ms[i] + 1u;
+        }
+        workloads::end_csc_segment(verify_csc_);
+      }
   }
-  workloads::encode_csc(out, m0, verify_csc_);
-  workloads::decode_csc(verify_csc_, out.size(), m0, out);
+  workloads::decode_csc(verify_csc_, std::size_t{c0} * S * m0, m0, out);
 }
 
 void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights) {
