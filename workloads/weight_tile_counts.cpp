@@ -12,6 +12,11 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
   if (dense_) return;
   const std::uint32_t columns = index.weight_columns();
   counts_.assign(std::size_t{columns} * m_tiles_, 0);
+  if (m_tiles_ == 1) {  // one tile (depthwise layers, M = 1): a column's count is its length
+    for (std::uint32_t column = 0; column < columns; ++column)
+      counts_[column] = static_cast<std::uint16_t>(index.weight_ms(column).size());
+    return;
+  }
   // The tile of every output channel, looked up instead of divided.
   std::vector<std::uint16_t> tile_of(m_);
   for (std::uint32_t m = 0, tile = 0, left = m0; m < m_; ++m) {
@@ -39,6 +44,13 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
       begin = end;
     }
   }
+}
+
+std::shared_ptr<const WeightTileCounts> WeightTileCountsCache::find(std::uint32_t m0) {
+  const std::lock_guard lock(mutex_);
+  for (const auto& t : tables_)
+    if (t->m0() == m0) return t;
+  return nullptr;
 }
 
 std::shared_ptr<const WeightTileCounts> WeightTileCountsCache::get(const NonZeroIndex& index, std::uint32_t m0) {
