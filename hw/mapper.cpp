@@ -33,9 +33,6 @@ std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
 
 namespace {
 
-/// The m-tiles weights_fit checks from the index before it asks for a table.
-constexpr std::uint32_t kProbedTiles = 3;
-
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
 /// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
 /// tile of m0 dense columns would not fit.
@@ -52,30 +49,10 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   const std::uint64_t max_words = arch.pe.weight_data_entries;
   const bool dense_fits = std::uint64_t{c0} * l.s * ((m0 + simd - 1) / simd) <= max_words;
   if (dense_fits || layer.index.weights_dense()) return dense_fits;  // no column holds more than m0
-  const auto& idx = layer.index;
-  // Without a table yet, a probe of the first m-tiles, counted by a search per column and tile boundary,
-  // rejects most tilings that do not fit before their table is built (they overflow in their first
-  // tiles); it is the whole check when the probe covers every tile.
-  std::shared_ptr<const WeightTileCounts> table = idx.cached_weight_tile_counts(m0);
-  const std::uint32_t m_tiles = ceil_div(l.m, m0);
-  const std::uint32_t probed = table ? 0 : std::min(m_tiles, kProbedTiles);
-  for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t t = 0; t < probed; ++t)
-      for (std::uint32_t cb = 0; cb < l.c; cb += c0)
-        for (std::uint32_t r = 0; r < l.r; ++r) {
-          std::uint64_t words = 0;
-          for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c)
-            for (std::uint32_t s = 0; s < l.s; ++s) {
-              const std::uint32_t k = idx.weight_column(g, c, r, s);
-              const std::size_t nnz = idx.weight_position(k, std::min(l.m, (t + 1) * m0)) - idx.weight_position(k, t * m0);
-              words += (nnz + simd - 1) / simd;
-            }
-          if (words > max_words) return false;
-        }
-  if (probed == m_tiles) return true;
-  if (!table) table = table_for(m0);
+  const std::shared_ptr<const WeightTileCounts> table = table_for(m0);
   const WeightTileCounts* counts = table.get();
   // Exact: the worst tile by compressed words.
+  const auto& idx = layer.index;
   for (std::uint32_t g = 0; g < l.g; ++g)
     for (std::uint32_t t = 0; t < counts->m_tiles(); ++t)
       for (std::uint32_t cb = 0; cb < l.c; cb += c0)

@@ -78,10 +78,6 @@ std::size_t NonZeroIndex::weight_position(std::uint32_t column, std::uint32_t m)
   return static_cast<std::size_t>(std::lower_bound(ms.begin() + lo, ms.begin() + hi, m) - ms.begin());
 }
 
-std::shared_ptr<const WeightTileCounts> NonZeroIndex::cached_weight_tile_counts(std::uint32_t m0) const {
-  return tile_counts_ ? tile_counts_->find(m0) : nullptr;
-}
-
 std::shared_ptr<const WeightTileCounts> NonZeroIndex::weight_tile_counts(std::uint32_t m0) const {
   if (!tile_counts_) return std::make_shared<const WeightTileCounts>(*this, m0);
   return tile_counts_->get(*this, m0);

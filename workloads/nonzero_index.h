@@ -31,8 +31,6 @@ class NonZeroIndex {
   /// The non-zeros per (weight column, m-tile of height m0) (workloads/weight_tile_counts.h), built on
   /// first use and shared by every later caller, on any thread: copies of the index share the cache.
   std::shared_ptr<const WeightTileCounts> weight_tile_counts(std::uint32_t m0) const;
-  /// The table for m0 if a caller already built it (and the cache kept it), else null.
-  std::shared_ptr<const WeightTileCounts> cached_weight_tile_counts(std::uint32_t m0) const;
   bool iacts_dense() const { return iacts_dense_; }
 
   /// Column id of (g, c, r, s).

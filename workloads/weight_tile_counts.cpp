@@ -46,13 +46,6 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
   }
 }
 
-std::shared_ptr<const WeightTileCounts> WeightTileCountsCache::find(std::uint32_t m0) {
-  const std::lock_guard lock(mutex_);
-  for (const auto& t : tables_)
-    if (t->m0() == m0) return t;
-  return nullptr;
-}
-
 std::shared_ptr<const WeightTileCounts> WeightTileCountsCache::get(const NonZeroIndex& index, std::uint32_t m0) {
   {
     const std::lock_guard lock(mutex_);

@@ -47,8 +47,6 @@ class WeightTileCountsCache {
   static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
 
   std::shared_ptr<const WeightTileCounts> get(const NonZeroIndex& index, std::uint32_t m0);
-  /// The cached table for m0, or null: never builds one.
-  std::shared_ptr<const WeightTileCounts> find(std::uint32_t m0);
 
  private:
   std::mutex mutex_;

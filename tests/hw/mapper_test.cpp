@@ -106,9 +106,9 @@ TEST_SUITE("fast") {
                              0.7, 1.0);
   }
 
-  TEST_CASE("the fit check (the first m-tiles from the index, then the table) accepts a tiling iff every tile fits") {
-    // Sparse weights, but the last output channels dense: with small m0 only tiles past the probed ones
-    // overflow, with large m0 the first ones do.
+  TEST_CASE("the weight fit check (from the weight-tile count table) accepts a tiling iff every tile fits") {
+    // Sparse weights, but the last output channels dense: with small m0 only the last tiles overflow,
+    // with large m0 the first ones do.
     const workloads::LayerShape conv{.name = "conv3x3", .kind = workloads::LayerKind::kConv, .c = 16, .m = 48, .h = 8,
                                      .w = 8, .r = 3, .s = 3, .pad = 1};
     testing::HandLayer hand(conv);
