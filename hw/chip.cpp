@@ -286,7 +286,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
           decode_row(item);
           verify_row_ready = true;
         }
-        compute_values(item, verify_row_, grp.verify_tiles[m_i * k_red + red_i]);
+        compute_values(item, verify_row_, step_window_.nnz, grp.verify_tiles[m_i * k_red + red_i]);
       }
     }
     if (!any || bits == 0) continue;
@@ -467,27 +467,72 @@ void Chip::decode_row(const WorkItem& it) {
 }
 
 void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
-                       std::uint32_t c_end, std::uint32_t r, std::vector<std::int8_t>& out) {
-  // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again.
+                       std::uint32_t c_end, std::uint32_t r, VerifyTile& out) {
+  // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again. Segments (columns of m0
+  // output channels) in (c, s) order.
   const std::uint32_t c0 = c_end - c_begin, m0 = m_end - m_begin, S = shape_.s;
-  out.assign(std::size_t{c0} * S * m0, 0);
-  // weights [G][M][C][R][S]: for one (g, m), the tile's (c, s) at ((m's base + c) * R + r) * S + s.
-  const std::uint32_t C = shape_.c, R = shape_.r;
-  for (std::uint32_t m = m_begin; m < m_end; ++m) {
-    const std::int8_t* src = layer_.weights.data() + ((std::size_t{g} * shape_.m + m) * C * R + r) * S;
+  const auto& index = layer_.index;
+  if (index.weights_dense()) {
+    // weights [G][M][C][R][S]: for one (g, m), the tile's (c, s) at ((m's base + c) * R + r) * S + s.
+    const std::uint32_t C = shape_.c, R = shape_.r;
+    std::vector<std::int8_t>& dense = out.dense;
+    dense.assign(std::size_t{c0} * S * m0, 0);
+    for (std::uint32_t m = m_begin; m < m_end; ++m) {
+      const std::int8_t* src = layer_.weights.data() + ((std::size_t{g} * shape_.m + m) * C * R + r) * S;
+      for (std::uint32_t c = c_begin; c < c_end; ++c)
+        for (std::uint32_t s = 0; s < S; ++s) dense[((c - c_begin) * S + s) * m0 + (m - m_begin)] = src[std::size_t{c} * R * S + s];
+    }
+    workloads::encode_csc(dense, m0, verify_csc_);
+  } else {
+    // Sparse weights: encoded from the non-zero index (each column's ascending m and values), O(non-zeros)
+    // rather than O(m0 x c0 x S); an error in the index shows as a mismatch with the reference convolution.
+    workloads::start_csc(verify_csc_);
     for (std::uint32_t c = c_begin; c < c_end; ++c)
-      for (std::uint32_t s = 0; s < S; ++s) out[((c - c_begin) * S + s) * m0 + (m - m_begin)] = src[std::size_t{c} * R * S + s];
+      for (std::uint32_t s = 0; s < S; ++s) {
+        const std::uint32_t k = index.weight_column(g, c, r, s);
+        const auto ms = index.weight_ms(k);
+        const auto values = index.weight_values(k);
+        std::uint32_t next = m_begin;  // the channel after the previous non-zero
+        for (std::size_t i = index.weight_position(k, m_begin); i < ms.size() && ms[i] < m_end; ++i) {
+          workloads::append_csc_nonzero(verify_csc_, ms[i] - next, values[i]);
+          next = ms[i] + 1u;
+        }
+        workloads::end_csc_segment(verify_csc_);
+      }
   }
-  workloads::encode_csc(out, m0, verify_csc_);
-  workloads::decode_csc(verify_csc_, out.size(), m0, out);
+  workloads::decode_csc(verify_csc_, std::size_t{c0} * S * m0, m0, out.dense);
+  if (index.weights_dense()) return;
+  // Sparse weights: also the non-zeros of each column (what the sparse PE walks).
+  const std::size_t columns = std::size_t{c0} * S;
+  out.column_start.resize(columns + 1);
+  out.nz_m.clear();
+  out.nz_value.clear();
+  out.column_start[0] = 0;
+  for (std::size_t k = 0; k < columns; ++k) {
+    std::uint32_t pos = 0;
+    for (std::uint32_t e = verify_csc_.address[k]; e < verify_csc_.address[k + 1]; ++e) {
+      const workloads::CscEntry entry = verify_csc_.entries[e];
+      pos += entry.zero_count;
+      EYESIM_CHECK(pos < m0, "CSC entry beyond the tile's {} output channels", m0);
+      if (entry.value != 0) {
+        out.nz_m.push_back(static_cast<std::uint16_t>(pos));
+        out.nz_value.push_back(entry.value);
+      }
+      ++pos;
+    }
+    out.column_start[k + 1] = static_cast<std::uint32_t>(out.nz_m.size());
+  }
 }
 
-void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights) {
+void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz,
+                          const VerifyTile& tile) {
   if (iacts.empty()) return;
   const auto& l = shape_;
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
   const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
   const std::uint32_t c0 = it.c_end - it.c_begin, m0 = it.m_end - it.m_begin, fw = it.f_end - it.f_begin;
+  const std::uint32_t S = l.s;
+  const std::size_t span = static_cast<std::size_t>(w_hi - w_lo);
   // The PE's psum SPad for this work item, summed modulo 2^32, then added to the accumulators.
   // Psums wrap modulo 2^psum_bits (<= 32), so summing modulo 2^32 and wrapping once per work item equals
   // wrapping after every MAC.
@@ -497,58 +542,105 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   const auto product = [](std::int8_t a, std::int8_t w) {
     return static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(std::int16_t{a} * w)));
   };
-  // Two loop orders, the same sums: along m for each non-zero iact (zero iacts skipped), or, for long
-  // output rows at stride 1 of a layer without zero weights, along f for each weight (vectorised; faster
-  // there, slower than skipping zero iacts when the weights are sparse).
-  const bool along_f = verify_along_f_ && U == 1 && fw >= 8;
+  // Two loop orders, the same sums: along m for each non-zero iact (zero iacts skipped), or along f for
+  // each weight (vectorised over the output row, zero iacts multiplied). Dense weights: along f for long
+  // output rows at stride 1. Sparse weights (only their non-zeros visited): whichever order costs less
+  // for this item, from its non-zero counts (a scalar step per (iact, filter column) and per MAC along m;
+  // the row's transposition, a step per weight and a vector of 8 MACs along f).
+  bool along_f = false, list_m = false;
+  const bool sparse = !verify_along_f_;
+  if (!sparse) {
+    along_f = U == 1 && fw >= 8;
+  } else {
+    const double weights = static_cast<double>(tile.nz_m.size());
+    const double per_column = weights / double(std::size_t{c0} * S);
+    list_m = 1.5 * per_column < m0 / 4.0;  // along m: the column's non-zeros, or a vector over all m0
+    const double taps = double(iact_nnz) * double((S + U - 1) / U);
+    const double cost_m = taps * (2.0 + (list_m ? 1.5 * per_column : m0 / 4.0));
+    const double cost_f = double(span) * c0 + 2.0 * double(std::size_t{c0} * S) + weights * (2.0 + double(fw) / 8.0);
+    along_f = cost_f < cost_m;
+  }
   if (along_f) {
-    // The row transposed to [c][w], and acc as [m][f].
-    const std::size_t span = static_cast<std::size_t>(w_hi - w_lo);
-    verify_row_t_.resize(span * c0);
-    for (std::size_t w = 0; w < span; ++w)
-      for (std::uint32_t c = 0; c < c0; ++c) verify_row_t_[c * span + w] = iacts[w * c0 + c];
+    // The row as [c][phase p = w mod U][w / U] (zero-filled past its end): the iacts a filter column
+    // meets along an output row are then contiguous; acc as [m][f].
+    const std::size_t len = (span + std::size_t(U) - 1) / std::size_t(U);
+    verify_row_t_.assign(std::size_t{c0} * std::size_t(U) * len, 0);
+    for (std::size_t w = 0; w < span; ++w) {
+      const std::size_t p = w % std::size_t(U), k = w / std::size_t(U);
+      for (std::uint32_t c = 0; c < c0; ++c) verify_row_t_[(c * std::size_t(U) + p) * len + k] = iacts[w * c0 + c];
+    }
     for (std::uint32_t c = 0; c < c0; ++c) {
-      const std::int8_t* row = verify_row_t_.data() + c * span;
-      for (std::uint32_t s = 0; s < l.s; ++s) {
-        // Output columns f whose input column w = f + s - pad lies in [w_lo, w_hi).
-        const std::int64_t shift = std::int64_t{s} - l.pad - w_lo;  // row index of output column f: f + shift
-        const std::int64_t f_lo = std::max<std::int64_t>(it.f_begin, -shift);
-        const std::int64_t f_hi = std::min<std::int64_t>(it.f_end, static_cast<std::int64_t>(span) - shift);
+      for (std::uint32_t s = 0; s < S; ++s) {
+        // Output column f reads row position f*U + d, d = s - pad - w_lo: phase p, index f + q.
+        const std::int64_t d = std::int64_t{s} - l.pad - w_lo;
+        const std::int64_t q = d >= 0 ? d / U : -((-d + U - 1) / U), p = d - q * U;
+        const std::int64_t phase_len = static_cast<std::int64_t>(span) > p ? (static_cast<std::int64_t>(span) - p + U - 1) / U : 0;
+        const std::int64_t f_lo = std::max<std::int64_t>(it.f_begin, -q);
+        const std::int64_t f_hi = std::min<std::int64_t>(it.f_end, phase_len - q);
         if (f_lo >= f_hi) continue;
-        const std::int8_t* wcol = weights.data() + std::size_t{c * l.s + s} * m0;
-        for (std::uint32_t m = 0; m < m0; ++m) {
-          const std::int8_t wv = wcol[m];
-          if (wv == 0) continue;
-          std::uint32_t* acc = verify_acc_.data() + std::size_t{m} * fw;
-          for (std::int64_t f = f_lo; f < f_hi; ++f) acc[f - it.f_begin] += product(wv, row[f + shift]);
+        const std::int8_t* row = verify_row_t_.data() + (c * std::size_t(U) + std::size_t(p)) * len;
+        const std::int64_t first = f_lo + q;  // row index of f_lo
+        const std::int64_t count = f_hi - f_lo;
+        const auto column = [&](std::uint32_t m, std::int8_t wv) {
+          std::uint32_t* acc = verify_acc_.data() + std::size_t{m} * fw + static_cast<std::size_t>(f_lo - it.f_begin);
+          const std::int8_t* x = row + first;
+          for (std::int64_t f = 0; f < count; ++f) acc[f] += product(wv, x[f]);
+        };
+        if (sparse) {
+          const std::size_t k = std::size_t{c} * S + s;
+          for (std::uint32_t i = tile.column_start[k]; i < tile.column_start[k + 1]; ++i) column(tile.nz_m[i], tile.nz_value[i]);
+        } else {
+          const std::int8_t* wcol = tile.dense.data() + (std::size_t{c} * S + s) * m0;
+          for (std::uint32_t m = 0; m < m0; ++m)
+            if (wcol[m] != 0) column(m, wcol[m]);
         }
       }
     }
   } else {
+    // The filter columns an iact at w meets: s = (w + pad) mod U, + U, ..., output column f = (w + pad - s) / U,
+    // those with f in [f_begin, f_end). (s_first, f_first) follow w without a division.
+    std::int64_t s_first = (w_lo + l.pad) % U, f_first = (w_lo + l.pad) / U;
     for (std::int64_t w = w_lo; w < w_hi; ++w) {
-      // The filter columns an iact at w meets: s = (w + pad) mod U, + U, ..., output column f = (w + pad - s) / U.
-      const std::int64_t s_first = (w + l.pad) % U, f_first = (w + l.pad - s_first) / U;
+      const std::int64_t s_w = s_first, f_w = f_first;
+      if (++s_first == U) {
+        s_first = 0;
+        ++f_first;
+      }
+      if (f_w < it.f_begin) continue;
+      const std::int64_t f_top = std::min<std::int64_t>(f_w, it.f_end - 1);
+      const std::int64_t s_top = s_w + (f_w - f_top) * U;
       for (std::uint32_t c = 0; c < c0; ++c) {
         const std::int8_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
         if (a == 0) continue;
-        for (std::int64_t s = s_first, f = f_first; s < l.s; s += U, --f) {
-          if (f < it.f_begin || f >= it.f_end) continue;
-          const std::int8_t* wcol = weights.data() + std::size_t{c * l.s + std::uint32_t(s)} * m0;
+        for (std::int64_t s = s_top, f = f_top; s < S && f >= it.f_begin; s += U, --f) {
           std::uint32_t* acc = verify_acc_.data() + static_cast<std::size_t>(f - it.f_begin) * m0;
-          for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
+          const std::size_t k = std::size_t{c} * S + std::size_t(s);
+          if (list_m) {
+            for (std::uint32_t i = tile.column_start[k]; i < tile.column_start[k + 1]; ++i) acc[tile.nz_m[i]] += product(a, tile.nz_value[i]);
+          } else {
+            const std::int8_t* wcol = tile.dense.data() + k * m0;
+            for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
+          }
         }
       }
     }
   }
   // Output (n, g*M + m, e, f) at ((n * G*M + channel) * E + e) * F + f.
+  // wrap_psum(o + sum) in 32 bits (psum_bits <= 32); o is already wrapped, so a zero sum leaves it.
   const unsigned bits = arch_.precision.psum_bits;
+  const std::uint32_t mask = bits >= 32 ? ~0u : (1u << bits) - 1, sign = 1u << (bits - 1);
+  const auto add = [mask, sign](std::int32_t& o, std::uint32_t sum) {
+    o = static_cast<std::int32_t>((((static_cast<std::uint32_t>(o) + sum) & mask) ^ sign) - sign);
+  };
   const std::size_t E = l.e(), F = l.f();
   std::int32_t* out = output_.data() + ((std::size_t{it.n} * l.g * l.m + std::size_t{it.g} * l.m + it.m_begin) * E + it.e) * F;
   for (std::uint32_t m = 0; m < m0; ++m) {
     std::int32_t* o = out + m * E * F + it.f_begin;
-    for (std::uint32_t f = 0; f < fw; ++f) {
-      const std::uint32_t sum = verify_acc_[along_f ? std::size_t{m} * fw + f : std::size_t{f} * m0 + m];  // modulo 2^32
-      if (sum != 0) o[f] = workloads::wrap_psum(std::int64_t{o[f]} + sum, bits);
+    if (along_f) {
+      const std::uint32_t* sums = verify_acc_.data() + std::size_t{m} * fw;  // modulo 2^32
+      for (std::uint32_t f = 0; f < fw; ++f) add(o[f], sums[f]);
+    } else {
+      for (std::uint32_t f = 0; f < fw; ++f) add(o[f], verify_acc_[std::size_t{f} * m0 + m]);
     }
   }
 }

@@ -60,6 +60,15 @@ class Chip {
     std::uint32_t next_pos = 0;   ///< index of the next position within the pass
     std::uint64_t arrived_at = 0; ///< when it reached the weight barrier
   };
+  /// Functional mode: a weight tile as decoded from its CSC form: `dense`, [(c - c_begin) * S + s][m -
+  /// m_begin], and for sparse weights also the non-zeros of column k = (c - c_begin) * S + s, ascending
+  /// in m: [column_start[k], column_start[k + 1]) of (nz_m, nz_value), as the PE walks them.
+  struct VerifyTile {
+    std::vector<std::int8_t> dense;
+    std::vector<std::uint32_t> column_start;
+    std::vector<std::uint16_t> nz_m;  ///< m - m_begin
+    std::vector<std::int8_t> nz_value;
+  };
   struct Group {
     std::uint32_t first_lane = 0;
     std::uint32_t arrived = 0;
@@ -68,7 +77,7 @@ class Chip {
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
-    std::vector<std::vector<std::int8_t>> verify_tiles;  ///< functional mode: the decoded tiles, same order
+    std::vector<VerifyTile> verify_tiles;  ///< functional mode: the decoded tiles, same order
   };
 
   void start();
@@ -79,8 +88,9 @@ class Chip {
   // the current pass, and one work item's MACs into output_.
   void decode_row(const WorkItem& item);
   void decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin, std::uint32_t c_end,
-                   std::uint32_t r, std::vector<std::int8_t>& out);
-  void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::span<const std::int8_t> weights);
+                   std::uint32_t r, VerifyTile& out);
+  /// `iact_nnz`: the non-zeros of `iacts` (chooses the cheaper loop order).
+  void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz, const VerifyTile& tile);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
   /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
   /// floor(rows / k_red) chains per column, bottom up; red_i is the PE's place in the chain.
@@ -164,9 +174,9 @@ class Chip {
   LayerTraces traces_;
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
-  std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w]
+  std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
   bool verify_along_f_ = false;              ///< functional mode: the layer has no zero weights (compute_values)
-  std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m]
+  std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 };
 

@@ -24,12 +24,17 @@ NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts
       }
     for (std::size_t k = 0; k < columns; ++k) weight_start_[k + 1] += weight_start_[k];
     weight_m_.resize(weight_start_[columns]);
+    weight_v_.resize(weight_start_[columns]);
     std::vector<std::uint32_t> fill(weight_start_.begin(), weight_start_.end() - 1);
     for (std::uint32_t g = 0; g < l.g; ++g)
       for (std::uint32_t m = 0; m < l.m; ++m) {
         const std::int8_t* row = w.data() + (std::size_t{g} * l.m + m) * crs;
         for (std::size_t k = 0; k < crs; ++k) {
-          if (row[k] != 0) weight_m_[fill[g * crs + k]++] = static_cast<std::uint16_t>(m);
+          if (row[k] != 0) {
+            const std::uint32_t at = fill[g * crs + k]++;
+            weight_m_[at] = static_cast<std::uint16_t>(m);
+            weight_v_[at] = row[k];
+          }
         }
       }
   }
@@ -50,6 +55,27 @@ NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts
         if (a[r * l.w + x] != 0) iact_w_[out++] = static_cast<std::uint16_t>(x);
       }
   }
+}
+
+std::size_t NonZeroIndex::weight_position(std::uint32_t column, std::uint32_t m) const {
+  const auto ms = weight_ms(column);
+  const std::size_t n = ms.size();
+  const std::size_t guess = n * std::min(m, shape_m_) / shape_m_;
+  if (guess < n && ms[guess] < m) {  // everything before lo is < m
+    std::size_t lo = guess + 1, step = 1;
+    while (lo + step <= n && ms[lo + step - 1] < m) {
+      lo += step;
+      step *= 2;
+    }
+    return static_cast<std::size_t>(std::lower_bound(ms.begin() + lo, ms.begin() + std::min(n, lo + step), m) - ms.begin());
+  }
+  std::size_t hi = guess, step = 1;  // everything from hi on is >= m
+  while (hi >= step && ms[hi - step] >= m) {
+    hi -= step;
+    step *= 2;
+  }
+  const std::size_t lo = hi >= step ? hi - step + 1 : 0;
+  return static_cast<std::size_t>(std::lower_bound(ms.begin() + lo, ms.begin() + hi, m) - ms.begin());
 }
 
 std::shared_ptr<const WeightTileCounts> NonZeroIndex::weight_tile_counts(std::uint32_t m0) const {

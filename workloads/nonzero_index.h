@@ -17,7 +17,7 @@ class WeightTileCounts;
 class WeightTileCountsCache;
 
 /// Weights: for every weight column (g, c, r, s), in row-major order of those four, the ascending
-/// output channels m of its non-zeros. Iacts: for every input row (n, g*C + c, h), the ascending
+/// output channels m of its non-zeros, and their values. Iacts: for every input row (n, g*C + c, h), the ascending
 /// columns w of its non-zeros. A tensor without zeros stores nothing and answers arithmetically.
 class NonZeroIndex {
  public:
@@ -50,6 +50,16 @@ class NonZeroIndex {
     return {weight_m_.data() + weight_start_[column], weight_start_[column + 1] - weight_start_[column]};
   }
 
+  /// The position in weight_ms(column) of its first non-zero with output channel >= m: std::lower_bound,
+  /// searched from where a uniform spread would put m, then in steps doubling away from there (a few
+  /// predictable steps for most columns, where a binary search mispredicts half of its branches).
+  std::size_t weight_position(std::uint32_t column, std::uint32_t m) const;
+  /// The values of those non-zeros, in the same order (the functional mode encodes weight tiles from them).
+  std::span<const std::int8_t> weight_values(std::uint32_t column) const {
+    if (weights_dense_) return {};
+    return {weight_v_.data() + weight_start_[column], weight_start_[column + 1] - weight_start_[column]};
+  }
+
   /// Row id of (n, channel, h) with channel in [0, G*C).
   std::uint32_t iact_row(std::uint32_t n, std::uint32_t channel, std::uint32_t h) const {
     return (n * channels_ + channel) * shape_h_ + h;
@@ -73,6 +83,7 @@ class NonZeroIndex {
   bool iacts_dense_ = true;
   std::vector<std::uint32_t> weight_start_;
   std::vector<std::uint16_t> weight_m_;
+  std::vector<std::int8_t> weight_v_;
   std::vector<std::uint32_t> iact_start_;
   std::vector<std::uint16_t> iact_w_;
   std::shared_ptr<WeightTileCountsCache> tile_counts_;  ///< null on a default-constructed index

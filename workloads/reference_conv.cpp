@@ -2,6 +2,7 @@
 #include "workloads/reference_conv.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace eyesim::workloads {
 
@@ -44,6 +45,16 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
         }
     return out;
   }
+  // At stride U > 1, every input row split by phase (x mod U) into U contiguous rows of x / U: the
+  // inputs an output row reads with one filter column are then contiguous (the loop vectorises).
+  const std::size_t phase_len = (std::size_t{l.w} + l.u - 1) / l.u;
+  std::vector<std::int8_t> phased;
+  if (l.u > 1) {
+    const std::size_t rows = std::size_t{l.n} * l.g * l.c * l.h;
+    phased.assign(rows * l.u * phase_len, 0);
+    for (std::size_t row = 0; row < rows; ++row)
+      for (std::uint32_t x = 0; x < l.w; ++x) phased[(row * l.u + x % l.u) * phase_len + x / l.u] = I[row * l.w + x];
+  }
   for (std::uint32_t n = 0; n < l.n; ++n)
     for (std::uint32_t g = 0; g < l.g; ++g)
       for (std::uint32_t m = 0; m < l.m; ++m) {
@@ -65,8 +76,11 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
                 std::int32_t* orow = o + std::size_t{e} * F;
                 if (l.u == 1) {  // contiguous: the compiler vectorises it
                   for (std::int64_t f = f_lo; f < f_hi; ++f) orow[f] += wv * row[f + shift];
-                } else {
-                  for (std::int64_t f = f_lo; f < f_hi; ++f) orow[f] += wv * row[f * l.u + shift];
+                } else {  // x = f*U + shift = (f + q)*U + p: phase p, position f + q
+                  const std::int64_t U = l.u, q = shift >= 0 ? shift / U : -((-shift + U - 1) / U), p = shift - q * U;
+                  const std::size_t input_row = (std::size_t{n} * l.g * l.c + g * l.c + c) * l.h + std::size_t(y);
+                  const std::int8_t* phase = phased.data() + (input_row * l.u + std::size_t(p)) * phase_len;
+                  for (std::int64_t f = f_lo; f < f_hi; ++f) orow[f] += wv * phase[f + q];
                 }
               }
             }

@@ -2,6 +2,7 @@
 #include "workloads/weight_tile_counts.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace eyesim::workloads {
 
@@ -11,24 +12,36 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
   if (dense_) return;
   const std::uint32_t columns = index.weight_columns();
   counts_.assign(std::size_t{columns} * m_tiles_, 0);
+  if (m_tiles_ == 1) {  // one tile (depthwise layers, M = 1): a column's count is its length
+    for (std::uint32_t column = 0; column < columns; ++column)
+      counts_[column] = static_cast<std::uint16_t>(index.weight_ms(column).size());
+    return;
+  }
+  // The tile of every output channel, looked up instead of divided.
+  std::vector<std::uint16_t> tile_of(m_);
+  for (std::uint32_t m = 0, tile = 0, left = m0; m < m_; ++m) {
+    tile_of[m] = static_cast<std::uint16_t>(tile);
+    if (--left == 0) {
+      ++tile;
+      left = m0;
+    }
+  }
   for (std::uint32_t column = 0; column < columns; ++column) {
     std::uint16_t* row = counts_.data() + std::size_t{column} * m_tiles_;
-    // The output channels ascend: a tile's count is the distance to the first non-zero past its end,
-    // found by a linear walk (counted in a register) or, when the tiles hold many non-zeros each, by
-    // a binary search per tile boundary.
     const auto ms = index.weight_ms(column);
-    const std::uint16_t* p = ms.data();
-    const std::uint16_t* const end = p + ms.size();
-    const bool search = ms.size() > 8 * std::size_t{m_tiles_};
-    for (std::uint32_t tile = 0, tile_end = m0; p != end; ++tile, tile_end += m0) {
-      const std::uint16_t* q = p;
-      if (search) {
-        q = std::lower_bound(p, end, tile_end);
-      } else {
-        while (q != end && *q < tile_end) ++q;
-      }
-      row[tile] = static_cast<std::uint16_t>(q - p);
-      p = q;
+    if (ms.size() > 0xFFFF) {  // (a column of 65536 non-zeros: the positions below would not fit)
+      for (const std::uint16_t m : ms) ++row[tile_of[m]];
+      continue;
+    }
+    // The output channels ascend, so a tile's last non-zero is the one stored last into its entry: one
+    // store per non-zero, no branch and no read-modify-write chain. Then, in place, the running maximum
+    // of those end positions is each tile's end, and a count is the difference of two ends.
+    for (std::size_t i = 0; i < ms.size(); ++i) row[tile_of[ms[i]]] = static_cast<std::uint16_t>(i + 1);
+    std::uint16_t end = 0, begin = 0;
+    for (std::uint32_t tile = 0; tile < m_tiles_; ++tile) {
+      end = std::max(end, row[tile]);
+      row[tile] = static_cast<std::uint16_t>(end - begin);
+      begin = end;
     }
   }
 }

@@ -63,6 +63,27 @@ TEST_SUITE("fast") {
     verify_all(narrow, pick("sparse_mobilenet", {"L03", "L14", "L27"}));
   }
 
+  TEST_CASE("functional mode: sparse weights at strides 1, 2 and 4, FC, dense and sparse iacts, wrap as the reference does") {
+    // Each work item takes the cheaper of compute_values' loop orders by its non-zeros: along f (the row
+    // split by stride phase) or along m (the tile dense or its non-zeros): these layers and densities
+    // take each of them; 12-bit psums overflow.
+    ArchSpec narrow = *preset("eyeriss_v2");
+    narrow.precision.psum_bits = 12;
+    using workloads::LayerKind;
+    const workloads::LayerShape shapes[] = {
+        {.name = "s4", .kind = LayerKind::kConv, .c = 3, .m = 16, .h = 39, .w = 39, .r = 11, .s = 11, .u = 4},
+        {.name = "s2", .kind = LayerKind::kConv, .c = 8, .m = 20, .h = 15, .w = 15, .r = 3, .s = 3, .u = 2, .pad = 1},
+        {.name = "s1", .kind = LayerKind::kConv, .c = 12, .m = 24, .h = 13, .w = 13, .r = 5, .s = 5, .u = 1, .pad = 2},
+        {.name = "fc", .kind = LayerKind::kFullyConnected, .c = 96, .m = 40},
+        {.name = "conv_fc", .kind = LayerKind::kConv, .c = 32, .m = 40, .h = 3, .w = 3, .r = 3, .s = 3},
+    };
+    for (const auto& shape : shapes)
+      for (const auto& [iacts, weights] : {std::pair{1.0, 0.4}, std::pair{0.3, 0.7}, std::pair{0.6, 0.1}, std::pair{0.05, 0.9}}) {
+        INFO(shape.name << " iacts " << iacts << " weights " << weights);
+        verify_all(narrow, testing::one_layer(shape, iacts, weights));
+      }
+  }
+
   TEST_CASE("lower density never increases a layer's cycles on a sparse PE") {
     const ArchSpec arch = *preset("eyeriss_v2");
     std::uint64_t previous = ~0ULL;

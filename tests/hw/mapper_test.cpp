@@ -9,6 +9,8 @@
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
+#include "core/rng.h"
+#include "hand_layer.h"
 #include "one_layer.h"
 #include "workloads/layer_data.h"
 
@@ -52,10 +54,10 @@ Exhaustive exhaustive(const ArchSpec& arch, const workloads::LayerData& layer) {
   return out;
 }
 
-/// The most weight SPad words any tile of the mapping needs (CSC: ceil(nnz / simd) per column).
-std::uint64_t worst_tile_words(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& m) {
+/// The most weight SPad words any tile of an m0 x c0 tiling needs (CSC: ceil(nnz / simd) per column).
+std::uint64_t worst_tile_words(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0) {
   const auto& l = layer.shape();
-  const std::uint32_t m0 = m.factors.m0, c0 = m.factors.c0, simd = arch.pe.simd_width;
+  const std::uint32_t simd = arch.pe.simd_width;
   std::uint64_t worst = 0;
   for (std::uint32_t g = 0; g < l.g; ++g)
     for (std::uint32_t mb = 0; mb < l.m; mb += m0)
@@ -68,6 +70,9 @@ std::uint64_t worst_tile_words(const ArchSpec& arch, const workloads::LayerData&
           worst = std::max(worst, words);
         }
   return worst;
+}
+std::uint64_t worst_tile_words(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& m) {
+  return worst_tile_words(arch, layer, m.factors.m0, m.factors.c0);
 }
 
 void check_against_exhaustive(const ArchSpec& arch, const workloads::LayerShape& shape, double iact_density,
@@ -99,6 +104,40 @@ TEST_SUITE("fast") {
                              {.name = "pointwise", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 48, .h = 7,
                               .w = 7},
                              0.7, 1.0);
+  }
+
+  TEST_CASE("the weight fit check (from the weight-tile count table) accepts a tiling iff every tile fits") {
+    // Sparse weights, but the last output channels dense: with small m0 only the last tiles overflow,
+    // with large m0 the first ones do.
+    const workloads::LayerShape conv{.name = "conv3x3", .kind = workloads::LayerKind::kConv, .c = 16, .m = 48, .h = 8,
+                                     .w = 8, .r = 3, .s = 3, .pad = 1};
+    testing::HandLayer hand(conv);
+    Rng rng(3);
+    for (auto& v : hand.data.iacts.values()) v = rng.uniform() < 0.5 ? 1 : 0;
+    for (std::uint32_t m = 0; m < conv.m; ++m)
+      for (std::uint32_t i = 0; i < conv.c * conv.r * conv.s; ++i)
+        hand.data.weights.data()[std::size_t{m} * conv.c * conv.r * conv.s + i] = (m >= 44 || rng.uniform() < 0.25) ? 3 : 0;
+    hand.finish();
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.pe.weight_data_entries = 24;
+    std::uint32_t accepted = 0, rejected = 0;
+    for (std::uint32_t m0 : factor_candidates(std::min(conv.m, arch.pe.psum_entries)))
+      for (std::uint32_t c0 : factor_candidates(conv.c)) {
+        if (std::uint64_t{c0} * conv.s > arch.pe.weight_addr_entries) continue;
+        const MappingOverride forced{.layer = "", .m0 = m0, .c0 = c0, .f0 = 0, .spatial_red = 1, .spatial_m = 1,
+                                     .spatial_g = 1, .spatial_pos = 0};
+        bool fits = true;
+        try {
+          map_layer(arch, hand.data, &forced);
+        } catch (const MappingError&) {
+          fits = false;
+        }
+        INFO("m0 ", m0, " c0 ", c0);
+        CHECK(fits == (worst_tile_words(arch, hand.data, m0, c0) <= arch.pe.weight_data_entries));
+        ++(fits ? accepted : rejected);
+      }
+    CHECK(accepted > 0);
+    CHECK(rejected > 0);
   }
 
   TEST_CASE("the mapper's choice fits the weight SPad by its real compressed size, not by a dense bound") {

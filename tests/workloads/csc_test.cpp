@@ -51,5 +51,31 @@ TEST_SUITE("fast") {
       }
     }
   }
+
+  TEST_CASE("an encoding built from the non-zeros alone equals encode_csc of the dense values") {
+    Rng rng(11);
+    CscEncoding built;
+    for (double density : {0.0, 0.01, 0.1, 0.5, 1.0}) {
+      for (int trial = 0; trial < 40; ++trial) {
+        const std::size_t n = 1 + rng.below(300);
+        const std::size_t seg = 1 + rng.below(60);
+        std::vector<std::int8_t> v(n);
+        for (auto& x : v) x = rng.uniform() < density ? static_cast<std::int8_t>(1 + rng.below(127)) * (rng.below(2) ? 1 : -1) : 0;
+        start_csc(built);
+        for (std::size_t begin = 0; begin < n; begin += seg) {
+          std::size_t next = 0;  // offset in the segment after the previous non-zero
+          for (std::size_t i = begin; i < std::min(n, begin + seg); ++i) {
+            if (v[i] == 0) continue;
+            append_csc_nonzero(built, i - begin - next, v[i]);
+            next = i - begin + 1;
+          }
+          end_csc_segment(built);
+        }
+        const CscEncoding expected = encode_csc(v, seg);
+        CHECK(built.entries == expected.entries);
+        CHECK(built.address == expected.address);
+      }
+    }
+  }
 }
 }  // namespace eyesim::workloads

@@ -42,6 +42,8 @@ TEST_SUITE("fast") {
         {.name = "dw", .kind = LayerKind::kDepthwise, .g = 5, .h = 6, .w = 6, .r = 3, .s = 3, .u = 2, .pad = 1},
         {.name = "fc", .kind = LayerKind::kFullyConnected, .n = 3, .c = 17, .m = 5},
         {.name = "k4s4", .c = 2, .m = 3, .h = 11, .w = 11, .r = 4, .s = 4, .u = 4},
+        // stride 3 with padding: rows split by phase, filter columns before and past the row's start
+        {.name = "k5s3p2", .n = 2, .g = 2, .c = 2, .m = 3, .h = 10, .w = 10, .r = 5, .s = 5, .u = 3, .pad = 2},
         // the pointwise and fully connected fast paths (a plane per weight; one dot product per output)
         {.name = "pw", .kind = LayerKind::kPointwise, .n = 2, .g = 2, .c = 4, .m = 3, .h = 5, .w = 4},
         {.name = "fc3x3", .kind = LayerKind::kFullyConnected, .n = 2, .g = 2, .c = 3, .m = 4, .h = 3, .w = 3, .r = 3, .s = 3},

@@ -1,6 +1,7 @@
 // Weight-tile count tables: exact counts, cached per (index, m0), shared across copies and threads.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -24,15 +25,55 @@ Network pointwise(double weight_density) {
 
 TEST_SUITE("fast") {
   TEST_CASE("a tile count table holds the non-zeros of every column in every m-tile") {
-    const auto data = prepare_network(pointwise(0.4), 5);
-    const NonZeroIndex& index = data->layers[0].index;
-    REQUIRE_FALSE(index.weights_dense());
-    for (std::uint32_t m0 : {1u, 3u, 16u, 32u, 100u}) {
-      const WeightTileCounts t(index, m0);
-      for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
-        for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
-          CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
+    // Sparse (many empty tiles), medium and nearly dense (full tiles) weights; tile heights that do and
+    // do not divide M = 100.
+    for (const double density : {0.03, 0.4, 0.97}) {
+      CAPTURE(density);
+      const auto data = prepare_network(pointwise(density), 5);
+      const NonZeroIndex& index = data->layers[0].index;
+      REQUIRE_FALSE(index.weights_dense());
+      for (std::uint32_t m0 : {1u, 2u, 3u, 7u, 16u, 32u, 99u, 100u, 1000u}) {
+        CAPTURE(m0);
+        const WeightTileCounts t(index, m0);
+        for (std::uint32_t column = 0; column < index.weight_columns(); ++column)
+          for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
+            CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
+      }
     }
+  }
+
+  TEST_CASE("the non-zero index lists every non-zero weight of a column, ascending in m, with its value") {
+    Network net = pointwise(0.3);
+    net.layers[0].shape = LayerShape{.name = "conv", .kind = LayerKind::kConv, .g = 2, .c = 5, .m = 37, .h = 9, .w = 9, .r = 3, .s = 3};
+    const auto data = prepare_network(net, 9);
+    const LayerData& layer = data->layers[0];
+    const LayerShape& l = layer.shape();
+    const NonZeroIndex& index = layer.index;
+    REQUIRE_FALSE(index.weights_dense());
+    std::size_t listed = 0;
+    for (std::uint32_t g = 0; g < l.g; ++g)
+      for (std::uint32_t c = 0; c < l.c; ++c)
+        for (std::uint32_t r = 0; r < l.r; ++r)
+          for (std::uint32_t s = 0; s < l.s; ++s) {
+            const auto ms = index.weight_ms(index.weight_column(g, c, r, s));
+            const auto values = index.weight_values(index.weight_column(g, c, r, s));
+            REQUIRE(ms.size() == values.size());
+            std::size_t i = 0;
+            for (std::uint32_t m = 0; m < l.m; ++m) {
+              const std::int8_t v = layer.weights.data()[(((std::size_t{g} * l.m + m) * l.c + c) * l.r + r) * l.s + s];
+              if (v == 0) continue;
+              REQUIRE(i < ms.size());
+              CHECK(ms[i] == m);
+              CHECK(values[i] == v);
+              ++i;
+            }
+            CHECK(i == ms.size());
+            listed += i;
+            for (std::uint32_t m = 0; m <= l.m; ++m)
+              CHECK(index.weight_position(index.weight_column(g, c, r, s), m) ==
+                    static_cast<std::size_t>(std::lower_bound(ms.begin(), ms.end(), m) - ms.begin()));
+          }
+    CHECK(listed == layer.weight_nnz);
   }
 
   TEST_CASE("tables are built once per m0 and shared by copies of the index and by threads") {
