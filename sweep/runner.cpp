@@ -184,14 +184,17 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
 
   // Network data, prepared once per workload on first use and shared read-only: a task that needs
   // data another task is preparing waits for it; tasks of other workloads go on meanwhile.
+  // The last point of a workload to finish releases its data, so a sweep's memory follows the networks
+  // still in use and the freeing happens on the workers, not serially after them.
   struct Prepared {
     std::once_flag once;
     std::shared_ptr<const workloads::NetworkData> data;
     std::string error;
+    std::atomic<std::size_t> points_left{0};
   };
   std::map<WorkloadKey, Prepared> data;
-  for (std::uint64_t id : todo) data.try_emplace(key_of(spec.points[id]));
-  const auto prepared = [&](const WorkloadKey& k) -> const Prepared& {
+  for (std::uint64_t id : todo) ++data[key_of(spec.points[id])].points_left;
+  const auto prepared = [&](const WorkloadKey& k) -> Prepared& {
     Prepared& slot = data.at(k);  // the map itself is never modified while tasks run
     std::call_once(slot.once, [&] {
       try {
@@ -266,6 +269,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
           rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
           ++failed;
         }
+        if (Prepared& slot = data.at(k); slot.points_left.fetch_sub(1) == 1) slot.data.reset();
         ++simulated;
         if (!queue.push(std::move(rec))) return;  // the writer failed: stop
       }
