@@ -44,19 +44,19 @@ class alignas(64) GlbBank {
       return start;
     }
     if (end - base_ > kMaxOffset) [[unlikely]] drop_all(start);
-    // Without a gap before it, it extends the last interval (which ends at free_at_: a fill past the
-    // last interval empties the ring); otherwise it is appended. Branch-free: which case comes is data.
-    const bool extend = start == free_at_ && size_ > 0;
+    if (start == free_at_ && size_ > 0) {  // no gap before it: it extends the last interval
+      ring_[(head_ + size_ - 1u) & kMask].end = rel(end);
+      free_at_ = end;
+      return start;
+    }
     free_at_ = end;
-    const std::uint32_t last = (head_ + size_ - 1u) & kMask;
-    const std::uint32_t slot = extend ? last : (head_ + size_) & kMask;
-    ring_[slot] = Interval{extend ? ring_[last].start : rel(start), rel(end)};
-    size_ = static_cast<std::uint8_t>(size_ + (extend ? 0 : 1));
-    // Over capacity: the oldest interval is retired and its gap with it (the ring has one spare slot).
-    const bool over = size_ > kMaxIntervals;
-    cursor_ = over ? std::max(cursor_, base_ + ring_[head_].end) : cursor_;
-    head_ = static_cast<std::uint8_t>((head_ + (over ? 1u : 0u)) & kMask);
-    size_ = static_cast<std::uint8_t>(size_ - (over ? 1 : 0));
+    ring_[(head_ + size_) & kMask] = Interval{rel(start), rel(end)};
+    if (size_ < kMaxIntervals) {
+      ++size_;
+    } else {  // over capacity: the oldest interval is retired and its gap with it
+      cursor_ = std::max(cursor_, base_ + ring_[head_].end);
+      head_ = static_cast<std::uint8_t>((head_ + 1u) & kMask);
+    }
     return start;
   }
 
