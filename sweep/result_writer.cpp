@@ -77,21 +77,19 @@ std::size_t to_append(std::uint64_t written, std::size_t buffered, std::size_t c
 }
 }  // namespace
 
+void ResultWriter::write_rows(const char* table, const TableSchema& schema, TableBuffer& b, std::size_t chunk,
+                              bool all) {
+  if (const std::size_t n = to_append(b.written, b.rows, chunk, all); n > 0) {
+    file_.append_rows(table, schema, b.bytes.data(), n);
+    b.bytes.erase(b.bytes.begin(), b.bytes.begin() + std::ptrdiff_t(n * schema.row_bytes()));
+    b.rows -= n;
+    b.written += n;
+  }
+}
+
 void ResultWriter::write_buffered(bool all) {
-  if (const std::size_t n = to_append(written_runs_, buffered_runs_, kRunChunk, all); n > 0) {
-    const std::size_t bytes = n * tables_.runs().row_bytes();
-    file_.append_rows("runs", tables_.runs(), runs_buffer_.data(), n);
-    runs_buffer_.erase(runs_buffer_.begin(), runs_buffer_.begin() + std::ptrdiff_t(bytes));
-    buffered_runs_ -= n;
-    written_runs_ += n;
-  }
-  if (const std::size_t n = to_append(written_layers_, buffered_layers_, kLayerChunk, all); n > 0) {
-    const std::size_t bytes = n * tables_.layers().row_bytes();
-    file_.append_rows("layers", tables_.layers(), layers_buffer_.data(), n);
-    layers_buffer_.erase(layers_buffer_.begin(), layers_buffer_.begin() + std::ptrdiff_t(bytes));
-    buffered_layers_ -= n;
-    written_layers_ += n;
-  }
+  write_rows("runs", tables_.runs(), runs_, kRunChunk, all);
+  write_rows("layers", tables_.layers(), layers_, kLayerChunk, all);
   for (int k = 0; k < kTraceCount; ++k) {
     std::vector<std::uint64_t>& b = trace_buffers_[k];
     if (const std::size_t n = to_append(written_traces_[k], b.size(), kTraceChunk, all); n > 0) {
@@ -103,8 +101,8 @@ void ResultWriter::write_buffered(bool all) {
 }
 
 void ResultWriter::write(PointRecord& r) {
-  runs_buffer_.insert(runs_buffer_.end(), r.run_row.begin(), r.run_row.end());
-  ++buffered_runs_;
+  runs_.bytes.insert(runs_.bytes.end(), r.run_row.begin(), r.run_row.end());
+  ++runs_.rows;
   if (r.n_layers == 0) return;
   const std::uint32_t row_bytes = tables_.layers().row_bytes();
   std::size_t t = 0;
@@ -124,8 +122,8 @@ void ResultWriter::write(PointRecord& r) {
     pe_offset_ += pe;
     port_offset_ += port;
   }
-  layers_buffer_.insert(layers_buffer_.end(), r.layer_rows.begin(), r.layer_rows.end());
-  buffered_layers_ += r.n_layers;
+  layers_.bytes.insert(layers_.bytes.end(), r.layer_rows.begin(), r.layer_rows.end());
+  layers_.rows += r.n_layers;
 }
 
 }  // namespace eyesim::sweep

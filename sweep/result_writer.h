@@ -63,8 +63,15 @@ class ResultWriter {
   static constexpr std::size_t kRunChunk = 1024, kLayerChunk = 2048, kTraceChunk = 16384;
   static constexpr double kFlushSeconds = 2.0;
 
+  /// Rows of one table waiting for a whole chunk, and how many the file holds.
+  struct TableBuffer {
+    std::vector<std::byte> bytes;
+    std::size_t rows = 0;
+    std::uint64_t written = 0;
+  };
   /// Appends what fills whole chunks (`all`: everything buffered).
   void write_buffered(bool all);
+  void write_rows(const char* table, const TableSchema& schema, TableBuffer& b, std::size_t chunk, bool all);
   void write(PointRecord& r);
 
   Hdf5File file_;
@@ -74,9 +81,7 @@ class ResultWriter {
   std::size_t next_ = 0;
   std::uint64_t pe_offset_ = 0, port_offset_ = 0;
   Clock::time_point last_flush_;
-  std::vector<std::byte> runs_buffer_, layers_buffer_;
-  std::size_t buffered_runs_ = 0, buffered_layers_ = 0;
-  std::uint64_t written_runs_ = 0, written_layers_ = 0;  ///< rows in the file
+  TableBuffer runs_, layers_;
   std::vector<std::uint64_t> trace_buffers_[kTraceCount];
   std::uint64_t written_traces_[kTraceCount] = {};  ///< values in the file
 };
