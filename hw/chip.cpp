@@ -95,7 +95,6 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   traces_.pe_macs.assign(arch.pes(), 0);
   if (options_.verify) {
     output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
-    verify_along_f_ = layer_.index.weights_dense();
   }
   sim_.reserve_events(lanes_.size() + groups_.size() + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
@@ -548,7 +547,7 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   // for this item, from its non-zero counts (a scalar step per (iact, filter column) and per MAC along m;
   // the row's transposition, a step per weight and a vector of 8 MACs along f).
   bool along_f = false, list_m = false;
-  const bool sparse = !verify_along_f_;
+  const bool sparse = !layer_.index.weights_dense();
   if (!sparse) {
     along_f = U == 1 && fw >= 8;
   } else {

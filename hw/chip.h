@@ -175,7 +175,6 @@ class Chip {
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
   std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
-  bool verify_along_f_ = false;              ///< functional mode: the layer has no zero weights (compute_values)
   std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 };

@@ -15,28 +15,22 @@ CscEncoding encode_csc(std::span<const std::int8_t> values, std::size_t segment_
 
 void encode_csc(std::span<const std::int8_t> values, std::size_t segment_length, CscEncoding& enc) {
   EYESIM_CHECK(segment_length >= 1, "CSC segment length must be >= 1");
-  enc.entries.clear();
-  enc.address.clear();
+  start_csc(enc);
   const std::size_t segments = (values.size() + segment_length - 1) / segment_length;
   enc.address.reserve(segments + 1);
-  enc.address.push_back(0);
   for (std::size_t seg = 0; seg < segments; ++seg) {
     const std::size_t begin = seg * segment_length;
     const std::size_t end = std::min(values.size(), begin + segment_length);
-    unsigned zeros = 0;
+    std::size_t zeros = 0;
     for (std::size_t i = begin; i < end; ++i) {
       if (values[i] == 0) {
         ++zeros;
         continue;
       }
-      while (zeros > kCscMaxCount) {  // a long run: an explicit zero entry carries 15 zeros + itself
-        enc.entries.push_back({static_cast<std::uint8_t>(kCscMaxCount), 0});
-        zeros -= kCscMaxCount + 1;
-      }
-      enc.entries.push_back({static_cast<std::uint8_t>(zeros), values[i]});
+      append_csc_nonzero(enc, zeros, values[i]);
       zeros = 0;
     }
-    enc.address.push_back(static_cast<std::uint32_t>(enc.entries.size()));
+    end_csc_segment(enc);
   }
 }
 

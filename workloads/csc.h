@@ -35,15 +35,16 @@ CscEncoding encode_csc(std::span<const std::int8_t> values, std::size_t segment_
 /// The same into `out`, reusing its storage (the functional model encodes every row and tile it moves).
 void encode_csc(std::span<const std::int8_t> values, std::size_t segment_length, CscEncoding& out);
 
-/// Building an encoding from the non-zeros alone (their offsets in the segment ascending), with the same
-/// entries encode_csc gives for the dense values: start_csc, then per segment append_csc_nonzero for each
-/// non-zero and end_csc_segment. O(non-zeros) instead of O(values) when the positions are known (a
+/// Building an encoding from the non-zeros alone (their offsets in the segment ascending): start_csc, then
+/// per segment append_csc_nonzero for each non-zero and end_csc_segment. encode_csc is built on them, so
+/// the entries are the same; O(non-zeros) instead of O(values) when the positions are known (a
 /// NonZeroIndex).
 inline void start_csc(CscEncoding& enc) {
   enc.entries.clear();
   enc.address.assign(1, 0);
 }
-/// `zeros`: the zeros since the previous non-zero of the segment (or its start); `value` != 0.
+/// `zeros`: the zeros since the previous non-zero of the segment (or its start); `value` != 0. A run
+/// longer than the count field holds takes explicit zero entries, each for kCscMaxCount zeros + itself.
 inline void append_csc_nonzero(CscEncoding& enc, std::size_t zeros, std::int8_t value) {
   for (; zeros > kCscMaxCount; zeros -= kCscMaxCount + 1) enc.entries.push_back({static_cast<std::uint8_t>(kCscMaxCount), 0});
   enc.entries.push_back({static_cast<std::uint8_t>(zeros), value});
