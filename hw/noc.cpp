@@ -22,14 +22,15 @@ Noc::Noc(const ArchSpec& arch) : arch_(arch) {
   ports_.resize(next);
   held_.reserve(1);
   injected_.reserve(1);
+  segments_.reserve(1);
   if (!flat) {
     for (auto& l : links_) l.resize(std::size_t{clusters} * 4);
-    const std::size_t lines = std::max(arch.array.cluster_rows, arch.array.cluster_cols);
-    stamp_.assign(lines, 0);
-    lo_.assign(lines, 0);
-    hi_.assign(lines, 0);
+    stamp_.assign(arch.array.cluster_cols, 0);
+    lo_.assign(arch.array.cluster_cols, 0);
+    hi_.assign(arch.array.cluster_cols, 0);
     held_.reserve(std::size_t{clusters} * 5);
-    injected_.reserve(lines);
+    injected_.reserve(clusters);
+    segments_.reserve(clusters);
     cluster_stamp_.assign(clusters, 0);
   } else {
     stamp_.assign(arch.array.pe_rows, 0);  // X-buses reached by a multicast
@@ -44,8 +45,10 @@ Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint3
   Route r;
   held_.clear();
   injected_.clear();
+  segments_.clear();
   const int t = static_cast<int>(type);
   if (arch_.noc.kind == NocKind::kFlatMulticast) {
+    segments_.push_back(0);
     held_.push_back(&ports_[port_of(type, src_pe)]);
     injected_.assign(1, port_of(type, src_pe));
     r.injections = r.max_hops = 1;
@@ -65,61 +68,82 @@ Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint3
   const std::uint32_t cols = arch_.array.cluster_cols;
   const std::uint32_t src = src_pe / ppc, sr = src / cols, sc = src % cols;
   const std::uint32_t router = (port_of(type, src_pe) - first_port_[t]) % routers_[t];
-  // Extents per line: per column (iact: X then Y; psum: Y only) or per row (weight: X only).
-  const bool per_row = type == DataType::kWeight;
   ++epoch_;
+  if (type == DataType::kWeight) {
+    // Weights have no home cluster: they come from off-chip, and every weight router takes off-chip data
+    // through its own GLB-cluster port (V2 §II, §III-C: its second source port). So each destination cluster
+    // is fed through its own router (the one of the source PE's row), one injection each, and no mesh
+    // link is held; an injection waits only for its own port (reserve()).
+    for (std::uint32_t pe : dest_pes) {
+      const std::uint32_t c = pe / ppc;
+      if (cluster_stamp_[c] == epoch_) continue;  // another PE of a cluster already reached
+      cluster_stamp_[c] = epoch_;
+      ++r.clusters;
+      const std::uint32_t port = first_port_[t] + c * routers_[t] + router;
+      segments_.push_back(static_cast<std::uint32_t>(held_.size()));
+      held_.push_back(&ports_[port]);
+      injected_.push_back(port);
+      ++r.injections;
+    }
+    r.max_hops = 1;
+    return r;
+  }
+  // Extents per cluster column: iacts go X then Y, psums Y only.
   for (std::uint32_t pe : dest_pes) {
     const std::uint32_t c = pe / ppc;
     if (cluster_stamp_[c] == epoch_) continue;  // another PE of a cluster already reached
     cluster_stamp_[c] = epoch_;
     ++r.clusters;
-    const std::uint32_t line = per_row ? c / cols : c % cols;
-    const std::uint32_t pos = per_row ? c % cols : c / cols;
-    if (stamp_[line] != epoch_) {
-      stamp_[line] = epoch_;
-      lo_[line] = hi_[line] = pos;
+    const std::uint32_t col = c % cols, row = c / cols;
+    if (stamp_[col] != epoch_) {
+      stamp_[col] = epoch_;
+      lo_[col] = hi_[col] = row;
     } else {
-      lo_[line] = std::min(lo_[line], pos);
-      hi_[line] = std::max(hi_[line], pos);
+      lo_[col] = std::min(lo_[col], row);
+      hi_[col] = std::max(hi_[col], row);
     }
   }
   const auto hold_line = [&](std::uint32_t fixed, std::uint32_t from, std::uint32_t lo, std::uint32_t hi, bool along_row) {
     // Links from `from` outwards to lo and hi on one row (along_row) or column; returns the farthest distance.
-    const auto cluster = [&](std::uint32_t p) { return along_row ? fixed * cols + p : p * cols + fixed; };
-    for (std::uint32_t p = from; p < hi; ++p) held_.push_back(&links_[t][cluster(p) * 4 + (along_row ? kEast : kSouth)]);
-    for (std::uint32_t p = from; p > lo; --p) held_.push_back(&links_[t][cluster(p) * 4 + (along_row ? kWest : kNorth)]);
+    const auto link = [&](std::uint32_t p, Dir d) -> PortServer& {
+      const std::uint32_t cluster = along_row ? fixed * cols + p : p * cols + fixed;
+      return links_[t][std::size_t{cluster} * 4 + d];
+    };
+    for (std::uint32_t p = from; p < hi; ++p) held_.push_back(&link(p, along_row ? kEast : kSouth));
+    for (std::uint32_t p = from; p > lo; --p) held_.push_back(&link(p, along_row ? kWest : kNorth));
     r.links += (hi > from ? hi - from : 0) + (from > lo ? from - lo : 0);
     return std::max(hi > from ? hi - from : 0, from > lo ? from - lo : 0);
   };
-  const std::uint32_t lines = per_row ? arch_.array.cluster_rows : cols;
   if (type == DataType::kIact) {
-    // X along the source row to every column with destinations, then Y down/up each such column.
+    // One injection at the source: X along the source row to every column with destinations, then Y
+    // down/up each such column.
     std::uint32_t col_lo = sc, col_hi = sc;
-    for (std::uint32_t c = 0; c < lines; ++c) {
+    for (std::uint32_t c = 0; c < cols; ++c) {
       if (stamp_[c] != epoch_) continue;
       col_lo = std::min(col_lo, c);
       col_hi = std::max(col_hi, c);
     }
+    segments_.push_back(0);
     held_.push_back(&ports_[port_of(type, src_pe)]);
     injected_.push_back(port_of(type, src_pe));
     r.injections = 1;
     hold_line(sr, sc, col_lo, col_hi, true);
-    for (std::uint32_t c = 0; c < lines; ++c) {
+    for (std::uint32_t c = 0; c < cols; ++c) {
       if (stamp_[c] != epoch_) continue;
       const std::uint32_t x = c > sc ? c - sc : sc - c;
       const std::uint32_t y = hold_line(c, sr, std::min(lo_[c], sr), std::max(hi_[c], sr), false);
       r.max_hops = std::max(r.max_hops, 1 + x + y);
     }
   } else {
-    // One injection per row (weights) or column (psums) with destinations, at the source's position in it.
-    const std::uint32_t from = per_row ? sc : sr;
-    for (std::uint32_t line = 0; line < lines; ++line) {
-      if (stamp_[line] != epoch_) continue;
-      const std::uint32_t inject = per_row ? line * cols + sc : sr * cols + line;
-      held_.push_back(&ports_[first_port_[t] + inject * routers_[t] + router]);
-      injected_.push_back(first_port_[t] + inject * routers_[t] + router);
+    // Psums: one injection per cluster column with destinations, at the source's row, spreading vertically.
+    for (std::uint32_t col = 0; col < cols; ++col) {
+      if (stamp_[col] != epoch_) continue;
+      const std::uint32_t port = first_port_[t] + (sr * cols + col) * routers_[t] + router;
+      segments_.push_back(static_cast<std::uint32_t>(held_.size()));
+      held_.push_back(&ports_[port]);
+      injected_.push_back(port);
       ++r.injections;
-      const std::uint32_t d = hold_line(line, from, std::min(lo_[line], from), std::max(hi_[line], from), per_row);
+      const std::uint32_t d = hold_line(col, sr, std::min(lo_[col], sr), std::max(hi_[col], sr), false);
       r.max_hops = std::max(r.max_hops, 1 + d);
     }
   }
@@ -129,13 +153,16 @@ Route Noc::route(DataType type, std::uint32_t src_pe, std::span<const std::uint3
 Transfer Noc::multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
                         std::uint64_t bits) {
   const Route r = route(type, src_pe, dest_pes);
-  return reserve(type, r, held_, injected_, ready, bits);
+  return reserve(type, r, held_, injected_, segments_, ready, bits);
 }
 
 std::uint32_t Noc::plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes) {
   const Route r = route(type, src_pe, dest_pes);
   PlannedRoute p{type, r, static_cast<std::uint32_t>(planned_held_.size()), 0,
-                 static_cast<std::uint32_t>(planned_injected_.size()), 0};
+                 static_cast<std::uint32_t>(planned_injected_.size()), 0,
+                 static_cast<std::uint32_t>(planned_segments_.size()), 0};
+  planned_segments_.insert(planned_segments_.end(), segments_.begin(), segments_.end());
+  p.segments_end = static_cast<std::uint32_t>(planned_segments_.size());
   planned_held_.insert(planned_held_.end(), held_.begin(), held_.end());
   planned_injected_.insert(planned_injected_.end(), injected_.begin(), injected_.end());
   p.held_end = static_cast<std::uint32_t>(planned_held_.size());

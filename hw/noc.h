@@ -94,16 +94,20 @@ class Noc {
     DataType type;
     Route route;
     std::uint32_t held_begin, held_end, injected_begin, injected_end;  ///< ranges of planned_held_ / _injected_
+    std::uint32_t segments_begin, segments_end;                        ///< range of planned_segments_
   };
   std::vector<PlannedRoute> planned_;
   std::vector<PortServer*> planned_held_;
   std::vector<std::uint32_t> planned_injected_;
+  std::vector<std::uint32_t> planned_segments_;
   /// When the first word of a transfer ready at `ready` and started at `start` reaches `hops` away.
   std::uint64_t first_word(std::uint64_t ready, std::uint64_t start, std::uint32_t hops) const;
   Transfer reserve(DataType type, const Route& r, std::span<PortServer* const> held,
-                   std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits);
-  std::vector<PortServer*> held_;       ///< what the route holds: source port(s) and links
+                   std::span<const std::uint32_t> injected, std::span<const std::uint32_t> segments, std::uint64_t ready,
+                   std::uint64_t bits);
+  std::vector<PortServer*> held_;       ///< what the route holds: per injection, its source port, then its links
   std::vector<std::uint32_t> injected_; ///< the source ports among them
+  std::vector<std::uint32_t> segments_; ///< where each injection's part of held_ begins
   std::uint64_t transfers_[3] = {0, 0, 0};
   std::uint64_t bit_hops_[3] = {0, 0, 0};
 };
@@ -116,17 +120,26 @@ inline std::uint64_t Noc::first_word(std::uint64_t ready, std::uint64_t start, s
 }
 
 inline Transfer Noc::reserve(DataType type, const Route& r, std::span<PortServer* const> held,
-                      std::span<const std::uint32_t> injected, std::uint64_t ready, std::uint64_t bits) {
+                             std::span<const std::uint32_t> injected, std::span<const std::uint32_t> segments,
+                             std::uint64_t ready, std::uint64_t bits) {
   const int t = static_cast<int>(type);
   const std::uint64_t cycles = (bits + width_[t] - 1) / width_[t];
+  // Each injection is a source of its own (its router's off-chip / GLB port) with its own handshake: its
+  // port and the links of its part of the tree start when they are free, independently of the others.
   std::uint64_t start = ready;
-  for (const PortServer* p : held) start = std::max(start, p->free_at());
-  for (PortServer* p : held) p->reserve(start, cycles);
+  const std::size_t n = segments.size();
+  for (std::size_t s = 0; s < n; ++s) {
+    const std::size_t begin = segments[s], end = s + 1 < n ? segments[s + 1] : held.size();
+    std::uint64_t seg_start = ready;
+    for (std::size_t i = begin; i < end; ++i) seg_start = std::max(seg_start, held[i]->free_at());
+    for (std::size_t i = begin; i < end; ++i) held[i]->reserve(seg_start, cycles);
+    start = std::max(start, seg_start);
+  }
   for (std::uint32_t port : injected) ports_[port].bits += bits;
   ++transfers_[t];
   bit_hops_[t] += bits * (std::uint64_t{r.links} + r.clusters);
   Transfer x;
-  x.start = start;
+  x.start = start;  // the last injection's start
   x.end = start + cycles;
   x.arrival = x.end + std::uint64_t{r.max_hops} * arch_.noc.hop_latency_cycles;
   x.first_word = first_word(ready, start, r.max_hops);
@@ -136,7 +149,8 @@ inline Transfer Noc::reserve(DataType type, const Route& r, std::span<PortServer
 inline Transfer Noc::multicast(std::uint32_t planned_route, std::uint64_t ready, std::uint64_t bits) {
   const PlannedRoute& p = planned_[planned_route];
   return reserve(p.type, p.route, std::span(planned_held_).subspan(p.held_begin, p.held_end - p.held_begin),
-                 std::span(planned_injected_).subspan(p.injected_begin, p.injected_end - p.injected_begin), ready, bits);
+                 std::span(planned_injected_).subspan(p.injected_begin, p.injected_end - p.injected_begin),
+                 std::span(planned_segments_).subspan(p.segments_begin, p.segments_end - p.segments_begin), ready, bits);
 }
 
 inline Transfer Noc::send(DataType type, std::uint32_t port, std::uint64_t ready, std::uint64_t bits, std::uint32_t hops) {

@@ -106,18 +106,44 @@ TEST_SUITE("fast") {
     CHECK(u.max_hops == 4);
   }
 
-  TEST_CASE("weights have no vertical links: a broadcast enters every cluster row through its own router") {
+  TEST_CASE("weights come from off-chip: a broadcast enters every cluster through its own router, no mesh link") {
     const ArchSpec arch = *preset("eyeriss_v2");
     Noc noc(arch);
     const Route r = noc.route(DataType::kWeight, 0, pes_at(arch, ~0u));
     CHECK(r.clusters == 16);
-    CHECK(r.injections == 8);
-    CHECK(r.links == 8);  // one horizontal link per row
-    CHECK(r.max_hops == 2);
+    CHECK(r.injections == 16);
+    CHECK(r.links == 0);
+    CHECK(r.max_hops == 1);
     const Transfer x = noc.multicast(DataType::kWeight, 0, pes_at(arch, ~0u), 0, 48);
     CHECK(x.end == 2);
+    CHECK(x.arrival == 2 + arch.noc.hop_latency_cycles);
     CHECK(noc.transfers(DataType::kWeight) == 1);
-    CHECK(noc.bit_hops(DataType::kWeight) == 48 * (8 + 16));
+    CHECK(noc.bit_hops(DataType::kWeight) == 48 * 16);
+    // The injections use the weight router of the source PE's row in every cluster: each of those 16
+    // ports carried the 48 bits, no other weight port did.
+    const std::uint32_t ppc = arch.pes_per_cluster();
+    for (std::uint32_t c = 0; c < arch.clusters(); ++c) {
+      CHECK(noc.ports()[noc.port_of(DataType::kWeight, c * ppc)].bits == 48);
+      CHECK(noc.ports()[noc.port_of(DataType::kWeight, c * ppc + 1)].bits == 0);
+    }
+  }
+
+  TEST_CASE("each injection of a multicast waits only for its own port") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    Noc noc(arch);
+    const std::uint32_t ppc = arch.pes_per_cluster();
+    // Cluster 1's weight port of PE row 0 is busy until cycle 10.
+    const std::uint32_t in_cluster1[] = {ppc};
+    CHECK(noc.multicast(DataType::kWeight, 0, in_cluster1, 0, 240).end == 10);
+    // A tile for clusters 0 and 1: cluster 0's injection goes at once, cluster 1's at 10; the transfer
+    // is complete when the later one is.
+    const std::uint32_t both[] = {0, ppc};
+    const Transfer x = noc.multicast(DataType::kWeight, 0, both, 0, 48);
+    CHECK(x.start == 10);
+    CHECK(x.end == 12);
+    // Cluster 0's port was held only for its own 2 cycles: the next tile for cluster 0 starts at 2.
+    const std::uint32_t cluster0[] = {0};
+    CHECK(noc.multicast(DataType::kWeight, 0, cluster0, 0, 48).start == 2);
   }
 
   TEST_CASE("a multicast starts only when its port and every link of its tree are free") {
