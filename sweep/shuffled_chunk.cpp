@@ -1,0 +1,88 @@
+// ShuffledChunk: the shuffle filter's byte planes, filled as elements arrive, and zlib at level 1.
+#include "sweep/shuffled_chunk.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+#include <zlib.h>
+
+namespace eyesim::sweep {
+
+struct ShuffledChunk::Stream {
+  z_stream z{};
+};
+
+ShuffledChunk::ShuffledChunk(std::size_t element_bytes, std::size_t chunk_elements)
+    : element_(element_bytes),
+      chunk_(chunk_elements),
+      shuffled_(element_bytes * chunk_elements),
+      stream_(std::make_unique<Stream>()) {
+  // HDF5's deflate filter at level 1 uses zlib's defaults otherwise (a 32 KiB window, memLevel 8).
+  if (deflateInit(&stream_->z, 1) != Z_OK) throw std::runtime_error("zlib: deflateInit failed");
+  out_.resize(deflateBound(&stream_->z, static_cast<uLong>(shuffled_.size())));
+}
+
+ShuffledChunk::~ShuffledChunk() { deflateEnd(&stream_->z); }
+
+namespace {
+
+/// Transposes the 8 x 8 byte matrix of 8 little-endian words: byte i of a[j] becomes byte j of a[i]
+/// (three rounds of swapping off-diagonal blocks: 4 x 4, 2 x 2, 1 x 1).
+void transpose8x8(std::uint64_t (&a)[8]) {
+  for (int i = 0; i < 4; ++i) {
+    const std::uint64_t t = ((a[i] >> 32) ^ a[i + 4]) & 0x00000000FFFFFFFFull;
+    a[i] ^= t << 32;
+    a[i + 4] ^= t;
+  }
+  for (int i : {0, 1, 4, 5}) {
+    const std::uint64_t t = ((a[i] >> 16) ^ a[i + 2]) & 0x0000FFFF0000FFFFull;
+    a[i] ^= t << 16;
+    a[i + 2] ^= t;
+  }
+  for (int i = 0; i < 8; i += 2) {
+    const std::uint64_t t = ((a[i] >> 8) ^ a[i + 1]) & 0x00FF00FF00FF00FFull;
+    a[i] ^= t << 8;
+    a[i + 1] ^= t;
+  }
+}
+
+}  // namespace
+
+std::size_t ShuffledChunk::append(std::span<const std::uint64_t> values) {
+  static_assert(std::endian::native == std::endian::little, "the trace datasets are little-endian");
+  if (element_ != 8) throw std::logic_error("ShuffledChunk: 8-byte values appended to a chunk of other elements");
+  const std::size_t n = std::min(values.size(), chunk_ - size_);
+  std::byte* const base = shuffled_.data();
+  std::size_t i = 0;
+  const auto scatter_one = [&](std::size_t pos, std::uint64_t v) {
+    for (std::size_t j = 0; j < 8; ++j) base[j * chunk_ + pos] = static_cast<std::byte>(v >> (8 * j));
+  };
+  // Eight values at a time: byte plane j receives the eight j-th bytes as one word.
+  for (; i < n && (size_ + i) % 8 != 0; ++i) scatter_one(size_ + i, values[i]);
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t a[8];
+    std::memcpy(a, values.data() + i, sizeof a);
+    transpose8x8(a);
+    for (std::size_t j = 0; j < 8; ++j) std::memcpy(base + j * chunk_ + size_ + i, &a[j], 8);
+  }
+  for (; i < n; ++i) scatter_one(size_ + i, values[i]);
+  size_ += n;
+  return n;
+}
+
+std::span<const std::byte> ShuffledChunk::stored() {
+  for (std::size_t j = 0; j < element_ && size_ < chunk_; ++j)
+    std::memset(shuffled_.data() + j * chunk_ + size_, 0, chunk_ - size_);
+  z_stream& z = stream_->z;
+  if (deflateReset(&z) != Z_OK) throw std::runtime_error("zlib: deflateReset failed");
+  z.next_in = reinterpret_cast<Bytef*>(shuffled_.data());
+  z.avail_in = static_cast<uInt>(shuffled_.size());
+  z.next_out = reinterpret_cast<Bytef*>(out_.data());
+  z.avail_out = static_cast<uInt>(out_.size());
+  if (deflate(&z, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish a chunk");
+  return {out_.data(), out_.size() - z.avail_out};
+}
+
+}  // namespace eyesim::sweep
