@@ -1,4 +1,4 @@
-// ShuffledChunk: the shuffle filter's byte planes, filled as elements arrive, and zlib at level 1.
+// ShuffledChunk: the shuffle filter's byte planes, filled as elements arrive, and ISA-L's deflate at level 1.
 #include "sweep/shuffled_chunk.h"
 
 #include <algorithm>
@@ -6,25 +6,23 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 namespace eyesim::sweep {
 
 struct ShuffledChunk::Stream {
-  z_stream z{};
+  isal_zstream z;
+  std::vector<std::uint8_t> level_buffer = std::vector<std::uint8_t>(ISAL_DEF_LVL1_DEFAULT);
 };
 
 ShuffledChunk::ShuffledChunk(std::size_t element_bytes, std::size_t chunk_elements)
     : element_(element_bytes),
       chunk_(chunk_elements),
       shuffled_(element_bytes * chunk_elements),
-      stream_(std::make_unique<Stream>()) {
-  // HDF5's deflate filter at level 1 uses zlib's defaults otherwise (a 32 KiB window, memLevel 8).
-  if (deflateInit(&stream_->z, 1) != Z_OK) throw std::runtime_error("zlib: deflateInit failed");
-  out_.resize(deflateBound(&stream_->z, static_cast<uLong>(shuffled_.size())));
-}
+      out_(shuffled_.size() + shuffled_.size() / 16 + 1024),  // grown in stored() if ever too small
+      stream_(std::make_unique<Stream>()) {}
 
-ShuffledChunk::~ShuffledChunk() { deflateEnd(&stream_->z); }
+ShuffledChunk::~ShuffledChunk() = default;
 
 namespace {
 
@@ -75,14 +73,30 @@ std::size_t ShuffledChunk::append(std::span<const std::uint64_t> values) {
 std::span<const std::byte> ShuffledChunk::stored() {
   for (std::size_t j = 0; j < element_ && size_ < chunk_; ++j)
     std::memset(shuffled_.data() + j * chunk_ + size_, 0, chunk_ - size_);
-  z_stream& z = stream_->z;
-  if (deflateReset(&z) != Z_OK) throw std::runtime_error("zlib: deflateReset failed");
-  z.next_in = reinterpret_cast<Bytef*>(shuffled_.data());
-  z.avail_in = static_cast<uInt>(shuffled_.size());
-  z.next_out = reinterpret_cast<Bytef*>(out_.data());
-  z.avail_out = static_cast<uInt>(out_.size());
-  if (deflate(&z, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish a chunk");
-  return {out_.data(), out_.size() - z.avail_out};
+  // ISA-L's deflate at level 1 with a zlib header and trailer: the stream HDF5's deflate filter inflates.
+  isal_zstream& z = stream_->z;
+  isal_deflate_init(&z);
+  z.level = 1;
+  z.level_buf = stream_->level_buffer.data();
+  z.level_buf_size = static_cast<std::uint32_t>(stream_->level_buffer.size());
+  z.gzip_flag = IGZIP_ZLIB;
+  z.flush = NO_FLUSH;
+  z.end_of_stream = 1;
+  z.next_in = reinterpret_cast<std::uint8_t*>(shuffled_.data());
+  z.avail_in = static_cast<std::uint32_t>(shuffled_.size());
+  z.next_out = reinterpret_cast<std::uint8_t*>(out_.data());
+  z.avail_out = static_cast<std::uint32_t>(out_.size());
+  for (;;) {
+    if (isal_deflate(&z) != COMP_OK) throw std::runtime_error("isa-l: deflate failed on a chunk");
+    if (z.internal_state.state == ZSTATE_END) break;
+    if (z.avail_out == 0) {  // incompressible beyond the first guess: more room
+      const std::size_t used = out_.size();
+      out_.resize(2 * used);
+      z.next_out = reinterpret_cast<std::uint8_t*>(out_.data() + used);
+      z.avail_out = static_cast<std::uint32_t>(out_.size() - used);
+    }
+  }
+  return {out_.data(), z.total_out};
 }
 
 }  // namespace eyesim::sweep

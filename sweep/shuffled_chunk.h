@@ -1,5 +1,5 @@
 // ShuffledChunk: one chunk of a 1-D dataset built straight into the form HDF5 stores it in with the
-// shuffle + deflate(1) pipeline of every appendable result dataset, for Hdf5File::write_chunk.
+// shuffle + deflate pipeline of every appendable result dataset, for Hdf5File::write_chunk.
 #pragma once
 
 #include <cstddef>
@@ -11,11 +11,12 @@
 namespace eyesim::sweep {
 
 /// Elements are appended byte-shuffled (byte j of element i at j x chunk_elements + i, HDF5's shuffle
-/// filter) and the chunk is deflated at level 1 (HDF5's deflate filter: a zlib stream), so the writer
-/// hands HDF5 a finished chunk instead of rows for H5Dwrite to copy through its chunk cache, shuffle and
-/// compress. The file is the same to any reader: the dataset still declares shuffle + deflate and
-/// H5Dread undoes them. A partial chunk is stored whole, zeros past its elements, as HDF5 stores an edge
-/// chunk. One zlib stream is reused for every chunk. Not thread-safe.
+/// filter) and the chunk is deflated into a zlib stream (what HDF5's deflate filter stores) by ISA-L at
+/// its level 1, so the writer hands HDF5 a finished chunk instead of rows for H5Dwrite to copy through
+/// its chunk cache, shuffle and compress with zlib (which took half the writer thread's time). The file
+/// reads the same to any reader: the dataset still declares shuffle + deflate and H5Dread undoes them
+/// with zlib. A partial chunk is stored whole, zeros past its elements, as HDF5 stores an edge chunk.
+/// Not thread-safe.
 class ShuffledChunk {
  public:
   ShuffledChunk(std::size_t element_bytes, std::size_t chunk_elements);
