@@ -7,6 +7,9 @@
 #include <stdexcept>
 
 #include <isa-l/igzip_lib.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace eyesim::sweep {
 
@@ -25,6 +28,19 @@ ShuffledChunk::ShuffledChunk(std::size_t element_bytes, std::size_t chunk_elemen
 ShuffledChunk::~ShuffledChunk() = default;
 
 namespace {
+
+/// ISA-L's AVX-512 deflate returns with the upper halves of the vector registers in use (no vzeroupper):
+/// the calling thread's SSE code then runs slower until they are cleared (after a sweep's last chunks,
+/// stored on the main thread by ResultWriter::finish, a second sweep in the same process simulated 8 %
+/// slower: BM_DefaultSweep's repetitions). Clear them, where the CPU has them.
+#if defined(__x86_64__)
+__attribute__((target("avx"))) void clear_upper_vector_state() { _mm256_zeroupper(); }
+void after_vector_code() {
+  if (__builtin_cpu_supports("avx")) clear_upper_vector_state();
+}
+#else
+void after_vector_code() {}
+#endif
 
 /// Transposes the 8 x 8 byte matrix of 8 little-endian words: byte i of a[j] becomes byte j of a[i]
 /// (three rounds of swapping off-diagonal blocks: 4 x 4, 2 x 2, 1 x 1).
@@ -96,6 +112,7 @@ std::span<const std::byte> ShuffledChunk::stored() {
       z.avail_out = static_cast<std::uint32_t>(out_.size() - used);
     }
   }
+  after_vector_code();
   return {out_.data(), z.total_out};
 }
 
