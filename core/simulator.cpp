@@ -19,6 +19,15 @@ RunStatus Simulator::run(Tick limit) {
   return RunStatus::kDrained;
 }
 
+void Simulator::reset() {
+  queue_.clear();
+  watched_.clear();
+  now_ = 0;
+  next_seq_ = 0;
+  events_executed_ = 0;
+  stop_requested_ = false;
+}
+
 std::vector<std::string> Simulator::describe_busy_components() const {
   std::vector<std::string> out;
   for (const Watched& w : watched_) {

@@ -61,6 +61,11 @@ class Simulator {
   /// Pre-sizes the queue so that a run schedules without reallocating.
   void reserve_events(std::size_t n) { queue_.reserve(n); }
 
+  /// Back to a new simulator's state (time 0, no events, sequence and event count restarted, nothing
+  /// watched), keeping the queue's storage: a model that runs one simulation after another on the same
+  /// thread (a network's layers) allocates its queue once.
+  void reset();
+
  private:
   struct Watched {
     const void* obj;

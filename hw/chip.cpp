@@ -2,6 +2,7 @@
 #include "hw/chip.h"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -18,7 +19,7 @@ std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<st
 }  // namespace
 
 Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options,
-           std::optional<double> oact_density)
+           Workspace& workspace, std::optional<double> oact_density)
     : arch_(arch),
       layer_(layer),
       shape_(layer.shape()),
@@ -26,7 +27,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       chains_per_column_(arch.array.pe_rows / mapping.k_red),
       iact_entry_bits_(arch.pe.kind == PeKind::kSparse ? arch.pe.iact_data_bits : arch.precision.iact_bits),
       options_(options),
+      workspace_(workspace),
       oact_density_(oact_density),
+      sim_(workspace.sim),
       clock_(Clock{1}),  // the chip is one clock domain: its private simulator counts cycles (1 tick = 1 cycle)
       pe_cost_(arch, layer, mapping.weight_counts),
       noc_(arch),
@@ -35,6 +38,16 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       tile_arena_(std::size_t{mapping.k_g} * mapping.k_m * mapping.k_red * mapping.factors.c0 *
                       (layer.shape().s * sizeof(WeightColumnCost) + layer.shape().u * sizeof(WeightClassCost)) +
                   256) {
+  // The workspace holds the previous layer's tables: each is set here (or before every read, the
+  // per-step scratch) and the simulator starts afresh.
+  for_each_borrowed([](auto& mine, auto& lent) { mine = std::move(lent); });
+  sim_.reset();
+  iact_routes_.clear();
+  iact_banks_.clear();
+  lane_pes_.clear();
+  psum_banks_.clear();
+  psum_ports_.clear();
+  weight_routes_.clear();
   // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the
   // iact banks and whether its live psums spill to DRAM.
   glb_ = map_.glb.layout;
@@ -45,7 +58,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   // banks when psums spill; otherwise a bank is a plain busy-until server.
   glb_iact_banks_.assign(std::size_t{glb_.groups} * glb_.iact_banks, GlbBank(iacts_resident_));
   glb_psum_banks_.assign(std::size_t{glb_.groups} * glb_.psum_banks, GlbBank(psums_spill_));
-  lanes_.resize(std::size_t{map_.k_g} * map_.k_pos);
+  lanes_.assign(std::size_t{map_.k_g} * map_.k_pos, Lane{});
   groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
     groups_[g_i].first_lane = g_i * map_.k_pos;
@@ -60,7 +73,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   }
   // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
   // multicast's route, are worked out once.
-  dests_.resize(std::max(map_.k_m, map_.k_pos));
+  dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
   for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
     const Lane& l = lanes_[lane];
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
@@ -87,9 +100,12 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       }
     }
   }
-  step_costs_.resize(std::size_t{map_.k_m} * map_.k_red);
-  step_ends_.resize(step_costs_.size());
-  step_arrival_.resize(map_.k_red);
+  step_costs_.assign(std::size_t{map_.k_m} * map_.k_red, WorkItemCost{});
+  step_ends_.assign(step_costs_.size(), 0);
+  step_arrival_.assign(map_.k_red, 0);
+  window_slots_ = std::bit_ceil(map_.k_red);
+  if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
+  lane_window_rows_.assign(lanes_.size() * window_slots_, 0);
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
@@ -98,6 +114,32 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   }
   sim_.reserve_events(lanes_.size() + groups_.size() + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
+}
+
+Chip::~Chip() {
+  for_each_borrowed([](auto& mine, auto& lent) { lent = std::move(mine); });
+}
+
+template <class F>
+void Chip::for_each_borrowed(F&& f) {
+  Workspace& w = workspace_;
+  f(glb_iact_banks_, w.glb_iact_banks);
+  f(glb_psum_banks_, w.glb_psum_banks);
+  f(lanes_, w.lanes);
+  f(rows_, w.rows);
+  f(step_costs_, w.step_costs);
+  f(step_window_, w.step_window);
+  f(lane_windows_, w.lane_windows);
+  f(lane_window_rows_, w.lane_window_rows);
+  f(step_ends_, w.step_ends);
+  f(step_arrival_, w.step_arrival);
+  f(dests_, w.dests);
+  f(iact_routes_, w.iact_routes);
+  f(weight_routes_, w.weight_routes);
+  f(lane_pes_, w.lane_pes);
+  f(iact_banks_, w.iact_banks);
+  f(psum_banks_, w.psum_banks);
+  f(psum_ports_, w.psum_ports);
 }
 
 std::uint32_t Chip::glb_iact_bank(std::uint32_t pe) const {
@@ -259,9 +301,13 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = now;
     const std::uint32_t kk = tp.kk_base + red_i;
     std::uint64_t bits = 0;
-    bool any = false, window_ready = false, verify_row_ready = false;
+    bool any = false, verify_row_ready = false;
     const std::uint32_t ct = kk / shape_.r, r = kk - ct * shape_.r;  // filter rows fastest
     WorkItem item{tp.g, n, 0, 0, ct * c0, std::min(shape_.c, (ct + 1) * c0), r, e, f_begin, f_end};
+    const std::uint32_t h = e * shape_.u + r - shape_.pad;  // wraps for a padding row (then never used as a key)
+    const bool padding = e * shape_.u + r < shape_.pad || h >= shape_.h;
+    const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
+    const IactWindow* window = nullptr;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
       const std::uint32_t mt = tp.mt_base + m_i;
@@ -272,11 +318,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
       item.m_begin = mt * m0;
       item.m_end = std::min(shape_.m, item.m_begin + m0);
-      if (!window_ready) {  // one input row segment, multicast to the k_m PEs: classified once
-        pe_cost_.iact_window(item, step_window_);
-        window_ready = true;
-      }
-      pe_cost_.work_item(item, step_window_, grp.tiles[m_i * k_red + red_i], c);
+      if (window == nullptr) window = &row_window(lane_id, item, row_key, padding);
+      pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], c);
       if (c.empty) continue;
       any = true;
       bits = c.iact_bits;
@@ -285,12 +328,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
           decode_row(item);
           verify_row_ready = true;
         }
-        compute_values(item, verify_row_, step_window_.nnz, grp.verify_tiles[m_i * k_red + red_i]);
+        compute_values(item, verify_row_, window->nnz, grp.verify_tiles[m_i * k_red + red_i]);
       }
     }
     if (!any || bits == 0) continue;
-    const std::uint32_t h = e * shape_.u + r - shape_.pad;
-    const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
     // Row-stationary sharing (V1 §V, the (r, e) diagonal): lanes of a group at the same step of a weight
     // pass that need the same input row (h = e*U + r) receive it from one multicast.
     RowState& row = rows_[row_key];
@@ -315,7 +356,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
     }
     if (from_dram) {
-      const std::uint64_t dram_bytes = arch_.dram.fmap_rlc ? std::min(bytes, rlc_bytes(bits / iact_entry_bits_, step_window_.nnz)) : bytes;
+      const std::uint64_t dram_bytes = arch_.dram.fmap_rlc ? std::min(bytes, rlc_bytes(bits / iact_entry_bits_, window->nnz)) : bytes;
       // Resident input is prefetched into the GLB in first-use order from the start of its block or pass
       // (DRAM -> GLB is decoupled from the PEs); input that does not fit streams on demand.
       const std::uint64_t arrived = dram_.access(iacts_resident_ ? grp.epoch_start : now, dram_bytes);
@@ -443,6 +484,23 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
   last_activity_ = std::max(last_activity_, next);
   sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{next}), *this, lane_id);
+}
+
+const IactWindow& Chip::row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding) {
+  if (padding) {  // nothing to classify
+    pe_cost_.iact_window(item, step_window_);
+    return step_window_;
+  }
+  // The lane's last windows, one per slot row_key mod window_slots_ (k_red rounded up to a power of two):
+  // a lane's consecutive steps read rows h = e*U + r - pad that overlap (a 3 x 3 filter at stride 1
+  // reads each row in 3 steps), and the k_red rows of one step are consecutive, so they take different slots.
+  const std::size_t slot = std::size_t{lane_id} * window_slots_ + (row_key & (window_slots_ - 1));
+  IactWindow& window = lane_windows_[slot];
+  if (lane_window_rows_[slot] != row_key + 1) {
+    pe_cost_.iact_window(item, window);
+    lane_window_rows_[slot] = row_key + 1;
+  }
+  return window;
 }
 
 void Chip::decode_row(const WorkItem& it) {

@@ -36,10 +36,16 @@ namespace eyesim::hw {
 /// block's start; weight reads are issued one pass ahead.
 class Chip {
  public:
+  class Workspace;
+
   /// `oact_density`: the density of the output as written to DRAM (simulate.h `written_oact_density`;
-  /// nullopt = not known, written raw).
+  /// nullopt = not known, written raw). `workspace`: storage the chip uses for this layer (see Workspace).
   Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options,
-       std::optional<double> oact_density = std::nullopt);
+       Workspace& workspace, std::optional<double> oact_density = std::nullopt);
+
+  ~Chip();
+  Chip(const Chip&) = delete;
+  Chip& operator=(const Chip&) = delete;
 
   LayerResult run();
 
@@ -81,6 +87,9 @@ class Chip {
   };
 
   void start();
+  /// Calls f(chip's table, workspace's table) for every table the chip borrows from its workspace.
+  template <class F>
+  void for_each_borrowed(F&& f);
   void on_group_pass(std::uint64_t group);
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
@@ -91,6 +100,8 @@ class Chip {
                    std::uint32_t r, VerifyTile& out);
   /// `iact_nnz`: the non-zeros of `iacts` (chooses the cheaper loop order).
   void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz, const VerifyTile& tile);
+  /// The input window of `item` (row `row_key` of rows_), classified or reused from the lane's last ones.
+  const IactWindow& row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
   /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
   /// floor(rows / k_red) chains per column, bottom up; red_i is the PE's place in the chain.
@@ -119,8 +130,9 @@ class Chip {
   std::uint32_t chains_per_column_;  ///< psum chains stacked in one PE column: rows / k_red
   std::uint32_t iact_entry_bits_;    ///< bits of one iact as it travels (a CSC pair on a sparse chip)
   RunOptions options_;
+  Workspace& workspace_;  ///< lends the tables below for this layer; they go back when the chip ends
   std::optional<double> oact_density_;  ///< density of the output written to DRAM (nullopt: raw)
-  Simulator sim_;
+  Simulator& sim_;
   /// The chip runs in one clock domain and its simulator is private, so it counts in cycles (1 tick =
   /// 1 cycle): events then fall within the timing wheel's 4096-tick horizon instead of its overflow heap
   /// (in picoseconds one 200 MHz cycle is 5000 ticks). Seconds come from cycles and arch.clock_mhz.
@@ -157,7 +169,13 @@ class Chip {
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
   std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
-  IactWindow step_window_;                   ///< the input window of the current red_i (scratch)
+  IactWindow step_window_;                   ///< the input window of a padding row (scratch)
+  /// Per (lane, slot): the input window a lane classified last in that slot, and 1 + its row_key (0:
+  /// none). A window depends only on its input row segment, so a later step of the lane that reads the
+  /// same row reuses it (row_window).
+  std::vector<IactWindow> lane_windows_;
+  std::vector<std::size_t> lane_window_rows_;
+  std::uint32_t window_slots_ = 1;  ///< slots per lane: k_red rounded up to a power of two
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
@@ -177,6 +195,32 @@ class Chip {
   std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
   std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
+
+ public:
+  /// Storage a chip uses for one layer and leaves to the next: simulate_network runs a network's layers
+  /// one after another on one workspace, so a layer after the first reuses the event queue (4096
+  /// buckets), the per-row, per-lane and placement tables and the per-step scratch instead of allocating
+  /// and freeing them again. A chip sets every part before it reads it, so nothing of one layer reaches
+  /// the next. Used by one chip at a time (one per thread); no globals.
+  class Workspace {
+   public:
+    Workspace() = default;
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+   private:
+    friend class Chip;
+    Simulator sim;  // used in place (it is large); the tables are moved into the chip and back
+    std::vector<GlbBank> glb_iact_banks, glb_psum_banks;
+    std::vector<Lane> lanes;
+    std::vector<RowState> rows;
+    std::vector<WorkItemCost> step_costs;
+    IactWindow step_window;
+    std::vector<IactWindow> lane_windows;
+    std::vector<std::size_t> lane_window_rows;
+    std::vector<std::uint64_t> step_ends, step_arrival;
+    std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports;
+  };
 };
 
 }  // namespace eyesim::hw

@@ -40,7 +40,8 @@ std::optional<double> written_oact_density(const workloads::NetworkData& net, st
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
   require_valid(arch);
   const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
-  Chip chip(arch, layer, mapping, options);
+  Chip::Workspace workspace;
+  Chip chip(arch, layer, mapping, options, workspace);
   return chip.run();
 }
 
@@ -51,10 +52,11 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   result.batch = net.batch;
   result.layers.reserve(net.layers.size());
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
+  Chip::Workspace workspace;  // the layers run one after another: each reuses the storage of the one before
   for (std::size_t i = 0; i < count; ++i) {
     const workloads::LayerData& layer = net.layers[i];
     const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
-    Chip chip(arch, layer, mapping, options, written_oact_density(net, i));
+    Chip chip(arch, layer, mapping, options, workspace, written_oact_density(net, i));
     result.layers.push_back(chip.run());
     add_fields(result.totals, result.layers.back().stats);
   }

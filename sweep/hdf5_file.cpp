@@ -201,6 +201,20 @@ void Hdf5File::append_u64(const std::string& name, std::span<const std::uint64_t
                "write " + name);
 }
 
+void Hdf5File::write_chunk(const std::string& name, std::size_t chunk_elements, std::size_t index,
+                           std::span<const std::byte> stored, std::size_t extent) {
+  H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
+  H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
+  hsize_t dims[1] = {0};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  if (dims[0] < extent) {
+    const hsize_t grown[1] = {extent};
+    check_status(H5Dset_extent(ds.get(), grown), "extend " + name);
+  }
+  const hsize_t offset[1] = {hsize_t{index} * chunk_elements};
+  check_status(H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset, stored.size(), stored.data()), "write chunk of " + name);
+}
+
 std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
   const std::size_t n = rows(name);
   std::vector<std::uint64_t> out(n);

@@ -69,6 +69,11 @@ class Hdf5File {
 
   void create_u64_dataset(const std::string& name, std::size_t chunk);
   void append_u64(const std::string& name, std::span<const std::uint64_t> values);
+  /// Stores chunk `index` of a 1-D chunked dataset as given: `stored` has been through the dataset's
+  /// filters already (sweep/shuffled_chunk.h). The dataset grows to `extent` elements if shorter (a
+  /// partial chunk's elements end there).
+  void write_chunk(const std::string& name, std::size_t chunk_elements, std::size_t index, std::span<const std::byte> stored,
+                   std::size_t extent);
   std::vector<std::uint64_t> read_u64(const std::string& name);
   std::vector<std::uint64_t> read_u64(const std::string& name, std::size_t start, std::size_t count);
 

@@ -2,6 +2,7 @@
 #include "sweep/result_writer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -90,13 +91,25 @@ void ResultWriter::write_rows(const char* table, const TableSchema& schema, Tabl
 void ResultWriter::write_buffered(bool all) {
   write_rows("runs", tables_.runs(), runs_, kRunChunk, all);
   write_rows("layers", tables_.layers(), layers_, kLayerChunk, all);
-  for (int k = 0; k < kTraceCount; ++k) {
-    std::vector<std::uint64_t>& b = trace_buffers_[k];
-    if (const std::size_t n = to_append(written_traces_[k], b.size(), kTraceChunk, all); n > 0) {
-      file_.append_u64(fmt::format("traces/{}", kTraces[k]), std::span<const std::uint64_t>(b.data(), n));
-      b.erase(b.begin(), b.begin() + std::ptrdiff_t(n));
-      written_traces_[k] += n;
-    }
+  if (all)  // full chunks are stored as they fill (add_trace)
+    for (int k = 0; k < kTraceCount; ++k)
+      if (traces_[k].chunk.size() > 0) store_trace_chunk(k);
+}
+
+void ResultWriter::store_trace_chunk(int k) {
+  TraceChunks& t = traces_[k];
+  file_.write_chunk(fmt::format("traces/{}", kTraces[k]), kTraceChunk, t.index, t.chunk.stored(),
+                    t.index * kTraceChunk + t.chunk.size());
+  if (t.chunk.full()) {
+    t.chunk.clear();
+    ++t.index;
+  }
+}
+
+void ResultWriter::add_trace(int k, std::span<const std::uint64_t> values) {
+  while (!values.empty()) {
+    values = values.subspan(traces_[k].chunk.append(values));
+    if (traces_[k].chunk.full()) store_trace_chunk(k);
   }
 }
 
@@ -104,19 +117,18 @@ void ResultWriter::write(PointRecord& r) {
   runs_.bytes.insert(runs_.bytes.end(), r.run_row.begin(), r.run_row.end());
   ++runs_.rows;
   if (r.n_layers == 0) return;
-  const std::uint32_t row_bytes = tables_.layers().row_bytes();
+  const TableSchema& layers = tables_.layers();
+  const std::uint32_t pe_column = layers.columns()[tables_.col_trace_pe_offset()].offset;
+  const std::uint32_t port_column = layers.columns()[tables_.col_trace_port_offset()].offset;
   std::size_t t = 0;
   for (std::uint32_t i = 0; i < r.n_layers; ++i) {
-    Row row(tables_.layers());
-    std::copy_n(r.layer_rows.begin() + std::ptrdiff_t(i) * row_bytes, row_bytes, row.bytes().begin());
-    row.set<std::uint64_t>(tables_.col_trace_pe_offset(), pe_offset_);
-    row.set<std::uint64_t>(tables_.col_trace_port_offset(), port_offset_);
-    std::copy(row.bytes().begin(), row.bytes().end(), r.layer_rows.begin() + std::ptrdiff_t(i) * row_bytes);
+    std::byte* row = r.layer_rows.data() + std::size_t{i} * layers.row_bytes();  // the offsets, in place
+    std::memcpy(row + pe_column, &pe_offset_, sizeof pe_offset_);
+    std::memcpy(row + port_column, &port_offset_, sizeof port_offset_);
     const std::uint32_t pe = r.pe_counts[i], port = r.port_counts[i];
     for (int k = 0; k < kTraceCount; ++k) {
       const std::uint32_t n = k < kPeTraces ? pe : port;
-      trace_buffers_[k].insert(trace_buffers_[k].end(), r.traces.begin() + std::ptrdiff_t(t),
-                               r.traces.begin() + std::ptrdiff_t(t + n));
+      add_trace(k, std::span<const std::uint64_t>(r.traces).subspan(t, n));
       t += n;
     }
     pe_offset_ += pe;

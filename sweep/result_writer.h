@@ -14,6 +14,7 @@
 
 #include "sweep/hdf5_file.h"
 #include "sweep/result_tables.h"
+#include "sweep/shuffled_chunk.h"
 
 namespace eyesim::sweep {
 
@@ -82,8 +83,15 @@ class ResultWriter {
   std::uint64_t pe_offset_ = 0, port_offset_ = 0;
   Clock::time_point last_flush_;
   TableBuffer runs_, layers_;
-  std::vector<std::uint64_t> trace_buffers_[kTraceCount];
-  std::uint64_t written_traces_[kTraceCount] = {};  ///< values in the file
+  /// The trace datasets' current chunks, filled as records arrive and stored by write_chunk when full
+  /// (or partial, at a flush or the end: stored again once it grows).
+  struct TraceChunks {
+    ShuffledChunk chunk{sizeof(std::uint64_t), kTraceChunk};
+    std::size_t index = 0;  ///< of the chunk being filled
+  };
+  void add_trace(int k, std::span<const std::uint64_t> values);
+  void store_trace_chunk(int k);
+  TraceChunks traces_[kTraceCount];
 };
 
 }  // namespace eyesim::sweep

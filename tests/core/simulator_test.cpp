@@ -117,6 +117,30 @@ TEST_SUITE("fast") {
     sim.run();
     CHECK(r.times == std::vector<Tick>{105});
   }
+
+  TEST_CASE("a reset simulator runs like a new one / time, sequence, count, pending events and watches start over") {
+    Simulator sim;
+    Recorder r{sim, {}, {}};
+    Waiter w;
+    sim.watch<&Waiter::is_idle, &Waiter::describe_state>(w);
+    sim.schedule_at<&Recorder::on_fire>(10, r, 1);
+    sim.schedule_at<&Recorder::on_stop>(5000, r, 2);  // beyond the wheel's horizon
+    sim.schedule_at<&Recorder::on_fire>(6000, r, 3);  // left pending by the stop
+    CHECK(sim.run() == RunStatus::kStopped);
+    sim.reset();
+    CHECK(sim.now() == 0);
+    CHECK(sim.events_executed() == 0);
+    CHECK(sim.events_pending() == 0);
+    r.fired.clear();
+    r.times.clear();
+    // Same time and phase: FIFO from a restarted sequence; the stale event at 6000 is gone and the
+    // waiter (still busy) is no longer watched.
+    for (std::uint64_t i = 0; i < 3; ++i) sim.schedule_at<&Recorder::on_fire>(1, r, 10 + i);
+    CHECK(sim.run() == RunStatus::kDrained);
+    CHECK(r.fired == std::vector<std::uint64_t>{10, 11, 12});
+    CHECK(r.times == std::vector<Tick>{1, 1, 1});
+    CHECK(sim.events_executed() == 3);
+  }
 }
 
 }  // namespace

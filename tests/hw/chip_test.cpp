@@ -1,9 +1,14 @@
 // Whole-layer simulation: functional verification on every chip kind, properties, determinism.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string_view>
 #include <thread>
+#include <vector>
 
+#include "hw/chip.h"
 #include "hw/dram.h"
+#include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "one_layer.h"
@@ -122,6 +127,37 @@ TEST_SUITE("fast") {
         CHECK(other->layers[i].stats.cycles == a.layers[i].stats.cycles);
         CHECK(other->layers[i].stats.energy_chip_pj == a.layers[i].stats.energy_chip_pj);
         CHECK(other->layers[i].traces.pe_busy_cycles == a.layers[i].traces.pe_busy_cycles);
+      }
+    }
+  }
+
+  TEST_CASE("a chip workspace carries nothing from one layer to the next / each layer equals it on a fresh workspace") {
+    // simulate_network runs a network's layers on one Chip::Workspace; shapes and mappings that differ
+    // in every table it lends (lanes, rows, routes, windows per lane), in both orders.
+    const ArchSpec arch = *preset("eyeriss_v2");
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L01", "L14", "L03", "L28", "L02", "L27"}), 1);
+    Chip::Workspace shared;
+    std::vector<std::size_t> order(data->layers.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (int pass = 0; pass < 2; ++pass, std::reverse(order.begin(), order.end())) {
+      for (std::size_t i : order) {
+        const workloads::LayerData& layer = data->layers[i];
+        INFO(layer.shape().name << " pass " << pass);
+        const Mapping mapping = map_layer(arch, layer);
+        const LayerResult a = Chip(arch, layer, mapping, RunOptions{}, shared).run();
+        Chip::Workspace fresh;
+        const LayerResult b = Chip(arch, layer, mapping, RunOptions{}, fresh).run();
+        for_each_field(a.stats, [&](const char* name, const auto& value) {
+          INFO(name);
+          bool same = false;
+          for_each_field(b.stats, [&](const char* other, const auto& v) {
+            if (std::string_view(other) == name) same = v == value;
+          });
+          CHECK(same);
+        });
+        CHECK(a.traces.pe_busy_cycles == b.traces.pe_busy_cycles);
+        CHECK(a.traces.pe_stall_cycles == b.traces.pe_stall_cycles);
+        CHECK(a.traces.port_busy_cycles == b.traces.port_busy_cycles);
       }
     }
   }
