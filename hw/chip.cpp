@@ -24,7 +24,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       layer_(layer),
       shape_(layer.shape()),
       map_(mapping),
-      chains_per_column_(arch.array.pe_rows / mapping.k_red),
+      placement_(arch, mapping.k_red, mapping.k_m, mapping.k_g),
       iact_entry_bits_(arch.pe.kind == PeKind::kSparse ? arch.pe.iact_data_bits : arch.precision.iact_bits),
       options_(options),
       workspace_(workspace),
@@ -77,8 +77,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
     const Lane& l = lanes_[lane];
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pe_index(l.pos_i, l.g_i, m_i, red_i);
-      const std::uint32_t src = pe_index(l.pos_i, l.g_i, 0, red_i);
+      const std::uint32_t src = placement_.iact_multicast(placement_.lane_slot(l.pos_i, l.g_i), red_i, dests_);
       iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
       iact_banks_.push_back(glb_iact_bank(src));
     }

@@ -17,6 +17,7 @@
 #include "hw/mapper.h"
 #include "hw/noc.h"
 #include "hw/pe_cost.h"
+#include "hw/placement.h"
 #include "hw/simulate.h"
 #include "workloads/csc.h"
 #include "workloads/layer_data.h"
@@ -103,11 +104,9 @@ class Chip {
   /// The input window of `item` (row `row_key` of rows_), classified or reused from the lane's last ones.
   const IactWindow& row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
-  /// Chain (pos_i, g_i, m_i) sits in a PE column (global column-major numbering, cluster by cluster),
-  /// floor(rows / k_red) chains per column, bottom up; red_i is the PE's place in the chain.
+  /// The PE of (pos_i, g_i, m_i, red_i): the mapper's placement (hw/placement.h).
   std::uint32_t pe_index(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
-    const std::uint32_t chain = (pos_i * map_.k_g + g_i) * map_.k_m + m_i;
-    return (chain / chains_per_column_) * arch_.array.pe_rows + (chain % chains_per_column_) * map_.k_red + red_i;
+    return placement_.pe(pos_i, g_i, m_i, red_i);
   }
   /// Psum drain (docs/model.md §4, "psums"). On V1's flat NoC a PE whose psum SPad cannot hold a work
   /// item's `values` psums (it holds the p psums of one output pixel) passes each output column's psums
@@ -127,7 +126,7 @@ class Chip {
   const workloads::LayerData& layer_;
   const workloads::LayerShape& shape_;
   const Mapping& map_;
-  std::uint32_t chains_per_column_;  ///< psum chains stacked in one PE column: rows / k_red
+  Placement placement_;              ///< where the chains and lanes sit (set-up only)
   std::uint32_t iact_entry_bits_;    ///< bits of one iact as it travels (a CSC pair on a sparse chip)
   RunOptions options_;
   Workspace& workspace_;  ///< lends the tables below for this layer; they go back when the chip ends
