@@ -5,11 +5,14 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+#include "hw/iact_tree_loads.h"
 #include "hw/pe_cost.h"
 #include "hw/simulate.h"
 #include "workloads/weight_tile_counts.h"
@@ -95,7 +98,9 @@ const MappingOverride* find_override(const std::vector<MappingOverride>& overrid
   return nullptr;
 }
 
-Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced) {
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced,
+                  IactTreeLoads* trees) {
+  EYESIM_CHECK(!trees || &trees->arch() == &arch, "the mapper's iact tree loads were built for another architecture");
   const auto& l = layer.shape();
   const std::uint32_t P = arch.pes();
   const bool sparse = arch.pe.kind == PeKind::kSparse;
@@ -172,6 +177,14 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   const double iact_entry_bits = sparse ? arch.pe.iact_data_bits : arch.precision.iact_bits;
   const double weight_entry_bits = sparse ? double(arch.pe.weight_data_bits) / arch.pe.simd_width : arch.precision.weight_bits;
   const double weight_bits_total = double(l.weight_count()) * (sparse ? weight_density : 1.0) * weight_entry_bits;
+
+  // The busiest server of the iact trees (hw/iact_tree_loads.h), kept by the caller across layers.
+  std::optional<IactTreeLoads> own_trees;
+  const auto iact_trees = [&]() -> IactTreeLoads& {
+    if (trees) return *trees;
+    if (!own_trees) own_trees.emplace(arch);
+    return *own_trees;
+  };
 
   // The output-column tile widths f0 tried (tile counts giving the same f0 are one option).
   struct FTile {
@@ -321,6 +334,14 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               double estimate = std::max(path, blocks * weight_load);
               for (double load : loads) estimate = std::max(estimate, load);
               if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
+              // The last term only adds, and it routes the candidate's trees: asked for only by a candidate
+              // that would otherwise win so far.
+              if (beaten(estimate)) continue;
+              // The busiest server of the iact trees carries its multicasts of every lane step one after
+              // another (each ceil(bits / width) cycles, as the chip reserves them).
+              estimate = std::max(estimate, passes * double(positions) / k_pos *
+                                                iact_trees().busiest(k_red, k_m, k_g * k_pos) *
+                                                std::ceil(item_iact_bits / arch.noc.iact_port_bits));
               if (best.set && (estimate > best.m.estimated_cycles ||
                                (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
                 continue;

@@ -37,6 +37,7 @@ struct Mapping {
 };
 
 struct MappingOverride;
+class IactTreeLoads;
 
 /// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit`, the powers of two and `limit` itself: the values the
 /// mapper tries for every tiling and spatial factor (the f-tile count up to min(F, 64)).
@@ -47,7 +48,10 @@ std::vector<std::uint32_t> factor_candidates(std::uint32_t limit);
 std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red);
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
-Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr);
+/// `trees`: the iact tree loads of `arch` (the same object), kept across the layers of a network so that
+/// each is routed once; null: built here for this layer.
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr,
+                  IactTreeLoads* trees = nullptr);
 
 /// The override of `options` that applies to `layer_name` (nullptr if none).
 const MappingOverride* find_override(const std::vector<MappingOverride>& overrides, const std::string& layer_name);

@@ -156,6 +156,22 @@ Transfer Noc::multicast(DataType type, std::uint32_t src_pe, std::span<const std
   return reserve(type, r, held_, injected_, segments_, ready, bits);
 }
 
+std::uint32_t Noc::count_held(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes,
+                              std::span<std::uint32_t> held) {
+  route(type, src_pe, dest_pes);
+  const int t = static_cast<int>(type);
+  const std::size_t link_base = ports_.size() + std::size_t(t) * links_[0].size();
+  std::uint32_t most = 0;
+  // held_: per injection (from segments_[s]) its source port (injected_[s]), then its links.
+  for (std::size_t s = 0; s < segments_.size(); ++s) {
+    const std::size_t begin = segments_[s], end = s + 1 < segments_.size() ? segments_[s + 1] : held_.size();
+    most = std::max(most, ++held[injected_[s]]);
+    for (std::size_t i = begin + 1; i < end; ++i)
+      most = std::max(most, ++held[link_base + static_cast<std::size_t>(held_[i] - links_[t].data())]);
+  }
+  return most;
+}
+
 std::uint32_t Noc::plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes) {
   const Route r = route(type, src_pe, dest_pes);
   PlannedRoute p{type, r, static_cast<std::uint32_t>(planned_held_.size()), 0,

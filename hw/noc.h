@@ -67,6 +67,14 @@ class Noc {
   Transfer multicast(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes, std::uint64_t ready,
                      std::uint64_t bits);
 
+  /// The servers a multicast can hold: every port, then every mesh link of each data type (for count_held).
+  std::size_t servers() const { return ports_.size() + 3 * links_[0].size(); }
+  /// For estimates (hw/iact_tree_loads.h): adds 1 to `held[i]` for every server i (source port or mesh link,
+  /// numbered as servers()) that the multicast route(type, src_pe, dest_pes) holds, and returns the largest
+  /// count it leaves on one of them (multicasts that hold one server at once serialise on it). Reserves nothing.
+  std::uint32_t count_held(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes,
+                           std::span<std::uint32_t> held);
+
   /// A multicast repeated with the same source and destinations (a lane's iact rows, a group's weight
   /// tiles): its route is computed once, at set-up, and reused by multicast(id, ...).
   std::uint32_t plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes);

@@ -8,6 +8,7 @@
 
 #include "core/field_list.h"
 #include "hw/chip.h"
+#include "hw/iact_tree_loads.h"
 #include "hw/mapper.h"
 
 namespace eyesim::hw {
@@ -53,9 +54,10 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   result.layers.reserve(net.layers.size());
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
   Chip::Workspace workspace;  // the layers run one after another: each reuses the storage of the one before
+  IactTreeLoads trees(arch);  // the mapper routes each candidate's iact trees once for the whole network
   for (std::size_t i = 0; i < count; ++i) {
     const workloads::LayerData& layer = net.layers[i];
-    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
+    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name), &trees);
     Chip chip(arch, layer, mapping, options, workspace, written_oact_density(net, i));
     result.layers.push_back(chip.run());
     add_fields(result.totals, result.layers.back().stats);
