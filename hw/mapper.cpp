@@ -334,14 +334,16 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               double estimate = std::max(path, blocks * weight_load);
               for (double load : loads) estimate = std::max(estimate, load);
               if (dram_bytes_per_cycle > 0) estimate = std::max(estimate, dram_bytes / dram_bytes_per_cycle);
-              // The last term only adds, and it routes the candidate's trees: asked for only by a candidate
-              // that would otherwise win so far.
-              if (beaten(estimate)) continue;
-              // The busiest server of the iact trees carries its multicasts of every lane step one after
-              // another (each ceil(bits / width) cycles, as the chip reserves them).
-              estimate = std::max(estimate, passes * double(positions) / k_pos *
-                                                iact_trees().busiest(k_red, k_m, k_g * k_pos) *
-                                                std::ceil(item_iact_bits / arch.noc.iact_port_bits));
+              // On the mesh, the busiest server of the iact trees carries its multicasts of every lane step
+              // one after another (each ceil(bits / width) cycles, as the chip reserves them). It only adds,
+              // and it routes the candidate's trees: asked for only by a candidate that would win so far. (On
+              // a flat NoC every multicast holds the one bus, which the port load above counts.)
+              if (!flat) {
+                if (beaten(estimate)) continue;
+                estimate = std::max(estimate, passes * double(positions) / k_pos *
+                                                  iact_trees().busiest(k_red, k_m, k_g * k_pos) *
+                                                  std::ceil(item_iact_bits / arch.noc.iact_port_bits));
+              }
               if (best.set && (estimate > best.m.estimated_cycles ||
                                (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
                 continue;
