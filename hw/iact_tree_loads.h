@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -15,8 +16,8 @@ namespace eyesim::hw {
 /// hold one server serialise on it, however many ports the step's rows are spread over, so the busiest
 /// server carries `busiest()` of them per step. Depends only on the architecture and (k_red, k_m, lanes):
 /// the lanes fill the array in order, so one table per (k_red, k_m), the running maximum over the lanes
-/// placed so far, answers every lane count; built on first use and kept (one object serves every layer
-/// of a network on `arch`). Allocates only when it builds a table.
+/// placed so far, answers every lane count up to the most asked for; built on first use and kept (one
+/// object serves every layer of a network on `arch`). Allocates only when it builds a table.
 class IactTreeLoads {
  public:
   explicit IactTreeLoads(const ArchSpec& arch);
@@ -32,7 +33,7 @@ class IactTreeLoads {
     std::vector<std::uint32_t> busiest;  ///< [lanes]: the running maximum
   };
   const ArchSpec& arch_;
-  Noc noc_;  ///< routes only: its servers are never reserved
+  std::optional<Noc> noc_;  ///< routes only: its servers are never reserved (made on first use)
   std::vector<Table> tables_;
   std::vector<std::uint32_t> held_, dests_;  ///< multicasts per server (Noc::servers()); one multicast's PEs
 };
