@@ -24,7 +24,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       layer_(layer),
       shape_(layer.shape()),
       map_(mapping),
-      placement_(arch, mapping.k_red, mapping.k_m, mapping.k_g),
+      placement_(arch, mapping.k_red, mapping.k_m, mapping.k_g, mapping.partials),
       iact_entry_bits_(arch.pe.kind == PeKind::kSparse ? arch.pe.iact_data_bits : arch.precision.iact_bits),
       options_(options),
       workspace_(workspace),
@@ -83,9 +83,12 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
     }
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) lane_pes_.push_back(pe_index(l.pos_i, l.g_i, m_i, red_i));
-      const std::uint32_t top = pe_index(l.pos_i, l.g_i, m_i, 0);
-      psum_banks_.push_back(glb_psum_bank(top));
-      psum_ports_.push_back(noc_.port_of(DataType::kPsum, top));
+      // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
+      const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
+      const std::uint32_t exit = placement_.chains().exit_pe(chain);
+      psum_banks_.push_back(glb_psum_bank(exit));
+      psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
+      psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
     }
   }
   out_rows_ = shape_.e();
@@ -465,6 +468,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       last_activity_ = std::max(last_activity_, dram_.access(read_out, spill_bytes));
     }
     const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
+    // On their way the psums crossed the chain's links below its exit (V2 §III-C.3, V1's local psum links).
+    noc_.count_delivery(DataType::kPsum, bits * psum_chain_hops_[lane_id * k_m + m_i]);
     next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
       const std::uint64_t out_bytes = oact_write_bytes(arch_.dram, values, arch_.precision.oact_bits, oact_density_);
@@ -719,9 +724,6 @@ LayerResult Chip::run() {
   stats_.mac_utilization = stats_.cycles == 0 ? 0.0
                                               : static_cast<double>(stats_.macs_effectual) /
                                                     (static_cast<double>(stats_.cycles) * arch_.pes() * arch_.pe.simd_width);
-  // Psums accumulate up a chain of k_red PEs (V2 §III-C.3, V1's local psum links) before the top PE sends
-  // them: every block sent crossed the k_red - 1 PE-to-PE links below it.
-  noc_.count_delivery(DataType::kPsum, noc_.bit_hops(DataType::kPsum) * (map_.k_red - 1));
   stats_.noc_iact_transfers = noc_.transfers(DataType::kIact);
   stats_.noc_weight_transfers = noc_.transfers(DataType::kWeight);
   stats_.noc_psum_transfers = noc_.transfers(DataType::kPsum);

@@ -24,8 +24,9 @@
 
 namespace eyesim::hw {
 
-/// Timing model (docs/model.md). The mapping places the psum chain of (pos_i, g_i, m_i) up one PE column
-/// (pe_index); red_i is a PE's place in its chain.
+/// Timing model (docs/model.md). The mapping places the psum chain of (pos_i, g_i, m_i) along one PE
+/// column, on the mesh across vertically adjacent clusters (pe_index, hw/psum_chains.h); red_i is a PE's
+/// place in its chain.
 /// A *lane* is the k_m x k_red PEs of one (g_i, pos_i): they share iact multicasts (across m_i) and a
 /// psum chain (across red_i), so the ready/enable handshake makes them advance one work item at a time
 /// together. Lanes with the same g_i share weight multicasts: they meet at a barrier before each new
@@ -104,6 +105,10 @@ class Chip {
   /// The input window of `item` (row `row_key` of rows_), classified or reused from the lane's last ones.
   const IactWindow& row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding);
   std::uint64_t now_cycles() const { return clock_.to_cycles(sim_.now()).count; }
+  /// The psum chain of (pos_i, g_i, m_i) (hw/placement.h, hw/psum_chains.h).
+  std::uint32_t chain_of(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i) const {
+    return placement_.chain(placement_.lane_slot(pos_i, g_i), m_i);
+  }
   /// The PE of (pos_i, g_i, m_i, red_i): the mapper's placement (hw/placement.h).
   std::uint32_t pe_index(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
     return placement_.pe(pos_i, g_i, m_i, red_i);
@@ -184,7 +189,10 @@ class Chip {
   std::vector<std::uint32_t> lane_pes_;     ///< PE per (lane, m_i, red_i): pe_index
   std::vector<std::uint32_t> iact_banks_;   ///< GLB iact bank per (lane, red_i): the row's source
   std::vector<std::uint32_t> psum_banks_;   ///< GLB psum bank per (lane, m_i): the chain's top PE
-  std::vector<std::uint32_t> psum_ports_;   ///< psum router per (lane, m_i)
+  std::vector<std::uint32_t> psum_ports_;   ///< psum router per (lane, m_i): the chain's exit PE's
+  /// Psum bit-hops per bit a chain sends, per (lane, m_i): its k_red - 1 links, and 2 more for each
+  /// cluster boundary it crosses (top PE -> psum router, the mesh link, router -> bottom PE).
+  std::vector<std::uint32_t> psum_chain_hops_;
   std::uint32_t out_rows_ = 0, out_cols_ = 0;  ///< E and F of the layer
 
   LayerStats stats_;

@@ -4,25 +4,27 @@
 #include <algorithm>
 
 #include "core/check.h"
-#include "hw/mapper.h"
 #include "hw/placement.h"
+#include "hw/psum_chains.h"
 
 namespace eyesim::hw {
 
 IactTreeLoads::IactTreeLoads(const ArchSpec& arch) : arch_(arch) {}
 
-std::uint32_t IactTreeLoads::busiest(std::uint32_t k_red, std::uint32_t k_m, std::uint32_t lanes) {
-  auto table = std::find_if(tables_.begin(), tables_.end(), [&](const Table& t) { return t.k_red == k_red && t.k_m == k_m; });
+std::uint32_t IactTreeLoads::busiest(std::uint32_t k_red, std::uint32_t k_m, std::uint32_t partials, std::uint32_t lanes) {
+  const bool span = chains_span_clusters(arch_, k_red, partials);
+  auto table = std::find_if(tables_.begin(), tables_.end(),
+                            [&](const Table& t) { return t.k_red == k_red && t.k_m == k_m && t.span == span; });
   if (table == tables_.end()) {
-    tables_.push_back({k_red, k_m, {0}});
+    tables_.push_back({k_red, k_m, span, {0}});
     table = tables_.end() - 1;
   }
   if (lanes >= table->busiest.size()) {
     // Placed and routed up to `lanes` (asks for more lanes are rare: start again).
-    EYESIM_CHECK(k_m >= 1 && std::uint64_t{lanes} * k_m <= chains_for(arch_, k_red),
+    EYESIM_CHECK(k_m >= 1 && std::uint64_t{lanes} * k_m <= chains_for(arch_, k_red, partials),
                  "{} lanes of {} chains of {} PEs exceed the array", lanes, k_m, k_red);
     if (!noc_) noc_.emplace(arch_);
-    const Placement place(arch_, k_red, k_m, 1);
+    const Placement place(arch_, k_red, k_m, 1, partials);
     held_.assign(noc_->servers(), 0);
     dests_.resize(k_m);
     table->busiest.assign(std::size_t{lanes} + 1, 0);

@@ -70,11 +70,6 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
 
 }  // namespace
 
-std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red) {
-  if (k_red == 0 || k_red > arch.array.pe_rows) return 0;
-  return (arch.array.pe_rows / k_red) * arch.array.pe_cols * arch.clusters();
-}
-
 namespace {
 
 NocMode mode_of(std::uint32_t sharers, std::uint32_t pes_per_cluster, std::uint32_t active, std::uint32_t pes) {
@@ -162,6 +157,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   };
   // Resources of the estimate: the same servers the chip reserves (docs/model.md §2).
   const bool flat = arch.noc.kind == NocKind::kFlatMulticast;
+  const std::uint32_t chain_height = max_chain_length(arch);
   const double clusters = flat ? 1.0 : double(arch.clusters());
   const double iact_ports = clusters * (flat ? 1 : arch.noc.iact_routers);
   const double weight_ports = clusters * (flat ? 1 : arch.noc.weight_routers);
@@ -270,12 +266,14 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
         const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
         const double items = st.items;
         if (beaten(items / P * item_cycles)) continue;
-        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, arch.array.pe_rows)), want.spatial_red)) {
-          if (k_red > std::min(partials, arch.array.pe_rows)) continue;
+        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, chain_height)), want.spatial_red)) {
+          if (k_red > std::min(partials, chain_height)) continue;
           const double kk_passes = ceil_div(partials, k_red);
           const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
-          // A psum chain of k_red PEs runs up one PE column: floor(rows / k_red) chains per column.
-          const std::uint32_t chains = chains_for(arch, k_red);
+          // A psum chain of k_red contiguous PEs runs along one PE column (across clusters only if it
+          // completes its outputs): floor(length / k_red) chains per column (hw/psum_chains.h). Its
+          // links are not timed.
+          const std::uint32_t chains = chains_for(arch, k_red, partials);
           if (chains == 0) continue;
           if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
           for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
@@ -341,7 +339,7 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               if (!flat) {
                 if (beaten(estimate)) continue;
                 estimate = std::max(estimate, passes * double(positions) / k_pos *
-                                                  iact_trees().busiest(k_red, k_m, k_g * k_pos) *
+                                                  iact_trees().busiest(k_red, k_m, partials, k_g * k_pos) *
                                                   std::ceil(item_iact_bits / arch.noc.iact_port_bits));
               }
               if (best.set && (estimate > best.m.estimated_cycles ||

@@ -9,6 +9,7 @@
 #include "hw/arch_spec.h"
 #include "hw/glb_plan.h"
 #include "hw/layer_mapping.h"
+#include "hw/psum_chains.h"
 #include "workloads/weight_tile_counts.h"
 #include "workloads/layer_data.h"
 
@@ -23,7 +24,7 @@ struct Mapping {
   std::uint32_t c_tiles = 1;   ///< ceil(C / c0)
   std::uint32_t f_tiles = 1;   ///< ceil(F / f0)
   std::uint32_t partials = 1;  ///< c_tiles x R: partial sums per output, reduced over (c-tile, r)
-  std::uint32_t k_red = 1;     ///< partials reduced spatially up a PE column
+  std::uint32_t k_red = 1;     ///< partials reduced spatially along a psum chain (hw/psum_chains.h)
   std::uint32_t k_m = 1;       ///< m-tiles in parallel (PEs sharing iacts)
   std::uint32_t k_g = 1;       ///< groups in parallel
   std::uint32_t k_pos = 1;     ///< output positions (n, e, f-tile) in parallel (PEs sharing weights)
@@ -42,10 +43,6 @@ class IactTreeLoads;
 /// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit`, the powers of two and `limit` itself: the values the
 /// mapper tries for every tiling and spatial factor (the f-tile count up to min(F, 64)).
 std::vector<std::uint32_t> factor_candidates(std::uint32_t limit);
-
-/// Psum chains of `k_red` PEs the array holds: a chain runs up one PE column of a cluster, so a column
-/// of R rows holds floor(R / k_red) of them (the PEs left at its top stay idle).
-std::uint32_t chains_for(const ArchSpec& arch, std::uint32_t k_red);
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
 /// `trees`: the iact tree loads of `arch` (the same object), kept across the layers of a network so that

@@ -5,26 +5,25 @@
 #include <span>
 
 #include "hw/arch_spec.h"
+#include "hw/psum_chains.h"
 
 namespace eyesim::hw {
 
 /// The one placement rule, used by the chip (to wire its lanes) and by the mapper (to route a candidate's
 /// iact multicasts as the chip will, hw/iact_tree_loads.h). Lane slot `lane = pos_i * k_g + g_i` holds the
-/// k_m psum chains `lane * k_m + m_i`; a chain runs up one PE column, floor(rows / k_red) chains per column
-/// from the bottom; PE columns are numbered column-major inside a cluster, cluster by cluster (row-major
-/// over the cluster mesh, hw/noc.h); red_i is a PE's place in its chain. Set-up only (it divides).
+/// k_m psum chains `lane * k_m + m_i`, which PsumChains places (up one PE column, across clusters when
+/// they complete their outputs in one pass); red_i is a PE's place in its chain. Set-up only.
 class Placement {
  public:
-  Placement(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t k_m, std::uint32_t k_g)
-      : pe_rows_(arch.array.pe_rows), chains_per_column_(arch.array.pe_rows / k_red), k_red_(k_red), k_m_(k_m), k_g_(k_g) {}
+  Placement(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t k_m, std::uint32_t k_g, std::uint32_t partials)
+      : chains_(arch, k_red, partials), k_m_(k_m), k_g_(k_g) {}
 
   std::uint32_t lane_slot(std::uint32_t pos_i, std::uint32_t g_i) const { return pos_i * k_g_ + g_i; }
+  std::uint32_t chain(std::uint32_t lane, std::uint32_t m_i) const { return lane * k_m_ + m_i; }
+  const PsumChains& chains() const { return chains_; }
 
   /// The PE of place red_i in chain m_i of lane slot `lane`.
-  std::uint32_t pe(std::uint32_t lane, std::uint32_t m_i, std::uint32_t red_i) const {
-    const std::uint32_t chain = lane * k_m_ + m_i;
-    return (chain / chains_per_column_) * pe_rows_ + (chain % chains_per_column_) * k_red_ + red_i;
-  }
+  std::uint32_t pe(std::uint32_t lane, std::uint32_t m_i, std::uint32_t red_i) const { return chains_.pe(chain(lane, m_i), red_i); }
   std::uint32_t pe(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
     return pe(lane_slot(pos_i, g_i), m_i, red_i);
   }
@@ -37,7 +36,8 @@ class Placement {
   }
 
  private:
-  std::uint32_t pe_rows_, chains_per_column_, k_red_, k_m_, k_g_;
+  PsumChains chains_;
+  std::uint32_t k_m_, k_g_;
 };
 
 }  // namespace eyesim::hw

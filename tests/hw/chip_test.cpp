@@ -210,6 +210,34 @@ TEST_SUITE("fast") {
     }
   }
 
+  TEST_CASE("a psum chain continues into the cluster below, and its psums pay the mesh link's hops") {
+    // Chains of 4 PEs on eyeriss_v2's 3-row cluster columns: each runs down one PE column across one
+    // cluster boundary (top PE -> psum router -> the router below -> its bottom PE: 3 hops for the 1 of a
+    // PE-to-PE link). Every output is sent once (4 partials: one pass), from its chain's exit: 1 hop to the
+    // router, 3 chain links, 2 more for the crossing.
+    const auto data = workloads::prepare_network(testing::one_layer(kPointwise, 1.0, 1.0), 1);
+    const auto& layer = data->layers[0];
+    const ArchSpec v2 = *preset("eyeriss_v2");
+    RunOptions options{.verify = true, .collect_traces = true, .forced_mappings = {}};
+    options.forced_mappings.push_back(MappingOverride{.layer = "", .m0 = 8, .c0 = 16, .f0 = 0, .spatial_red = 4,
+                                                      .spatial_m = 0, .spatial_g = 0, .spatial_pos = 0});
+    const LayerResult r = simulate_layer(v2, layer, options);
+    CHECK(r.verified);
+    const std::uint64_t psum_bits = kPointwise.oact_count() * v2.precision.psum_bits;
+    CHECK(r.stats.noc_psum_bits == psum_bits * (1 + 3 + 2));
+    CHECK(r.stats.glb_psum_reads == 0);  // no read-modify-write: the chain completes its outputs
+    // Every active PE is a distinct PE of the array and works.
+    std::uint32_t working = 0;
+    for (const std::uint64_t busy : r.traces.pe_busy_cycles) working += busy > 0;
+    CHECK(working == r.stats.active_pes);
+    CHECK(r.stats.active_pes % 4 == 0);
+    // Chains of 3 stay in one cluster (4 partials: two passes, psums back to the GLB): 1 + 2 hops per send.
+    options.forced_mappings[0].spatial_red = 3;
+    const LayerResult in_cluster = simulate_layer(v2, layer, options);
+    CHECK(in_cluster.verified);
+    CHECK(in_cluster.stats.noc_psum_bits == 2 * psum_bits * (1 + 2));
+  }
+
   TEST_CASE("a flat bus makes iact-hungry layers slower than the hierarchical mesh") {
     const auto data = workloads::prepare_network(pick("mobilenet", {"L02", "L14"}), 1);
     const auto flat = simulate_network(*preset("eyeriss_v1_scaled"), *data);

@@ -35,14 +35,14 @@ ArchSpec one_column_clusters() {
 TEST_SUITE("fast") {
   TEST_CASE("the placement puts chains up one PE column, bottom up, columns cluster by cluster, and the chip uses it") {
     const ArchSpec v2 = *preset("eyeriss_v2");  // 3-row PE columns
-    const Placement threes(v2, 3, 2, 1);          // one chain per column
+    const Placement threes(v2, 3, 2, 1, 6);          // one chain per column
     CHECK(threes.pe(0, 0, 0) == 0);
     CHECK(threes.pe(0, 1, 2) == 3 + 2);         // chain 1: the next column
     CHECK(threes.pe(1, 0, 0) == 2 * 3);         // lane 1 = chains 2, 3
-    const Placement ones(v2, 1, 1, 2);            // three chains per column; lane slot = pos_i x k_g + g_i
+    const Placement ones(v2, 1, 1, 2, 6);            // three chains per column; lane slot = pos_i x k_g + g_i
     CHECK(ones.lane_slot(1, 1) == 3);
     CHECK(ones.pe(1, 1, 0, 0) == 3);            // chain 3: the bottom of the second column
-    const Placement twos(v2, 2, 1, 1);            // one chain of 2 per 3-row column: the top PE stays idle
+    const Placement twos(v2, 2, 1, 1, 6);            // one chain of 2 per 3-row column: the top PE stays idle
     CHECK(twos.pe(1, 0, 1) == 3 + 1);
     std::vector<std::uint32_t> dests(2);
     CHECK(threes.iact_multicast(1, 1, dests) == 2 * 3 + 1);
@@ -57,7 +57,7 @@ TEST_SUITE("fast") {
     options.forced_mappings.push_back(MappingOverride{.layer = "", .m0 = 4, .c0 = 8, .f0 = 6, .spatial_red = 2,
                                                       .spatial_m = 4, .spatial_g = 1, .spatial_pos = 5});
     const LayerResult r = simulate_layer(v2, data->layers[0], options);
-    const Placement place(v2, 2, 4, 1);
+    const Placement place(v2, 2, 4, 1, 2);
     std::set<std::uint32_t> placed, working;
     for (std::uint32_t lane = 0; lane < 5; ++lane)
       for (std::uint32_t m_i = 0; m_i < 4; ++m_i)
@@ -73,12 +73,12 @@ TEST_SUITE("fast") {
     // Chains of 4 PEs, one per cluster. A lane of 8 chains spans two cluster rows; its 4 rows (one per
     // reduction slot, each from its own iact router) all cross the same links (X along the source's cluster
     // row, then Y down each column): 4 per step. The next lane spans the next two cluster rows: still 4.
-    CHECK(trees.busiest(4, 8, 1) == 4);
-    CHECK(trees.busiest(4, 8, 2) == 4);
+    CHECK(trees.busiest(4, 8, 40, 1) == 4);
+    CHECK(trees.busiest(4, 8, 40, 2) == 4);
     // Lanes of one chain: every row stays in its cluster and has its own router: 1.
-    CHECK(trees.busiest(4, 1, 16) == 1);
+    CHECK(trees.busiest(4, 1, 40, 16) == 1);
     // Chains of 1 PE, one lane of 4 chains = one cluster's column: its one row holds one router, no link.
-    CHECK(trees.busiest(1, 4, 16) == 1);
+    CHECK(trees.busiest(1, 4, 10, 16) == 1);
     // The same counted directly with the NoC's routes.
     Noc noc(arch);
     std::vector<std::uint32_t> held(noc.servers(), 0);

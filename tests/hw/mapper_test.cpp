@@ -34,8 +34,8 @@ Exhaustive exhaustive(const ArchSpec& arch, const workloads::LayerData& layer) {
       for (std::uint32_t f_tiles : factor_candidates(std::min<std::uint32_t>(l.f(), 64))) {
         const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
         const std::uint32_t partials = ceil_div(l.c, c0) * l.r;
-        for (std::uint32_t red : factor_candidates(std::min(partials, arch.array.pe_rows))) {
-          const std::uint32_t chains = chains_for(arch, red);
+        for (std::uint32_t red : factor_candidates(std::min(partials, max_chain_length(arch)))) {
+          const std::uint32_t chains = chains_for(arch, red, partials);
           if (chains == 0) continue;
           for (std::uint32_t km : factor_candidates(std::min(ceil_div(l.m, m0), chains)))
             for (std::uint32_t kg : factor_candidates(std::max(1u, std::min(l.g, chains / km)))) {
@@ -138,6 +138,27 @@ TEST_SUITE("fast") {
       }
     CHECK(accepted > 0);
     CHECK(rejected > 0);
+  }
+
+  TEST_CASE("on a mesh of several cluster rows the mapper offers and chooses psum chains longer than a cluster's column") {
+    const ArchSpec v2 = *preset("eyeriss_v2");  // 8 x 2 clusters of 3-row PE columns
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 128, .m = 128, .h = 16,
+                                   .w = 16};
+    const auto data = workloads::prepare_network(testing::one_layer(pw, 0.5, 0.5), 1);
+    const auto& layer = data->layers[0];
+    const Mapping chosen = map_layer(v2, layer);
+    INFO("chose ", describe(chosen));
+    CHECK(chosen.k_red > v2.array.pe_rows);
+    CHECK(chosen.k_red >= chosen.partials);  // it completes its outputs (hw/psum_chains.h)
+    // Forced: a chain of 8 over 8 partials (c0 = 16) fits; over 16 partials (c0 = 8) its psums would have
+    // to come back to its first cluster, so it does not.
+    MappingOverride forced{.layer = "", .m0 = 8, .c0 = 16, .f0 = 0, .spatial_red = 8, .spatial_m = 1, .spatial_g = 1,
+                           .spatial_pos = 0};
+    CHECK(map_layer(v2, layer, &forced).k_red == 8);
+    forced.c0 = 8;
+    CHECK_THROWS_AS(map_layer(v2, layer, &forced), MappingError);
+    forced.spatial_red = 3;  // in one cluster: fine
+    CHECK(map_layer(v2, layer, &forced).k_red == 3);
   }
 
   TEST_CASE("the mapper's choice fits the weight SPad by its real compressed size, not by a dense bound") {
