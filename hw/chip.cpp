@@ -16,6 +16,12 @@ namespace {
 
 std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
+/// `storage` grown to at least `bytes` (it only grows: a network's layers reuse it).
+std::span<std::byte> at_least(std::vector<std::byte>& storage, std::size_t bytes) {
+  if (storage.size() < bytes) storage.resize(bytes);
+  return storage;
+}
+
 }  // namespace
 
 Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, const RunOptions& options,
@@ -32,12 +38,15 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       sim_(workspace.sim),
       clock_(Clock{1}),  // the chip is one clock domain: its private simulator counts cycles (1 tick = 1 cycle)
       pe_cost_(arch, layer, mapping.weight_counts),
-      noc_(arch),
-      dram_(arch),
+      noc_(arch, std::move(workspace.noc)),
+      dram_(arch, std::move(workspace.dram_windows)),
       // Every tile of every group at its largest: c0 x S columns and c0 x U classes.
-      tile_arena_(std::size_t{mapping.k_g} * mapping.k_m * mapping.k_red * mapping.factors.c0 *
-                      (layer.shape().s * sizeof(WeightColumnCost) + layer.shape().u * sizeof(WeightClassCost)) +
-                  256) {
+      tile_arena_(at_least(workspace.tile_storage,
+                           std::size_t{mapping.k_g} * mapping.k_m * mapping.k_red * mapping.factors.c0 *
+                                   (layer.shape().s * sizeof(WeightColumnCost) + layer.shape().u * sizeof(WeightClassCost)) +
+                               256)
+                      .data(),
+                  workspace.tile_storage.size()) {
   // The workspace holds the previous layer's tables: each is set here (or before every read, the
   // per-step scratch) and the simulator starts afresh.
   for_each_borrowed([](auto& mine, auto& lent) { mine = std::move(lent); });
@@ -48,6 +57,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   psum_banks_.clear();
   psum_ports_.clear();
   weight_routes_.clear();
+  psum_chain_hops_.clear();
   // The GLB plan (hw/glb_plan.h): bank split, position blocks, whether a block's input rows fit the
   // iact banks and whether its live psums spill to DRAM.
   glb_ = map_.glb.layout;
@@ -59,12 +69,18 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   glb_iact_banks_.assign(std::size_t{glb_.groups} * glb_.iact_banks, GlbBank(iacts_resident_));
   glb_psum_banks_.assign(std::size_t{glb_.groups} * glb_.psum_banks, GlbBank(psums_spill_));
   lanes_.assign(std::size_t{map_.k_g} * map_.k_pos, Lane{});
-  groups_.resize(map_.k_g);
+  // The group table only grows (its tile lists keep their capacity): this layer uses its first k_g groups.
+  if (groups_.size() < map_.k_g) groups_.resize(map_.k_g);
   for (std::uint32_t g_i = 0; g_i < map_.k_g; ++g_i) {
-    groups_[g_i].first_lane = g_i * map_.k_pos;
-    groups_[g_i].tiles.reserve(std::size_t{map_.k_m} * map_.k_red);
-    for (std::size_t t = 0; t < std::size_t{map_.k_m} * map_.k_red; ++t) groups_[g_i].tiles.emplace_back(&tile_arena_);
-    if (options_.verify) groups_[g_i].verify_tiles.resize(std::size_t{map_.k_m} * map_.k_red);
+    Group& grp = groups_[g_i];
+    grp.first_lane = g_i * map_.k_pos;
+    grp.arrived = grp.pass = 0;
+    grp.tile_pass = TilePass{};
+    grp.read_issue = grp.epoch_start = 0;
+    const std::size_t tiles = std::size_t{map_.k_m} * map_.k_red;
+    grp.tiles.clear();  // (emptied by the chip that used them)
+    for (std::size_t t = 0; t < tiles; ++t) grp.tiles.emplace_back(&tile_arena_);
+    if (options_.verify && grp.verify_tiles.size() < tiles) grp.verify_tiles.resize(tiles);
     for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) {
       Lane& lane = lanes_[g_i * map_.k_pos + pos_i];
       lane.g_i = g_i;
@@ -93,7 +109,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   }
   out_rows_ = shape_.e();
   out_cols_ = shape_.f();
-  for (std::uint32_t group = 0; group < groups_.size(); ++group) {
+  for (std::uint32_t group = 0; group < map_.k_g; ++group) {
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
         for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) dests_[pos_i] = pe_index(pos_i, group, m_i, red_i);
@@ -107,19 +123,35 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   step_arrival_.assign(map_.k_red, 0);
   window_slots_ = std::bit_ceil(map_.k_red);
   if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
+  // A window holds at most c0 x U interior counts and, per channel, the window's columns within S - 1 of
+  // either end (PeCostModel::iact_window): reserved here, so that no lane step allocates.
+  const std::size_t interior_bound = std::size_t{map_.factors.c0} * shape_.u;
+  const std::size_t edge_bound =
+      std::size_t{map_.factors.c0} *
+      std::min<std::size_t>(2 * (std::size_t{shape_.s} - 1), std::min<std::size_t>(shape_.w, std::size_t{map_.factors.f0 - 1} * shape_.u + shape_.s));
+  for (std::size_t w = 0; w < lanes_.size() * window_slots_; ++w) {
+    lane_windows_[w].interior.reserve(interior_bound);
+    lane_windows_[w].edges.reserve(edge_bound);
+  }
+  step_window_.edges.reserve(edge_bound);
   lane_window_rows_.assign(lanes_.size() * window_slots_, 0);
+  for_each_borrowed_trace([](auto& mine, auto& lent) { mine = std::move(lent); });
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
   if (options_.verify) {
     output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
   }
-  sim_.reserve_events(lanes_.size() + groups_.size() + 1);
+  sim_.reserve_events(lanes_.size() + map_.k_g + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
 }
 
 Chip::~Chip() {
+  for (Group& grp : groups_) grp.tiles.clear();  // their storage is the arena's, which ends with the chip
   for_each_borrowed([](auto& mine, auto& lent) { lent = std::move(mine); });
+  for_each_borrowed_trace([](auto& mine, auto& lent) { lent = std::move(mine); });  // (empty if run() returned them)
+  workspace_.noc = noc_.release();
+  workspace_.dram_windows = dram_.release();
 }
 
 template <class F>
@@ -142,6 +174,16 @@ void Chip::for_each_borrowed(F&& f) {
   f(iact_banks_, w.iact_banks);
   f(psum_banks_, w.psum_banks);
   f(psum_ports_, w.psum_ports);
+  f(psum_chain_hops_, w.psum_chain_hops);
+  f(groups_, w.groups);
+}
+
+template <class F>
+void Chip::for_each_borrowed_trace(F&& f) {
+  Workspace& w = workspace_;
+  f(traces_.pe_busy_cycles, w.pe_busy_cycles);
+  f(traces_.pe_stall_cycles, w.pe_stall_cycles);
+  f(traces_.pe_macs, w.pe_macs);
 }
 
 std::uint32_t Chip::glb_iact_bank(std::uint32_t pe) const {
@@ -175,7 +217,7 @@ std::uint64_t Chip::psum_handed_off(const Transfer& x, std::uint64_t values) con
 }
 
 std::string Chip::describe_state() const {
-  return fmt::format("layer {}: {} of {} lane groups finished", shape_.name, groups_done_, groups_.size());
+  return fmt::format("layer {}: {} of {} lane groups finished", shape_.name, groups_done_, map_.k_g);
 }
 
 std::uint32_t Chip::passes_of(std::uint32_t group) const {
@@ -208,7 +250,7 @@ Chip::TilePass Chip::pass_of(std::uint32_t group, std::uint32_t pass) const {
 }
 
 void Chip::start() {
-  for (std::uint32_t g = 0; g < groups_.size(); ++g) sim_.schedule_at<&Chip::on_group_pass>(0, *this, g);
+  for (std::uint32_t g = 0; g < map_.k_g; ++g) sim_.schedule_at<&Chip::on_group_pass>(0, *this, g);
 }
 
 void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
@@ -738,6 +780,8 @@ LayerResult Chip::run() {
   }
   apply_energy(arch_, stats_);
   if (options_.collect_traces) {
+    traces_.port_busy_cycles.reserve(noc_.ports().size());
+    traces_.port_bits.reserve(noc_.ports().size());
     for (const PortServer& p : noc_.ports()) {
       traces_.port_busy_cycles.push_back(p.busy_cycles());
       traces_.port_bits.push_back(p.bits);

@@ -2,6 +2,7 @@
 // PEs grouped into lanes, the NoC ports, the GLB and DRAM (read it like a schematic).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory_resource>
 #include <optional>
@@ -52,7 +53,7 @@ class Chip {
   LayerResult run();
 
   // Deadlock detection (Simulator::watch).
-  bool is_idle() const { return groups_done_ == groups_.size(); }
+  bool is_idle() const { return groups_done_ == map_.k_g; }
   std::string describe_state() const;
 
  private:
@@ -92,6 +93,9 @@ class Chip {
   /// Calls f(chip's table, workspace's table) for every table the chip borrows from its workspace.
   template <class F>
   void for_each_borrowed(F&& f);
+  /// The same for the per-PE traces (run() hands them to the result when they are collected).
+  template <class F>
+  void for_each_borrowed_trace(F&& f);
   void on_group_pass(std::uint64_t group);
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
@@ -152,9 +156,9 @@ class Chip {
   std::uint32_t glb_iact_bank(std::uint32_t pe) const;
   std::uint32_t glb_psum_bank(std::uint32_t pe) const;
   std::vector<Lane> lanes_;
-  /// The weight tiles' storage: sized once for every group's tiles, freed with the chip.
+  /// The weight tiles' storage: every group's tiles, in the workspace's tile storage (grown to fit).
   std::pmr::monotonic_buffer_resource tile_arena_;
-  std::vector<Group> groups_;
+  std::vector<Group> groups_;  ///< the first k_g are this layer's (the rest: storage of earlier layers)
   std::size_t groups_done_ = 0;
   std::uint64_t last_activity_ = 0;  ///< latest completion of anything (cycles)
 
@@ -226,7 +230,13 @@ class Chip {
     std::vector<IactWindow> lane_windows;
     std::vector<std::size_t> lane_window_rows;
     std::vector<std::uint64_t> step_ends, step_arrival;
-    std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports;
+    std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports,
+        psum_chain_hops;
+    std::vector<Group> groups;  // with their weight tiles' storage
+    std::vector<std::uint64_t> pe_busy_cycles, pe_stall_cycles, pe_macs;
+    Noc::Storage noc;
+    std::vector<double> dram_windows;
+    std::vector<std::byte> tile_storage;  // the chip's tile arena
   };
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -39,10 +40,16 @@ class Dram {
  public:
   static constexpr std::uint64_t kWindowCycles = 64;
 
-  explicit Dram(const ArchSpec& arch)
+  /// `storage`: the window table of an earlier Dram (release()), emptied here and its capacity reused.
+  explicit Dram(const ArchSpec& arch, std::vector<double>&& storage = {})
       : bytes_per_cycle_(arch.dram.bandwidth_gbps > 0 ? arch.dram.bandwidth_gbps * 1e9 / (arch.clock_mhz * 1e6) : 0.0),
         window_bytes_(bytes_per_cycle_ * kWindowCycles),
-        latency_(arch.dram.latency_cycles) {}
+        latency_(arch.dram.latency_cycles),
+        used_(std::move(storage)) {
+    used_.clear();
+  }
+  /// Hands the window table back (the Dram is then unusable).
+  std::vector<double> release() { return std::move(used_); }
 
   /// Moves `bytes` no earlier than `ready`; returns the cycle the data is there.
   std::uint64_t access(std::uint64_t ready, std::uint64_t bytes) {

@@ -5,7 +5,29 @@
 
 namespace eyesim::hw {
 
-Noc::Noc(const ArchSpec& arch) : arch_(arch) {
+Noc::Noc(const ArchSpec& arch, Storage&& storage)
+    : arch_(arch),
+      ports_(std::move(storage.ports)),
+      links_{std::move(storage.links[0]), std::move(storage.links[1]), std::move(storage.links[2])},
+      stamp_(std::move(storage.stamp)),
+      lo_(std::move(storage.lo)),
+      hi_(std::move(storage.hi)),
+      cluster_stamp_(std::move(storage.cluster_stamp)),
+      planned_(std::move(storage.planned)),
+      planned_held_(std::move(storage.planned_held)),
+      planned_injected_(std::move(storage.planned_injected)),
+      planned_segments_(std::move(storage.planned_segments)),
+      held_(std::move(storage.held)),
+      injected_(std::move(storage.injected)),
+      segments_(std::move(storage.segments)) {
+  // Lent tables hold an earlier Noc's state: every one is set (or emptied) here.
+  planned_.clear();
+  planned_held_.clear();
+  planned_injected_.clear();
+  planned_segments_.clear();
+  held_.clear();
+  injected_.clear();
+  segments_.clear();
   const bool flat = arch.noc.kind == NocKind::kFlatMulticast;
   const std::uint32_t clusters = flat ? 1 : arch.clusters();
   routers_[0] = flat ? 1 : arch.noc.iact_routers;
@@ -19,12 +41,12 @@ Noc::Noc(const ArchSpec& arch) : arch_(arch) {
     first_port_[t] = next;
     next += clusters * routers_[t];
   }
-  ports_.resize(next);
+  ports_.assign(next, PortServer{});
   held_.reserve(1);
   injected_.reserve(1);
   segments_.reserve(1);
   if (!flat) {
-    for (auto& l : links_) l.resize(std::size_t{clusters} * 4);
+    for (auto& l : links_) l.assign(std::size_t{clusters} * 4, PortServer{});
     stamp_.assign(arch.array.cluster_cols, 0);
     lo_.assign(arch.array.cluster_cols, 0);
     hi_.assign(arch.array.cluster_cols, 0);
@@ -33,8 +55,27 @@ Noc::Noc(const ArchSpec& arch) : arch_(arch) {
     segments_.reserve(clusters);
     cluster_stamp_.assign(clusters, 0);
   } else {
+    for (auto& l : links_) l.clear();
     stamp_.assign(arch.array.pe_rows, 0);  // X-buses reached by a multicast
   }
+}
+
+Noc::Storage Noc::release() {
+  Storage s;
+  s.ports = std::move(ports_);
+  for (int t = 0; t < 3; ++t) s.links[t] = std::move(links_[t]);
+  s.stamp = std::move(stamp_);
+  s.lo = std::move(lo_);
+  s.hi = std::move(hi_);
+  s.cluster_stamp = std::move(cluster_stamp_);
+  s.planned = std::move(planned_);
+  s.planned_held = std::move(planned_held_);
+  s.planned_injected = std::move(planned_injected_);
+  s.planned_segments = std::move(planned_segments_);
+  s.held = std::move(held_);
+  s.injected = std::move(injected_);
+  s.segments = std::move(segments_);
+  return s;
 }
 
 namespace {

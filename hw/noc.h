@@ -44,8 +44,31 @@ struct Route {
 /// cycles and starts only when all of them are free (the ready/enable handshake: source ready is the AND
 /// of the destinations' readies); the last bit reaches the farthest PE max_hops x hop_latency later.
 class Noc {
+  struct PlannedRoute {
+    DataType type;
+    Route route;
+    std::uint32_t held_begin, held_end, injected_begin, injected_end;  ///< ranges of planned_held_ / _injected_
+    std::uint32_t segments_begin, segments_end;                        ///< range of planned_segments_
+  };
+
  public:
-  explicit Noc(const ArchSpec& arch);
+  /// The Noc's tables (ports, links, route scratch, planned routes), lent by a caller that makes one Noc
+  /// after another (Chip::Workspace, one per layer): a Noc made from them sets every one before use and
+  /// keeps their capacity, and release() gives them back.
+  class Storage {
+   private:
+    friend class Noc;
+    std::vector<PortServer> ports, links[3];
+    std::vector<std::uint32_t> stamp, lo, hi, cluster_stamp;
+    std::vector<PlannedRoute> planned;
+    std::vector<PortServer*> planned_held, held;
+    std::vector<std::uint32_t> planned_injected, planned_segments, injected, segments;
+  };
+
+  explicit Noc(const ArchSpec& arch) : Noc(arch, Storage{}) {}
+  Noc(const ArchSpec& arch, Storage&& storage);
+  /// Hands the tables back (the Noc is then unusable).
+  Storage release();
 
   /// The source port a PE's data of `type` uses: its cluster's router for the PE's row (iact, weight)
   /// or column (psum); the single bus of a flat NoC.
@@ -98,12 +121,6 @@ class Noc {
   std::vector<std::uint32_t> stamp_, lo_, hi_;
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> cluster_stamp_;
-  struct PlannedRoute {
-    DataType type;
-    Route route;
-    std::uint32_t held_begin, held_end, injected_begin, injected_end;  ///< ranges of planned_held_ / _injected_
-    std::uint32_t segments_begin, segments_end;                        ///< range of planned_segments_
-  };
   std::vector<PlannedRoute> planned_;
   std::vector<PortServer*> planned_held_;
   std::vector<std::uint32_t> planned_injected_;

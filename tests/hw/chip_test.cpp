@@ -133,20 +133,25 @@ TEST_SUITE("fast") {
 
   TEST_CASE("a chip workspace carries nothing from one layer to the next / each layer equals it on a fresh workspace") {
     // simulate_network runs a network's layers on one Chip::Workspace; shapes and mappings that differ
-    // in every table it lends (lanes, rows, routes, windows per lane), in both orders.
-    const ArchSpec arch = *preset("eyeriss_v2");
+    // in every table it lends (lanes, rows, routes, windows per lane, groups and their tiles, the NoC's
+    // ports and planned routes, DRAM windows, traces), in both orders, alternating a mesh and a flat NoC,
+    // with and without traces, the second time in functional mode (the decoded tiles).
+    const ArchSpec archs[] = {*preset("eyeriss_v2"), *preset("eyeriss_v1_5")};
     const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L01", "L14", "L03", "L28", "L02", "L27"}), 1);
     Chip::Workspace shared;
     std::vector<std::size_t> order(data->layers.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     for (int pass = 0; pass < 2; ++pass, std::reverse(order.begin(), order.end())) {
       for (std::size_t i : order) {
+        const ArchSpec& arch = archs[(i + pass) % 2];
         const workloads::LayerData& layer = data->layers[i];
-        INFO(layer.shape().name << " pass " << pass);
+        INFO(layer.shape().name << " on " << arch.name << " pass " << pass);
         const Mapping mapping = map_layer(arch, layer);
-        const LayerResult a = Chip(arch, layer, mapping, RunOptions{}, shared).run();
+        const RunOptions options{.verify = pass == 1, .collect_traces = i % 3 != 1, .forced_mappings = {}};
+        const LayerResult a = Chip(arch, layer, mapping, options, shared).run();
         Chip::Workspace fresh;
-        const LayerResult b = Chip(arch, layer, mapping, RunOptions{}, fresh).run();
+        const LayerResult b = Chip(arch, layer, mapping, options, fresh).run();
+        CHECK(a.verified == options.verify);
         for_each_field(a.stats, [&](const char* name, const auto& value) {
           INFO(name);
           bool same = false;
