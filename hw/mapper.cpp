@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <span>
@@ -24,13 +23,38 @@ std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<st
 
 }  // namespace
 
-std::vector<std::uint32_t> factor_candidates(std::uint32_t limit) {
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t v = 1; v <= limit; v = v < 4 ? v + 1 : v * 3 / 2 + (v * 3 / 2 == v)) out.push_back(v);
-  for (std::uint32_t p = 1; p <= limit; p *= 2) out.push_back(p);
-  out.push_back(limit);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+namespace {
+
+constexpr std::uint32_t kFactorLimit = std::uint32_t{1} << 31;
+
+/// Every value below 2^31 that factor_candidates returns for some limit other than as the limit itself,
+/// ascending: 1, 2, 3, 4, then x 3/2 (6, 9, 13, ...), and the powers of two. The list for `limit` is
+/// its prefix up to `limit`, and `limit`.
+struct FactorTable {
+  std::array<std::uint32_t, FactorList::kCapacity> values{};
+  std::size_t size = 0;
+};
+constexpr FactorTable make_factor_table() {
+  FactorTable t;
+  for (std::uint64_t v = 1; v < kFactorLimit; v = v < 4 ? v + 1 : v * 3 / 2) t.values[t.size++] = static_cast<std::uint32_t>(v);
+  for (std::uint64_t p = 1; p < kFactorLimit; p *= 2) t.values[t.size++] = static_cast<std::uint32_t>(p);
+  std::sort(t.values.begin(), t.values.begin() + static_cast<std::ptrdiff_t>(t.size));
+  t.size = static_cast<std::size_t>(std::unique(t.values.begin(), t.values.begin() + static_cast<std::ptrdiff_t>(t.size)) -
+                                    t.values.begin());
+  return t;
+}
+constexpr FactorTable kFactorTable = make_factor_table();
+static_assert(kFactorTable.size + 1 <= FactorList::kCapacity, "a factor list holds the table and the limit");
+
+}  // namespace
+
+FactorList factor_candidates(std::uint32_t limit) {
+  EYESIM_CHECK(limit < kFactorLimit, "factor limit {} >= 2^31", limit);
+  const std::uint32_t* const table = kFactorTable.values.data();
+  const std::uint32_t* const last = std::upper_bound(table, table + kFactorTable.size, limit);
+  FactorList out;
+  for (const std::uint32_t* v = table; v != last; ++v) out.push_back(*v);
+  if (out.empty() || *(last - 1) != limit) out.push_back(limit);
   return out;
 }
 
@@ -94,7 +118,7 @@ const MappingOverride* find_override(const std::vector<MappingOverride>& overrid
 }
 
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced,
-                  IactTreeLoads* trees) {
+                  IactTreeLoads* trees, MapperScratch* scratch) {
   EYESIM_CHECK(!trees || &trees->arch() == &arch, "the mapper's iact tree loads were built for another architecture");
   const auto& l = layer.shape();
   const std::uint32_t P = arch.pes();
@@ -106,13 +130,13 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                             : arch.pe.iact_data_entries;
 
   // The options of one factor, or only the forced value: a view, no copy (this runs in the inner loops).
-  const auto pick = [&](const std::vector<std::uint32_t>& options, const std::uint32_t& want) {
+  const auto pick = [&](const FactorList& options, const std::uint32_t& want) {
     if (forced && want != 0) return std::span<const std::uint32_t>(&want, 1);
-    return std::span<const std::uint32_t>(options);
+    return std::span<const std::uint32_t>(options.begin(), options.size());
   };
-  std::vector<std::uint32_t> m0s, c0s;
-  const std::vector<std::uint32_t> m0_options = factor_candidates(std::min(l.m, arch.pe.psum_entries));
-  const std::vector<std::uint32_t> c0_options = factor_candidates(l.c);
+  FactorList m0s, c0s;
+  const FactorList m0_options = factor_candidates(std::min(l.m, arch.pe.psum_entries));
+  const FactorList c0_options = factor_candidates(l.c);
   const MappingOverride none{};
   const MappingOverride& want = forced ? *forced : none;
   for (std::uint32_t v : pick(m0_options, want.m0)) {
@@ -148,13 +172,6 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     if (a.dram_bytes != b.dram_bytes) return a.dram_bytes < b.dram_bytes;
     return a.pair < b.pair;
   };
-  std::deque<std::pair<std::uint32_t, std::vector<std::uint32_t>>> factor_cache;  // stable references: the loops hold views
-  const auto factors_up_to = [&](std::uint32_t limit) -> const std::vector<std::uint32_t>& {
-    for (const auto& [cached_limit, list] : factor_cache)
-      if (cached_limit == limit) return list;
-    factor_cache.emplace_back(limit, factor_candidates(limit));
-    return factor_cache.back().second;
-  };
   // Resources of the estimate: the same servers the chip reserves (docs/model.md §2).
   const bool flat = arch.noc.kind == NocKind::kFlatMulticast;
   const std::uint32_t chain_height = max_chain_length(arch);
@@ -182,23 +199,29 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     return *own_trees;
   };
 
+  // The tables of the search: the caller's (kept across a network's layers) or this call's own.
+  std::optional<MapperScratch> own_scratch;
+  if (!scratch) scratch = &own_scratch.emplace();
+  using FTile = MapperScratch::FTile;
+  using Step = MapperScratch::Step;
+  using Pair = MapperScratch::Pair;
+
   // The output-column tile widths f0 tried (tile counts giving the same f0 are one option).
-  struct FTile {
-    std::uint32_t f0, f_tiles, positions;
-  };
-  std::vector<FTile> f_options;
-  for (std::uint32_t f_tiles : forced && forced->f0 ? std::vector<std::uint32_t>{ceil_div(l.f(), std::min(forced->f0, l.f()))}
-                                                    : factor_candidates(std::min<std::uint32_t>(l.f(), 64))) {
+  std::vector<FTile>& f_options = scratch->f_options;
+  f_options.clear();
+  FactorList f_tile_counts;
+  if (forced && forced->f0) {
+    f_tile_counts.push_back(ceil_div(l.f(), std::min(forced->f0, l.f())));
+  } else {
+    f_tile_counts = factor_candidates(std::min<std::uint32_t>(l.f(), 64));
+  }
+  for (std::uint32_t f_tiles : f_tile_counts) {
     const std::uint32_t f0 = ceil_div(l.f(), f_tiles);
     if (!f_options.empty() && f_options.back().f0 == f0) continue;
     const std::uint32_t ft = ceil_div(l.f(), f0);
     f_options.push_back({f0, ft, l.n * l.e() * ft});
   }
   // One work item of a tiling (an average over the layer's data): what a lane step costs.
-  struct Step {
-    double cycles, iact_bits, psum_bits;
-    double items;  ///< work items of the layer
-  };
   const auto step_of = [&](std::uint32_t m0, std::uint32_t c0, const FTile& ft) {
     const double col_cycles = sparse ? std::max(weight_density * m0 / arch.pe.simd_width, weight_density > 0 ? 1.0 : 0.0)
                                      : std::ceil(double(m0) / arch.pe.simd_width);
@@ -217,12 +240,10 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   };
   // The pairs, each with an exact lower bound on its estimates: whatever the spatial factors, a lane
   // runs at least items / P steps.
-  struct Pair {
-    std::uint32_t m0, c0;
-    double bound;
-  };
-  std::vector<Pair> pairs;
-  std::vector<Step> pair_steps;  // [pair][f option]: computed here for the bounds, read again by the search
+  std::vector<Pair>& pairs = scratch->pairs;
+  std::vector<Step>& pair_steps = scratch->pair_steps;  // [pair][f option]: computed here for the bounds, read again by the search
+  pairs.clear();
+  pair_steps.clear();
   for (std::uint32_t m0 : m0s)
     for (std::uint32_t c0 : c0s) {
       double bound = std::numeric_limits<double>::infinity();
@@ -232,9 +253,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       }
       pairs.push_back({m0, c0, bound});
     }
-  std::vector<std::size_t> order(pairs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pairs[a].bound < pairs[b].bound; });
+  std::vector<std::uint32_t>& order = scratch->order;  // by bound, ties in enumeration order (a stable sort)
+  order.resize(pairs.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return pairs[a].bound < pairs[b].bound || (pairs[a].bound == pairs[b].bound && a < b);
+  });
 
   // The weight-count table per m0 (sparse weights on a sparse PE), built once and kept by the mapping.
   const auto table_for = [&](std::uint32_t m0) -> std::shared_ptr<const WeightTileCounts> {
@@ -266,7 +290,8 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
         const double item_cycles = st.cycles, item_iact_bits = st.iact_bits, item_psum_bits = st.psum_bits;
         const double items = st.items;
         if (beaten(items / P * item_cycles)) continue;
-        for (std::uint32_t k_red : pick(factors_up_to(std::min(partials, chain_height)), want.spatial_red)) {
+        const FactorList k_reds = factor_candidates(std::min(partials, chain_height));
+        for (std::uint32_t k_red : pick(k_reds, want.spatial_red)) {
           if (k_red > std::min(partials, chain_height)) continue;
           const double kk_passes = ceil_div(partials, k_red);
           const double rmw = 2.0 * (kk_passes - 1) / kk_passes;  // psum bank read + write except first / last
@@ -276,9 +301,11 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
           const std::uint32_t chains = chains_for(arch, k_red, partials);
           if (chains == 0) continue;
           if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
-          for (std::uint32_t k_m : pick(factors_up_to(std::min(m_tiles, chains)), want.spatial_m)) {
+          const FactorList k_ms = factor_candidates(std::min(m_tiles, chains));
+          for (std::uint32_t k_m : pick(k_ms, want.spatial_m)) {
             if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
-            for (std::uint32_t k_g : pick(factors_up_to(std::min(l.g, chains / k_m)), want.spatial_g)) {
+            const FactorList k_gs = factor_candidates(std::min(l.g, chains / k_m));
+            for (std::uint32_t k_g : pick(k_gs, want.spatial_g)) {
               if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
               std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
               if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);

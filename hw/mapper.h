@@ -1,6 +1,8 @@
 // Mapper: chooses the RS+ tiling (m0, c0, f0) and the spatial factors of a layer on an architecture.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,15 +42,59 @@ struct Mapping {
 struct MappingOverride;
 class IactTreeLoads;
 
-/// 1, 2, 3, 4, 6, 8, 12, 16, ... up to `limit`, the powers of two and `limit` itself: the values the
-/// mapper tries for every tiling and spatial factor (the f-tile count up to min(F, 64)).
-std::vector<std::uint32_t> factor_candidates(std::uint32_t limit);
+/// A short list of factor values in a fixed array: the mapper builds them in its inner loops, so they
+/// allocate nothing.
+class FactorList {
+ public:
+  static constexpr std::size_t kCapacity = 96;  ///< factor_candidates holds at most 82 values
+  const std::uint32_t* begin() const { return values_.data(); }
+  const std::uint32_t* end() const { return values_.data() + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::uint32_t front() const { return values_[0]; }
+  std::uint32_t operator[](std::size_t i) const { return values_[i]; }
+  void push_back(std::uint32_t v) { values_[size_++] = v; }  // (callers stay within kCapacity)
+
+ private:
+  std::array<std::uint32_t, kCapacity> values_;
+  std::uint32_t size_ = 0;
+};
+
+/// 1, 2, 3, 4, 6, 9, 13, 19, ... (x 3/2) up to `limit`, the powers of two and `limit` itself, ascending:
+/// the values the mapper tries for every tiling and spatial factor (the f-tile count up to min(F, 64)).
+/// `limit` < 2^31.
+FactorList factor_candidates(std::uint32_t limit);
+
+/// The mapper's candidate tables, kept by a caller that maps one layer after another (simulate_network:
+/// one per network run, per thread) so that they are allocated once, not per layer. map_layer fills
+/// each before it reads it; nothing of one layer reaches the next.
+struct MapperScratch {
+  /// An output-column tile width f0 (tile counts giving the same f0 are one option).
+  struct FTile {
+    std::uint32_t f0, f_tiles, positions;
+  };
+  /// One work item of a tiling (an average over the layer's data): what a lane step costs.
+  struct Step {
+    double cycles, iact_bits, psum_bits;
+    double items;  ///< work items of the layer
+  };
+  /// An (m0, c0) pair with an exact lower bound on its estimates.
+  struct Pair {
+    std::uint32_t m0, c0;
+    double bound;
+  };
+  std::vector<FTile> f_options;
+  std::vector<Pair> pairs;
+  std::vector<Step> pair_steps;  ///< [pair][f option]
+  std::vector<std::uint32_t> order;  ///< pairs, cheapest bound first
+};
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
 /// `trees`: the iact tree loads of `arch` (the same object), kept across the layers of a network so that
-/// each is routed once; null: built here for this layer.
+/// each is routed once; null: built here for this layer. `scratch`: the candidate tables, kept across
+/// the layers of a network; null: made here.
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr,
-                  IactTreeLoads* trees = nullptr);
+                  IactTreeLoads* trees = nullptr, MapperScratch* scratch = nullptr);
 
 /// The override of `options` that applies to `layer_name` (nullptr if none).
 const MappingOverride* find_override(const std::vector<MappingOverride>& overrides, const std::string& layer_name);

@@ -55,9 +55,10 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
   Chip::Workspace workspace;  // the layers run one after another: each reuses the storage of the one before
   IactTreeLoads trees(arch);  // the mapper routes each candidate's iact trees once for the whole network
+  MapperScratch mapper_scratch;  // and keeps its candidate tables
   for (std::size_t i = 0; i < count; ++i) {
     const workloads::LayerData& layer = net.layers[i];
-    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name), &trees);
+    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name), &trees, &mapper_scratch);
     Chip chip(arch, layer, mapping, options, workspace, written_oact_density(net, i));
     result.layers.push_back(chip.run());
     add_fields(result.totals, result.layers.back().stats);

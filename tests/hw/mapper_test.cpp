@@ -89,6 +89,28 @@ void check_against_exhaustive(const ArchSpec& arch, const workloads::LayerShape&
 }  // namespace
 
 TEST_SUITE("fast") {
+  TEST_CASE("factor_candidates: a prefix of its table and the limit, as the list it was built as") {
+    // The list as the mapper first built it: the x 3/2 sequence and the powers of two up to the limit,
+    // the limit, sorted and unique.
+    const auto built = [](std::uint32_t limit) {
+      std::vector<std::uint32_t> out;
+      for (std::uint32_t v = 1; v <= limit; v = v < 4 ? v + 1 : v * 3 / 2 + (v * 3 / 2 == v)) out.push_back(v);
+      for (std::uint32_t p = 1; p <= limit; p *= 2) out.push_back(p);
+      out.push_back(limit);
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      return out;
+    };
+    std::vector<std::uint32_t> limits;
+    for (std::uint32_t v = 0; v <= 5000; ++v) limits.push_back(v);
+    for (std::uint32_t p = 8192; p < (1u << 30); p *= 2) limits.insert(limits.end(), {p - 1, p, p + 1, p + p / 3});
+    for (const std::uint32_t limit : limits) {
+      INFO(limit);
+      const FactorList got = factor_candidates(limit);
+      CHECK(std::vector<std::uint32_t>(got.begin(), got.end()) == built(limit));
+    }
+  }
+
   TEST_CASE("the mapper's pruned search finds the least estimate of an exhaustive search over its candidates") {
     ArchSpec small_spad = *preset("eyeriss_v2");
     small_spad.pe.weight_data_entries = 24;  // large sparse tiles do not fit: the fit check decides
