@@ -62,7 +62,12 @@ void EventQueue::settle() const {
 }
 
 void EventQueue::clear() {
-  for (auto& b : buckets_) b.clear();
+  // Only the buckets marked non-empty hold events (settle() empties a bucket as it unmarks it): a
+  // drained queue clears none of its 4096.
+  for (std::size_t word = 0; word < kWords; ++word) {
+    for (std::uint64_t bits = nonempty_[word]; bits != 0; bits &= bits - 1)
+      buckets_[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].clear();
+  }
   nonempty_.fill(0);
   ready_.clear();
   ready_pos_ = 0;
