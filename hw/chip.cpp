@@ -90,18 +90,23 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
   // multicast's route, are worked out once.
   dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
+  const std::size_t per_lane = std::size_t{map_.k_m} * map_.k_red;  // PEs of a lane in lane_pes_
+  lane_pes_.resize(lanes_.size() * per_lane);
   for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
     const Lane& l = lanes_[lane];
+    const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
+    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);  // pe_index(l.pos_i, l.g_i, m_i, red_i)
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      const std::uint32_t src = placement_.iact_multicast(placement_.lane_slot(l.pos_i, l.g_i), red_i, dests_);
+      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i (Placement::iact_multicast).
+      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pes[m_i * map_.k_red + red_i];
+      const std::uint32_t src = dests_[0];
       iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
       iact_banks_.push_back(glb_iact_bank(src));
     }
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
-      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) lane_pes_.push_back(pe_index(l.pos_i, l.g_i, m_i, red_i));
       // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
       const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
-      const std::uint32_t exit = placement_.chains().exit_pe(chain);
+      const std::uint32_t exit = pes[m_i * map_.k_red + map_.k_red - 1];  // the chain's exit_pe
       psum_banks_.push_back(glb_psum_bank(exit));
       psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
       psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
@@ -112,9 +117,10 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   for (std::uint32_t group = 0; group < map_.k_g; ++group) {
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) dests_[pos_i] = pe_index(pos_i, group, m_i, red_i);
-        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, pe_index(0, group, m_i, red_i),
-                                                 std::span(dests_.data(), map_.k_pos)));
+        // pe_index(pos_i, group, m_i, red_i), from the lanes' table
+        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
+          dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
+        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));
       }
     }
   }

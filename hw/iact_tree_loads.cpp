@@ -27,11 +27,15 @@ std::uint32_t IactTreeLoads::busiest(std::uint32_t k_red, std::uint32_t k_m, std
     const Placement place(arch_, k_red, k_m, 1, partials);
     held_.assign(noc_->servers(), 0);
     dests_.resize(k_m);
+    pes_.resize(std::size_t{k_m} * k_red);
     table->busiest.assign(std::size_t{lanes} + 1, 0);
     std::uint32_t most = 0;
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+      place.lane_pes(lane, pes_);
       for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
-        const std::uint32_t src = place.iact_multicast(lane, red_i, dests_);
+        // Placement::iact_multicast(lane, red_i, dests_), from the lane's PEs
+        for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) dests_[m_i] = pes_[std::size_t{m_i} * k_red + red_i];
+        const std::uint32_t src = dests_[0];
         most = std::max(most, noc_->count_held(DataType::kIact, src, dests_, held_));
       }
       table->busiest[lane + 1] = most;

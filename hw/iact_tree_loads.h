@@ -39,6 +39,7 @@ class IactTreeLoads {
   std::optional<Noc> noc_;  ///< routes only: its servers are never reserved (made on first use)
   std::vector<Table> tables_;
   std::vector<std::uint32_t> held_, dests_;  ///< multicasts per server (Noc::servers()); one multicast's PEs
+  std::vector<std::uint32_t> pes_;           ///< a lane's PEs (Placement::lane_pes)
 };
 
 }  // namespace eyesim::hw

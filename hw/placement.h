@@ -28,6 +28,13 @@ class Placement {
     return pe(lane_slot(pos_i, g_i), m_i, red_i);
   }
 
+  /// Every PE of lane slot `lane`: out[m_i * k_red + red_i] = pe(lane, m_i, red_i) (at least k_m x k_red
+  /// entries; one lookup per chain).
+  void lane_pes(std::uint32_t lane, std::span<std::uint32_t> out) const {
+    const std::uint32_t k_red = chains_.k_red();
+    for (std::uint32_t m_i = 0; m_i < k_m_; ++m_i) chains_.pes(chain(lane, m_i), out.subspan(std::size_t{m_i} * k_red, k_red));
+  }
+
   /// The iact multicast of lane slot `lane` for reduction slot red_i: its k_m destination PEs (one per m_i)
   /// into `dests` (at least k_m entries); returns the source PE, whose iact router injects it (m_i = 0).
   std::uint32_t iact_multicast(std::uint32_t lane, std::uint32_t red_i, std::span<std::uint32_t> dests) const {

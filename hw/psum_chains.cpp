@@ -70,6 +70,15 @@ std::uint32_t PsumChains::pe(std::uint32_t chain, std::uint32_t red_i) const {
   return cluster * pes_per_cluster_ + s.pe_col * pe_rows_ + position % pe_rows_;
 }
 
+void PsumChains::pes(std::uint32_t chain, std::span<std::uint32_t> out) const {
+  const Start s = start_of(chain);
+  for (std::uint32_t red_i = 0; red_i < k_red_; ++red_i) {
+    const std::uint32_t position = s.position + red_i;
+    const std::uint32_t cluster = (position / pe_rows_) * cluster_cols_ + s.cluster_col;
+    out[red_i] = cluster * pes_per_cluster_ + s.pe_col * pe_rows_ + position % pe_rows_;
+  }
+}
+
 std::uint32_t PsumChains::crossings(std::uint32_t chain) const {
   const Start s = start_of(chain);
   return (s.position + k_red_ - 1) / pe_rows_ - s.position / pe_rows_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -45,6 +46,9 @@ class PsumChains {
   std::uint32_t chains() const { return chains_; }
   /// The PE at place `red_i` of chain `chain`.
   std::uint32_t pe(std::uint32_t chain, std::uint32_t red_i) const;
+  /// The PEs of chain `chain`, red_i = 0 .. k_red - 1, into out[0 .. k_red) (one lookup of the chain).
+  void pes(std::uint32_t chain, std::span<std::uint32_t> out) const;
+  std::uint32_t k_red() const { return k_red_; }
   /// The PE whose psum router takes the chain's psums out (red_i = k_red - 1).
   std::uint32_t exit_pe(std::uint32_t chain) const { return pe(chain, k_red_ - 1); }
   /// Cluster boundaries the chain crosses, each through the psum mesh link between two psum routers.

@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <vector>
 
+#include "hw/placement.h"
 #include "hw/presets.h"
 #include "hw/psum_chains.h"
 
@@ -85,6 +87,28 @@ TEST_SUITE("fast") {
       CHECK(chains.chains() == (arch.array.pe_rows / 5) * arch.array.pe_cols);
       for (std::uint32_t c = 0; c < chains.chains(); ++c)
         for (std::uint32_t r = 0; r < 5; ++r) CHECK(chains.pe(c, r) == in_cluster_pe(arch, 5, c, r));
+    }
+  }
+
+  TEST_CASE("a lane's PEs in one call (Placement::lane_pes, PsumChains::pes) are its PEs one by one") {
+    for (const char* name : {"eyeriss_v2", "eyeriss_v1_5", "eyeriss_v1_scaled"}) {
+      const ArchSpec arch = *preset(name);
+      for (const std::uint32_t k_red : {1u, 3u, 5u, arch.array.pe_rows + 1}) {
+        for (const std::uint32_t partials : {1u, k_red, 4 * k_red}) {
+          const std::uint32_t chains = chains_for(arch, k_red, partials);
+          if (chains == 0) continue;
+          for (const std::uint32_t k_m : {1u, 2u, 3u}) {
+            INFO(name << " k_red " << k_red << " partials " << partials << " k_m " << k_m);
+            const Placement place(arch, k_red, k_m, 2, partials);
+            std::vector<std::uint32_t> pes(std::size_t{k_m} * k_red);
+            for (std::uint32_t lane = 0; (lane + 1) * k_m <= chains; ++lane) {
+              place.lane_pes(lane, pes);
+              for (std::uint32_t m_i = 0; m_i < k_m; ++m_i)
+                for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) CHECK(pes[m_i * k_red + red_i] == place.pe(lane, m_i, red_i));
+            }
+          }
+        }
+      }
     }
   }
 }
