@@ -16,10 +16,14 @@ namespace {
 
 std::uint32_t ceil_div(std::uint64_t a, std::uint64_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
-/// `storage` grown to at least `bytes` (it only grows: a network's layers reuse it).
-std::span<std::byte> at_least(std::vector<std::byte>& storage, std::size_t bytes) {
-  if (storage.size() < bytes) storage.resize(bytes);
-  return storage;
+/// `storage` (of `size` bytes) grown to at least `bytes`, uninitialised (it only grows: a network's
+/// layers reuse it).
+std::byte* at_least(std::unique_ptr<std::byte[]>& storage, std::size_t& size, std::size_t bytes) {
+  if (size < bytes) {
+    storage = std::make_unique_for_overwrite<std::byte[]>(bytes);
+    size = bytes;
+  }
+  return storage.get();
 }
 
 }  // namespace
@@ -41,12 +45,11 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       noc_(arch, std::move(workspace.noc)),
       dram_(arch, std::move(workspace.dram_windows)),
       // Every tile of every group at its largest: c0 x S columns and c0 x U classes.
-      tile_arena_(at_least(workspace.tile_storage,
+      tile_arena_(at_least(workspace.tile_storage, workspace.tile_storage_bytes,
                            std::size_t{mapping.k_g} * mapping.k_m * mapping.k_red * mapping.factors.c0 *
                                    (layer.shape().s * sizeof(WeightColumnCost) + layer.shape().u * sizeof(WeightClassCost)) +
-                               256)
-                      .data(),
-                  workspace.tile_storage.size()) {
+                               256),
+                  workspace.tile_storage_bytes) {
   // The workspace holds the previous layer's tables: each is set here (or before every read, the
   // per-step scratch) and the simulator starts afresh.
   for_each_borrowed([](auto& mine, auto& lent) { mine = std::move(lent); });

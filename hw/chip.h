@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <span>
@@ -236,7 +237,8 @@ class Chip {
     std::vector<std::uint64_t> pe_busy_cycles, pe_stall_cycles, pe_macs;
     Noc::Storage noc;
     std::vector<double> dram_windows;
-    std::vector<std::byte> tile_storage;  // the chip's tile arena
+    std::unique_ptr<std::byte[]> tile_storage;  // the chip's tile arena
+    std::size_t tile_storage_bytes = 0;
   };
 };
 
