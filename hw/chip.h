@@ -211,9 +211,11 @@ class Chip {
  public:
   /// Storage a chip uses for one layer and leaves to the next: simulate_network runs a network's layers
   /// one after another on one workspace, so a layer after the first reuses the event queue (4096
-  /// buckets), the per-row, per-lane and placement tables and the per-step scratch instead of allocating
-  /// and freeing them again. A chip sets every part before it reads it, so nothing of one layer reaches
-  /// the next. Used by one chip at a time (one per thread); no globals.
+  /// buckets), the per-row, per-lane and placement tables, the per-step scratch and lane windows, the
+  /// groups with their weight tiles' storage, the NoC's ports and planned routes, the DRAM window table
+  /// and the per-PE traces instead of allocating and freeing them again (tables only grow). A chip sets
+  /// every part before it reads it, so nothing of one layer reaches the next. Used by one chip at a time
+  /// (one per thread); no globals.
   class Workspace {
    public:
     Workspace() = default;
