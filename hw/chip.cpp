@@ -98,11 +98,10 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
     const Lane& l = lanes_[lane];
     const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
-    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);  // pe_index(l.pos_i, l.g_i, m_i, red_i)
+    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i (Placement::iact_multicast).
-      for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) dests_[m_i] = pes[m_i * map_.k_red + red_i];
-      const std::uint32_t src = dests_[0];
+      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i.
+      const std::uint32_t src = placement_.iact_multicast(pes, red_i, dests_);
       iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
       iact_banks_.push_back(glb_iact_bank(src));
     }
@@ -120,7 +119,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   for (std::uint32_t group = 0; group < map_.k_g; ++group) {
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-        // pe_index(pos_i, group, m_i, red_i), from the lanes' table
+        // The PE of (pos_i, group, m_i, red_i), from the lanes' table
         for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
           dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
         weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));

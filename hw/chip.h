@@ -27,7 +27,7 @@
 namespace eyesim::hw {
 
 /// Timing model (docs/model.md). The mapping places the psum chain of (pos_i, g_i, m_i) along one PE
-/// column, on the mesh across vertically adjacent clusters (pe_index, hw/psum_chains.h); red_i is a PE's
+/// column, on the mesh across vertically adjacent clusters (hw/placement.h, hw/psum_chains.h); red_i is a PE's
 /// place in its chain.
 /// A *lane* is the k_m x k_red PEs of one (g_i, pos_i): they share iact multicasts (across m_i) and a
 /// psum chain (across red_i), so the ready/enable handshake makes them advance one work item at a time
@@ -114,10 +114,6 @@ class Chip {
   std::uint32_t chain_of(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i) const {
     return placement_.chain(placement_.lane_slot(pos_i, g_i), m_i);
   }
-  /// The PE of (pos_i, g_i, m_i, red_i): the mapper's placement (hw/placement.h).
-  std::uint32_t pe_index(std::uint32_t pos_i, std::uint32_t g_i, std::uint32_t m_i, std::uint32_t red_i) const {
-    return placement_.pe(pos_i, g_i, m_i, red_i);
-  }
   /// Psum drain (docs/model.md §4, "psums"). On V1's flat NoC a PE whose psum SPad cannot hold a work
   /// item's `values` psums (it holds the p psums of one output pixel) passes each output column's psums
   /// up its chain as they complete: they leave during the item, from the end of its first column
@@ -191,9 +187,9 @@ class Chip {
   std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
   std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
   // The placement, fixed by the mapping: looked up per step instead of recomputed (it divides).
-  std::vector<std::uint32_t> lane_pes_;     ///< PE per (lane, m_i, red_i): pe_index
+  std::vector<std::uint32_t> lane_pes_;     ///< PE per (lane, m_i, red_i): Placement::lane_pes
   std::vector<std::uint32_t> iact_banks_;   ///< GLB iact bank per (lane, red_i): the row's source
-  std::vector<std::uint32_t> psum_banks_;   ///< GLB psum bank per (lane, m_i): the chain's top PE
+  std::vector<std::uint32_t> psum_banks_;   ///< GLB psum bank per (lane, m_i): the chain's exit PE's
   std::vector<std::uint32_t> psum_ports_;   ///< psum router per (lane, m_i): the chain's exit PE's
   /// Psum bit-hops per bit a chain sends, per (lane, m_i): its k_red - 1 links, and 2 more for each
   /// cluster boundary it crosses (top PE -> psum router, the mesh link, router -> bottom PE).

@@ -33,9 +33,7 @@ std::uint32_t IactTreeLoads::busiest(std::uint32_t k_red, std::uint32_t k_m, std
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
       place.lane_pes(lane, pes_);
       for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
-        // Placement::iact_multicast(lane, red_i, dests_), from the lane's PEs
-        for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) dests_[m_i] = pes_[std::size_t{m_i} * k_red + red_i];
-        const std::uint32_t src = dests_[0];
+        const std::uint32_t src = place.iact_multicast(pes_, red_i, dests_);
         most = std::max(most, noc_->count_held(DataType::kIact, src, dests_, held_));
       }
       table->busiest[lane + 1] = most;

@@ -35,10 +35,13 @@ class Placement {
     for (std::uint32_t m_i = 0; m_i < k_m_; ++m_i) chains_.pes(chain(lane, m_i), out.subspan(std::size_t{m_i} * k_red, k_red));
   }
 
-  /// The iact multicast of lane slot `lane` for reduction slot red_i: its k_m destination PEs (one per m_i)
-  /// into `dests` (at least k_m entries); returns the source PE, whose iact router injects it (m_i = 0).
-  std::uint32_t iact_multicast(std::uint32_t lane, std::uint32_t red_i, std::span<std::uint32_t> dests) const {
-    for (std::uint32_t m_i = 0; m_i < k_m_; ++m_i) dests[m_i] = pe(lane, m_i, red_i);
+  /// The iact multicast of a lane for reduction slot red_i, from the lane's PEs (`lane_pes`, as lane_pes()
+  /// fills them): its k_m destination PEs (one per m_i) into `dests` (at least k_m entries); returns the
+  /// source PE, whose iact router injects it (m_i = 0).
+  std::uint32_t iact_multicast(std::span<const std::uint32_t> lane_pes, std::uint32_t red_i,
+                               std::span<std::uint32_t> dests) const {
+    const std::uint32_t k_red = chains_.k_red();
+    for (std::uint32_t m_i = 0; m_i < k_m_; ++m_i) dests[m_i] = lane_pes[std::size_t{m_i} * k_red + red_i];
     return dests[0];
   }
 

@@ -44,8 +44,9 @@ TEST_SUITE("fast") {
     CHECK(ones.pe(1, 1, 0, 0) == 3);            // chain 3: the bottom of the second column
     const Placement twos(v2, 2, 1, 1, 6);            // one chain of 2 per 3-row column: the top PE stays idle
     CHECK(twos.pe(1, 0, 1) == 3 + 1);
-    std::vector<std::uint32_t> dests(2);
-    CHECK(threes.iact_multicast(1, 1, dests) == 2 * 3 + 1);
+    std::vector<std::uint32_t> lane1(2 * 3), dests(2);
+    threes.lane_pes(1, lane1);
+    CHECK(threes.iact_multicast(lane1, 1, dests) == 2 * 3 + 1);
     CHECK(dests == std::vector<std::uint32_t>{2 * 3 + 1, 3 * 3 + 1});
 
     // The chip's working PEs are exactly the placement's (dense data: every PE of every lane works).
