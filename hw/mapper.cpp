@@ -394,8 +394,10 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     Mapping m = incumbent.m;
     m.weight_counts = table_for(m.factors.m0);
     LayerMapping& f = m.factors;
-    f.spatial_g = m.k_g;
+    f.spatial_red = m.k_red;
     f.spatial_m = m.k_m;
+    f.spatial_g = m.k_g;
+    f.spatial_pos = m.k_pos;
     f.spatial_r = std::min(m.k_red, l.r);  // partials run filter rows fastest: a chunk holds whole filters first
     f.spatial_c = std::max(1u, m.k_red / f.spatial_r);
     f.spatial_n = std::min(m.k_pos, l.n);

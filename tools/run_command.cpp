@@ -26,8 +26,8 @@ namespace eyesim::tools {
 namespace {
 
 std::string short_mapping(const hw::LayerMapping& m) {
-  return fmt::format("m0={} c0={} f0={} sp(m{} c{} r{} g{} e{} f{})", m.m0, m.c0, m.f0, m.spatial_m, m.spatial_c,
-                     m.spatial_r, m.spatial_g, m.spatial_e, m.spatial_f);
+  return fmt::format("m0={} c0={} f0={} sp(red{} m{} g{} pos{})", m.m0, m.c0, m.f0, m.spatial_red, m.spatial_m,
+                     m.spatial_g, m.spatial_pos);
 }
 
 /// Every counter of `s` as a JSON object, in the order of hw::for_each_field (the HDF5 /layers columns).

@@ -199,6 +199,41 @@ TEST_SUITE("fast") {
     // Sparse tiles larger than a dense bound allows: the check counts the non-zeros.
     CHECK(std::uint64_t{tight.factors.c0} * conv.s * ((tight.factors.m0 + 1) / 2) > 24);
   }
+
+  TEST_CASE("the reported mapping names the chain length and lanes it runs, and forced back it is the same mapping") {
+    // 3-row filters on 4-row PE columns: chains of 4 cover the rows of one c-tile and one row of the next,
+    // which no c x r factorization says; 16 lanes over 13 output rows x 2 column tiles are no n x e x f
+    // product either.
+    const workloads::LayerShape conv{.name = "conv3x3", .kind = workloads::LayerKind::kConv, .c = 64, .m = 32, .h = 15,
+                                     .w = 15, .r = 3, .s = 3};
+    const auto data = workloads::prepare_network(testing::one_layer(conv, 0.5, 1.0), 1);
+    const auto& layer = data->layers[0];
+    ArchSpec arch = *preset("eyeriss_v2_256");
+    arch.pe.kind = PeKind::kDense;
+    arch.pe.simd_width = 1;
+    const auto same_mapping = [&](const Mapping& m) {
+      const LayerMapping& f = m.factors;
+      INFO(describe(m));
+      CHECK(f.spatial_red == m.k_red);
+      CHECK(f.spatial_pos == m.k_pos);
+      CHECK(std::uint64_t{f.spatial_red} * f.spatial_m * f.spatial_g * f.spatial_pos == m.active_pes());
+      const MappingOverride back{.layer = "", .m0 = f.m0, .c0 = f.c0, .f0 = f.f0, .spatial_red = f.spatial_red,
+                                 .spatial_m = f.spatial_m, .spatial_g = f.spatial_g, .spatial_pos = f.spatial_pos};
+      const Mapping again = map_layer(arch, layer, &back);
+      CHECK(describe(again) == describe(m));
+      CHECK(again.factors.passes == f.passes);
+      CHECK(again.estimated_cycles == m.estimated_cycles);
+      return f;
+    };
+    const MappingOverride odd{.layer = "", .m0 = 2, .c0 = 4, .f0 = 7, .spatial_red = 4, .spatial_m = 2, .spatial_g = 1,
+                              .spatial_pos = 16};
+    const LayerMapping forced = same_mapping(map_layer(arch, layer, &odd));
+    CHECK(forced.spatial_red == 4);
+    CHECK(forced.spatial_c * forced.spatial_r != 4);
+    CHECK(forced.spatial_pos == 16);
+    CHECK(forced.spatial_n * forced.spatial_e * forced.spatial_f != 16);
+    same_mapping(map_layer(arch, layer));
+  }
 }
 
 }  // namespace eyesim::hw
