@@ -48,6 +48,25 @@ static_assert(kFactorTable.size + 1 <= FactorList::kCapacity, "a factor list hol
 
 }  // namespace
 
+double distinct_row_fraction(const workloads::LayerShape& l, std::uint32_t f_tiles, std::uint32_t lanes,
+                             std::uint32_t k_red, std::uint32_t partials) {
+  const std::uint64_t K = std::max(1u, lanes), F = std::max(1u, f_tiles), slots = std::max(1u, std::min(k_red, partials));
+  const std::uint64_t E = std::max(1u, l.e()), U = std::max(1u, l.u), R = std::max(1u, l.r);
+  // Rows e*U + r of ne consecutive output rows and nr consecutive filter rows.
+  const auto rows = [U](std::uint64_t ne, std::uint64_t nr) -> std::uint64_t {
+    if (ne == 0 || nr == 0) return 0;
+    return U <= nr ? (ne - 1) * U + nr : ne * nr;
+  };
+  // Output rows 0 .. q-1 from the first image on, each image's run on its own (n is part of the row).
+  const auto over_images = [&](std::uint64_t q, std::uint64_t nr) { return (q / E) * rows(E, nr) + rows(q % E, nr); };
+  // Per f-tile: the filter rows of each c-tile among the slots (whole c-tiles, then a partial one).
+  const auto per_tile = [&](std::uint64_t q) { return (slots / R) * over_images(q, R) + over_images(q, slots % R); };
+  const std::uint64_t q = (K + F - 1) / F;       // output rows the lanes touch
+  const std::uint64_t last = K - (q - 1) * F;    // f-tiles of the last of them (the others hold all F)
+  const std::uint64_t distinct = last * per_tile(q) + (F - last) * per_tile(q - 1);
+  return double(distinct) / double(K * slots);
+}
+
 FactorList factor_candidates(std::uint32_t limit) {
   EYESIM_CHECK(limit < kFactorLimit, "factor limit {} >= 2^31", limit);
   const std::uint32_t* const table = kFactorTable.values.data();
@@ -162,13 +181,15 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   // exhaustive search's.
   struct Candidate {
     Mapping m;
-    double dram_bytes = 0;  ///< estimated DRAM traffic: the tie-breaker
+    double path = 0;        ///< a lane's critical path: the first tie-breaker
+    double dram_bytes = 0;  ///< estimated DRAM traffic: the second tie-breaker
     std::size_t pair = 0;   ///< enumeration order of its (m0, c0): the last tie-breaker
     bool set = false;
   };
   const auto better = [](const Candidate& a, const Candidate& b) {
     if (!b.set) return true;
     if (a.m.estimated_cycles != b.m.estimated_cycles) return a.m.estimated_cycles < b.m.estimated_cycles;
+    if (a.path != b.path) return a.path < b.path;
     if (a.dram_bytes != b.dram_bytes) return a.dram_bytes < b.dram_bytes;
     return a.pair < b.pair;
   };
@@ -323,7 +344,9 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
               // Occupancy of the shared servers: NoC ports, GLB banks of each data type (independent of
               // the GLB blocks, except the weights: once per block).
               const double total_steps = passes * double(positions) / k_pos * lanes;
-              const double iact_bits_total = total_steps * k_red * item_iact_bits;
+              // Lanes of a group at one step share the rows they have in common (row-stationary sharing).
+              const double iact_bits_total = total_steps * k_red * item_iact_bits *
+                                             distinct_row_fraction(l, ft, std::min(k_pos, positions), k_red, partials);
               const double psum_bits_total = total_steps * k_m * item_psum_bits;
               const double iact_users = lanes * k_red, psum_users = lanes * k_m;
               const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
@@ -370,10 +393,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                                   std::ceil(item_iact_bits / arch.noc.iact_port_bits));
               }
               if (best.set && (estimate > best.m.estimated_cycles ||
-                               (estimate == best.m.estimated_cycles && dram_bytes >= best.dram_bytes)))
+                               (estimate == best.m.estimated_cycles &&
+                                (path > best.path || (path == best.path && dram_bytes >= best.dram_bytes)))))
                 continue;
               cand.estimated_cycles = estimate;
               best.m = cand;
+              best.path = path;
               best.dram_bytes = dram_bytes;
               best.set = true;
             }

@@ -65,6 +65,16 @@ class FactorList {
 /// `limit` < 2^31.
 FactorList factor_candidates(std::uint32_t limit);
 
+/// The fraction of a lane group's input rows that need a multicast of their own at one lane step: lanes
+/// of a group at the same step that need the same input row segment (n, c-tile, h = e*U + r, f-tile)
+/// share one (row-stationary sharing, docs/model.md §4). Counted at the first step of the first pass:
+/// its `lanes` lanes hold positions 0 .. lanes-1 (f-tiles fastest, then output rows, then images), its
+/// `k_red` reduction slots partials 0 .. k_red-1 (filter rows fastest, capped at `partials`). For e
+/// consecutive output rows and r consecutive filter rows the rows e*U + r number (e-1)*U + r when U <= r
+/// (they overlap) and e*r otherwise. Padding rows count as rows. In (0, 1].
+double distinct_row_fraction(const workloads::LayerShape& layer, std::uint32_t f_tiles, std::uint32_t lanes,
+                             std::uint32_t k_red, std::uint32_t partials);
+
 /// The mapper's candidate tables, kept by a caller that maps one layer after another (simulate_network:
 /// one per network run, per thread) so that they are allocated once, not per layer. map_layer fills
 /// each before it reads it; nothing of one layer reaches the next.

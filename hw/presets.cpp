@@ -37,10 +37,10 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
 ///    energy (13.1 uJ, same busy cycles) + (idle clock + leakage) x 192 PEs x 7.04 ms.
 /// Solved: busy 10.375, idle 1.546 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168
 /// NAND-2): both double.
-constexpr double kV1ClockPjPerBusyPeCycle = 10.4;
-constexpr double kV1ClockIdlePjPerPeCycle = 1.5;
-constexpr double kV2ClockPjPerBusyPeCycle = 20.8;
-constexpr double kV2ClockIdlePjPerPeCycle = 3.0;
+constexpr double kV1ClockPjPerBusyPeCycle = 10.3;
+constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
+constexpr double kV2ClockPjPerBusyPeCycle = 20.6;
+constexpr double kV2ClockIdlePjPerPeCycle = 3.2;
 
 ArchSpec eyeriss_v2() {
   ArchSpec a;  // the defaults of arch_spec.h are the paper's chip
