@@ -34,8 +34,8 @@ EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_p
 ///    model's MAC, SPad, GLB and NoC energy (5.79 mJ) + busy clock x 1953 M busy PE-cycle equivalents (zero-iact
 ///    cycles at 55 %) + (idle clock + leakage) x 168 PEs x 115.3 ms;
 ///  - v1 - v1.5 on MobileNet (V2 §I-C: 976 vs 543 uJ in 8.57 vs 1.53 ms) = the model's difference in work
-///    energy (13.1 uJ, same busy cycles) + (idle clock + leakage) x 192 PEs x 7.04 ms.
-/// Solved: busy 10.375, idle 1.546 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168
+///    energy (0.6 uJ, same busy cycles) + (idle clock + leakage) x 192 PEs x 7.04 ms.
+/// Solved: busy 10.282, idle 1.594 pJ. Eyeriss v2 has 2.0x the logic gates per PE (2695k / 192 vs 1176k / 168
 /// NAND-2): both double.
 constexpr double kV1ClockPjPerBusyPeCycle = 10.3;
 constexpr double kV1ClockIdlePjPerPeCycle = 1.6;
