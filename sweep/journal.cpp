@@ -15,10 +15,13 @@
 namespace eyesim::sweep {
 namespace {
 
-// Format 2 (checksum over 8-byte words); format 1 journals (a byte-wise FNV checksum) are refused
-// with a message rather than silently read as empty.
-constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '2'};
-constexpr char kHeaderV1[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '1'};
+// Format 3: the magic, the spec hash, then the writer's version (u32 length + bytes), then records
+// (checksum over 8-byte words). Older formats are refused with a message rather than silently read as
+// empty: format 1 (a byte-wise FNV checksum) and format 2 (no version: its rows may be in another
+// layout, which nothing could tell).
+constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '3'};
+constexpr char kHeaderPrefix[7] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J'};
+constexpr std::uint32_t kMaxVersionBytes = 4096;
 constexpr std::uint32_t kRecordMagic = 0x52454331;
 
 class Reader {
@@ -102,13 +105,16 @@ std::uint64_t checksum(const std::byte* p, std::size_t n) {
 
 }  // namespace
 
-Journal::Journal(const std::string& path, std::uint64_t spec_hash) : path_(path) {
+Journal::Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version) : path_(path) {
   const bool fresh = !std::ifstream(path).good();
   file_ = std::fopen(path.c_str(), "ab");
   if (!file_) throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path));
   if (fresh) {
+    const std::uint32_t version_bytes = static_cast<std::uint32_t>(std::min<std::size_t>(version.size(), kMaxVersionBytes));
     std::fwrite(kHeader, 1, sizeof kHeader, file_);
     std::fwrite(&spec_hash, sizeof spec_hash, 1, file_);
+    std::fwrite(&version_bytes, sizeof version_bytes, 1, file_);
+    std::fwrite(version.data(), 1, version_bytes, file_);
     std::fflush(file_);
   }
 }
@@ -169,15 +175,22 @@ Journal::Contents Journal::read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
   const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() >= sizeof kHeaderV1 && std::memcmp(data.data(), kHeaderV1, sizeof kHeaderV1) == 0)
+  if (data.size() >= sizeof kHeader && std::memcmp(data.data(), kHeaderPrefix, sizeof kHeaderPrefix) == 0 &&
+      (data[7] == '1' || data[7] == '2'))
     throw std::runtime_error(fmt::format(
-        "'{}' was written by an older eyesim (journal format 1) and cannot be resumed; delete it to start over",
-        path));
-  if (data.size() < sizeof kHeader + 8 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
+        "'{}' was written by an older eyesim (journal format {}) and cannot be resumed; delete it to start over",
+        path, data[7]));
+  if (data.size() < sizeof kHeader + 8 + 4 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal", path));
   Contents c;
   std::memcpy(&c.spec_hash, data.data() + sizeof kHeader, 8);
-  std::size_t pos = sizeof kHeader + 8;
+  std::uint32_t version_bytes = 0;
+  std::memcpy(&version_bytes, data.data() + sizeof kHeader + 8, 4);
+  std::size_t pos = sizeof kHeader + 8 + 4;
+  if (version_bytes > kMaxVersionBytes || version_bytes > data.size() - pos)
+    throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal (its header is cut short)", path));
+  c.version.assign(data.data() + pos, version_bytes);
+  pos += version_bytes;
   for (;;) {
     Reader rd(data, pos);
     PointRecord r;

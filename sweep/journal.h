@@ -1,6 +1,8 @@
 // Journal: an append-only file of completed design points next to the result file (out.h5.journal).
 // Every record is flushed to the OS as soon as it is written, so a `kill -9` loses no completed point;
-// `--resume` reads it back (a truncated last record is ignored) and the result file is rebuilt.
+// `--resume` reads it back (a truncated last record is ignored) and the result file is rebuilt. The
+// header names the spec (its hash) and the eyesim version that wrote the records: their rows are raw
+// bytes in that version's layout, and a resumed file must not mix two versions' models.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +16,9 @@ namespace eyesim::sweep {
 
 class Journal {
  public:
-  /// Opens for appending; a new file gets a header with `spec_hash`.
-  Journal(const std::string& path, std::uint64_t spec_hash);
+  /// Opens for appending; a new file gets a header with `spec_hash` and `version` (e.g. "eyesim 0.1.0
+  /// (git abc)"). An existing file is appended to as it is: the caller has read it and checked both.
+  Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -26,9 +29,10 @@ class Journal {
 
   struct Contents {
     std::uint64_t spec_hash = 0;
+    std::string version;  ///< of the eyesim that wrote it
     std::vector<PointRecord> records;
   };
-  /// Reads a journal; throws std::runtime_error when the file is not a journal.
+  /// Reads a journal; throws std::runtime_error when the file is not a journal or one of an older format.
   static Contents read(const std::string& path);
 
  private:

@@ -135,6 +135,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
       Journal::Contents c = Journal::read(journal_path);
       if (c.spec_hash != spec.spec_hash)
         throw std::runtime_error(fmt::format("cannot resume: '{}' belongs to a different spec or seed", journal_path));
+      if (c.version != o.version)
+        throw std::runtime_error(fmt::format(
+            "cannot resume: '{}' was written by {}, this is {}: the file would mix two versions' results "
+            "(finish it with that version, or delete the journal and rerun)",
+            journal_path, c.version.empty() ? std::string("an unnamed eyesim") : c.version, o.version));
       earlier = std::move(c.records);
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
@@ -180,7 +185,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     }
     writer->add_configs(rows.data(), ids.size());
   }
-  Journal journal(journal_path, spec.spec_hash);
+  Journal journal(journal_path, spec.spec_hash, o.version);
 
   // Network data, prepared once per workload on first use and shared read-only: a task that needs
   // data another task is preparing waits for it; tasks of other workloads go on meanwhile.

@@ -135,7 +135,7 @@ TEST_SUITE("golden") {
     CHECK_THROWS_WITH_AS(run_sweep(tiny_spec(), o, stop, stderr), doctest::Contains("nonexistent-dir"), std::exception);
   }
 
-  TEST_CASE("resume refuses a journal of another spec and a fresh run refuses to clobber a journal") {
+  TEST_CASE("resume refuses a journal of another spec or eyesim version, and a fresh run refuses to clobber a journal") {
     const SweepSpec spec = tiny_spec();
     const std::string path = run(spec, 1, "guard.h5", false, 0);
     SweepOptions o;
@@ -148,6 +148,14 @@ TEST_SUITE("golden") {
     other.spec_hash ^= 1;
     o.resume = true;
     CHECK_THROWS_WITH_AS(run_sweep(other, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+    // Another eyesim version: its rows may be laid out differently and its model differs.
+    o.version = "eyesim 0.1.0 (git other)";
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr),
+                         doctest::Contains("was written by an unnamed eyesim, this is eyesim 0.1.0 (git other)"),
+                         std::runtime_error);
+    o.version.clear();  // the version that wrote it (the tests' runs name none): resumes
+    run_sweep(spec, o, stop, stderr);
+    CHECK_FALSE(fs::exists(path + ".journal"));
   }
 }
 
@@ -255,7 +263,7 @@ TEST_SUITE("fast") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
     {
-      Journal j(path, 42);
+      Journal j(path, 42, "eyesim 0.1.0 (git test)");
       for (std::uint64_t i = 0; i < 3; ++i) {
         PointRecord r;
         r.point_id = i;
@@ -267,6 +275,7 @@ TEST_SUITE("fast") {
     fs::resize_file(path, fs::file_size(path) - 5);  // the last record loses its tail
     const auto c = Journal::read(path);
     CHECK(c.spec_hash == 42);
+    CHECK(c.version == "eyesim 0.1.0 (git test)");
     REQUIRE(c.records.size() == 2);
     CHECK(c.records[1].traces == std::vector<std::uint64_t>{1, 2});
     fs::remove(path);
@@ -276,7 +285,7 @@ TEST_SUITE("fast") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_garbled_test.journal").string();
     fs::remove(path);
     {
-      Journal j(path, 7);
+      Journal j(path, 7, "eyesim 0.1.0 (git test)");
       for (std::uint64_t i = 0; i < 2; ++i) {
         PointRecord r;
         r.point_id = i;
@@ -294,12 +303,15 @@ TEST_SUITE("fast") {
     const auto c = Journal::read(path);
     REQUIRE(c.records.size() == 1);
     CHECK(c.records[0].traces == std::vector<std::uint64_t>{100, 200});
-    {
-      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-      f.seekp(7);
-      f.put('1');  // "EYESIMJ1": the format before the word-wise checksum
+    for (const char format : {'1', '2'}) {  // before the word-wise checksum; before the version
+      {
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(7);
+        f.put(format);
+      }
+      const std::string expected = std::string("older eyesim (journal format ") + format + ")";
+      CHECK_THROWS_WITH(Journal::read(path), doctest::Contains(expected.c_str()));
     }
-    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("older eyesim (journal format 1)"));
     fs::remove(path);
   }
 }

@@ -66,15 +66,19 @@ def same(a, b):
 
 
 def complete_records(journal):
-    """Records wholly in the journal (sweep/journal.cpp: a 16-byte header, then per record a magic, the
-    point id, ok, the layer count, five length-prefixed vectors and a checksum). The file's size alone
-    is not enough: a kill can land while a record is half written."""
+    """Records wholly in the journal (sweep/journal.cpp: a header of the magic "EYESIMJ3", the spec hash
+    and the length-prefixed version, then per record a magic, the point id, ok, the layer count, five
+    length-prefixed vectors and a checksum). The file's size alone is not enough: a kill can land while a
+    record is half written."""
     try:
         with open(journal, "rb") as f:
             data = f.read()
     except FileNotFoundError:
         return 0
-    pos, n = 16, 0
+    if len(data) < 20 or data[:8] != b"EYESIMJ3":
+        return 0
+    (version_bytes,) = struct.unpack_from("<I", data, 16)
+    pos, n = 20 + version_bytes, 0
     while True:
         pos += 4 + 8 + 1 + 4
         for elem in (1, 1, 4, 4, 8):  # run row, layer rows, PE counts, port counts, traces
