@@ -1,6 +1,7 @@
 // ArchSpec: enum names and validation of every parameter.
 #include "hw/arch_spec.h"
 
+#include <cmath>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -26,8 +27,10 @@ bool parse_enum(std::string_view text, NocKind& out) {
 
 std::vector<ConfigIssue> validate(const ArchSpec& a) {
   std::vector<ConfigIssue> issues;
+  // Written as "not inside" rather than "below or above" so that a NaN (every comparison false) is
+  // out of range too; infinities are outside every finite range anyway.
   const auto in_range = [&](std::string_view path, auto value, auto lo, auto hi) {
-    if (value < lo || value > hi) {
+    if (!(value >= lo && value <= hi)) {
       issues.push_back({std::string(path), fmt::format("must be in [{}, {}] (got {})", lo, hi, value)});
     }
   };
@@ -80,8 +83,10 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
   in_range("energy.clock_zero_iact_fraction", a.energy.clock_zero_iact_fraction, 0.0, 1.0);
   for_each_param(a, [&](std::string_view name, const auto& v) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, double>) {
-      if (name.starts_with("energy.") && !(v >= 0.0)) {
-        issues.push_back({std::string(name), fmt::format("must be >= 0 (got {})", v)});
+      // No upper bound, but an infinite energy per event would only make every total infinite.
+      // clock_zero_iact_fraction has its own range above; one message per problem.
+      if (name.starts_with("energy.") && name != "energy.clock_zero_iact_fraction" && !(v >= 0.0 && std::isfinite(v))) {
+        issues.push_back({std::string(name), fmt::format("must be finite and >= 0 (got {})", v)});
       }
     }
   });

@@ -1,7 +1,11 @@
 // ArchSpec: presets and validation.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <set>
+#include <type_traits>
+
+#include <fmt/format.h>
 
 #include "hw/presets.h"
 
@@ -48,6 +52,42 @@ TEST_SUITE("fast") {
     for (const auto& i : issues) {
       if (i.path == "array.pe_rows") CHECK(i.message == "must be in [1, 64] (got 0)");
     }
+  }
+
+  TEST_CASE("validate rejects NaN and infinity in every floating-point parameter") {
+    // Every comparison with NaN is false, so a range check written as "below or above" lets it through
+    // (a NaN clock gave "latency nan ms", a NaN DRAM bandwidth was simulated as unlimited).
+    const ArchSpec valid = *preset("eyeriss_v2");
+    std::size_t doubles = 0;
+    for_each_param(valid, [&](std::string_view name, const auto& field) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field)>, double>) {
+        ++doubles;
+        for (const double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                                 -std::numeric_limits<double>::infinity()}) {
+          ArchSpec a = valid;
+          for_each_param(a, [&](std::string_view n, auto& f) {
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(f)>, double>) {
+              if (n == name) f = bad;
+            }
+          });
+          const auto issues = validate(a);
+          CAPTURE(name);
+          CAPTURE(bad);
+          REQUIRE(issues.size() == 1);
+          CHECK(issues[0].path == name);
+          CHECK(issues[0].message.find(fmt::format("(got {})", bad)) != std::string::npos);
+        }
+      }
+    });
+    CHECK(doubles == 13);  // clock_mhz, dram.bandwidth_gbps and the 11 energy.* numbers
+    ArchSpec a = valid;
+    a.clock_mhz = std::numeric_limits<double>::quiet_NaN();
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].message == "must be in [1, 10000] (got nan)");
+    a = valid;
+    a.energy.mac_pj = std::numeric_limits<double>::infinity();
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].message == "must be finite and >= 0 (got inf)");
   }
 
   TEST_CASE("every parameter has a unique dotted name in the one field list") {

@@ -73,6 +73,20 @@ TEST_SUITE("fast") {
     CHECK(s.points[1].invalid.empty());
   }
 
+  TEST_CASE("a NaN or infinite architecture value on an axis makes an invalid point, not an ok one") {
+    const auto s = parse(
+        "networks = [\"mobilenet\"]\n"
+        "[[axis]]\nname = \"arch.clock_mhz\"\nvalues = [200.0, nan]\n"
+        "[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [0.0, inf]\n");
+    REQUIRE(s.points.size() == 4);
+    CHECK(s.points[0].invalid.empty());
+    REQUIRE(s.points[1].invalid.size() == 1);
+    CHECK(s.points[1].invalid[0] == "arch.dram.bandwidth_gbps must be in [0, 1000000] (got inf)");
+    REQUIRE(s.points[2].invalid.size() == 1);
+    CHECK(s.points[2].invalid[0] == "arch.clock_mhz must be in [1, 10000] (got nan)");
+    CHECK(s.points[3].invalid.size() == 2);
+  }
+
   TEST_CASE("spec errors name the file / line / column and the key") {
     CHECK_THROWS_WITH_AS(parse("netwerks = []\n"), doctest::Contains("s.toml:1:12: error: unknown key 'netwerks'"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rowz\"\nvalues = [1]\n"),
