@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include <toml++/toml.h>
 
@@ -23,6 +24,15 @@ namespace {
 
 [[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
   throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+/// "line L, column C" of a place, for messages that point back at an earlier place in the same file.
+std::string place(const toml::source_region& where) {
+  return fmt::format("line {}, column {}", where.begin.line, where.begin.column);
+}
+
+bool comes_before(const toml::source_region& a, const toml::source_region& b) {
+  return std::pair(a.begin.line, a.begin.column) < std::pair(b.begin.line, b.begin.column);
 }
 
 /// One (name, value) of a point, before it is applied.
@@ -91,11 +101,26 @@ class Expander {
   std::filesystem::path base_dir_;
 };
 
-void flatten(const toml::table& t, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out) {
+/// The (dotted name, value) pairs of a table and its sub-tables. A quoted key with dots ("a.b" = 1) and
+/// a dotted key or sub-table (a.b = 2) are different TOML keys but the same parameter here: only one
+/// of them could take effect, so a name set twice is an error at the later place, naming the earlier.
+/// `shown_prefix` is put before the name in that message ("arch." for the [arch] table).
+void flatten(const toml::table& t, const std::string& prefix, std::vector<std::pair<std::string, const toml::node*>>& out,
+             std::string_view file, std::string_view shown_prefix = "") {
   for (const auto& [k, v] : t) {
     const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const toml::table* sub = v.as_table()) flatten(*sub, name, out);
-    else out.emplace_back(name, &v);
+    if (const toml::table* sub = v.as_table()) {
+      flatten(*sub, name, out, file, shown_prefix);
+      continue;
+    }
+    const auto earlier = std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == name; });
+    if (earlier != out.end()) {
+      const toml::node* first = earlier->second;
+      const toml::node* second = &v;
+      if (comes_before(second->source(), first->source())) std::swap(first, second);
+      fail(file, second->source(), fmt::format("'{}{}' is set twice (also at {})", shown_prefix, name, place(first->source())));
+    }
+    out.emplace_back(name, &v);
   }
 }
 
@@ -159,7 +184,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         if (!v || !hw::preset(*v)) fail(file, p->source(), "'arch.preset' expects a preset name (eyesim list archs)");
         base_preset = *v;
       }
-      flatten(*t, "", base_overrides);
+      flatten(*t, "", base_overrides, file, "arch.");
       std::erase_if(base_overrides, [](const auto& o) { return o.first == "preset"; });
     } else {
       fail(file, a->source(), "'arch' expects a preset name or a table with preset = and overrides");
@@ -203,6 +228,16 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   std::vector<Dimension> grid;
   std::map<std::string, std::size_t> zip_groups;
   std::vector<std::string> swept;
+  // Where each axis (grid, zipped or sampled) names its parameter: a second axis of the same parameter
+  // would silently replace the first one's values in every point.
+  std::map<std::string, toml::source_region> axis_places;
+  const auto claim_axis = [&](const std::string& name, const toml::node& where) {
+    const auto [it, fresh] = axis_places.emplace(name, where.source());
+    if (!fresh)
+      fail(file, where.source(),
+           fmt::format("'{}' already has an axis at {} (one axis per parameter: give that axis all the values)", name,
+                       place(it->second)));
+  };
   const auto check_name = [&](const std::string& name, const toml::node& where) {
     const bool known = name == "network" || name == "arch.preset" ||
                        std::find(std::begin(kWorkloadNames), std::end(kWorkloadNames), name) != std::end(kWorkloadNames) ||
@@ -223,6 +258,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       const auto name = (*t)["name"].value<std::string>();
       if (!name) fail(file, t->source(), "[[axis]] needs a string 'name'");
       check_name(*name, *t->get("name"));
+      claim_axis(*name, *t->get("name"));
       const toml::array* values = (*t)["values"].as_array();
       if (!values) fail(file, t->source(), fmt::format("axis '{}' needs an array 'values'", *name));
       if (values->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", *name));
@@ -266,6 +302,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       const auto name = (*t)["name"].value<std::string>();
       if (!name) fail(file, t->source(), "[[sample.axis]] needs a string 'name'");
       check_name(*name, *t->get("name"));
+      claim_axis(*name, *t->get("name"));
       a.name = *name;
       swept.push_back(*name);
       if (const toml::array* r = (*t)["range"].as_array()) {
@@ -323,7 +360,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       const toml::table* t = node.as_table();
       if (!t) fail(file, node.source(), "[[point]] entries must be tables");
       std::vector<std::pair<std::string, const toml::node*>> flat;
-      flatten(*t, "", flat);
+      flatten(*t, "", flat, file);
       Assignment as;
       for (const auto& [name, value] : flat) {
         check_name(name, *value);

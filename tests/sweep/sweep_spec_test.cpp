@@ -112,6 +112,41 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("seed = \n"), doctest::Contains("s.toml:1:"), SpecError);
   }
 
+  TEST_CASE("a parameter on two axes is an error at the second naming the first, not a lost axis") {
+    // The second axis used to replace the first one's values in every point (2 points, both rows = 2).
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [4, 8]\n"
+                               "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [2]\n"),
+                         doctest::Contains("s.toml:5:8: error: 'arch.array.cluster_rows' already has an axis at line 2, column 8"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [16, 24]\nzip = \"w\"\n"
+                               "[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [24, 48]\nzip = \"w\"\n"),
+                         doctest::Contains("s.toml:6:8: error: 'arch.noc.iact_port_bits' already has an axis at line 2, column 8"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [16, 24]\n"
+                               "[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [24, 48]\nzip = \"w\"\n"),
+                         doctest::Contains("s.toml:5:8: error: 'arch.noc.iact_port_bits' already has an axis"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 2\n[[sample.axis]]\nname = \"workload.seed\"\nrange = [1, 9]\n"
+                               "[[sample.axis]]\nname = \"workload.seed\"\nvalues = [3]\n"),
+                         doctest::Contains("s.toml:7:8: error: 'workload.seed' already has an axis at line 4, column 8"),
+                         SpecError);
+    // A quoted dotted key and a dotted key are two TOML keys but one parameter.
+    CHECK_THROWS_WITH_AS(parse("[arch]\n\"array.cluster_rows\" = 2\narray.cluster_rows = 4\n"),
+                         doctest::Contains("s.toml:3:22: error: 'arch.array.cluster_rows' is set twice (also at line 2, column 24)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[point]]\narch.array.cluster_cols = 2\n\"arch.array.cluster_cols\" = 1\n"),
+                         doctest::Contains("s.toml:3:29: error: 'arch.array.cluster_cols' is set twice (also at line 2, column 27)"),
+                         SpecError);
+    // The same parameter in [arch], on an axis and in a [[point]] is not a duplicate: the axis varies
+    // the base value and the point is a point of its own.
+    const auto s = parse("networks = [\"mobilenet\"]\n[arch]\narray.cluster_rows = 2\n"
+                         "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [4, 8]\n"
+                         "[[point]]\n\"arch.array.cluster_rows\" = 1\n");
+    REQUIRE(s.points.size() == 3);
+    CHECK(s.points[0].arch.array.cluster_rows == 4);
+    CHECK(s.points[1].arch.array.cluster_rows == 8);
+    CHECK(s.points[2].arch.array.cluster_rows == 1);
+  }
+
   TEST_CASE("the built-in default sweep has about a hundred points over the paper's chips") {
     const auto s = default_sweep_spec();
     CHECK(s.points.size() >= 80);
