@@ -2,6 +2,7 @@
 #include "sweep/sweep_spec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <memory>
@@ -311,7 +312,16 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         a.integer = r->get(0)->is_integer() && r->get(1)->is_integer();
         a.lo = *r->get(0)->value<double>();
         a.hi = *r->get(1)->value<double>();
+        if (!std::isfinite(a.lo) || !std::isfinite(a.hi))
+          fail(file, t->get("range")->source(), fmt::format("'range' expects finite numbers [low, high] (got [{}, {}])", a.lo, a.hi));
         if (a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");
+        // The drawn values lie between the ends and have no place in the file, so the ends are checked
+        // here, where an error can name them (every parameter's valid values form one interval).
+        for (const toml::node* end : {r->get(0), r->get(1)}) {
+          if (a.name == "arch.preset") fail(file, end->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+          DesignPoint scratch = base;
+          ex.apply(scratch, {a.name, end});
+        }
       } else if (const toml::array* v = (*t)["values"].as_array()) {
         if (v->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", a.name));
         a.values = v;

@@ -1,6 +1,8 @@
 // Sweep specs: expansion counts, stable ids, constraints, and every error kind with its place.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include "sweep/expression.h"
 #include "sweep/sweep_spec.h"
 
@@ -85,6 +87,26 @@ TEST_SUITE("fast") {
     REQUIRE(s.points[2].invalid.size() == 1);
     CHECK(s.points[2].invalid[0] == "arch.clock_mhz must be in [1, 10000] (got nan)");
     CHECK(s.points[3].invalid.size() == 2);
+  }
+
+  TEST_CASE("a sample range is checked at its ends: finite, and valid for its parameter") {
+    // A NaN end drew NaN values, and a drawn value out of its parameter's domain was reported at 0:0.
+    const auto sample = [](std::string_view name, std::string_view range) {
+      return parse(fmt::format("[sample]\ncount = 3\n[[sample.axis]]\nname = \"{}\"\nrange = [{}]\n", name, range));
+    };
+    CHECK_THROWS_WITH_AS(sample("workload.iact_density_scale", "nan, 1.0"),
+                         doctest::Contains("s.toml:5:9: error: 'range' expects finite numbers [low, high] (got [nan, 1])"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("arch.clock_mhz", "100.0, inf"), doctest::Contains("s.toml:5:9: error: 'range' expects finite"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("workload.iact_density_scale", "50, 200"),
+                         doctest::Contains("s.toml:5:14: error: 'workload.iact_density_scale' must be in [0, 100] (got 200)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("arch.array.cluster_rows", "-1, 4"),
+                         doctest::Contains("s.toml:5:10: error: 'array.cluster_rows' expects a non-negative integer"), SpecError);
+    CHECK_THROWS_WITH_AS(sample("arch.preset", "1, 4"), doctest::Contains("s.toml:5:10: error: 'arch.preset' expects a preset name"),
+                         SpecError);
+    CHECK(sample("workload.iact_density_scale", "0.5, 1.0").points.size() == 3);
   }
 
   TEST_CASE("spec errors name the file / line / column and the key") {
