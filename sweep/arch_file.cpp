@@ -1,7 +1,9 @@
 // Architecture TOML: parsing with exact error places, and printing through the one parameter list.
 #include "sweep/arch_file.h"
 
+#include <map>
 #include <type_traits>
+#include <utility>
 
 #include <toml++/toml.h>
 
@@ -56,13 +58,24 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
 
 namespace {
 
-void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string& prefix, std::string_view file) {
+/// `seen` is where each parameter was set: a quoted dotted key ("array.pe_rows" = 2) and a table or
+/// dotted key (array.pe_rows = 4) are two TOML keys but one parameter, and only one could take effect.
+void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string& prefix, std::string_view file,
+                 std::map<std::string, const toml::node*>& seen) {
   for (const auto& [key, value] : table) {
     const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (prefix.empty() && (key == "preset" || key == "name")) continue;
     if (const toml::table* sub = value.as_table()) {
-      apply_table(arch, *sub, path, file);
+      apply_table(arch, *sub, path, file, seen);
       continue;
+    }
+    if (const auto [it, fresh] = seen.emplace(path, &value); !fresh) {
+      // Reported at the later of the two in the file (toml++ visits keys in name order, not file order).
+      const toml::source_position a = it->second->source().begin, b = value.source().begin;
+      const bool value_is_later = std::pair(a.line, a.column) < std::pair(b.line, b.column);
+      const toml::node& later = value_is_later ? value : *it->second;
+      const toml::source_position earlier = value_is_later ? a : b;
+      fail(file, later.source(), fmt::format("'{}' is set twice (also at line {}, column {})", path, earlier.line, earlier.column));
     }
     if (!apply_arch_value(arch, path, value, file)) {
       fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2')", path));
@@ -98,7 +111,8 @@ hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
     if (!v) fail(file, n->source(), "'name' expects a string");
     arch.name = *v;
   }
-  apply_table(arch, root, "", file);
+  std::map<std::string, const toml::node*> seen;
+  apply_table(arch, root, "", file, seen);
   return arch;
 }
 

@@ -42,6 +42,13 @@ TEST_SUITE("fast") {
                          doctest::Contains("a.toml:1:10: error: unknown preset 'eyeriss_v9'"), SpecError);
     CHECK_THROWS_WITH_AS(parse_arch_toml("clock_mhz = \n", "a.toml"), doctest::Contains("a.toml:1:"), SpecError);
     CHECK_THROWS_WITH_AS(resolve_arch("no_such_chip"), doctest::Contains("not a preset"), SpecError);
+    // A quoted dotted key and a table key are one parameter: the first value used to be silently lost.
+    CHECK_THROWS_WITH_AS(parse_arch_toml("\"array.cluster_rows\" = 2\n[array]\ncluster_rows = 4\n", "a.toml"),
+                         doctest::Contains("a.toml:3:16: error: 'array.cluster_rows' is set twice (also at line 1, column 24)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("array.cluster_rows = 4\n\"array.cluster_rows\" = 2\n", "a.toml"),
+                         doctest::Contains("a.toml:2:24: error: 'array.cluster_rows' is set twice (also at line 1, column 22)"),
+                         SpecError);
   }
 
   TEST_CASE("a text override sets a parameter by its type and names what is wrong") {
