@@ -108,9 +108,23 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     s.s = positive(*t, "s", s.r, false, file);
     s.u = positive(*t, "stride", 1, false, file);
     s.pad = positive(*t, "pad", 0, false, file, 0);
-    s.g = positive(*t, "groups", 1, false, file);
-    if (dw) {  // a depthwise layer of C channels: C groups of one channel
-      s.g = s.c;
+    s.g = positive(*t, "groups", dw ? s.c : 1, false, file);
+    if (dw) {
+      // A file writes a depthwise layer by its channel count c: c groups of one channel, one filter
+      // each. An explicit 'groups' or 'm' must describe that same layer (m per group or in all); any
+      // other value (other groups, a channel multiplier) is another layer, once silently replaced.
+      const auto place = [&](std::string_view key) { return t->get(key)->source(); };
+      if (s.g != s.c)
+        fail(file, place("groups"),
+             fmt::format("layer '{}': a depthwise layer of c = {} channels has {} groups of one channel; 'groups' must "
+                         "be {} or be omitted (got {})",
+                         s.name, s.c, s.c, s.c, s.g));
+      if (s.m != 1 && s.m != s.c)
+        fail(file, place("m"),
+             fmt::format("layer '{}': a depthwise layer of c = {} channels has one filter per channel; 'm' must be 1 "
+                         "(per group) or {} (in all) or be omitted (got {}); a channel multiplier k is kind = \"conv\" "
+                         "with c = 1, m = k, groups = {}",
+                         s.name, s.c, s.c, s.m, s.c));
       s.c = s.m = 1;
     }
     read_density(*t, "iact", l.iacts, file, base_dir);

@@ -1,6 +1,8 @@
 // Network TOML: the example file, and every error kind with its place.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include "sweep/network_file.h"
 #include "workloads/layer_data.h"
 
@@ -22,6 +24,33 @@ TEST_SUITE("fast") {
     CHECK(net.layers[2].weights.pattern == workloads::SparsityPattern::kOutputChannels);
     CHECK(net.layers[3].shape.kind == workloads::LayerKind::kFullyConnected);
     CHECK_NOTHROW(workloads::prepare_network(net, 1));
+  }
+
+  TEST_CASE("a depthwise layer's explicit m and groups must describe its c channels, not be dropped") {
+    // c = 16, m = 32, groups = 4 used to simulate exactly like c = 16 alone.
+    const auto dw = [](std::string_view keys) {
+      return parse(fmt::format("name = \"x\"\n[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 16\nh = 8\n{}", keys));
+    };
+    CHECK_THROWS_WITH_AS(dw("m = 32\ngroups = 4\n"),
+                         doctest::Contains("n.toml:8:10: error: layer 'dw': a depthwise layer of c = 16 channels has 16 groups "
+                                           "of one channel; 'groups' must be 16 or be omitted (got 4)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(dw("m = 32\n"),
+                         doctest::Contains("n.toml:7:5: error: layer 'dw': a depthwise layer of c = 16 channels has one filter "
+                                           "per channel; 'm' must be 1 (per group) or 16 (in all) or be omitted (got 32)"),
+                         SpecError);
+    // Written as for a grouped conv (c and m per group): groups says 16 channels, c says 1.
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 1\nm = 1\ngroups = 16\nh = 8\n"),
+                         doctest::Contains("n.toml:7:10: error: layer 'dw': a depthwise layer of c = 1 channels"), SpecError);
+    for (const std::string_view consistent : {"", "m = 16\n", "m = 1\n", "groups = 16\n", "m = 16\ngroups = 16\n"}) {
+      CAPTURE(consistent);
+      const auto net = dw(consistent);
+      REQUIRE(net.layers.size() == 1);
+      const auto& s = net.layers[0].shape;
+      CHECK(s.g == 16);
+      CHECK(s.c == 1);
+      CHECK(s.m == 1);
+    }
   }
 
   TEST_CASE("network file errors name the place and the key") {
