@@ -1,6 +1,8 @@
 // LayerShape: kind names and validation.
 #include "workloads/layer_shape.h"
 
+#include <initializer_list>
+
 #include <fmt/format.h>
 
 namespace eyesim::workloads {
@@ -40,10 +42,31 @@ std::vector<std::string> validate(const LayerShape& l) {
   positive("filter width s", l.s);
   positive("stride", l.u);
   if (!issues.empty()) return issues;
-  if (l.r > l.h + 2 * l.pad || l.s > l.w + 2 * l.pad) {
+  const bool filter_fits = l.r <= l.h + 2 * l.pad && l.s <= l.w + 2 * l.pad;
+  if (!filter_fits) {
     issues.push_back(fmt::format("{}: filter {}x{} larger than padded input {}x{}", l.name, l.r, l.s, l.h + 2 * l.pad,
                                  l.w + 2 * l.pad));
   }
+  // Each operand of one image is one tensor of int8 values (G*C and G*M one 32-bit dimension), and
+  // the outputs one of wider psums. A layer past the bound is a typo (h = 100000) that would ask for
+  // terabytes or overflow those dimensions, not a DNN layer: the largest built-in operand, VGG-16
+  // FC6's weights, has 1.03e8 elements. The products saturate, so a count cannot overflow either.
+  const auto bounded = [&](const char* what, const char* formula, std::initializer_list<std::uint32_t> dims) {
+    std::uint64_t n = 1;
+    double exact = 1.0;
+    std::string factors;
+    for (std::uint32_t d : dims) {
+      n = n > kMaxOperandElements / d ? kMaxOperandElements + 1 : n * d;
+      exact *= d;
+      factors += fmt::format("{}{}", factors.empty() ? "" : "*", d);
+    }
+    if (n > kMaxOperandElements)
+      issues.push_back(fmt::format("{}: at most {} {} per image (got {} = {} = {:.3g})", l.name, kMaxOperandElements, what,
+                                   formula, factors, exact));
+  };
+  bounded("input activations", "g*c*h*w", {l.g, l.c, l.h, l.w});
+  bounded("weights", "g*m*c*r*s", {l.g, l.m, l.c, l.r, l.s});
+  if (filter_fits) bounded("output activations", "g*m*e*f", {l.g, l.m, l.e(), l.f()});
   if (l.kind == LayerKind::kDepthwise && (l.c != 1 || l.m != 1)) {
     issues.push_back(fmt::format("{}: a depthwise layer has c = m = 1 per group (got c={}, m={})", l.name, l.c, l.m));
   }

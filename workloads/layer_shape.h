@@ -41,6 +41,10 @@ struct LayerShape {
   friend bool operator==(const LayerShape&, const LayerShape&) = default;
 };
 
+/// The most elements one operand (input activations, weights or output activations) of one image may
+/// have: 2^30, ten times the largest built-in operand (workloads/README.md).
+inline constexpr std::uint64_t kMaxOperandElements = std::uint64_t{1} << 30;
+
 /// Every problem with the shape, each naming the layer (empty = valid).
 std::vector<std::string> validate(const LayerShape&);
 

@@ -57,5 +57,23 @@ TEST_SUITE("fast") {
     LayerShape zero{.name = "Z", .m = 0};
     CHECK(validate(zero).at(0) == "Z: output channels m must be >= 1 (got 0)");
   }
+
+  TEST_CASE("validate bounds each operand of one image, without overflowing the count") {
+    // A typo like h = 100000 asked for 30 GB and ended in a bare "std::bad_alloc".
+    const LayerShape at_limit{.name = "A", .kind = LayerKind::kPointwise, .c = 1024, .m = 1, .h = 1024, .w = 1024};
+    CHECK(validate(at_limit).empty());
+    LayerShape big{.name = "B", .kind = LayerKind::kConv, .c = 3, .m = 4, .h = 100000, .w = 100000, .r = 3, .s = 3};
+    REQUIRE(validate(big).size() == 2);
+    CHECK(validate(big)[0] == "B: at most 1073741824 input activations per image (got g*c*h*w = 1*3*100000*100000 = 3e+10)");
+    CHECK(validate(big)[1] == "B: at most 1073741824 output activations per image (got g*m*e*f = 1*4*99998*99998 = 4e+10)");
+    // G*C is one 32-bit tensor dimension: 65536 x 65537 wraps to 65536 there.
+    const LayerShape wraps{.name = "W", .kind = LayerKind::kPointwise, .g = 65536, .c = 65537, .m = 1, .h = 1, .w = 1};
+    REQUIRE_FALSE(validate(wraps).empty());
+    CHECK(validate(wraps)[0].find("W: at most 1073741824 input activations per image") == 0);
+    // Every factor at its maximum: the saturating count stays above the limit instead of wrapping.
+    const std::uint32_t max = 0xffffffffu;
+    const LayerShape huge{.name = "H", .kind = LayerKind::kConv, .g = max, .c = max, .m = max, .h = max, .w = max, .r = 1, .s = 1};
+    CHECK(validate(huge).size() == 3);
+  }
 }
 }  // namespace eyesim::workloads
