@@ -2,6 +2,7 @@
 #include "workloads/layer_data.h"
 
 #include <cmath>
+#include <new>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -117,6 +118,36 @@ void generate_tensor(Tensor<std::int8_t>& out, const DensitySpec& d, std::uint64
   }
 }
 
+namespace {
+
+/// Generates one layer's operands and their non-zero index into `ld`.
+void prepare_layer(LayerData& ld, const LayerSpec& spec, std::uint64_t net_seed, std::size_t index) {
+  const LayerShape& l = spec.shape;
+  ld.iacts = Tensor<std::int8_t>({l.n, l.g * l.c, l.h, l.w});
+  ld.weights = Tensor<std::int8_t>({l.g, l.m, l.c, l.r, l.s});
+  const std::uint64_t iact_seed = Rng(net_seed, index, "iacts").next();
+  const std::uint64_t weight_seed = Rng(net_seed, index, "weights").next();
+
+  if (!spec.iacts.mask_file.empty()) {
+    apply_mask(ld.iacts, spec.iacts, l, MaskTensor::kIacts, iact_seed);
+  } else {
+    const std::uint32_t channels = spec.iacts.pattern == SparsityPattern::kOutputChannels ? 0 : l.g * l.c;
+    generate_tensor(ld.iacts, spec.iacts, iact_seed, channels, &iact_channel, l);
+  }
+  if (!spec.weights.mask_file.empty()) {
+    apply_mask(ld.weights, spec.weights, l, MaskTensor::kWeights, weight_seed);
+  } else {
+    const bool by_output = spec.weights.pattern == SparsityPattern::kOutputChannels;
+    generate_tensor(ld.weights, spec.weights, weight_seed, by_output ? l.g * l.m : l.g * l.c,
+                    by_output ? &weight_out_channel : &weight_in_channel, l);
+  }
+  ld.iact_nnz = count_nonzero(ld.iacts);
+  ld.weight_nnz = count_nonzero(ld.weights);
+  ld.index = NonZeroIndex(l, ld.iacts, ld.weights);
+}
+
+}  // namespace
+
 std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch) {
   if (batch == 0) throw std::invalid_argument("batch must be >= 1 (got 0)");
   auto data = std::make_shared<NetworkData>();
@@ -132,27 +163,16 @@ std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::
     if (const auto issues = validate(l); !issues.empty()) throw std::invalid_argument(issues.front());
     LayerData& ld = data->layers[i];
     ld.spec = &spec;
-    ld.iacts = Tensor<std::int8_t>({l.n, l.g * l.c, l.h, l.w});
-    ld.weights = Tensor<std::int8_t>({l.g, l.m, l.c, l.r, l.s});
-    const std::uint64_t iact_seed = Rng(net_seed, i, "iacts").next();
-    const std::uint64_t weight_seed = Rng(net_seed, i, "weights").next();
-
-    if (!spec.iacts.mask_file.empty()) {
-      apply_mask(ld.iacts, spec.iacts, l, MaskTensor::kIacts, iact_seed);
-    } else {
-      const std::uint32_t channels = spec.iacts.pattern == SparsityPattern::kOutputChannels ? 0 : l.g * l.c;
-      generate_tensor(ld.iacts, spec.iacts, iact_seed, channels, &iact_channel, l);
+    try {
+      prepare_layer(ld, spec, net_seed, i);
+    } catch (const std::bad_alloc&) {
+      // validate() bounds one image's operands; a batch of them, or their non-zero index, may still
+      // not fit, and "std::bad_alloc" alone would not say which layer asked for how much.
+      throw std::runtime_error(fmt::format("layer '{}' of network '{}': its data do not fit in memory ({} input "
+                                           "activations and {} weights of a byte each at batch {}, plus the index of "
+                                           "their non-zeros)",
+                                           l.name, network.name, l.iact_count(), l.weight_count(), batch));
     }
-    if (!spec.weights.mask_file.empty()) {
-      apply_mask(ld.weights, spec.weights, l, MaskTensor::kWeights, weight_seed);
-    } else {
-      const bool by_output = spec.weights.pattern == SparsityPattern::kOutputChannels;
-      generate_tensor(ld.weights, spec.weights, weight_seed, by_output ? l.g * l.m : l.g * l.c,
-                      by_output ? &weight_out_channel : &weight_in_channel, l);
-    }
-    ld.iact_nnz = count_nonzero(ld.iacts);
-    ld.weight_nnz = count_nonzero(ld.weights);
-    ld.index = NonZeroIndex(l, ld.iacts, ld.weights);
   }
   return data;
 }

@@ -103,6 +103,19 @@ TEST_SUITE("fast") {
     CHECK(std::abs(double(l03.weight_nnz) / l03.weights.size() - 0.60) < 2e-3);
   }
 
+  TEST_CASE("a layer whose data do not fit in memory is named, not a bare std::bad_alloc") {
+    // One image within validate()'s bound, but a batch of 2^24 of them asks for 2^54 bytes: more than
+    // any address space, so the allocation fails at once, before anything is touched.
+    Network n{"huge", {}};
+    LayerSpec l;
+    l.shape = LayerShape{.name = "wide", .kind = LayerKind::kPointwise, .c = 1024, .m = 1, .h = 1024, .w = 1024};
+    n.layers.push_back(l);
+    CHECK_THROWS_WITH_AS(prepare_network(n, 1, 1u << 24),
+                         doctest::Contains("layer 'wide' of network 'huge': its data do not fit in memory "
+                                           "(18014398509481984 input activations and 1024 weights of a byte each at batch 16777216"),
+                         std::runtime_error);
+  }
+
   TEST_CASE("the non-zero index counts weight-column and input-row non-zeros like the dense tensor") {
     const auto data = prepare_network(one_layer(0.45, 0.35), 9);
     const auto& ld = data->layers[0];
