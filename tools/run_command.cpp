@@ -92,9 +92,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
         fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},\"{}\"\n", l.layer_name, workloads::to_string(l.kind),
                    l.stats.macs_nominal, l.stats.cycles, l.stats.seconds, l.stats.mac_utilization, l.stats.energy_chip_pj,
                    l.stats.energy_dram_pj, dram_bytes(l.stats), l.stats.active_pes, short_mapping(l.mapping));
-      return 0;
-    }
-    if (args.format == "json") {
+    } else if (args.format == "json") {
       fmt::print(out, "{{\"arch\": \"{}\", \"network\": \"{}\", \"batch\": {}, \"latency_seconds\": {:.9g}, "
                       "\"inferences_per_second\": {:.9g}, \"inferences_per_joule\": {:.9g}, \"layers\": [\n",
                  arch->name, r.network, r.batch, r.latency_seconds, r.inferences_per_second, r.inferences_per_joule);
@@ -107,25 +105,26 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                    i + 1 < r.layers.size() ? "," : "");
       }
       fmt::print(out, "]}}\n");
-      return 0;
+    } else {
+      fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{})\n\n", r.network, arch->name, r.batch, args.seed,
+                 args.verify ? ", verified against the reference convolution" : "");
+      fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
+                 "energy uJ", "DRAM kB", "mapping");
+      for (const auto& l : r.layers) {
+        fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
+                   workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
+                   l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
+      }
+      const auto& t = r.totals;
+      fmt::print(out, "\ntotal: {} MACs nominal, {} effectual, {} cycles, {:.1f}% MAC utilization\n", t.macs_nominal,
+                 t.macs_effectual, t.cycles, 100.0 * t.mac_utilization);
+      fmt::print(out, "latency {:.4f} ms | {:.1f} inferences/s | {:.1f} inferences/J (chip) | chip energy {:.1f} uJ | "
+                      "DRAM {:.1f} kB, {:.1f} uJ\n",
+                 r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
+                 dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
+      fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
     }
-    fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{})\n\n", r.network, arch->name, r.batch, args.seed,
-               args.verify ? ", verified against the reference convolution" : "");
-    fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
-               "energy uJ", "DRAM kB", "mapping");
-    for (const auto& l : r.layers) {
-      fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
-                 workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
-                 l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
-    }
-    const auto& t = r.totals;
-    fmt::print(out, "\ntotal: {} MACs nominal, {} effectual, {} cycles, {:.1f}% MAC utilization\n", t.macs_nominal,
-               t.macs_effectual, t.cycles, 100.0 * t.mac_utilization);
-    fmt::print(out, "latency {:.4f} ms | {:.1f} inferences/s | {:.1f} inferences/J (chip) | chip energy {:.1f} uJ | "
-                    "DRAM {:.1f} kB, {:.1f} uJ\n",
-               r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
-               dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
-    fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
+    // -o writes the file whatever --format printed: the table, CSV and JSON are views of the same run.
     if (!args.output.empty()) {
       // The same file a sweep writes, with this run as its one design point.
       sweep::SweepSpec spec;
@@ -145,7 +144,9 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       std::filesystem::remove(args.output + ".journal");
       const std::atomic<int> never{0};
       sweep::run_sweep(spec, o, never, err);
-      fmt::print(out, "wrote {}\n", args.output);
+      // CSV and JSON on stdout are read by programs: the note goes to stderr there.
+      if (args.format == "table") fmt::print(out, "wrote {}\n", args.output);
+      else fmt::print(err, "eyesim: wrote {}\n", args.output);
     }
     return 0;
   } catch (const std::exception& e) {

@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable).
+Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+
+EYESIM = sys.argv[1]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import cli_checks  # noqa: E402
+
+T = cli_checks.Checks("eyesim_run_test_")
+check, path = T.check, T.path
+NET = "workloads/data/example_network.toml"
+
+
+def run(*args):
+    return subprocess.run([EYESIM, "run", *args], capture_output=True, text=True, timeout=300)
+
+
+def layer_names(h5):
+    with h5py.File(h5, "r") as f:
+        return [n.decode() for n in f["layers"]["layer_name"]], f.attrs["complete"]
+
+
+# -o is "also write the result as HDF5": with CSV and JSON as well as with the table.
+for fmt in ("table", "csv", "json"):
+    out = path(f"run_{fmt}.h5")
+    p = run("--net", NET, "--format", fmt, "-o", out)
+    check(p.returncode == 0, f"run --format {fmt} -o exits 0: {p.stderr.strip()}")
+    check(os.path.exists(out), f"run --format {fmt} -o writes the HDF5 file")
+    if os.path.exists(out):
+        names, complete = layer_names(out)
+        check(names == ["conv1", "dw2", "pw3", "fc4"] and complete == "true",
+              f"the --format {fmt} file holds the network's layers, complete ({names}, {complete})")
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(p.stdout)))
+        check(len(rows) == 5 and all(len(r) == len(rows[0]) for r in rows),
+              "with -o, --format csv still prints only the CSV table on stdout")
+    if fmt == "json":
+        try:
+            doc = json.loads(p.stdout)
+            check(len(doc["layers"]) == 4, "with -o, --format json still prints only the JSON document on stdout")
+        except ValueError as e:
+            check(False, f"with -o, --format json prints valid JSON on stdout ({e})")
+    check("wrote " + out in (p.stdout if fmt == "table" else p.stderr),
+          f"--format {fmt} -o says where it wrote (stdout for the table, stderr for {fmt})")
+
+T.finish("run CLI")
