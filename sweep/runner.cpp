@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <variant>
@@ -185,7 +186,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     }
     writer->add_configs(rows.data(), ids.size());
   }
-  Journal journal(journal_path, spec.spec_hash, o.version);
+  std::optional<Journal> journal;
+  if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version);
 
   // Network data, prepared once per workload on first use and shared read-only: a task that needs
   // data another task is preparing waits for it; tasks of other workloads go on meanwhile.
@@ -236,7 +238,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         if (std::holds_alternative<Done>(m)) break;
         PointRecord& r = std::get<PointRecord>(m);
         const auto t0 = Clock::now();
-        journal.append(r);
+        if (journal) journal->append(r);
         cost_done += costs[r.point_id];
         writer->add(std::move(r));
         busy += Clock::now() - t0;
@@ -290,7 +292,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   writer->finish(!out.interrupted, utc_now());
   writer.reset();
   std::filesystem::rename(part, o.output);
-  if (!out.interrupted) journal.remove();
+  if (!out.interrupted && journal) journal->remove();
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

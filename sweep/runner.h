@@ -19,6 +19,10 @@ struct SweepOptions {
   std::string output = "results.h5";
   int jobs = 0;                    ///< 0 = all cores
   bool resume = false;
+  /// Append finished points to OUTPUT.journal for --resume. `eyesim run -o` turns it off: its one point
+  /// is cheaper to simulate again than to resume, and a run killed mid-write then leaves no journal that
+  /// would look like an interrupted sweep's (an existing journal is refused either way).
+  bool journal = true;
   std::string progress = "auto";   ///< auto (a redrawn line on a terminal, periodic lines otherwise) | always | never
   double progress_interval_s = 10; ///< seconds between plain progress lines
   std::string command_line;

@@ -78,6 +78,20 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", args.arch, i.path, i.message);
     return 2;
   }
+  if (!args.output.empty()) {
+    // OUTPUT.journal is the record of a sweep into OUTPUT that was interrupted or is still running (a
+    // running sweep writes OUTPUT.part next to it): the finished points its --resume needs. Writing OUTPUT
+    // here would replace that sweep's file, so refuse, like `eyesim sweep` does, before simulating.
+    // (A lone OUTPUT.part has no journal to resume from; it is overwritten, as a sweep overwrites it.)
+    if (const std::string journal = args.output + ".journal"; std::filesystem::exists(journal)) {
+      fmt::print(err,
+                 "eyesim: error: '{}' exists: it belongs to an interrupted (or running) sweep into '{}', which "
+                 "needs it to resume; finish that sweep with `eyesim sweep --resume`, delete the journal, or choose "
+                 "another -o\n",
+                 journal, args.output);
+      return 1;
+    }
+  }
   try {
     const auto t0 = std::chrono::steady_clock::now();
     const auto data = workloads::prepare_network(*net, args.seed, args.batch);
@@ -141,7 +155,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       o.progress = "never";
       o.command_line = args.command_line;
       o.version = args.version;
-      std::filesystem::remove(args.output + ".journal");
+      o.journal = false;
       const std::atomic<int> never{0};
       sweep::run_sweep(spec, o, never, err);
       // CSV and JSON on stdout are read by programs: the note goes to stderr there.

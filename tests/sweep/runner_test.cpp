@@ -157,6 +157,28 @@ TEST_SUITE("golden") {
     run_sweep(spec, o, stop, stderr);
     CHECK_FALSE(fs::exists(path + ".journal"));
   }
+
+  TEST_CASE("without a journal (eyesim run -o) a stopped run leaves none, and an existing journal is still refused") {
+    const SweepSpec spec = tiny_spec();
+    SweepOptions o;
+    o.output = (test_dir() / "no_journal.h5").string();
+    o.progress = "never";
+    o.journal = false;
+    fs::remove(o.output + ".journal");
+    std::atomic<int> stop{2};  // stopped before any point starts: a journaled run would keep its journal
+    CHECK(run_sweep(spec, o, stop, stderr).interrupted);
+    CHECK(fs::exists(o.output));
+    CHECK_FALSE(fs::exists(o.output + ".journal"));
+    // Another sweep's journal is not this run's to replace.
+    const std::string swept = run(spec, 1, "swept.h5", false, 0);
+    REQUIRE(fs::exists(swept + ".journal"));
+    const auto journal_bytes = fs::file_size(swept + ".journal");
+    o.output = swept;
+    stop = 0;
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains("continue it with --resume"),
+                         std::runtime_error);
+    CHECK(fs::file_size(swept + ".journal") == journal_bytes);
+  }
 }
 
 TEST_SUITE("fast") {

@@ -116,6 +116,15 @@ killed = os.path.join(TMP, "killed.h5")
 rc = interrupt(killed, signal.SIGKILL)
 check(rc == -signal.SIGKILL, "kill -9 ends the process")
 check(os.path.exists(killed + ".journal"), "a killed sweep leaves its journal")
+# `eyesim run -o` into the killed sweep's output must not delete its journal (nor touch its .part).
+with open(killed + ".journal", "rb") as f:
+    journal_before = f.read()
+run = subprocess.run([EYESIM, "run", "--net", "sparse_mobilenet", "-o", killed], capture_output=True, text=True)
+check(run.returncode == 1 and killed + ".journal' exists" in run.stderr,
+      f"eyesim run -o refuses the killed sweep's output, naming its journal: {run.stderr.strip()}")
+with open(killed + ".journal", "rb") as f:
+    check(f.read() == journal_before, "the refused eyesim run -o leaves the journal as it was")
+check(os.path.exists(killed + ".part"), "the refused eyesim run -o leaves the killed sweep's .part")
 rc, out, err = sweep(killed, "--resume")
 check(rc == 0, "--resume after kill -9 exits 0: " + err.strip())
 check("resumed" in out and " 0 resumed" not in out, "--resume reuses the points finished before the kill")

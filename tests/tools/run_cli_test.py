@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable).
+"""`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable);
+-o refuses the output of an interrupted sweep (its journal) and leaves its files alone.
 Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
 import csv
 import io
@@ -21,6 +22,15 @@ NET = "workloads/data/example_network.toml"
 
 def run(*args):
     return subprocess.run([EYESIM, "run", *args], capture_output=True, text=True, timeout=300)
+
+
+def content(name):
+    """The bytes of a file, or None when it is gone."""
+    try:
+        with open(name, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def layer_names(h5):
@@ -50,5 +60,34 @@ for fmt in ("table", "csv", "json"):
             check(False, f"with -o, --format json prints valid JSON on stdout ({e})")
     check("wrote " + out in (p.stdout if fmt == "table" else p.stderr),
           f"--format {fmt} -o says where it wrote (stdout for the table, stderr for {fmt})")
+
+# OUTPUT.journal belongs to a sweep into OUTPUT that was interrupted (or still runs, writing OUTPUT.part):
+# `eyesim run -o OUTPUT` must neither delete it nor replace that sweep's files. (tests/sweep/sweep_cli_test.py
+# does the same with a real sweep killed by kill -9, then resumes it.)
+owned = path("owned.h5")
+leftovers = {owned: b"partial result of a stopped sweep", owned + ".journal": b"EYESIMJ3 finished points",
+             owned + ".part": b"the file a running sweep writes"}
+for name, data in leftovers.items():
+    with open(name, "wb") as f:
+        f.write(data)
+for fmt in ("table", "csv"):
+    p = run("--net", NET, "--format", fmt, "-o", owned)
+    check(p.returncode == 1, f"run --format {fmt} -o refuses a sweep's journal with exit 1 (got {p.returncode})")
+    check(owned + ".journal' exists" in p.stderr and "interrupted" in p.stderr and "--resume" in p.stderr,
+          f"the refusal names the journal and the interrupted sweep that owns it: {p.stderr.strip()}")
+    check(p.stdout == "", f"a refused run -o prints no result (it refuses before simulating): {p.stdout[:80]!r}")
+    for name, data in leftovers.items():
+        check(content(name) == data,
+              f"a refused run -o leaves {os.path.basename(name)} as it was")
+
+# A lone OUTPUT.part (a killed `eyesim run -o`: no journal to resume from) is overwritten, as a sweep does,
+# and the run leaves no journal of its own behind.
+lone = path("lone.h5")
+with open(lone + ".part", "wb") as f:
+    f.write(b"left by a killed eyesim run -o")
+p = run("--net", NET, "-o", lone)
+check(p.returncode == 0 and os.path.exists(lone) and not os.path.exists(lone + ".part"),
+      f"run -o over a lone .part (no journal) writes the file: {p.stderr.strip()}")
+check(not os.path.exists(lone + ".journal"), "run -o leaves no journal")
 
 T.finish("run CLI")
