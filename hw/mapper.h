@@ -106,7 +106,8 @@ struct MapperScratch {
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr,
                   IactTreeLoads* trees = nullptr, MapperScratch* scratch = nullptr);
 
-/// The override of `options` that applies to `layer_name` (nullptr if none).
+/// The override of `options` that applies to `layer_name` (nullptr if none): the first entry naming the
+/// layer or naming none. sweep::parse_mapping_toml refuses files in which a later entry would be shadowed.
 const MappingOverride* find_override(const std::vector<MappingOverride>& overrides, const std::string& layer_name);
 
 /// "m0=32 c0=16 f0=8 | red3 m4 g1 pos16" for tables.

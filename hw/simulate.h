@@ -26,7 +26,9 @@ struct MappingOverride {
 struct RunOptions {
   bool verify = false;          ///< functional mode: carry values and compare with reference_conv
   bool collect_traces = true;   ///< fill LayerTraces (per-PE and per-port vectors)
-  std::vector<MappingOverride> forced_mappings;  ///< the first entry naming the layer (or with no layer) applies
+  /// The first entry naming the layer (or with no layer) applies (find_override); mapping files are
+  /// refused when that would leave one of their entries unused (sweep/mapping_file.h).
+  std::vector<MappingOverride> forced_mappings;
   /// simulate_network: simulate the first `max_layers` layers only (0: all). The layer after the last one
   /// simulated still tells what that one writes (written_oact_density).
   std::size_t max_layers = 0;

@@ -1,6 +1,9 @@
 // Mapping file parsing.
 #include "sweep/mapping_file.h"
 
+#include <algorithm>
+#include <map>
+#include <optional>
 
 #include <toml++/toml.h>
 
@@ -8,7 +11,26 @@
 
 namespace eyesim::sweep {
 
-std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::string_view file) {
+namespace {
+
+/// "4 layers: conv1, dw2, pw3, fc4"; "28 layers: L01, L02, L03, L04, L05, L06, L07, L08, ..., L28": every
+/// name of a short network, the first eight and the last of a long one (ResNet-50 has 54).
+std::string layer_list(const workloads::Network& net) {
+  constexpr std::size_t kShown = 8;
+  std::string out = fmt::format("{} layer{}: ", net.layers.size(), net.layers.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < net.layers.size() && i < kShown; ++i) {
+    if (i > 0) out += ", ";
+    out += net.layers[i].shape.name;
+  }
+  if (net.layers.size() > kShown + 1) out += ", ...";
+  if (net.layers.size() > kShown) out += ", " + net.layers.back().shape.name;
+  return out;
+}
+
+}  // namespace
+
+std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::string_view file,
+                                                    const workloads::Network* network) {
   toml::table root;
   try {
     root = toml::parse(text, file);
@@ -18,9 +40,13 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
   std::vector<hw::MappingOverride> out;
   const toml::array* arr = root["mapping"].as_array();
   if (!arr) throw SpecError(file, 1, 1, "expected [[mapping]] tables");
+  // The line of each layer's entry (and of the first entry without `layer`), for the errors below.
+  std::map<std::string, std::uint32_t> entry_line;
+  std::optional<std::uint32_t> every_layer_line;
   for (const toml::node& node : *arr) {
     const toml::table* t = node.as_table();
     if (!t) throw SpecError(file, node.source().begin.line, node.source().begin.column, "[[mapping]] entries must be tables");
+    const auto& entry = node.source().begin;
     hw::MappingOverride o;
     for (const auto& [key, value] : *t) {
       const auto& where = value.source().begin;
@@ -28,6 +54,12 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
         const auto v = value.value<std::string>();
         if (!v) throw SpecError(file, where.line, where.column, "'layer' expects a layer name");
         o.layer = *v;
+        if (network && std::none_of(network->layers.begin(), network->layers.end(),
+                                    [&](const workloads::LayerSpec& l) { return l.shape.name == *v; }))
+          throw SpecError(file, where.line, where.column,
+                          fmt::format("the [[mapping]] entry at line {} names layer '{}', which is not a layer of "
+                                      "network '{}' ({})",
+                                      entry.line, *v, network->name, layer_list(*network)));
         continue;
       }
       std::uint32_t* field = key == "m0" ? &o.m0 : key == "c0" ? &o.c0 : key == "f0" ? &o.f0
@@ -42,13 +74,36 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
         throw SpecError(file, where.line, where.column, fmt::format("'{}' expects an integer in [1, 65536]", key.str()));
       *field = static_cast<std::uint32_t>(*v);
     }
+    // Only the first entry that names a layer, or names none, applies to it (hw::find_override): any
+    // later one would be dropped without a word.
+    if (o.layer.empty()) {
+      if (every_layer_line)
+        throw SpecError(file, entry.line, entry.column,
+                        fmt::format("two [[mapping]] entries without 'layer' (lines {} and {}): each applies to every "
+                                    "layer, so only the first would be used; keep one",
+                                    *every_layer_line, entry.line));
+      every_layer_line = entry.line;
+    } else if (const auto first = entry_line.find(o.layer); first != entry_line.end()) {
+      throw SpecError(file, entry.line, entry.column,
+                      fmt::format("two [[mapping]] entries for layer '{}' (lines {} and {}): only the first would be "
+                                  "used; keep one",
+                                  o.layer, first->second, entry.line));
+    } else if (every_layer_line) {
+      throw SpecError(file, entry.line, entry.column,
+                      fmt::format("the [[mapping]] entry for layer '{}' (line {}) would never be used: the entry "
+                                  "without 'layer' at line {} comes first and applies to every layer; put the "
+                                  "entries for single layers before it",
+                                  o.layer, entry.line, *every_layer_line));
+    } else {
+      entry_line.emplace(o.layer, entry.line);
+    }
     out.push_back(o);
   }
   return out;
 }
 
-std::vector<hw::MappingOverride> load_mapping_file(const std::filesystem::path& path) {
-  return parse_mapping_toml(read_text_file(path, "mapping file"), path.string());
+std::vector<hw::MappingOverride> load_mapping_file(const std::filesystem::path& path, const workloads::Network* network) {
+  return parse_mapping_toml(read_text_file(path, "mapping file"), path.string(), network);
 }
 
 }  // namespace eyesim::sweep

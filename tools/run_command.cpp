@@ -69,7 +69,8 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   try {
     arch = sweep::resolve_arch(args.arch);
     net = sweep::resolve_network(args.net);
-    if (!args.mapping.empty()) options.forced_mappings = sweep::load_mapping_file(args.mapping);
+    // With the network: an entry for a layer it does not have is refused, not silently unused.
+    if (!args.mapping.empty()) options.forced_mappings = sweep::load_mapping_file(args.mapping, &*net);
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
     return 2;

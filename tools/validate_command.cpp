@@ -200,25 +200,26 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
         return 2;
       }
     }
+    auto net = workloads::builtin_network(key.net);
+    if (!net) {
+      fmt::print(err, "eyesim: error: validation case uses unknown network '{}'\n", key.net);
+      return 2;
+    }
     if (!key.mapping.empty()) {
       // Embedded cases name an embedded mapping file; a cases file's mappings live next to it.
       try {
         if (args.cases_file.empty()) {
           const auto embedded = embedded_mapping_file(key.mapping);
           if (!embedded) throw std::runtime_error(fmt::format("no built-in mapping file '{}'", key.mapping));
-          j.mappings = sweep::parse_mapping_toml(*embedded, key.mapping);
+          j.mappings = sweep::parse_mapping_toml(*embedded, key.mapping, &*net);
         } else {
-          j.mappings = sweep::load_mapping_file(std::filesystem::path(args.cases_file).parent_path() / key.mapping);
+          j.mappings =
+              sweep::load_mapping_file(std::filesystem::path(args.cases_file).parent_path() / key.mapping, &*net);
         }
       } catch (const std::exception& e) {
         fmt::print(err, "eyesim: error: validation mapping '{}': {}\n", key.mapping, e.what());
         return 2;
       }
-    }
-    auto net = workloads::builtin_network(key.net);
-    if (!net) {
-      fmt::print(err, "eyesim: error: validation case uses unknown network '{}'\n", key.net);
-      return 2;
     }
     // When every case of this run reads only some layers, the layers after the last of them are not
     // simulated (a prefix keeps each layer's generated data: it is seeded by the layer's index). The

@@ -1,6 +1,7 @@
 // Forced mappings: parsing, and the mapper honouring (or refusing) them.
 #include <doctest/doctest.h>
 
+#include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "sweep/mapping_file.h"
@@ -40,6 +41,43 @@ TEST_SUITE("fast") {
                          doctest::Contains("m.toml:2:7: error: unknown mapping key 'm00'"), SpecError);
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 0\n", "m.toml"),
                          doctest::Contains("'m0' expects an integer in [1, 65536]"), SpecError);
+  }
+
+  // hw::find_override takes the first entry naming the layer or naming none: a later one would silently
+  // not apply, so the file is refused, naming both entries' lines.
+  TEST_CASE("a mapping file with an entry that could never apply is refused, naming both lines") {
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L07\"\nm0 = 4\n\n[[mapping]]\nlayer = \"L07\"\nm0 = 8\n",
+                                            "m.toml"),
+                         doctest::Contains("m.toml:5:1: error: two [[mapping]] entries for layer 'L07' (lines 1 and 5)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 4\n[[mapping]]\nc0 = 2\n", "m.toml"),
+                         doctest::Contains("m.toml:3:1: error: two [[mapping]] entries without 'layer' (lines 1 and 3)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 4\n[[mapping]]\nlayer = \"L01\"\nc0 = 2\n", "m.toml"),
+                         doctest::Contains("m.toml:3:1: error: the [[mapping]] entry for layer 'L01' (line 3) would never "
+                                           "be used: the entry without 'layer' at line 1 comes first"),
+                         SpecError);
+    // Single layers first, then the rest: every entry applies somewhere.
+    const auto ok = parse_mapping_toml("[[mapping]]\nlayer = \"L01\"\nc0 = 2\n[[mapping]]\nlayer = \"L02\"\nc0 = 2\n"
+                                       "[[mapping]]\nm0 = 4\n", "m.toml");
+    REQUIRE(ok.size() == 3);
+    CHECK(hw::find_override(ok, "L01") == &ok[0]);
+    CHECK(hw::find_override(ok, "L03") == &ok[2]);
+  }
+
+  TEST_CASE("a mapping entry for a layer the network does not have is refused, listing the network's layers") {
+    const auto mobilenet = *workloads::builtin_network("sparse_mobilenet");
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L99\"\nm0 = 4\n", "m.toml", &mobilenet),
+                         doctest::Contains("m.toml:2:9: error: the [[mapping]] entry at line 1 names layer 'L99', which is "
+                                           "not a layer of network 'sparse_mobilenet' (28 layers: L01, L02, L03, L04, "
+                                           "L05, L06, L07, L08, ..., L28)"),
+                         SpecError);
+    workloads::Network tiny{.name = "tiny", .layers = {mobilenet.layers[0], mobilenet.layers[1]}};
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L07\"\nm0 = 4\n", "m.toml", &tiny),
+                         doctest::Contains("not a layer of network 'tiny' (2 layers: L01, L02)"), SpecError);
+    CHECK(parse_mapping_toml("[[mapping]]\nlayer = \"L02\"\nm0 = 4\n", "m.toml", &tiny).size() == 1);
+    // Without a network (the file alone) the name cannot be checked.
+    CHECK(parse_mapping_toml("[[mapping]]\nlayer = \"L99\"\nm0 = 4\n", "m.toml").size() == 1);
   }
 }
 }  // namespace eyesim::sweep

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable);
--o refuses the output of an interrupted sweep (its journal) and leaves its files alone.
+-o refuses the output of an interrupted sweep (its journal) and leaves its files alone; --mapping entries that
+would not apply (a layer the network lacks, a second entry for a layer) are refused by file, line and name.
 Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
 import csv
 import io
@@ -89,5 +90,26 @@ p = run("--net", NET, "-o", lone)
 check(p.returncode == 0 and os.path.exists(lone) and not os.path.exists(lone + ".part"),
       f"run -o over a lone .part (no journal) writes the file: {p.stderr.strip()}")
 check(not os.path.exists(lone + ".journal"), "run -o leaves no journal")
+
+# --mapping: an entry applies to its layer, and entries that would silently not apply are refused.
+forced = T.write("forced.toml", '[[mapping]]\nlayer = "pw3"\nm0 = 4\n')
+p = run("--net", NET, "--format", "csv", "--mapping", forced)
+rows = {r[0]: r for r in csv.reader(io.StringIO(p.stdout))}
+check(p.returncode == 0 and rows.get("pw3", [""])[-1].startswith("m0=4 "), "a --mapping entry forces its layer's m0")
+unknown = T.write("unknown.toml", '[[mapping]]\nlayer = "L99"\nm0 = 4\n')
+for net, layers in ((NET, "(4 layers: conv1, dw2, pw3, fc4)"),
+                    ("sparse_mobilenet", "(28 layers: L01, L02, L03, L04, L05, L06, L07, L08, ..., L28)")):
+    p = run("--net", net, "--mapping", unknown)
+    check(p.returncode == 2 and p.stdout == "", f"a mapping entry for a layer {net} lacks exits 2 without a result")
+    check(f"{unknown}:2:9: error: the [[mapping]] entry at line 1 names layer 'L99', which is not a layer of network"
+          in p.stderr and layers in p.stderr, f"... naming the file, the entry and the network's layers: {p.stderr.strip()}")
+twice = T.write("twice.toml", '[[mapping]]\nlayer = "pw3"\nm0 = 4\n\n[[mapping]]\nlayer = "pw3"\nm0 = 8\n')
+p = run("--net", NET, "--mapping", twice)
+check(p.returncode == 2 and f"{twice}:5:1: error: two [[mapping]] entries for layer 'pw3' (lines 1 and 5)" in p.stderr,
+      f"two mapping entries for one layer exit 2 naming both lines: {p.stderr.strip()}")
+every = T.write("every.toml", '[[mapping]]\nm0 = 4\n[[mapping]]\nc0 = 2\n')
+p = run("--net", NET, "--mapping", every)
+check(p.returncode == 2 and f"{every}:3:1: error: two [[mapping]] entries without 'layer' (lines 1 and 3)" in p.stderr,
+      f"two mapping entries for every layer exit 2 naming both lines: {p.stderr.strip()}")
 
 T.finish("run CLI")
