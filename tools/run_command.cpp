@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/rng.h"
+#include "core/text_escape.h"
 #include "hw/layer_stats.h"
 #include "hw/mapper.h"
 #include "hw/presets.h"
@@ -102,22 +103,26 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
     if (args.format == "csv") {
+      // Names come from users' files: quoted (RFC 4180) when they hold a comma, quote or line break.
       fmt::print(out, "layer,kind,macs,cycles,seconds,utilization,energy_chip_pj,energy_dram_pj,dram_bytes,active_pes,mapping\n");
       for (const auto& l : r.layers)
-        fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},\"{}\"\n", l.layer_name, workloads::to_string(l.kind),
-                   l.stats.macs_nominal, l.stats.cycles, l.stats.seconds, l.stats.mac_utilization, l.stats.energy_chip_pj,
-                   l.stats.energy_dram_pj, dram_bytes(l.stats), l.stats.active_pes, short_mapping(l.mapping));
+        fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},{}\n", csv_field(l.layer_name),
+                   workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, l.stats.seconds,
+                   l.stats.mac_utilization, l.stats.energy_chip_pj, l.stats.energy_dram_pj, dram_bytes(l.stats),
+                   l.stats.active_pes, csv_quoted(short_mapping(l.mapping)));
     } else if (args.format == "json") {
-      fmt::print(out, "{{\"arch\": \"{}\", \"network\": \"{}\", \"batch\": {}, \"latency_seconds\": {:.9g}, "
+      // json_string: the names come from users' files and may hold quotes, backslashes or control characters.
+      fmt::print(out, "{{\"arch\": {}, \"network\": {}, \"batch\": {}, \"latency_seconds\": {:.9g}, "
                       "\"inferences_per_second\": {:.9g}, \"inferences_per_joule\": {:.9g}, \"layers\": [\n",
-                 arch->name, r.network, r.batch, r.latency_seconds, r.inferences_per_second, r.inferences_per_joule);
+                 json_string(arch->name), json_string(r.network), r.batch, r.latency_seconds, r.inferences_per_second,
+                 r.inferences_per_joule);
       for (std::size_t i = 0; i < r.layers.size(); ++i) {
         const auto& l = r.layers[i];
-        fmt::print(out, "  {{\"layer\": \"{}\", \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
+        fmt::print(out, "  {{\"layer\": {}, \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
                         "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}, \"stats\": {}}}{}\n",
-                   l.layer_name, workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, l.stats.mac_utilization,
-                   l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false", stats_json(l.stats),
-                   i + 1 < r.layers.size() ? "," : "");
+                   json_string(l.layer_name), workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles,
+                   l.stats.mac_utilization, l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false",
+                   stats_json(l.stats), i + 1 < r.layers.size() ? "," : "");
       }
       fmt::print(out, "]}}\n");
     } else {

@@ -16,6 +16,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "core/text_escape.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "sweep/arch_override.h"
@@ -85,15 +86,6 @@ std::string verdict(const CaseOutcome& o) {
   if (!o.failure.empty()) return "ERROR";
   if (o.c->informational) return "info";
   return o.pass ? "pass" : "FAIL";
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out;
 }
 
 }  // namespace
@@ -356,13 +348,14 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(out, "\n{} of {} cases pass{} ({} simulations, {:.1f} s)\n", checked - failed, checked,
                informational > 0 ? fmt::format(", {} informational", informational) : std::string(), jobs.size(), wall_s);
   } else if (args.format == "csv") {
+    // The texts come from the cases file (a user's, with --cases-file): RFC 4180 quoting keeps the columns.
     fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note\n");
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
-      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},\"{}\",\"{}\"\n", c.id, c.group, c.metric,
+      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
                  c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
-                 c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated, o.error, c.tolerance, verdict(o), c.source,
-                 c.note);
+                 c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated, o.error, c.tolerance, verdict(o),
+                 csv_quoted(c.source), csv_quoted(c.note));
     }
   } else {
     fmt::print(out, "[\n");
@@ -370,13 +363,13 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       const CaseOutcome& o = outcomes[i];
       const PublishedCase& c = *o.c;
       fmt::print(out,
-                 "  {{\"case\": \"{}\", \"group\": {}, \"metric\": \"{}\", \"published\": {}, \"at_least\": {}, "
+                 "  {{\"case\": {}, \"group\": {}, \"metric\": {}, \"published\": {}, \"at_least\": {}, "
                  "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", "
-                 "\"failure\": \"{}\", \"source\": \"{}\", \"note\": \"{}\"}}{}\n",
-                 c.id, c.group, c.metric, c.published ? fmt::format("{}", *c.published) : "null",
+                 "\"failure\": {}, \"source\": {}, \"note\": {}}}{}\n",
+                 json_string(c.id), c.group, json_string(c.metric), c.published ? fmt::format("{}", *c.published) : "null",
                  c.at_least ? fmt::format("{}", *c.at_least) : "null", c.at_most ? fmt::format("{}", *c.at_most) : "null",
-                 o.simulated, o.error, c.tolerance, verdict(o), json_escape(o.failure), json_escape(c.source),
-                 json_escape(c.note), i + 1 < outcomes.size() ? "," : "");
+                 o.simulated, o.error, c.tolerance, verdict(o), json_string(o.failure), json_string(c.source),
+                 json_string(c.note), i + 1 < outcomes.size() ? "," : "");
     }
     fmt::print(out, "]\n");
   }

@@ -1,0 +1,60 @@
+// Escaping for the CSV and JSON the command line prints (`eyesim run|validate --format csv|json`).
+// Names come from users' TOML files and may hold any character: a quote or comma in a layer name
+// must not end a JSON string or shift a CSV row's columns.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace eyesim {
+
+/// `s` as the inside of a JSON string (RFC 8259): `"` and `\` escaped, control characters as \n, \t, ...
+/// or \u00XX. Other bytes pass through: TOML text is UTF-8, and so is the JSON.
+inline std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned char>(ch));
+        else out += ch;
+    }
+  }
+  return out;
+}
+
+/// `s` as a quoted JSON string. (Appended piece by piece: `"\"" + std::string` trips g++ 12's false
+/// -Wrestrict warning.)
+inline std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  out += json_escape(s);
+  out += '"';
+  return out;
+}
+
+/// `s` as one CSV field, always quoted (RFC 4180: a quote inside is doubled).
+inline std::string csv_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+  return out;
+}
+
+/// `s` as one CSV field: as it is, or quoted when it holds a comma, a quote or a line break (RFC 4180).
+inline std::string csv_field(std::string_view s) {
+  return s.find_first_of(",\"\r\n") == std::string_view::npos ? std::string(s) : csv_quoted(s);
+}
+
+}  // namespace eyesim
