@@ -173,7 +173,15 @@ std::string ResultTables::units_json(const TableSchema& schema) {
   for (const Column& c : schema.columns()) {
     std::string unit;
     const std::string& n = c.name;
-    if (n.ends_with("_cycles") || n == "cycles") unit = "cycles";
+    // Most units follow from the name's suffix; the exceptions come first. Counters summed over PEs
+    // (hw/layer_stats.h: busy and zero-iact PE-cycles, stalls) are PE-cycles, not cycles of the layer;
+    // the NoC's *_bits count payload bits x hops traversed, not bits sent.
+    if (n.ends_with("_pe_cycles") || (n.starts_with("stall_") && n.ends_with("_cycles"))) unit = "PE-cycles";
+    else if (n.starts_with("noc_") && n.ends_with("_bits")) unit = "bit-hops";
+    else if (n.ends_with("_pj_per_bit")) unit = "pJ/bit";
+    else if (n.ends_with("_pj_per_bit_hop")) unit = "pJ/bit-hop";
+    else if (n.ends_with("_pj_per_pe_cycle")) unit = "pJ/PE-cycle";
+    else if (n.ends_with("_cycles") || n == "cycles") unit = "cycles";
     else if (n.ends_with("_pj")) unit = "pJ";
     else if (n.ends_with("_bytes")) unit = "bytes";
     else if (n.ends_with("_bits")) unit = "bits";
