@@ -223,6 +223,8 @@ class ResultFile:
             t = g[summed].sum()
             t.insert(0, "layers", g.size())
             t["energy_total_pj"] = t["energy_chip_pj"] + t["energy_dram_pj"]
+            # All DRAM traffic, as /runs.dram_bytes: reads and writes of every data type.
+            t["dram_bytes"] = t[[k for k in summed if k.startswith("dram_") and k.endswith("_bytes")]].sum(axis=1)
             t = t.reset_index()
             r = self._table("runs")
             keep = ["point_id", "latency_seconds", "inferences_per_second", "inferences_per_joule", "mac_utilization"]

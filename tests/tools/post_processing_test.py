@@ -106,6 +106,8 @@ with er.open(RESULTS) as rf:
     check(np.allclose(comps, tot["energy_chip_pj"]), "totals(): the energy components add up to the chip energy")
     check(np.allclose(tot["edp_js"], tot["energy_chip_pj"] * 1e-12 * tot["latency_seconds"]),
           "totals(): EDP = chip energy x latency at batch 1")
+    check("dram_bytes" in tot and np.array_equal(tot["dram_bytes"].to_numpy(), r["dram_bytes"].to_numpy()),
+          "totals(): dram_bytes = all DRAM reads and writes of the layers = /runs")
 
     tr = rf.traces(V2_CHIP, "L05")
     row = lay[(lay["point_id"] == V2_CHIP) & (lay["layer_name"] == "L05")].iloc[0]
@@ -205,6 +207,14 @@ BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([RESULTS, "bogus"], 2, ("invalid choice",), False),
     ([RESULTS, "pareto", "-o", path("no/such/dir/p.png")], 1, ("cannot write", "p.png"), False),
 ]
+# Every metric eyesim-plot documents (METRICS, the --y table of docs/results.md) is a column of totals():
+# the drawing code reads exactly that column.
+with er.open(RESULTS) as rf:
+    tot_columns = set(rf.totals().columns)
+for name, (column, _, _) in plot_module.METRICS.items():
+    check(column in tot_columns, f"eyesim-plot param --y {name}: totals() has its column '{column}'")
+PLOTS["param_dram_bytes"] = (["param", "--y", "dram_bytes", "--x", "cluster_rows"], False)
+
 results = {}
 with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
     for name, (args, own) in PLOTS.items():
