@@ -1,6 +1,7 @@
 // ResultTables: column lists walked from the field lists of ArchSpec, LayerStats and LayerMapping.
 #include "sweep/result_tables.h"
 
+#include <stdexcept>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -10,11 +11,6 @@
 
 namespace eyesim::sweep {
 namespace {
-
-constexpr std::uint32_t kNameBytes = 32;
-constexpr std::uint32_t kNetworkBytes = 64;
-constexpr std::uint32_t kMessageBytes = 256;
-constexpr std::uint32_t kEnumBytes = 24;
 
 template <class T>
 ColumnType column_type() {
@@ -52,7 +48,7 @@ ResultTables::ResultTables() {
   layers_point_ = layers_.add("point_id", ColumnType::kU64);
   layers_.add("layer_idx", ColumnType::kU32);
   layers_.add("layer_name", ColumnType::kString, kNameBytes);
-  layers_.add("kind", ColumnType::kString, 16);
+  layers_.add("kind", ColumnType::kString, kKindBytes);
   hw::LayerStats s;
   for_each_field(s, [&](std::string_view name, const auto& v) {
     using T = std::remove_cvref_t<decltype(v)>;
@@ -162,7 +158,7 @@ PointRecord ResultTables::failed_record(const DesignPoint& p, const std::string&
   run.set<std::uint64_t>(0, p.id);
   run.set_string(1, p.network);
   run.set<std::uint8_t>(run_status_, 1);
-  run.set_string(3, message);
+  run.set_string_cut(3, message);
   run.set<double>(run_wall_, wall_ms);
   rec.run_row = std::move(run.bytes());
   return rec;
@@ -195,6 +191,16 @@ std::string ResultTables::units_json(const TableSchema& schema) {
     out += fmt::format("{}\"{}\": \"{}\"", out.size() > 1 ? ", " : "", n, unit);
   }
   return out + "}";
+}
+
+void check_storable(const workloads::Network& net, std::string_view spec) {
+  for (const auto& l : net.layers) {
+    const std::string& name = l.shape.name;
+    if (name.size() > kNameBytes)
+      throw std::length_error(fmt::format("network '{}': layer name '{}' is {} bytes, longer than the {} bytes a result "
+                                          "file stores (docs/results.md); shorten it",
+                                          spec, name, name.size(), kNameBytes));
+  }
 }
 
 std::uint64_t config_hash(const DesignPoint& p) {

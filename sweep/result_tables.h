@@ -4,15 +4,27 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hw/layer_result.h"
 #include "sweep/design_point.h"
 #include "sweep/table_schema.h"
+#include "workloads/network.h"
 
 namespace eyesim::sweep {
 
 inline constexpr const char* kResultSchema = "eyesim-results/1";
+
+// Widths of the string columns (bytes of UTF-8, NUL-padded; docs/results.md). Names identify rows
+// (reports group by them, plots select by them), so one that does not fit is refused, never cut: two
+// layers or network files differing only past the width would become one. Messages are free text and
+// are cut, ending with "...".
+inline constexpr std::uint32_t kNameBytes = 64;       ///< arch.name, /layers.layer_name
+inline constexpr std::uint32_t kNetworkBytes = 256;   ///< /configs.network, /runs.network: a built-in name or a file path
+inline constexpr std::uint32_t kMessageBytes = 512;   ///< /runs.message
+inline constexpr std::uint32_t kEnumBytes = 24;       ///< enum parameters and mappings, by name (set in code)
+inline constexpr std::uint32_t kKindBytes = 16;       ///< /layers.kind (set in code)
 
 /// Everything one design point produced, as packed rows (built on the worker thread).
 struct PointRecord {
@@ -50,6 +62,11 @@ class ResultTables {
   TableSchema configs_, layers_, runs_;
   std::size_t layers_point_ = 0, trace_pe_offset_ = 0, trace_port_offset_ = 0, run_status_ = 0, run_wall_ = 0;
 };
+
+/// Throws std::length_error when a layer name of `net` is longer than a result file stores, naming the
+/// network (`spec`: as the sweep names it), the layer and the limit. Checked before simulating, so the
+/// points of such a network fail with this message instead of being simulated for nothing.
+void check_storable(const workloads::Network& net, std::string_view spec);
 
 /// 64-bit FNV-1a hash of the canonical text of a point's configuration (architecture + workload).
 std::uint64_t config_hash(const DesignPoint& p);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <variant>
 
@@ -175,17 +176,23 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     todo = std::move(firsts);
   }
 
-  // Open the output first: an unwritable path is reported before any simulation.
+  // The /configs rows come first: a name too long for its column (a network file path, an arch name)
+  // is refused before any file is created. Then the output: an unwritable path is reported before any
+  // simulation.
   const ResultTables tables;
-  auto writer = std::make_unique<ResultWriter>(part, result_header(spec, o), tables, ids);
-  {
-    std::vector<std::byte> rows;
-    for (std::uint64_t id : ids) {
-      const auto row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
-      rows.insert(rows.end(), row.begin(), row.end());
+  std::vector<std::byte> config_rows;
+  for (std::uint64_t id : ids) {
+    std::vector<std::byte> row;
+    try {
+      row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
+    } catch (const std::length_error& e) {
+      throw std::runtime_error(fmt::format("point #{}: {}", id, e.what()));
     }
-    writer->add_configs(rows.data(), ids.size());
+    config_rows.insert(config_rows.end(), row.begin(), row.end());
   }
+  auto writer = std::make_unique<ResultWriter>(part, result_header(spec, o), tables, ids);
+  writer->add_configs(config_rows.data(), ids.size());
+  config_rows = {};
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version);
 
@@ -205,7 +212,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     Prepared& slot = data.at(k);  // the map itself is never modified while tasks run
     std::call_once(slot.once, [&] {
       try {
-        slot.data = workloads::prepare_network(scaled_network(k), k.seed, k.batch);
+        workloads::Network net = scaled_network(k);
+        check_storable(net, k.network);  // a layer name the file cannot hold: fail its points unsimulated
+        slot.data = workloads::prepare_network(net, k.seed, k.batch);
       } catch (const std::exception& e) {
         slot.error = e.what();
       }

@@ -16,6 +16,7 @@
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/expression.h"
+#include "sweep/result_tables.h"
 #include "workloads/network.h"
 
 extern const std::string_view eyesim_default_sweep_toml;
@@ -90,6 +91,13 @@ class Expander {
       const std::filesystem::path p(text);
       const auto full = p.is_absolute() ? p : base_dir_ / p;
       if (!std::filesystem::exists(full)) fail(file_, where.source(), fmt::format("network file '{}' does not exist", full.string()));
+      // The path is the network's identity in the result file (/configs.network, /runs.network): it is
+      // never cut, so one that does not fit is refused here, before anything is simulated.
+      if (full.string().size() > kNetworkBytes)
+        fail(file_, where.source(),
+             fmt::format("network file path '{}' is {} bytes, longer than the {} bytes a result file stores "
+                         "(docs/results.md); move the file or use a shorter relative path",
+                         full.string(), full.string().size(), kNetworkBytes));
       return full.string();
     }
     std::string names;

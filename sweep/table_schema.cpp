@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace eyesim::sweep {
 
 std::size_t TableSchema::add(std::string name, ColumnType type, std::uint32_t string_bytes) {
@@ -25,6 +27,24 @@ std::size_t TableSchema::index(std::string_view name) const {
     if (columns_[i].name == name) return i;
   }
   throw std::out_of_range("no column '" + std::string(name) + "'");
+}
+
+void Row::set_string(std::size_t column, std::string_view text) {
+  const Column& c = schema_->columns()[column];
+  if (text.size() > c.size)
+    throw std::length_error(fmt::format("{} '{}' is {} bytes, longer than the {} bytes a result file stores "
+                                        "(docs/results.md)",
+                                        c.name, text, text.size(), c.size));
+  std::memset(bytes_.data() + c.offset, 0, c.size);
+  if (!text.empty()) std::memcpy(bytes_.data() + c.offset, text.data(), text.size());
+}
+
+void Row::set_string_cut(std::size_t column, std::string_view text) {
+  const Column& c = schema_->columns()[column];
+  if (text.size() <= c.size || c.size < 3) return set_string(column, text.substr(0, c.size));
+  std::size_t keep = c.size - 3;
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) --keep;  // not inside a UTF-8 character
+  set_string(column, fmt::format("{}...", text.substr(0, keep)));
 }
 
 std::string Row::get_string(std::size_t column) const {

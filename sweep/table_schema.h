@@ -48,11 +48,13 @@ class Row {
   void set(std::size_t column, T value) {
     std::memcpy(bytes_.data() + schema_->columns()[column].offset, &value, sizeof(T));
   }
-  void set_string(std::size_t column, std::string_view text) {
-    const Column& c = schema_->columns()[column];
-    std::memset(bytes_.data() + c.offset, 0, c.size);
-    if (!text.empty()) std::memcpy(bytes_.data() + c.offset, text.data(), std::min<std::size_t>(text.size(), c.size));
-  }
+  /// A string column, NUL-padded. A text longer than the column throws std::length_error naming the
+  /// column, the text and the limit: strings that identify something (a network, a layer) must never
+  /// be cut, since two names that differ only past the width would become one.
+  void set_string(std::size_t column, std::string_view text);
+  /// For free text (error messages): a text longer than the column is cut and ends with "...", so a
+  /// reader sees that it was cut.
+  void set_string_cut(std::size_t column, std::string_view text);
   template <class T>
   T get(std::size_t column) const {
     T v;

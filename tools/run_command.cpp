@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/mapping_file.h"
+#include "sweep/result_tables.h"
 #include "sweep/network_file.h"
 #include "sweep/runner.h"
 #include "hw/simulate.h"
@@ -92,6 +94,18 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                  "another -o\n",
                  journal, args.output);
       return 1;
+    }
+    // Names the result file cannot hold (an arch name, a network path, a layer name) are refused before
+    // simulating: they are identities and are never cut.
+    try {
+      sweep::DesignPoint p;
+      p.arch = *arch;
+      p.network = args.net;
+      sweep::ResultTables().config_row(p, 0);
+      sweep::check_storable(*net, args.net);
+    } catch (const std::length_error& e) {
+      fmt::print(err, "eyesim: error: cannot write '{}': {}\n", args.output, e.what());
+      return 2;
     }
   }
   try {
