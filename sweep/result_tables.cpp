@@ -65,9 +65,13 @@ ResultTables::ResultTables() {
   layers_.add("trace_port_count", ColumnType::kU32);
 
   runs_.add("point_id", ColumnType::kU64);
+  // The network as the spec names it (a built-in name or a file path), as in /configs: the one identity
+  // of a workload, unique per file. The name the network declares (its file's `name`) is shown beside
+  // it; two files may declare the same one.
   runs_.add("network", ColumnType::kString, kNetworkBytes);
+  run_network_name_ = runs_.add("network_name", ColumnType::kString, kNameBytes);
   run_status_ = runs_.add("status", ColumnType::kU8);
-  runs_.add("message", ColumnType::kString, kMessageBytes);
+  run_message_ = runs_.add("message", ColumnType::kString, kMessageBytes);
   runs_.add("layers", ColumnType::kU32);
   runs_.add("latency_seconds", ColumnType::kF64);
   runs_.add("inferences_per_second", ColumnType::kF64);
@@ -130,6 +134,7 @@ PointRecord ResultTables::record(const DesignPoint& p, const hw::NetworkResult& 
   std::size_t c = 0;
   const hw::LayerStats& t = r.totals;
   run.set<std::uint64_t>(c++, p.id);
+  run.set_string(c++, p.network);
   run.set_string(c++, r.network);
   run.set<std::uint8_t>(c++, 0);
   run.set_string(c++, "");
@@ -156,9 +161,9 @@ PointRecord ResultTables::failed_record(const DesignPoint& p, const std::string&
   rec.ok = false;
   Row run(runs_);
   run.set<std::uint64_t>(0, p.id);
-  run.set_string(1, p.network);
+  run.set_string(1, p.network);  // network_name stays empty: the network may not have been loaded
   run.set<std::uint8_t>(run_status_, 1);
-  run.set_string_cut(3, message);
+  run.set_string_cut(run_message_, message);
   run.set<double>(run_wall_, wall_ms);
   rec.run_row = std::move(run.bytes());
   return rec;
@@ -194,6 +199,10 @@ std::string ResultTables::units_json(const TableSchema& schema) {
 }
 
 void check_storable(const workloads::Network& net, std::string_view spec) {
+  if (net.name.size() > kNameBytes)
+    throw std::length_error(fmt::format("network '{}': its name '{}' is {} bytes, longer than the {} bytes a result "
+                                        "file stores (docs/results.md); shorten it",
+                                        spec, net.name, net.name.size(), kNameBytes));
   for (const auto& l : net.layers) {
     const std::string& name = l.shape.name;
     if (name.size() > kNameBytes)

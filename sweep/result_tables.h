@@ -20,7 +20,7 @@ inline constexpr const char* kResultSchema = "eyesim-results/1";
 // (reports group by them, plots select by them), so one that does not fit is refused, never cut: two
 // layers or network files differing only past the width would become one. Messages are free text and
 // are cut, ending with "...".
-inline constexpr std::uint32_t kNameBytes = 64;       ///< arch.name, /layers.layer_name
+inline constexpr std::uint32_t kNameBytes = 64;       ///< arch.name, /layers.layer_name, /runs.network_name
 inline constexpr std::uint32_t kNetworkBytes = 256;   ///< /configs.network, /runs.network: a built-in name or a file path
 inline constexpr std::uint32_t kMessageBytes = 512;   ///< /runs.message
 inline constexpr std::uint32_t kEnumBytes = 24;       ///< enum parameters and mappings, by name (set in code)
@@ -52,7 +52,9 @@ class ResultTables {
   std::size_t col_point_id_layers() const { return layers_point_; }
   std::size_t col_trace_pe_offset() const { return trace_pe_offset_; }
   std::size_t col_trace_port_offset() const { return trace_port_offset_; }
+  std::size_t col_run_network_name() const { return run_network_name_; }
   std::size_t col_run_status() const { return run_status_; }
+  std::size_t col_run_message() const { return run_message_; }
   std::size_t col_run_wall_ms() const { return run_wall_; }
 
   /// JSON object {column: unit} for the `units` attribute of a table.
@@ -60,11 +62,12 @@ class ResultTables {
 
  private:
   TableSchema configs_, layers_, runs_;
-  std::size_t layers_point_ = 0, trace_pe_offset_ = 0, trace_port_offset_ = 0, run_status_ = 0, run_wall_ = 0;
+  std::size_t layers_point_ = 0, trace_pe_offset_ = 0, trace_port_offset_ = 0, run_network_name_ = 0, run_status_ = 0,
+              run_message_ = 0, run_wall_ = 0;
 };
 
-/// Throws std::length_error when a layer name of `net` is longer than a result file stores, naming the
-/// network (`spec`: as the sweep names it), the layer and the limit. Checked before simulating, so the
+/// Throws std::length_error when the name of `net` or of one of its layers is longer than a result file
+/// stores, naming the network (`spec`: as the sweep names it), the name and the limit. Checked before simulating, so the
 /// points of such a network fail with this message instead of being simulated for nothing.
 void check_storable(const workloads::Network& net, std::string_view spec);
 

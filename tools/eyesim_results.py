@@ -227,7 +227,8 @@ class ResultFile:
             t["dram_bytes"] = t[[k for k in summed if k.startswith("dram_") and k.endswith("_bytes")]].sum(axis=1)
             t = t.reset_index()
             r = self._table("runs")
-            keep = ["point_id", "latency_seconds", "inferences_per_second", "inferences_per_joule", "mac_utilization"]
+            keep = ["point_id", "network_name", "latency_seconds", "inferences_per_second", "inferences_per_joule",
+                    "mac_utilization"]
             t = t.merge(r[[k for k in keep if k in r.columns]], on="point_id", how="left")
             t = t.merge(self._table("configs"), on="point_id", how="left")
             _derive(t)

@@ -135,6 +135,7 @@ struct Failure {
 struct NetworkStats {
   explicit NetworkStats(std::size_t top) : latency(top), energy(top), edp(top) {}
   std::uint64_t points = 0, ok = 0;
+  std::string declared;  ///< the name the network declares (/runs.network_name), when it differs from the key
   TopList latency, energy, edp;
   /// (param index, arch.name or "" for arch.name itself, value) -> log-mean EDP
   std::map<std::tuple<std::size_t, std::string, ValueKey>, LogMean> by_value;
@@ -255,6 +256,7 @@ int report(const ReportArgs& args, std::FILE* out) {
   const sweep::TableSchema& runs_schema = tables.runs();
   const std::size_t c_arch = tables.configs().index("arch.name");
   const std::size_t r_id = runs_schema.index("point_id"), r_net = runs_schema.index("network"),
+                    r_net_name = runs_schema.index("network_name"),
                     r_status = runs_schema.index("status"), r_message = runs_schema.index("message"),
                     r_latency = runs_schema.index("latency_seconds"), r_ips = runs_schema.index("inferences_per_second"),
                     r_ipj = runs_schema.index("inferences_per_joule");
@@ -274,9 +276,13 @@ int report(const ReportArgs& args, std::FILE* out) {
     const std::uint64_t id = sweep::read_field<std::uint64_t>(run, rcols[r_id]);
     while (config && sweep::read_field<std::uint64_t>(config, ccols[0]) < id) config = configs.next();
     const bool have_config = config && sweep::read_field<std::uint64_t>(config, ccols[0]) == id;
+    // Grouped by the network as the spec names it (unique per workload); two network files may
+    // declare the same name, which is only shown.
     const std::string net = cell(run, rcols[r_net]).text;
     NetworkStats& n = nets.try_emplace(net, static_cast<std::size_t>(args.top)).first->second;
     ++n.points;
+    if (std::string declared = cell(run, rcols[r_net_name]).text; n.declared.empty() && !declared.empty() && declared != net)
+      n.declared = std::move(declared);
     if (sweep::read_field<std::uint8_t>(run, rcols[r_status]) != 0) {
       if (failures.size() < kFailuresShown) failures.push_back({id, net, cell(run, rcols[r_message]).text});
       ++n_failed;
@@ -329,7 +335,8 @@ int report(const ReportArgs& args, std::FILE* out) {
   if (!missing.empty()) fmt::print(out, "missing     {}\n", missing);
   std::string net_list;
   for (const auto& [name, n] : nets)
-    net_list += fmt::format("{}{} ({})", net_list.empty() ? "" : ", ", name, plural(n.points, "point"));
+    net_list += fmt::format("{}{} ({}{})", net_list.empty() ? "" : ", ", name,
+                            n.declared.empty() ? "" : fmt::format("named '{}', ", n.declared), plural(n.points, "point"));
   fmt::print(out, "networks    {}\n", net_list.empty() ? "none" : net_list);
   if (params.empty()) fmt::print(out, "swept       nothing (every point has the same parameters)\n");
   for (std::size_t i = 0; i < params.size(); ++i)
@@ -344,7 +351,8 @@ int report(const ReportArgs& args, std::FILE* out) {
   fmt::print(out, "\nenergy = chip energy per inference (1 / inferences_per_joule, as the paper's inferences/J);\n"
                   "latency = run time of one batch; EDP = energy x time per inference.\n");
   for (const auto& [name, n] : nets) {
-    fmt::print(out, "\n{}: {}, {} ok\n", name, plural(n.points, "point"), n.ok);
+    fmt::print(out, "\n{}: {}, {} ok{}\n", name, plural(n.points, "point"), n.ok,
+               n.declared.empty() ? "" : fmt::format(" (the network named '{}')", n.declared));
     if (n.ok == 0) {
       fmt::print(out, "  (no successful point)\n");
       continue;

@@ -160,6 +160,36 @@ TEST_SUITE("fast") {
     CHECK(stored == names);
   }
 
+  TEST_CASE("/runs.network is the network as the spec names it, as /configs.network; the declared name is network_name") {
+    const ResultTables t;
+    DesignPoint p;
+    p.network = "nets/a.toml";
+    hw::NetworkResult r;
+    r.network = "tiny_cnn";  // the name the file declares: another file may declare it too
+    const auto row_of = [&](const std::vector<std::byte>& bytes, const TableSchema& schema) {
+      Row row(schema);
+      std::copy(bytes.begin(), bytes.end(), row.bytes().begin());
+      return row;
+    };
+    const Row ok = row_of(t.record(p, r, 0).run_row, t.runs());
+    const Row failed = row_of(t.failed_record(p, "invalid architecture", 0).run_row, t.runs());
+    const Row config = row_of(t.config_row(p, 0), t.configs());
+    const std::size_t net = t.runs().index("network");
+    CHECK(config.get_string(t.configs().index("network")) == "nets/a.toml");
+    CHECK(ok.get_string(net) == "nets/a.toml");
+    CHECK(failed.get_string(net) == "nets/a.toml");
+    CHECK(ok.get_string(t.col_run_network_name()) == "tiny_cnn");
+    CHECK(failed.get_string(t.col_run_network_name()).empty());
+    CHECK(failed.get_string(t.col_run_message()) == "invalid architecture");
+    // A declared name network_name cannot hold fails the network's points before simulating.
+    workloads::Network n;
+    n.name = std::string(kNameBytes + 1, 'd');
+    CHECK_THROWS_WITH_AS(check_storable(n, "nets/a.toml"),
+                         doctest::Contains("network 'nets/a.toml': its name 'dddd"), std::length_error);
+    n.name.pop_back();
+    CHECK_NOTHROW(check_storable(n, "nets/a.toml"));
+  }
+
   TEST_CASE("a failed point's message longer than its column is cut and ends with ...") {
     const ResultTables t;
     DesignPoint p;
