@@ -338,9 +338,15 @@ int report(const ReportArgs& args, std::FILE* out) {
     net_list += fmt::format("{}{} ({}{})", net_list.empty() ? "" : ", ", name,
                             n.declared.empty() ? "" : fmt::format("named '{}', ", n.declared), plural(n.points, "point"));
   fmt::print(out, "networks    {}\n", net_list.empty() ? "none" : net_list);
-  if (params.empty()) fmt::print(out, "swept       nothing (every point has the same parameters)\n");
+  // The values listed are those present among the points: the spec's axes, but also its explicit
+  // [[point]]s and their presets (a v1 preset brings its own cluster_rows), so they are not called
+  // swept. The axes themselves are in the spec (/spec_toml).
+  if (params.empty()) fmt::print(out, "varied      nothing (every point has the same parameters)\n");
   for (std::size_t i = 0; i < params.size(); ++i)
-    fmt::print(out, "{}{} ({})\n", i ? "            " : "swept       ", params[i].name, describe_values(params[i]));
+    fmt::print(out, "{}{} ({})\n", i ? "            " : "varied      ", params[i].name, describe_values(params[i]));
+  if (!params.empty())
+    fmt::print(out, "            (every value present among the points: the spec's axes, its explicit points and "
+                    "their presets)\n");
   if (n_without_config)
     fmt::print(out, "warning     {} points have a /runs row but no /configs row; they are ranked without parameters\n",
                n_without_config);
