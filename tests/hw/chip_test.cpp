@@ -308,8 +308,7 @@ TEST_SUITE("fast") {
     const ArchSpec jssc = *preset("eyeriss_v1_jssc");
     // A on its row-stationary mapping: each step writes 16 channels x 12 columns, so coding pays (a
     // write of a few values is coded on its own and costs about its raw size).
-    MappingOverride rs = testing::rs_conv_mapping();
-    rs.layer = "A";
+    const MappingOverride rs = testing::rs_conv_mapping("A");
     const RunOptions on_rs{.verify = false, .collect_traces = false, .forced_mappings = {rs}, .max_layers = 0};
     const auto coded = simulate_network(jssc, *pooled, on_rs);
     const std::uint64_t written = coded.layers[0].stats.dram_oact_write_bytes;

@@ -2,6 +2,7 @@
 // row-stationary layer several chip tests force onto the JSSC chip.
 #pragma once
 
+#include <string>
 #include <utility>
 
 #include "hw/simulate.h"
@@ -24,9 +25,11 @@ inline workloads::LayerShape rs_conv_shape() {
   return {.name = "rs", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 14, .w = 14, .r = 3, .s = 3};
 }
 /// Its row-stationary mapping (V1 §V): 12 output rows side by side (one lane each), the 3 filter rows up
-/// each PE column, whole tiles of 16 filters x 4 channels: 36 PEs.
-inline MappingOverride rs_conv_mapping() {
-  return {.layer = "", .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1, .spatial_g = 1, .spatial_pos = 12};
+/// each PE column, whole tiles of 16 filters x 4 channels: 36 PEs. For the layer named `layer` (empty: every
+/// layer).
+inline MappingOverride rs_conv_mapping(std::string layer = "") {
+  return {.layer = std::move(layer), .m0 = 16, .c0 = 4, .f0 = 12, .spatial_red = 3, .spatial_m = 1, .spatial_g = 1,
+          .spatial_pos = 12};
 }
 
 }  // namespace eyesim::hw::testing
