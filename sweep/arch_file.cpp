@@ -3,20 +3,16 @@
 
 #include <map>
 #include <type_traits>
-#include <utility>
 
 #include <toml++/toml.h>
 
 #include "sweep/text_file.h"
+#include "sweep/toml_place.h"
 
 #include "hw/presets.h"
 
 namespace eyesim::sweep {
 namespace {
-
-[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
-  throw SpecError(file, where.begin.line, where.begin.column, message);
-}
 
 std::string preset_list() {
   std::string s;
@@ -69,14 +65,7 @@ void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string
       apply_table(arch, *sub, path, file, seen);
       continue;
     }
-    if (const auto [it, fresh] = seen.emplace(path, &value); !fresh) {
-      // Reported at the later of the two in the file (toml++ visits keys in name order, not file order).
-      const toml::source_position a = it->second->source().begin, b = value.source().begin;
-      const bool value_is_later = std::pair(a.line, a.column) < std::pair(b.line, b.column);
-      const toml::node& later = value_is_later ? value : *it->second;
-      const toml::source_position earlier = value_is_later ? a : b;
-      fail(file, later.source(), fmt::format("'{}' is set twice (also at line {}, column {})", path, earlier.line, earlier.column));
-    }
+    if (const auto [it, fresh] = seen.emplace(path, &value); !fresh) fail_set_twice(file, path, *it->second, value);
     if (!apply_arch_value(arch, path, value, file)) {
       fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2')", path));
     }

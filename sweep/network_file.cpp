@@ -7,13 +7,10 @@
 #include <toml++/toml.h>
 
 #include "sweep/text_file.h"
+#include "sweep/toml_place.h"
 
 namespace eyesim::sweep {
 namespace {
-
-[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
-  throw SpecError(file, where.begin.line, where.begin.column, message);
-}
 
 constexpr std::array<std::string_view, 19> kLayerKeys = {
     "name", "kind", "c", "m", "h", "w", "r", "s", "stride", "pad", "groups", "iact_density", "weight_density",

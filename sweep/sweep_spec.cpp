@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "sweep/text_file.h"
+#include "sweep/toml_place.h"
 
 #include "core/rng.h"
 #include "hw/presets.h"
@@ -23,19 +24,6 @@ extern const std::string_view eyesim_default_sweep_toml;
 
 namespace eyesim::sweep {
 namespace {
-
-[[noreturn]] void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
-  throw SpecError(file, where.begin.line, where.begin.column, message);
-}
-
-/// "line L, column C" of a place, for messages that point back at an earlier place in the same file.
-std::string place(const toml::source_region& where) {
-  return fmt::format("line {}, column {}", where.begin.line, where.begin.column);
-}
-
-bool comes_before(const toml::source_region& a, const toml::source_region& b) {
-  return std::pair(a.begin.line, a.begin.column) < std::pair(b.begin.line, b.begin.column);
-}
 
 /// One (name, value) of a point, before it is applied.
 struct Setting {
@@ -123,12 +111,7 @@ void flatten(const toml::table& t, const std::string& prefix, std::vector<std::p
       continue;
     }
     const auto earlier = std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == name; });
-    if (earlier != out.end()) {
-      const toml::node* first = earlier->second;
-      const toml::node* second = &v;
-      if (comes_before(second->source(), first->source())) std::swap(first, second);
-      fail(file, second->source(), fmt::format("'{}{}' is set twice (also at {})", shown_prefix, name, place(first->source())));
-    }
+    if (earlier != out.end()) fail_set_twice(file, fmt::format("{}{}", shown_prefix, name), *earlier->second, v);
     out.emplace_back(name, &v);
   }
 }

@@ -1,0 +1,37 @@
+// Errors at a place in a user's TOML file, shared by the architecture, network and sweep spec parsers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sweep/spec_error.h"
+
+namespace eyesim::sweep {
+
+/// Throws SpecError at `where` in `file`.
+[[noreturn]] inline void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
+  throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+/// "line L, column C" of a place, for messages that point back at an earlier place in the same file.
+inline std::string place(const toml::source_region& where) {
+  return fmt::format("line {}, column {}", where.begin.line, where.begin.column);
+}
+
+/// One parameter set by two TOML keys: a quoted key with dots ("a.b" = 1) and a dotted key or table key
+/// (a.b = 2) are different keys to TOML, and only one value could take effect. The error is at the later
+/// of the two in the file (toml++ visits keys in name order, not file order) and names the earlier.
+[[noreturn]] inline void fail_set_twice(std::string_view file, std::string_view name, const toml::node& a,
+                                        const toml::node& b) {
+  const toml::source_position pa = a.source().begin, pb = b.source().begin;
+  const bool a_first = std::pair(pa.line, pa.column) < std::pair(pb.line, pb.column);
+  const toml::node& later = a_first ? b : a;
+  const toml::node& earlier = a_first ? a : b;
+  fail(file, later.source(), fmt::format("'{}' is set twice (also at {})", name, place(earlier.source())));
+}
+
+}  // namespace eyesim::sweep
