@@ -62,7 +62,9 @@ void v1_pe(ArchSpec& a) {
 }
 
 /// The paper's "v1": the original design scaled to 192 PEs (12 x 16), the same storage and 8 bits, with
-/// the flat multicast NoC of V1 (ifmap bus 16 b, filter and psum buses 64 b).
+/// the flat multicast NoC of V1. Scaled to 8 bits as its SPads are, per value: V1's buses carry one
+/// ifmap value (16 b) and four filter or psum values (64 b) per cycle, so here 8, 32 and 80 bits
+/// (8-bit iacts and weights, 20-bit psums; docs/calibration.md).
 ArchSpec eyeriss_v1_scaled() {
   ArchSpec a = eyeriss_v2();
   a.name = "eyeriss_v1_scaled";
@@ -70,8 +72,8 @@ ArchSpec eyeriss_v1_scaled() {
   v1_pe(a);
   a.glb = GlbSpec{.shared = true, .iact_banks = 48, .iact_bank_bytes = 4096, .psum_banks = 0, .psum_bank_bytes = 0,
                   .weight_banks = 0, .weight_bank_bytes = 0, .bank_width_bits = 64};  // 192 kB like v2
-  a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 16, .weight_routers = 1,
-                  .weight_port_bits = 64, .psum_routers = 1, .psum_port_bits = 64, .hop_latency_cycles = 1};
+  a.noc = NocSpec{.kind = NocKind::kFlatMulticast, .iact_routers = 1, .iact_port_bits = 8, .weight_routers = 1,
+                  .weight_port_bits = 32, .psum_routers = 1, .psum_port_bits = 80, .hop_latency_cycles = 1};
   a.energy = energy_65nm_8bit(kV1ClockPjPerBusyPeCycle, kV1ClockIdlePjPerPeCycle);
   a.energy.glb_pj_per_bit = 6.0 * kIscaPjPerBit;  // ISCA Table IV: a > 100 kB GLB is 6x
   return a;

@@ -1,6 +1,7 @@
 // ArchSpec: presets and validation.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <limits>
 #include <set>
 #include <type_traits>
@@ -34,6 +35,26 @@ TEST_SUITE("fast") {
     CHECK(preset("eyeriss_v1_scaled")->noc.kind == NocKind::kFlatMulticast);
     CHECK(preset("eyeriss_v1_5")->noc.kind == NocKind::kHierarchicalMesh);
     CHECK(preset("eyeriss_v1_5")->pe.kind == PeKind::kDense);
+  }
+
+  TEST_CASE("the scaled v1 is V1 at 8 bits: its SPads and flat buses hold as many values as V1's") {
+    // V1 §IV: the ifmap GIN carries one 16-bit value, the filter and psum GINs four (64 b); V2 §V-A scales
+    // the design to 8-bit data (20-bit psums, V2 §II): each bus carries V1's values per cycle, at the new
+    // widths.
+    const ArchSpec jssc = *preset("eyeriss_v1_jssc"), v1 = *preset("eyeriss_v1_scaled");
+    const auto values = [](std::uint32_t bus_bits, std::uint32_t value_bits) { return double(bus_bits) / value_bits; };
+    CHECK(values(v1.noc.iact_port_bits, v1.precision.iact_bits) ==
+          values(jssc.noc.iact_port_bits, jssc.precision.iact_bits));
+    CHECK(values(v1.noc.weight_port_bits, v1.precision.weight_bits) ==
+          values(jssc.noc.weight_port_bits, jssc.precision.weight_bits));
+    CHECK(values(v1.noc.psum_port_bits, v1.precision.psum_bits) ==
+          values(jssc.noc.psum_port_bits, jssc.precision.psum_bits));
+    CHECK(v1.pe.iact_data_entries == jssc.pe.iact_data_entries);
+    CHECK(v1.pe.weight_data_entries == jssc.pe.weight_data_entries);
+    CHECK(v1.pe.psum_entries == jssc.pe.psum_entries);
+    CHECK(v1.noc.iact_port_bits == 8);
+    CHECK(v1.noc.weight_port_bits == 32);
+    CHECK(v1.noc.psum_port_bits == 80);
   }
 
   TEST_CASE("validate reports every problem at once with its path and the value it got") {

@@ -54,8 +54,9 @@ TEST_SUITE("fast") {
     CHECK(noc.ports().size() == 3);
     CHECK(noc.port_of(DataType::kIact, 0) == noc.port_of(DataType::kIact, 191));
     CHECK(noc.hops(0, 191) == 1);
-    const Transfer a = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 0), 0, 160, 1);
-    const Transfer b = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 100), 0, 16, 1);
+    const std::uint32_t bus = arch.noc.iact_port_bits;  // ten words, then one
+    const Transfer a = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 0), 0, 10 * bus, 1);
+    const Transfer b = noc.send(DataType::kIact, noc.port_of(DataType::kIact, 100), 0, bus, 1);
     CHECK(a.end == 10);
     CHECK(b.start == 10);
   }
@@ -174,9 +175,10 @@ TEST_SUITE("fast") {
     CHECK(r.injections == 1);
     CHECK(r.links == 1);  // the Y-bus (energy only)
     CHECK(r.max_hops == 1);
-    const Transfer a = noc.multicast(DataType::kWeight, 7, all, 0, 640);
+    const std::uint32_t bus = arch.noc.weight_port_bits;  // ten words, then one
+    const Transfer a = noc.multicast(DataType::kWeight, 7, all, 0, 10 * bus);
     const std::uint32_t one[] = {3};
-    const Transfer b = noc.multicast(DataType::kWeight, 3, one, 0, 64);
+    const Transfer b = noc.multicast(DataType::kWeight, 3, one, 0, bus);
     CHECK(a.end == 10);
     CHECK(b.start == 10);
   }
