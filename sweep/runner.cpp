@@ -1,4 +1,5 @@
-// run_sweep: preparation, the parallel simulation loop, the writer thread and progress.
+// run_sweep: preparation, the parallel simulation loop, the writer thread and progress; write_result and
+// run_sweep share the checks, the creation of OUTPUT.part and its completion.
 #include "sweep/runner.h"
 
 #include <unistd.h>
@@ -104,10 +105,48 @@ ResultFileHeader result_header(const SweepSpec& spec, const SweepOptions& o) {
   return h;
 }
 
+/// The packed /configs rows of `ids`, in that order. A name too long for its column (a network file path,
+/// an arch name) is refused, naming the point, before any file is created.
+std::vector<std::byte> config_rows(const SweepSpec& spec, const std::vector<std::uint64_t>& ids,
+                                   const ResultTables& tables) {
+  std::vector<std::byte> rows;
+  for (std::uint64_t id : ids) {
+    std::vector<std::byte> row;
+    try {
+      row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
+    } catch (const std::length_error& e) {
+      throw std::runtime_error(fmt::format("point #{}: {}", id, e.what()));
+    }
+    rows.insert(rows.end(), row.begin(), row.end());
+  }
+  return rows;
+}
+
+/// Creates OUTPUT.part (truncating it) with the header and the /configs rows of `ids`; an unwritable
+/// path throws here, before any simulation.
+std::unique_ptr<ResultWriter> create_part(const SweepSpec& spec, const SweepOptions& o, const ResultTables& tables,
+                                          const std::vector<std::uint64_t>& ids, const std::vector<std::byte>& configs) {
+  auto writer = std::make_unique<ResultWriter>(o.output + ".part", result_header(spec, o), tables, ids);
+  writer->add_configs(configs.data(), ids.size());
+  return writer;
+}
+
+/// Writes what is left, sets `complete` and `end_utc`, closes OUTPUT.part and renames it to OUTPUT.
+void close_part(std::unique_ptr<ResultWriter> writer, const SweepOptions& o, bool complete) {
+  writer->finish(complete, utc_now());
+  writer.reset();
+  std::filesystem::rename(o.output + ".part", o.output);
+}
+
 struct Done {};
 using Message = std::variant<PointRecord, Done>;
 
 }  // namespace
+
+void refuse_journal(const std::string& output, std::string_view remedy) {
+  if (const std::string journal = output + ".journal"; std::filesystem::exists(journal))
+    throw std::runtime_error(fmt::format("'{}' exists: a sweep into '{}' was interrupted; {}", journal, output, remedy));
+}
 
 double estimated_cost(const DesignPoint& p) {
   std::uint64_t macs = 0;
@@ -156,9 +195,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
                                            journal_path));
     }
   } else if (have_journal) {
-    throw std::runtime_error(fmt::format(
-        "'{}' exists: a sweep into '{}' was interrupted; continue it with --resume or delete the journal", journal_path,
-        o.output));
+    refuse_journal(o.output);
   }
   std::map<std::uint64_t, bool> done;
   for (const PointRecord& r : earlier) done[r.point_id] = true;
@@ -180,19 +217,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   // is refused before any file is created. Then the output: an unwritable path is reported before any
   // simulation.
   const ResultTables tables;
-  std::vector<std::byte> config_rows;
-  for (std::uint64_t id : ids) {
-    std::vector<std::byte> row;
-    try {
-      row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
-    } catch (const std::length_error& e) {
-      throw std::runtime_error(fmt::format("point #{}: {}", id, e.what()));
-    }
-    config_rows.insert(config_rows.end(), row.begin(), row.end());
-  }
-  auto writer = std::make_unique<ResultWriter>(part, result_header(spec, o), tables, ids);
-  writer->add_configs(config_rows.data(), ids.size());
-  config_rows = {};
+  auto writer = create_part(spec, o, tables, ids, config_rows(spec, ids, tables));
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version);
 
@@ -298,11 +323,37 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   out.simulated = simulated.load();
   out.failed = failed.load();
   out.interrupted = stop.load() != 0 && out.simulated + out.resumed < ids.size();
-  writer->finish(!out.interrupted, utc_now());
-  writer.reset();
-  std::filesystem::rename(part, o.output);
+  close_part(std::move(writer), o, !out.interrupted);
   if (!out.interrupted && journal) journal->remove();
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return out;
+}
+
+SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& o, const hw::NetworkResult& result,
+                          double wall_ms) {
+  const auto start = Clock::now();
+  if (spec.points.size() != 1)
+    throw std::invalid_argument(fmt::format("write_result writes one point; the spec has {}", spec.points.size()));
+  refuse_journal(o.output);
+  const std::vector<std::uint64_t> ids{0};
+  const ResultTables tables;
+  const std::vector<std::byte> configs = config_rows(spec, ids, tables);
+  // The record before the file: a layer name too long for its column (which run_sweep fails unsimulated,
+  // through check_storable) creates no file either.
+  PointRecord record;
+  try {
+    record = tables.record(spec.points.front(), result, wall_ms);
+  } catch (const std::length_error& e) {
+    throw std::runtime_error(fmt::format("point #0: {}", e.what()));
+  }
+  auto writer = create_part(spec, o, tables, ids, configs);
+  writer->add(std::move(record));
+  close_part(std::move(writer), o, true);
+  SweepOutcome out;
+  out.points = out.simulated = 1;
+  out.output = o.output;
+  out.writer_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.wall_seconds = wall_ms / 1e3 + out.writer_seconds;
   return out;
 }
 

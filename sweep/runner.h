@@ -1,4 +1,5 @@
 // run_sweep: simulates the design points of a spec in parallel (oneTBB) and writes one HDF5 file.
+// write_result: writes the same file for a one-point spec from a result its caller simulated (`eyesim run -o`).
 //
 // Threads: simulation tasks in a task_arena of `jobs` threads share nothing mutable; each returns a
 // PointRecord through a bounded queue to ONE writer thread, the only one that touches HDF5 and the
@@ -9,7 +10,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
+#include "hw/layer_result.h"
 #include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
 
@@ -19,9 +22,9 @@ struct SweepOptions {
   std::string output = "results.h5";
   int jobs = 0;                    ///< 0 = all cores
   bool resume = false;
-  /// Append finished points to OUTPUT.journal for --resume. `eyesim run -o` turns it off: its one point
-  /// is cheaper to simulate again than to resume, and a run killed mid-write then leaves no journal that
-  /// would look like an interrupted sweep's (an existing journal is refused either way).
+  /// Append finished points to OUTPUT.journal for --resume. Off, a run killed mid-write leaves no journal
+  /// that would look like an interrupted sweep's (an existing journal is refused either way). write_result
+  /// (`eyesim run -o`) never keeps one: its one point is cheaper to simulate again than to resume.
   bool journal = true;
   std::string progress = "auto";   ///< auto (a redrawn line on a terminal, periodic lines otherwise) | always | never
   double progress_interval_s = 10; ///< seconds between plain progress lines
@@ -45,6 +48,24 @@ struct SweepOutcome {
 /// interrupted earlier sweep without --resume, a journal of another spec). `stop` is polled: when it
 /// becomes non-zero, no new point starts, finished points are written and the file is closed valid.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const std::atomic<int>& stop, std::FILE* err);
+
+/// Writes the file run_sweep would write for the one-point `spec` (same header, /configs row, record,
+/// OUTPUT.part renamed to OUTPUT when complete), from `result`, the point simulated by the caller in
+/// `wall_ms` (its /runs.wall_ms): the point is not simulated again, and forced mappings the caller
+/// simulated with are what the file holds. Keeps no journal (options.journal and options.resume are not
+/// used). Throws std::runtime_error before creating any file when OUTPUT.journal exists
+/// (refuse_journal) or a name is longer than its column, naming the point.
+SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& options, const hw::NetworkResult& result,
+                          double wall_ms);
+
+/// The default end of refuse_journal's message: what a sweep's user does about the journal.
+inline constexpr const char* kJournalRemedy = "continue it with --resume or delete the journal";
+
+/// Throws std::runtime_error when OUTPUT.journal exists: it records a sweep into OUTPUT that was
+/// interrupted (or still runs, writing OUTPUT.part) and that needs it to resume, and writing OUTPUT
+/// would replace that sweep's file. `remedy` ends the message. run_sweep (without --resume) and
+/// write_result check it before simulating or writing; `eyesim run -o` before simulating its point.
+void refuse_journal(const std::string& output, std::string_view remedy = kJournalRemedy);
 
 /// Estimated relative cost of a point (nominal MACs / PEs), for scheduling, shards and ETA.
 double estimated_cost(const DesignPoint& p);

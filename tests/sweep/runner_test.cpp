@@ -1,18 +1,22 @@
-// The sweep runner: thread-count independence, failed points as rows, HDF5 round trip, resume.
+// The sweep runner: thread-count independence, failed points as rows, HDF5 round trip, resume; write_result.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
+#include "sweep/network_file.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
 #include "sweep/runner.h"
 #include "sweep/sweep_spec.h"
+#include "workloads/layer_data.h"
 
 namespace eyesim::sweep {
 namespace {
@@ -73,6 +77,48 @@ std::string run(const SweepSpec& spec, int jobs, const std::string& name, bool r
   std::atomic<int> stop{stop_after >= 0 ? 2 : 0};
   run_sweep(spec, o, stop, stderr);
   return o.output;
+}
+
+/// The first valid point of tiny_spec() as a one-point spec, the spec of `eyesim run -o`.
+SweepSpec one_point_spec() {
+  SweepSpec spec = tiny_spec();
+  const auto valid = std::find_if(spec.points.begin(), spec.points.end(), [](const DesignPoint& p) {
+    return p.invalid.empty();
+  });
+  REQUIRE(valid != spec.points.end());
+  DesignPoint p = *valid;
+  p.id = 0;
+  spec.points = {p};
+  return spec;
+}
+
+/// The point of a one-point spec, simulated as `eyesim run` does (outside the runner).
+hw::NetworkResult simulate(const SweepSpec& spec) {
+  const DesignPoint& p = spec.points.front();
+  const auto data = workloads::prepare_network(resolve_network(p.network), p.seed, p.batch);
+  return hw::simulate_network(p.arch, *data);
+}
+
+/// The root attributes and string datasets of a result file, but the times.
+std::vector<std::string> header_of(const std::string& path) {
+  Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+  std::vector<std::string> out;
+  for (const char* name : {"schema", "eyesim_version", "command_line", "spec_name", "spec_source", "spec_hash", "seed",
+                           "shard", "points_total", "complete"})
+    out.push_back(fmt::format("{}={}", name, f.attribute(name)));
+  out.push_back(f.read_string_dataset("spec_toml"));
+  out.push_back(f.read_string_dataset("base_arch_toml"));
+  return out;
+}
+
+double wall_ms_of(const std::string& path) {
+  Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+  const ResultTables t;
+  const auto runs = f.read_rows("runs", t.runs());
+  REQUIRE(runs.size() == t.runs().row_bytes());
+  Row r(t.runs());
+  std::copy_n(runs.begin(), r.bytes().size(), r.bytes().begin());
+  return r.get<double>(t.col_run_wall_ms());
 }
 
 }  // namespace
@@ -182,6 +228,80 @@ TEST_SUITE("golden") {
 }
 
 TEST_SUITE("fast") {
+  TEST_CASE("write_result writes the file run_sweep writes for the same one-point spec, from the result it is given") {
+    const SweepSpec spec = one_point_spec();
+    const std::string swept = run(spec, 1, "one_point_swept.h5");
+    SweepOptions o;
+    o.output = (test_dir() / "one_point_written.h5").string();
+    fs::remove(o.output);
+    fs::remove(o.output + ".part");
+    const SweepOutcome outcome = write_result(spec, o, simulate(spec), 12.5);
+    CHECK(outcome.points == 1);
+    CHECK(outcome.simulated == 1);
+    CHECK(fs::exists(o.output));
+    CHECK_FALSE(fs::exists(o.output + ".part"));
+    CHECK_FALSE(fs::exists(o.output + ".journal"));
+    const Tables a = read_all(swept);
+    const Tables b = read_all(o.output);
+    CHECK(b.complete == "true");
+    CHECK(a.configs == b.configs);
+    CHECK(a.layers == b.layers);
+    CHECK(a.runs == b.runs);  // wall_ms zeroed
+    CHECK(a.traces == b.traces);
+    CHECK_FALSE(b.traces[0].empty());
+    CHECK(header_of(swept) == header_of(o.output));  // start_utc and end_utc left out
+    CHECK(wall_ms_of(o.output) == 12.5);
+  }
+
+  TEST_CASE("write_result writes the result it is given, not one it simulates again") {
+    const SweepSpec spec = one_point_spec();
+    hw::NetworkResult r = simulate(spec);
+    REQUIRE(r.layers.size() == 2);
+    // A forced mapping shows in the mapping columns only if the file is written from this result: a
+    // marker value no simulation of the spec's point produces stands for it.
+    r.layers[1].mapping.m0 = 12345;
+    r.layers[1].stats.cycles = 987654321;
+    SweepOptions o;
+    o.output = (test_dir() / "given_result.h5").string();
+    fs::remove(o.output);
+    write_result(spec, o, r, 1.0);
+    Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
+    const ResultTables t;
+    const auto layers = f.read_rows("layers", t.layers());
+    const std::uint32_t rb = t.layers().row_bytes();
+    REQUIRE(layers.size() == 2 * rb);
+    Row row(t.layers());
+    std::copy_n(layers.begin() + rb, rb, row.bytes().begin());
+    CHECK(row.get<std::uint32_t>(t.layers().index("map_m0")) == 12345);
+    CHECK(row.get<std::uint64_t>(t.layers().index("cycles")) == 987654321);
+  }
+
+  TEST_CASE("write_result refuses an existing journal and a name too long before creating any file") {
+    SweepSpec spec = one_point_spec();
+    SweepOptions o;
+    o.output = (test_dir() / "refused.h5").string();
+    fs::remove(o.output);
+    fs::remove(o.output + ".part");
+    const hw::NetworkResult r = simulate(spec);
+    {
+      std::ofstream journal(o.output + ".journal");
+      journal << "EYESIMJ3 finished points";
+    }
+    const std::string refusal =
+        "exists: a sweep into '" + o.output + "' was interrupted; continue it with --resume or delete the journal";
+    CHECK_THROWS_WITH_AS(write_result(spec, o, r, 1.0), doctest::Contains(refusal.c_str()), std::runtime_error);
+    fs::remove(o.output + ".journal");
+    hw::NetworkResult long_layer = r;
+    long_layer.layers[0].layer_name = std::string(kNameBytes + 1, 'x');
+    CHECK_THROWS_WITH_AS(write_result(spec, o, long_layer, 1.0),
+                         doctest::Contains("point #0: layer_name 'xxx"), std::runtime_error);
+    spec.points.front().arch.name = std::string(kNameBytes + 1, 'a');
+    CHECK_THROWS_WITH_AS(write_result(spec, o, r, 1.0), doctest::Contains("point #0: arch.name 'aaa"),
+                         std::runtime_error);
+    CHECK_FALSE(fs::exists(o.output));
+    CHECK_FALSE(fs::exists(o.output + ".part"));
+  }
+
   TEST_CASE("an HDF5 table round-trips packed rows with strings and numbers") {
     TableSchema s;
     s.add("id", ColumnType::kU64);
