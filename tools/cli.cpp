@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
   run->add_option("--mapping", run_args.mapping, "TOML file forcing mapping factors ([[mapping]] m0 = ...)")
       ->check(CLI::ExistingFile);
-  run->add_option("-o,--output", run_args.output, "also write the result as HDF5 (docs/results.md)");
+  run->add_option("-o,--output", run_args.output,
+                  "also write the result printed, forced --mapping included, as HDF5 (docs/results.md)");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();

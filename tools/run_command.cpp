@@ -2,9 +2,7 @@
 #include "tools/run_command.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <stdexcept>
 #include <type_traits>
 
@@ -47,6 +45,20 @@ std::string stats_json(const hw::LayerStats& s) {
   return out + "}";
 }
 
+/// The sweep spec of `eyesim run -o`: this run as its one design point.
+sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch) {
+  sweep::SweepSpec spec;
+  spec.name = "eyesim run";
+  spec.source_name = "<command line>";
+  spec.text = fmt::format("# {}\n", args.command_line);
+  spec.seed = args.seed;
+  spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = arch, .network = args.net, .seed = args.seed,
+                                           .batch = args.batch, .iact_density_scale = 1.0,
+                                           .weight_density_scale = 1.0, .invalid = {}});
+  spec.spec_hash = hash_name(spec.text);
+  return spec;
+}
+
 double dram_bytes(const hw::LayerStats& s) {
   return static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
                              s.dram_psum_write_bytes + s.dram_oact_write_bytes);
@@ -59,16 +71,10 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
     return 2;
   }
-  if (!args.output.empty() && !args.mapping.empty()) {
-    // -o writes the file through the sweep runner, whose design points have no forced mappings: the
-    // file would hold the mapper's choice, not the forced one.
-    fmt::print(err, "eyesim: error: -o cannot be combined with --mapping yet (the result file would hold the mapper's "
-                    "own mapping); run without -o, or use --format csv|json\n");
-    return 2;
-  }
   std::optional<hw::ArchSpec> arch;
   std::optional<workloads::Network> net;
-  hw::RunOptions options{.verify = args.verify, .collect_traces = false, .forced_mappings = {}};
+  // -o: the file holds the per-PE and per-port traces, as a sweep's does.
+  hw::RunOptions options{.verify = args.verify, .collect_traces = !args.output.empty(), .forced_mappings = {}};
   try {
     arch = sweep::resolve_arch(args.arch);
     net = sweep::resolve_network(args.net);
@@ -82,26 +88,25 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", args.arch, i.path, i.message);
     return 2;
   }
+  // -o: the file a sweep writes, with this run as its one design point, written from this run's result
+  // (with its forced mappings; simulated once).
+  const sweep::SweepSpec spec = one_point_spec(args, *arch);
   if (!args.output.empty()) {
     // OUTPUT.journal is the record of a sweep into OUTPUT that was interrupted or is still running (a
     // running sweep writes OUTPUT.part next to it): the finished points its --resume needs. Writing OUTPUT
     // here would replace that sweep's file, so refuse, like `eyesim sweep` does, before simulating.
     // (A lone OUTPUT.part has no journal to resume from; it is overwritten, as a sweep overwrites it.)
-    if (const std::string journal = args.output + ".journal"; std::filesystem::exists(journal)) {
-      fmt::print(err,
-                 "eyesim: error: '{}' exists: it belongs to an interrupted (or running) sweep into '{}', which "
-                 "needs it to resume; finish that sweep with `eyesim sweep --resume`, delete the journal, or choose "
-                 "another -o\n",
-                 journal, args.output);
+    try {
+      sweep::refuse_journal(args.output, "finish that sweep with `eyesim sweep --resume`, delete the journal, or "
+                                         "choose another -o");
+    } catch (const std::runtime_error& e) {
+      fmt::print(err, "eyesim: error: {}\n", e.what());
       return 1;
     }
     // Names the result file cannot hold (an arch name, a network path, a layer name) are refused before
     // simulating: they are identities and are never cut.
     try {
-      sweep::DesignPoint p;
-      p.arch = *arch;
-      p.network = args.net;
-      sweep::ResultTables().config_row(p, 0);
+      sweep::ResultTables().config_row(spec.points.front(), 0);
       sweep::check_storable(*net, args.net);
     } catch (const std::length_error& e) {
       fmt::print(err, "eyesim: error: cannot write '{}': {}\n", args.output, e.what());
@@ -160,24 +165,11 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     }
     // -o writes the file whatever --format printed: the table, CSV and JSON are views of the same run.
     if (!args.output.empty()) {
-      // The same file a sweep writes, with this run as its one design point.
-      sweep::SweepSpec spec;
-      spec.name = "eyesim run";
-      spec.source_name = "<command line>";
-      spec.text = fmt::format("# {}\n", args.command_line);
-      spec.seed = args.seed;
-      spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = *arch, .network = args.net, .seed = args.seed,
-                                               .batch = args.batch, .iact_density_scale = 1.0,
-                                               .weight_density_scale = 1.0, .invalid = {}});
-      spec.spec_hash = hash_name(spec.text);
       sweep::SweepOptions o;
       o.output = args.output;
-      o.progress = "never";
       o.command_line = args.command_line;
       o.version = args.version;
-      o.journal = false;
-      const std::atomic<int> never{0};
-      sweep::run_sweep(spec, o, never, err);
+      sweep::write_result(spec, o, r, prep_ms + sim_ms);
       // CSV and JSON on stdout are read by programs: the note goes to stderr there.
       if (args.format == "table") fmt::print(out, "wrote {}\n", args.output);
       else fmt::print(err, "eyesim: wrote {}\n", args.output);

@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable);
 -o refuses the output of an interrupted sweep (its journal) and leaves its files alone; --mapping entries that
-would not apply (a layer the network lacks, a second entry for a layer) are refused by file, line and name.
+would not apply (a layer the network lacks, a second entry for a layer) are refused by file, line and name;
+-o with --mapping writes the forced mapping, the one printed.
 Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
 import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 
 import h5py
 
@@ -111,5 +114,39 @@ every = T.write("every.toml", '[[mapping]]\nm0 = 4\n[[mapping]]\nc0 = 2\n')
 p = run("--net", NET, "--mapping", every)
 check(p.returncode == 2 and f"{every}:3:1: error: two [[mapping]] entries without 'layer' (lines 1 and 3)" in p.stderr,
       f"two mapping entries for every layer exit 2 naming both lines: {p.stderr.strip()}")
+
+# -o with --mapping: the file is written from the run printed (simulated once), so its /layers mapping
+# columns are the forced mapping, as the CSV prints it; the mapper's own choice differs (without --mapping).
+JSSC = ("--arch", "eyeriss_v1_jssc", "--net", "alexnet")
+TABLE3 = "tools/validation/jssc_table3_mapping.toml"
+KEYS = ("m0", "c0", "f0", "spatial_red", "spatial_m", "spatial_g", "spatial_pos")
+
+
+def mappings(h5):
+    """{layer: (m0, c0, f0, spatial_red, _m, _g, _pos)} of a result file's /layers."""
+    with h5py.File(h5, "r") as f:
+        rows = f["layers"]
+        return {n.decode(): tuple(int(rows["map_" + k][i]) for k in KEYS) for i, n in enumerate(rows["layer_name"])}
+
+
+with open(TABLE3, "rb") as f:
+    table3 = {e["layer"]: tuple(e[k] for k in KEYS) for e in tomllib.load(f)["mapping"]}
+mapped = path("mapped.h5")
+p = run(*JSSC, "--mapping", TABLE3, "--format", "csv", "-o", mapped)
+check(p.returncode == 0 and os.path.exists(mapped), f"run --mapping F -o writes the file: {p.stderr.strip()}")
+check("cannot be combined" not in p.stderr, "-o with --mapping is no longer refused")
+if os.path.exists(mapped):
+    written = mappings(mapped)
+    check(all(written.get(layer) == forced for layer, forced in table3.items()),
+          f"the file's map_* columns are the forced mapping of every layer the mapping file names ({written})")
+    printed = {}
+    for r in list(csv.reader(io.StringIO(p.stdout)))[1:]:
+        m = re.fullmatch(r"m0=(\d+) c0=(\d+) f0=(\d+) sp\(red(\d+) m(\d+) g(\d+) pos(\d+)\)", r[-1])
+        printed[r[0]] = tuple(int(v) for v in m.groups()) if m else r[-1]
+    check(printed == written, f"the file's mapping of every layer is the one --format csv printed ({printed})")
+    own = path("own.h5")
+    p = run(*JSSC, "--format", "csv", "-o", own)
+    check(p.returncode == 0 and any(mappings(own)[layer] != forced for layer, forced in table3.items()),
+          "without --mapping the mapper chooses another mapping (so the check above is not vacuous)")
 
 T.finish("run CLI")
