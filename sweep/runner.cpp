@@ -145,7 +145,8 @@ using Message = std::variant<PointRecord, Done>;
 
 void refuse_journal(const std::string& output, std::string_view remedy) {
   if (const std::string journal = output + ".journal"; std::filesystem::exists(journal))
-    throw std::runtime_error(fmt::format("'{}' exists: a sweep into '{}' was interrupted; {}", journal, output, remedy));
+    throw std::runtime_error(
+        fmt::format("'{}' exists: a sweep into '{}' was interrupted (or is still running); {}", journal, output, remedy));
 }
 
 double estimated_cost(const DesignPoint& p) {

@@ -288,7 +288,8 @@ TEST_SUITE("fast") {
       journal << "EYESIMJ3 finished points";
     }
     const std::string refusal =
-        "exists: a sweep into '" + o.output + "' was interrupted; continue it with --resume or delete the journal";
+        "exists: a sweep into '" + o.output +
+        "' was interrupted (or is still running); continue it with --resume or delete the journal";
     CHECK_THROWS_WITH_AS(write_result(spec, o, r, 1.0), doctest::Contains(refusal.c_str()), std::runtime_error);
     fs::remove(o.output + ".journal");
     hw::NetworkResult long_layer = r;
