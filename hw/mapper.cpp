@@ -2,6 +2,7 @@
 #include "hw/mapper.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -46,6 +47,23 @@ constexpr FactorTable make_factor_table() {
 constexpr FactorTable kFactorTable = make_factor_table();
 static_assert(kFactorTable.size + 1 <= FactorList::kCapacity, "a factor list holds the table and the limit");
 
+/// For the small limits of the mapper's inner loops (spatial factors, bounded by the PE count): how many
+/// table values are <= limit, looked up instead of searched (factor_candidates runs per candidate).
+constexpr std::uint32_t kSmallLimits = 1024;
+struct PrefixTable {
+  std::array<std::uint8_t, kSmallLimits> length{};
+};
+constexpr PrefixTable make_prefix_table() {
+  PrefixTable p;
+  std::size_t n = 0;
+  for (std::uint32_t limit = 0; limit < kSmallLimits; ++limit) {
+    while (n < kFactorTable.size && kFactorTable.values[n] <= limit) ++n;
+    p.length[limit] = static_cast<std::uint8_t>(n);
+  }
+  return p;
+}
+constexpr PrefixTable kPrefixTable = make_prefix_table();
+
 }  // namespace
 
 double distinct_row_fraction(const workloads::LayerShape& l, std::uint32_t f_tiles, std::uint32_t lanes,
@@ -70,9 +88,10 @@ double distinct_row_fraction(const workloads::LayerShape& l, std::uint32_t f_til
 FactorList factor_candidates(std::uint32_t limit) {
   EYESIM_CHECK(limit < kFactorLimit, "factor limit {} >= 2^31", limit);
   const std::uint32_t* const table = kFactorTable.values.data();
-  const std::uint32_t* const last = std::upper_bound(table, table + kFactorTable.size, limit);
+  const std::uint32_t* const last = limit < kSmallLimits ? table + kPrefixTable.length[limit]
+                                                         : std::upper_bound(table, table + kFactorTable.size, limit);
   FactorList out;
-  for (const std::uint32_t* v = table; v != last; ++v) out.push_back(*v);
+  out.assign(table, last);
   if (out.empty() || *(last - 1) != limit) out.push_back(limit);
   return out;
 }
@@ -97,15 +116,25 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   if (dense_fits || layer.index.weights_dense()) return dense_fits;  // no column holds more than m0
   const std::shared_ptr<const WeightTileCounts> table = table_for(m0);
   const WeightTileCounts* counts = table.get();
-  // Exact: the worst tile by compressed words.
-  const auto& idx = layer.index;
+  // Exact: the worst tile by compressed words. The table is [column][m-tile] with column
+  // ((g*C + c)*R + r)*S + s, walked here by pointer (this runs over every tile of the layer).
+  const std::uint32_t tiles = counts->m_tiles();
+  const std::size_t s_stride = tiles, c_stride = std::size_t{l.r} * l.s * tiles;
+  // ceil(nnz / simd) without a division per column when simd is a power of two (it is on every preset).
+  const bool simd_pow2 = std::has_single_bit(simd);
+  const int simd_shift = std::countr_zero(simd);
   for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t t = 0; t < counts->m_tiles(); ++t)
+    for (std::uint32_t t = 0; t < tiles; ++t)
       for (std::uint32_t cb = 0; cb < l.c; cb += c0)
         for (std::uint32_t r = 0; r < l.r; ++r) {
+          const std::uint16_t* const first = counts->column_counts(layer.index.weight_column(g, cb, r, 0)) + t;
+          const std::uint32_t channels = std::min(l.c, cb + c0) - cb;
           std::uint64_t words = 0;
-          for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c)
-            for (std::uint32_t s = 0; s < l.s; ++s) words += (counts->nnz(idx.weight_column(g, c, r, s), t) + simd - 1) / simd;
+          for (std::uint32_t c = 0; c < channels; ++c) {
+            const std::uint16_t* count = first + c * c_stride;
+            for (std::uint32_t s = 0; s < l.s; ++s, count += s_stride)
+              words += simd_pow2 ? (std::uint32_t{*count} + simd - 1) >> simd_shift : (std::uint32_t{*count} + simd - 1) / simd;
+          }
           if (words > max_words) return false;
         }
   return true;

@@ -1,6 +1,7 @@
 // Mapper: chooses the RS+ tiling (m0, c0, f0) and the spatial factors of a layer on an architecture.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,11 @@ class FactorList {
   std::uint32_t front() const { return values_[0]; }
   std::uint32_t operator[](std::size_t i) const { return values_[i]; }
   void push_back(std::uint32_t v) { values_[size_++] = v; }  // (callers stay within kCapacity)
+  /// Replaces the values with [first, last) (at most kCapacity): one block copy.
+  void assign(const std::uint32_t* first, const std::uint32_t* last) {
+    size_ = static_cast<std::uint32_t>(last - first);
+    std::copy(first, last, values_.begin());
+  }
 
  private:
   std::array<std::uint32_t, kCapacity> values_;

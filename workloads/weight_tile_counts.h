@@ -31,6 +31,8 @@ class WeightTileCounts {
     return counts_[std::size_t{column} * m_tiles_ + tile];
   }
   std::size_t bytes() const { return counts_.size() * sizeof(std::uint16_t); }
+  /// The counts of `column` in every m-tile, [tile] (sparse weights only: a dense table holds none).
+  const std::uint16_t* column_counts(std::uint32_t column) const { return counts_.data() + std::size_t{column} * m_tiles_; }
 
  private:
   std::uint32_t m0_ = 0, m_ = 0, m_tiles_ = 0;
