@@ -2,6 +2,7 @@
 #include "hw/pe_cost.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace eyesim::hw {
 
@@ -15,7 +16,8 @@ PeCostModel::PeCostModel(const ArchSpec& arch, const workloads::LayerData& layer
       shape_(layer.shape()),
       sparse_(arch.pe.kind == PeKind::kSparse),
       counts_(std::move(counts)),
-      segment_cycle_(sparse_ && arch.pe.iact_segment_cycle) {
+      segment_cycle_(sparse_ && arch.pe.iact_segment_cycle),
+      simd_shift_(std::has_single_bit(arch.pe.simd_width) ? std::countr_zero(arch.pe.simd_width) : -1) {
   class_of_w_.resize(shape_.w);
   for (std::uint32_t w = 0; w < shape_.w; ++w) class_of_w_[w] = (w + shape_.pad) % shape_.u;
   if (!segment_cycle_) return;
@@ -40,31 +42,44 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   const std::uint32_t simd = arch_.pe.simd_width;
   out.columns.resize(std::size_t{c_end - c_begin} * S);  // (capacity is kept: no allocation after the first tile)
   out.classes.assign(std::size_t{c_end - c_begin} * U, WeightClassCost{});
-  out.nnz = out.words = 0;
   const auto& index = layer_.index;
   const std::uint32_t height = m_end - m_begin;
-  const bool tabled = counts_ && counts_->covers(m_begin, m_end);
+  // Sparse weights: the non-zeros of a column from the count table when it has this tile (a dense table
+  // holds no rows: dense weights have `height` non-zeros per column, as weight_nnz says).
+  const bool weights_dense = index.weights_dense();
+  const bool tabled = !weights_dense && counts_ && counts_->covers(m_begin, m_end);
   const std::uint32_t tile = tabled ? m_begin / counts_->m0() : 0;
-  const auto words_of = [simd](std::uint32_t nnz) { return simd == 1 ? nnz : (nnz + simd - 1) / simd; };
+  const auto words_of = [this, simd](std::uint32_t nnz) {
+    return simd_shift_ >= 0 ? (nnz + simd - 1) >> simd_shift_ : (nnz + simd - 1) / simd;
+  };
   const std::uint32_t dense_words = words_of(height);  // a dense PE walks the whole column, gating zeros
   const std::uint32_t empty_cycles = arch_.pe.empty_column_bubble ? 1u : 0u;
+  // Summed in locals, not through `out` (its stores would alias the column stores below).
+  std::uint64_t tile_nnz = 0, tile_words = 0;
   WeightColumnCost* column = out.columns.data();
   for (std::uint32_t c = c_begin; c < c_end; ++c) {
     WeightClassCost* classes = out.classes.data() + std::size_t{c - c_begin} * U;
+    // The columns s of (g, c, r) are consecutive, and so are their rows of the count table.
+    const std::uint32_t first = index.weight_column(g, c, r, 0);
+    const std::uint16_t* table_count = tabled ? counts_->column_counts(first) + tile : nullptr;
+    const std::size_t table_stride = tabled ? counts_->m_tiles() : 0;
     // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
     for (std::uint32_t s = 0, cls = 0; s < S; ++s, ++column, cls = cls + 1 == U ? 0 : cls + 1) {
-      const std::uint32_t k = index.weight_column(g, c, r, s);
-      const std::uint32_t nnz = tabled ? counts_->nnz(k, tile) : index.weight_nnz(k, m_begin, m_end);
+      const std::uint32_t nnz = weights_dense ? height
+                                : tabled      ? table_count[s * table_stride]
+                                              : index.weight_nnz(first + s, m_begin, m_end);
       const std::uint32_t words = words_of(nnz);
       const std::uint32_t cycles = sparse_ ? (nnz > 0 ? words : empty_cycles) : dense_words;
-      out.words += sparse_ ? words : dense_words;
+      tile_words += sparse_ ? words : dense_words;
       *column = WeightColumnCost{cycles, nnz, words};
-      out.nnz += nnz;
+      tile_nnz += nnz;
       classes[cls].cycles += cycles;
       classes[cls].nnz += nnz;
       classes[cls].words += words;
     }
   }
+  out.nnz = tile_nnz;
+  out.words = tile_words;
   const std::uint64_t cols = out.columns.size();
   if (sparse_) {  // CSC: one (count, value) pair per non-zero plus one address per column
     out.bits = out.nnz * (arch_.pe.weight_data_bits / std::max(1u, simd)) + cols * arch_.pe.weight_addr_bits;
@@ -126,78 +141,6 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     out.nnz += static_cast<std::uint64_t>(last - first);
   }
   if (segment_cycle_) out.segment_visits = segment_visits_before_[it.f_end] - segment_visits_before_[it.f_begin];
-}
-
-void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile,
-                            WorkItemCost& cost) const {
-  cost = WorkItemCost{};
-  if (window.empty) {
-    cost.empty = true;
-    return;
-  }
-  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
-  std::uint64_t cycles = 0, macs = 0, words = 0, edge_columns = 0;
-  const std::size_t classes = std::size_t{window.c_count} * U;
-  for (std::size_t k = 0; k < classes; ++k) {
-    const std::uint64_t count = window.interior[k];
-    const WeightClassCost& cls = tile.classes[k];
-    cycles += count * cls.cycles;
-    macs += count * cls.nnz;
-    words += count * cls.words;
-  }
-  for (const auto& [ci, w] : window.edges) {
-    // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
-    const std::int64_t base = std::int64_t{w} + pad;
-    std::int64_t s = base - std::int64_t{it.f_end - 1} * U;
-    if (s < 0) s += ((-s + U - 1) / U) * U;
-    const WeightColumnCost* column = tile.columns.data() + std::size_t{ci} * S;
-    for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
-      cycles += column[s].cycles;
-      macs += column[s].nnz;
-      words += column[s].words;
-      ++edge_columns;
-    }
-  }
-  cost.macs_effectual = macs;
-  const std::uint32_t simd = arch_.pe.simd_width;
-  const std::uint64_t window_values = std::uint64_t{window.c_count} * window.span;
-  std::uint64_t mac_cycles = 0;
-  if (sparse_) {
-    mac_cycles = cycles;
-    cost.weight_words = words;
-    cost.nonzero_iacts = window.nnz;
-    cost.zero_iacts_skipped = window_values - window.nnz;
-    cost.mac_slots = mac_cycles * simd;
-    // CSC on the NoC: one 12-bit pair per non-zero plus one address per (column position) segment.
-    cost.iact_bits = window.nnz * arch_.pe.iact_data_bits + window.span * arch_.pe.iact_addr_bits;
-  } else {
-    // Dense PE: every (iact, weight) slot of every output column, zero or not, padding included.
-    // Effectual MACs still come from the data (for energy: gated vs. active slots).
-    const std::uint64_t slots_per_f = std::uint64_t{window.c_count} * S;
-    const std::uint64_t height = it.m_end - it.m_begin;
-    const std::uint64_t words_per_slot = (height + simd - 1) / simd;
-    mac_cycles = (it.f_end - it.f_begin) * slots_per_f * words_per_slot;
-    // Data gating (V1 §V): a zero iact (or padding) skips the filter SPad read; the cycle is still spent.
-    // Slots with a non-zero iact: an interior iact meets every filter column of its class, an edge iact
-    // the columns counted above.
-    std::uint64_t nonzero_slots = edge_columns;
-    for (std::size_t k = 0; k < classes; ++k) {
-      const std::uint32_t cls = static_cast<std::uint32_t>(k % U);
-      if (cls < S) nonzero_slots += window.interior[k] * ((S - cls + U - 1) / U);
-    }
-    cost.weight_words = nonzero_slots * words_per_slot;
-    cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
-    cost.mac_slots = mac_cycles * simd;
-    cost.iact_bits = window_values * arch_.precision.iact_bits;
-  }
-  if (segment_cycle_ && window.segment_visits > mac_cycles) {
-    // The front end reads one segment address per cycle, ahead of the weight fetch and the MACs (an empty
-    // segment, like an iact on an empty column, is dropped while they work on earlier iacts): the item
-    // takes at least one cycle per segment visit.
-    cost.segment_cycles = window.segment_visits - mac_cycles;
-    mac_cycles = window.segment_visits;
-  }
-  cost.cycles = mac_cycles + (arch_.pe.pipeline_stages - 1);
 }
 
 WorkItemCost PeCostModel::work_item(const WorkItem& item, const WeightTileCost& tile) const {

@@ -119,6 +119,81 @@ class PeCostModel {
   std::vector<std::uint32_t> class_of_w_;           ///< (w + pad) mod U per input column (no division per iact)
   bool segment_cycle_;                              ///< sparse PE with pe.iact_segment_cycle
   std::vector<std::uint64_t> segment_visits_before_;  ///< [f]: segment visits of output columns [0, f)
+  int simd_shift_;  ///< log2(simd width) when it is a power of two (ceil(n / simd) by a shift), else -1
 };
+
+// Inline: the chip calls it for every PE of every lane step, and the call and the zeroed record
+// cost as much as the arithmetic.
+inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile,
+                            WorkItemCost& cost) const {
+  cost = WorkItemCost{};
+  if (window.empty) {
+    cost.empty = true;
+    return;
+  }
+  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
+  std::uint64_t cycles = 0, macs = 0, words = 0, edge_columns = 0;
+  const std::size_t classes = std::size_t{window.c_count} * U;
+  for (std::size_t k = 0; k < classes; ++k) {
+    const std::uint64_t count = window.interior[k];
+    const WeightClassCost& cls = tile.classes[k];
+    cycles += count * cls.cycles;
+    macs += count * cls.nnz;
+    words += count * cls.words;
+  }
+  for (const auto& [ci, w] : window.edges) {
+    // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
+    const std::int64_t base = std::int64_t{w} + pad;
+    std::int64_t s = base - std::int64_t{it.f_end - 1} * U;
+    if (s < 0) s += ((-s + U - 1) / U) * U;
+    const WeightColumnCost* column = tile.columns.data() + std::size_t{ci} * S;
+    for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
+      cycles += column[s].cycles;
+      macs += column[s].nnz;
+      words += column[s].words;
+      ++edge_columns;
+    }
+  }
+  cost.macs_effectual = macs;
+  const std::uint32_t simd = arch_.pe.simd_width;
+  const std::uint64_t window_values = std::uint64_t{window.c_count} * window.span;
+  std::uint64_t mac_cycles = 0;
+  if (sparse_) {
+    mac_cycles = cycles;
+    cost.weight_words = words;
+    cost.nonzero_iacts = window.nnz;
+    cost.zero_iacts_skipped = window_values - window.nnz;
+    cost.mac_slots = mac_cycles * simd;
+    // CSC on the NoC: one 12-bit pair per non-zero plus one address per (column position) segment.
+    cost.iact_bits = window.nnz * arch_.pe.iact_data_bits + window.span * arch_.pe.iact_addr_bits;
+  } else {
+    // Dense PE: every (iact, weight) slot of every output column, zero or not, padding included.
+    // Effectual MACs still come from the data (for energy: gated vs. active slots).
+    const std::uint64_t slots_per_f = std::uint64_t{window.c_count} * S;
+    const std::uint64_t height = it.m_end - it.m_begin;
+    const std::uint64_t words_per_slot = (height + simd - 1) / simd;
+    mac_cycles = (it.f_end - it.f_begin) * slots_per_f * words_per_slot;
+    // Data gating (V1 §V): a zero iact (or padding) skips the filter SPad read; the cycle is still spent.
+    // Slots with a non-zero iact: an interior iact meets every filter column of its class, an edge iact
+    // the columns counted above.
+    std::uint64_t nonzero_slots = edge_columns;
+    for (std::size_t k = 0; k < classes; ++k) {
+      const std::uint32_t cls = static_cast<std::uint32_t>(k % U);
+      if (cls < S) nonzero_slots += window.interior[k] * ((S - cls + U - 1) / U);
+    }
+    cost.weight_words = nonzero_slots * words_per_slot;
+    cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
+    cost.mac_slots = mac_cycles * simd;
+    cost.iact_bits = window_values * arch_.precision.iact_bits;
+  }
+  if (segment_cycle_ && window.segment_visits > mac_cycles) {
+    // The front end reads one segment address per cycle, ahead of the weight fetch and the MACs (an empty
+    // segment, like an iact on an empty column, is dropped while they work on earlier iacts): the item
+    // takes at least one cycle per segment visit.
+    cost.segment_cycles = window.segment_visits - mac_cycles;
+    mac_cycles = window.segment_visits;
+  }
+  cost.cycles = mac_cycles + (arch_.pe.pipeline_stages - 1);
+}
 
 }  // namespace eyesim::hw
