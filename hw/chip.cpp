@@ -83,6 +83,8 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
     const std::size_t tiles = std::size_t{map_.k_m} * map_.k_red;
     grp.tiles.clear();  // (emptied by the chip that used them)
     for (std::size_t t = 0; t < tiles; ++t) grp.tiles.emplace_back(&tile_arena_);
+    grp.reduction_slots.assign(map_.k_red, ReductionSlot{});
+    grp.output_slots.assign(map_.k_m, OutputSlot{});
     if (options_.verify && grp.verify_tiles.size() < tiles) grp.verify_tiles.resize(tiles);
     for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i) {
       Lane& lane = lanes_[g_i * map_.k_pos + pos_i];
@@ -129,6 +131,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   step_costs_.assign(std::size_t{map_.k_m} * map_.k_red, WorkItemCost{});
   step_ends_.assign(step_costs_.size(), 0);
   step_arrival_.assign(map_.k_red, 0);
+  step_chain_busy_.assign(map_.k_m, 0);
   window_slots_ = std::bit_ceil(map_.k_red);
   if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
   // A window holds at most c0 x U interior counts and, per channel, the window's columns within S - 1 of
@@ -175,6 +178,7 @@ void Chip::for_each_borrowed(F&& f) {
   f(lane_window_rows_, w.lane_window_rows);
   f(step_ends_, w.step_ends);
   f(step_arrival_, w.step_arrival);
+  f(step_chain_busy_, w.step_chain_busy);
   f(dests_, w.dests);
   f(iact_routes_, w.iact_routes);
   f(weight_routes_, w.weight_routes);
@@ -269,6 +273,15 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   const std::uint32_t block_begin = tp.block * map_.glb.block_positions;
   const std::uint32_t block_len = std::min(map_.positions - block_begin, map_.glb.block_positions);
   const std::uint32_t c0 = map_.factors.c0, m0 = map_.factors.m0;
+  for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+    const std::uint32_t kk = tp.kk_base + red_i;
+    const std::uint32_t ct = kk / shape_.r;  // filter rows fastest
+    grp.reduction_slots[red_i] = ReductionSlot{kk < map_.partials, ct, kk % shape_.r, ct * c0, std::min(shape_.c, (ct + 1) * c0)};
+  }
+  for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+    const std::uint32_t mt = tp.mt_base + m_i;
+    grp.output_slots[m_i] = OutputSlot{mt < map_.m_tiles, mt * m0, std::min(shape_.m, (mt + 1) * m0)};
+  }
   std::uint64_t loaded = now;
   for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
@@ -339,7 +352,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const std::uint32_t ft = pos - row_of_pos * map_.f_tiles;
   const std::uint32_t n = row_of_pos / out_rows_;
   const std::uint32_t e = row_of_pos - n * out_rows_;
-  const std::uint32_t m0 = map_.factors.m0, c0 = map_.factors.c0, f0 = map_.factors.f0;
+  const std::uint32_t f0 = map_.factors.f0;
   const std::uint32_t f_begin = ft * f0, f_end = std::min(out_cols_, f_begin + f0);
   const std::uint32_t pipeline = arch_.pe.pipeline_stages - 1;
 
@@ -349,31 +362,39 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   std::vector<WorkItemCost>& costs = step_costs_;
   std::vector<std::uint64_t>& ends = step_ends_;
   const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
+  std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), std::uint8_t{0});
+  WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
   for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
     arrival[red_i] = now;
-    const std::uint32_t kk = tp.kk_base + red_i;
+    const ReductionSlot& slot = grp.reduction_slots[red_i];
+    if (!slot.used) {
+      for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) costs[m_i * k_red + red_i] = WorkItemCost{.empty = true};
+      continue;
+    }
     std::uint64_t bits = 0;
     bool any = false, verify_row_ready = false;
-    const std::uint32_t ct = kk / shape_.r, r = kk - ct * shape_.r;  // filter rows fastest
-    WorkItem item{tp.g, n, 0, 0, ct * c0, std::min(shape_.c, (ct + 1) * c0), r, e, f_begin, f_end};
-    const std::uint32_t h = e * shape_.u + r - shape_.pad;  // wraps for a padding row (then never used as a key)
-    const bool padding = e * shape_.u + r < shape_.pad || h >= shape_.h;
-    const std::size_t row_key = (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + ct) * shape_.h + h) * map_.f_tiles + ft;
+    item.c_begin = slot.c_begin;
+    item.c_end = slot.c_end;
+    item.r = slot.r;
+    const std::uint32_t h = e * shape_.u + slot.r - shape_.pad;  // wraps for a padding row (then never used as a key)
+    const bool padding = e * shape_.u + slot.r < shape_.pad || h >= shape_.h;
+    const std::size_t row_key =
+        (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + slot.ct) * shape_.h + h) * map_.f_tiles + ft;
     const IactWindow* window = nullptr;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
-      const std::uint32_t mt = tp.mt_base + m_i;
-      if (kk >= map_.partials || mt >= map_.m_tiles) {
-        c = WorkItemCost{};
-        c.empty = true;
+      const OutputSlot& out = grp.output_slots[m_i];
+      if (!out.used) {
+        c = WorkItemCost{.empty = true};
         continue;
       }
-      item.m_begin = mt * m0;
-      item.m_end = std::min(shape_.m, item.m_begin + m0);
+      item.m_begin = out.m_begin;
+      item.m_end = out.m_end;
       if (window == nullptr) window = &row_window(lane_id, item, row_key, padding);
       pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], c);
       if (c.empty) continue;
       any = true;
+      step_chain_busy_[m_i] = 1;
       bits = c.iact_bits;
       if (options_.verify) {
         if (!verify_row_ready) {
@@ -492,11 +513,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const bool first_chunk = tp.kk_base == 0;
   const bool last_chunk = tp.kk_base + k_red >= map_.partials;
   for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
-    const std::uint32_t mt = tp.mt_base + m_i;
-    bool any = false;
-    for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) any |= !costs[m_i * k_red + red_i].empty;
-    if (!any || mt >= map_.m_tiles) continue;
-    const std::uint64_t values = std::uint64_t(std::min(shape_.m, (mt + 1) * m0) - mt * m0) * (f_end - f_begin);
+    if (!step_chain_busy_[m_i]) continue;  // (an unused output slot has no work)
+    const OutputSlot& out = grp.output_slots[m_i];
+    const std::uint64_t values = std::uint64_t{out.m_end - out.m_begin} * (f_end - f_begin);
     const std::uint64_t bits = values * arch_.precision.psum_bits;
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
     std::uint64_t psum_ready = psum_ready_at(step_start, compute_end, values, f_end - f_begin);

@@ -79,6 +79,16 @@ class Chip {
     std::vector<std::uint16_t> nz_m;  ///< m - m_begin
     std::vector<std::int8_t> nz_value;
   };
+  /// A reduction slot (red_i) of a weight pass: the channel tile and filter row its PEs reduce.
+  struct ReductionSlot {
+    bool used = false;  ///< kk < partials (a layer's last reduction chunk may be short)
+    std::uint32_t ct = 0, r = 0, c_begin = 0, c_end = 0;
+  };
+  /// An output slot (m_i) of a weight pass: the output channels of its psum chains.
+  struct OutputSlot {
+    bool used = false;  ///< mt < m_tiles (a layer's last m-chunk may be short)
+    std::uint32_t m_begin = 0, m_end = 0;
+  };
   struct Group {
     std::uint32_t first_lane = 0;
     std::uint32_t arrived = 0;
@@ -87,6 +97,9 @@ class Chip {
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
+    /// The current pass's work, decoded once when its weights load (a lane step adds only its position).
+    std::vector<ReductionSlot> reduction_slots;  ///< per red_i
+    std::vector<OutputSlot> output_slots;        ///< per m_i
     std::vector<VerifyTile> verify_tiles;  ///< functional mode: the decoded tiles, same order
   };
 
@@ -183,6 +196,7 @@ class Chip {
   std::uint32_t window_slots_ = 1;  ///< slots per lane: k_red rounded up to a power of two
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
+  std::vector<std::uint8_t> step_chain_busy_;  ///< [m_i]: some PE of the chain has work this step
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
   std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
   std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
@@ -229,6 +243,7 @@ class Chip {
     std::vector<IactWindow> lane_windows;
     std::vector<std::size_t> lane_window_rows;
     std::vector<std::uint64_t> step_ends, step_arrival;
+    std::vector<std::uint8_t> step_chain_busy;
     std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports,
         psum_chain_hops;
     std::vector<Group> groups;  // with their weight tiles' storage
