@@ -49,34 +49,57 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   const bool weights_dense = index.weights_dense();
   const bool tabled = !weights_dense && counts_ && counts_->covers(m_begin, m_end);
   const std::uint32_t tile = tabled ? m_begin / counts_->m0() : 0;
-  const auto words_of = [this, simd](std::uint32_t nnz) {
-    return simd_shift_ >= 0 ? (nnz + simd - 1) >> simd_shift_ : (nnz + simd - 1) / simd;
+  // Members read in the loops below are copied into locals: the column stores (unsigned int) could alias
+  // simd_shift_ (int), so the compiler would reload it per column.
+  const int simd_shift = simd_shift_;
+  const bool sparse = sparse_;
+  const auto words_of = [simd_shift, simd](std::uint32_t nnz) {
+    return simd_shift >= 0 ? (nnz + simd - 1) >> simd_shift : (nnz + simd - 1) / simd;
   };
   const std::uint32_t dense_words = words_of(height);  // a dense PE walks the whole column, gating zeros
   const std::uint32_t empty_cycles = arch_.pe.empty_column_bubble ? 1u : 0u;
   // Summed in locals, not through `out` (its stores would alias the column stores below).
   std::uint64_t tile_nnz = 0, tile_words = 0;
   WeightColumnCost* column = out.columns.data();
-  for (std::uint32_t c = c_begin; c < c_end; ++c) {
-    WeightClassCost* classes = out.classes.data() + std::size_t{c - c_begin} * U;
-    // The columns s of (g, c, r) are consecutive, and so are their rows of the count table.
-    const std::uint32_t first = index.weight_column(g, c, r, 0);
-    const std::uint16_t* table_count = tabled ? counts_->column_counts(first) + tile : nullptr;
-    const std::size_t table_stride = tabled ? counts_->m_tiles() : 0;
+  // One flat loop over the tile's columns (c, s) per source of the non-zero counts: the source is chosen
+  // once per tile, and the loop is long enough to pay for itself when S = 1.
+  const std::uint32_t R = shape_.r;
+  const auto add_columns = [&](auto&& column_nnz) {
+    const std::uint32_t columns = (c_end - c_begin) * S;
+    // Column (c, s) of the weights is weight_column(g, c, r, s): the columns s of one channel are
+    // consecutive, and the next channel's start R * S further.
+    std::uint32_t weight_column = index.weight_column(g, c_begin, r, 0);
+    WeightClassCost* classes = out.classes.data();
     // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
-    for (std::uint32_t s = 0, cls = 0; s < S; ++s, ++column, cls = cls + 1 == U ? 0 : cls + 1) {
-      const std::uint32_t nnz = weights_dense ? height
-                                : tabled      ? table_count[s * table_stride]
-                                              : index.weight_nnz(first + s, m_begin, m_end);
+    for (std::uint32_t k = 0, s = 0, cls = 0; k < columns; ++k, ++column) {
+      const std::uint32_t nnz = column_nnz(weight_column);
       const std::uint32_t words = words_of(nnz);
-      const std::uint32_t cycles = sparse_ ? (nnz > 0 ? words : empty_cycles) : dense_words;
-      tile_words += sparse_ ? words : dense_words;
+      const std::uint32_t cycles = sparse ? (nnz > 0 ? words : empty_cycles) : dense_words;
+      tile_words += sparse ? words : dense_words;
       *column = WeightColumnCost{cycles, nnz, words};
       tile_nnz += nnz;
       classes[cls].cycles += cycles;
       classes[cls].nnz += nnz;
       classes[cls].words += words;
+      if (++s < S) {
+        ++weight_column;
+        if (++cls == U) cls = 0;
+      } else {  // the next channel
+        s = cls = 0;
+        weight_column += (R - 1) * S + 1;
+        classes += U;
+      }
     }
+  };
+  if (weights_dense) {
+    add_columns([height](std::uint32_t) { return height; });
+  } else if (tabled) {
+    // The count table's rows of consecutive columns are m_tiles apart; this tile's entry is at `tile`.
+    const std::uint16_t* table = counts_->column_counts(0) + tile;
+    const std::size_t stride = counts_->m_tiles();
+    add_columns([table, stride](std::uint32_t weight_column) -> std::uint32_t { return table[weight_column * stride]; });
+  } else {
+    add_columns([&index, m_begin, m_end](std::uint32_t weight_column) { return index.weight_nnz(weight_column, m_begin, m_end); });
   }
   out.nnz = tile_nnz;
   out.words = tile_words;
