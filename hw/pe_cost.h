@@ -126,9 +126,8 @@ class PeCostModel {
 // cost as much as the arithmetic.
 inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window, const WeightTileCost& tile,
                             WorkItemCost& cost) const {
-  cost = WorkItemCost{};
   if (window.empty) {
-    cost.empty = true;
+    cost = WorkItemCost{.empty = true};
     return;
   }
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
@@ -141,19 +140,22 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
     macs += count * cls.nnz;
     words += count * cls.words;
   }
+  // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end): s from the class of w (the
+  // smallest s, f_end - 1 >= f) or from f = f_end - 1, up to f = f_begin.
+  const std::int64_t f_last_offset = std::int64_t{it.f_end - 1} * U, f_first_offset = std::int64_t{it.f_begin} * U;
   for (const auto& [ci, w] : window.edges) {
-    // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end).
     const std::int64_t base = std::int64_t{w} + pad;
-    std::int64_t s = base - std::int64_t{it.f_end - 1} * U;
-    if (s < 0) s += ((-s + U - 1) / U) * U;
+    const std::int64_t s_end = std::min<std::int64_t>(S, base - f_first_offset + 1);
     const WeightColumnCost* column = tile.columns.data() + std::size_t{ci} * S;
-    for (; s < S && s <= base - std::int64_t{it.f_begin} * U; s += U) {
+    for (std::int64_t s = base >= f_last_offset ? base - f_last_offset : class_of_w_[w]; s < s_end; s += U) {
       cycles += column[s].cycles;
       macs += column[s].nnz;
       words += column[s].words;
       ++edge_columns;
     }
   }
+  cost.empty = false;
+  cost.segment_cycles = 0;
   cost.macs_effectual = macs;
   const std::uint32_t simd = arch_.pe.simd_width;
   const std::uint64_t window_values = std::uint64_t{window.c_count} * window.span;
@@ -183,6 +185,7 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
     }
     cost.weight_words = nonzero_slots * words_per_slot;
     cost.nonzero_iacts = (it.f_end - it.f_begin) * slots_per_f;
+    cost.zero_iacts_skipped = 0;
     cost.mac_slots = mac_cycles * simd;
     cost.iact_bits = window_values * arch_.precision.iact_bits;
   }
