@@ -276,7 +276,9 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
     const std::uint32_t kk = tp.kk_base + red_i;
     const std::uint32_t ct = kk / shape_.r;  // filter rows fastest
-    grp.reduction_slots[red_i] = ReductionSlot{kk < map_.partials, ct, kk % shape_.r, ct * c0, std::min(shape_.c, (ct + 1) * c0)};
+    const std::uint32_t r = kk % shape_.r;
+    grp.reduction_slots[red_i] = ReductionSlot{kk < map_.partials, r, ct * c0, std::min(shape_.c, (ct + 1) * c0),
+                                               (std::size_t{ct} * shape_.h + r) * map_.f_tiles};
   }
   for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
     const std::uint32_t mt = tp.mt_base + m_i;
@@ -364,6 +366,15 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
   std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), std::uint8_t{0});
   WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
+  // rows_ index of input row h = e*U + r - pad: this base plus the slot's row_key_offset (the sum wraps
+  // back for e*U < pad; a padding row's key is never used).
+  const std::size_t row_key_base =
+      ((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles * shape_.h + (std::size_t{e} * shape_.u - shape_.pad)) * map_.f_tiles + ft;
+  // Lanes of a group at the same step share input rows (below): with one lane per group there is no other.
+  const bool rows_shared = map_.k_pos > 1;
+  // Per PE: the traces of its work. Per step: the counters, summed here and added once.
+  const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
+  std::uint64_t busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0, segment_cycles = 0;
   for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
     arrival[red_i] = now;
     const ReductionSlot& slot = grp.reduction_slots[red_i];
@@ -376,10 +387,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     item.c_begin = slot.c_begin;
     item.c_end = slot.c_end;
     item.r = slot.r;
-    const std::uint32_t h = e * shape_.u + slot.r - shape_.pad;  // wraps for a padding row (then never used as a key)
+    const std::uint32_t h = e * shape_.u + slot.r - shape_.pad;  // wraps for a padding row
     const bool padding = e * shape_.u + slot.r < shape_.pad || h >= shape_.h;
-    const std::size_t row_key =
-        (((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles + slot.ct) * shape_.h + h) * map_.f_tiles + ft;
+    const std::size_t row_key = row_key_base + slot.row_key_offset;
     const IactWindow* window = nullptr;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       WorkItemCost& c = costs[m_i * k_red + red_i];
@@ -396,6 +406,16 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       any = true;
       step_chain_busy_[m_i] = 1;
       bits = c.iact_bits;
+      const std::uint32_t pe = pes[m_i * k_red + red_i];
+      traces_.pe_busy_cycles[pe] += c.cycles;
+      traces_.pe_macs[pe] += c.macs_effectual;
+      ++busy_items;
+      macs += c.macs_effectual;
+      slots += c.mac_slots;
+      skipped += c.zero_iacts_skipped;
+      iact_reads += c.nonzero_iacts;
+      weight_words += c.weight_words;
+      segment_cycles += c.segment_cycles;
       if (options_.verify) {
         if (!verify_row_ready) {
           decode_row(item);
@@ -408,7 +428,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     // Row-stationary sharing (V1 §V, the (r, e) diagonal): lanes of a group at the same step of a weight
     // pass that need the same input row (h = e*U + r) receive it from one multicast.
     RowState& row = rows_[row_key];
-    if (row.sent_pass == grp.pass + 1 && row.sent_step == lane.next_pos) {
+    if (rows_shared && row.sent_pass == grp.pass + 1 && row.sent_step == lane.next_pos) {
       arrival[red_i] = std::max(now, row.arrival);
       step_start = std::max(step_start, std::max(now, row.first_word));
       noc_.count_delivery(DataType::kIact, bits * k_m);  // its last hop into this lane's k_m PEs
@@ -457,10 +477,12 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = x.arrival;
     // PEs stream the row as it arrives: they can start after the first word and cannot finish before the last.
     step_start = std::max(step_start, x.first_word);
-    row.sent_pass = grp.pass + 1;
-    row.sent_step = lane.next_pos;
-    row.arrival = x.arrival;
-    row.first_word = x.first_word;
+    if (rows_shared) {
+      row.sent_pass = grp.pass + 1;
+      row.sent_step = lane.next_pos;
+      row.arrival = x.arrival;
+      row.first_word = x.first_word;
+    }
     stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
   }
   stats_.stall_iact_cycles += (step_start - now) * k_m * k_red;
@@ -474,25 +496,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       compute_end = std::max(compute_end, ends[i]);
     }
   }
-  // Per PE: the traces. Per step: the counters, summed here and added once.
-  const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
-  std::uint64_t stalled = 0, busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0,
-                segment_cycles = 0;
+  // Per PE: the stall trace (the work's traces and counters were taken with the costs).
+  std::uint64_t stalled = 0;
   for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
-    const WorkItemCost& c = costs[i];
-    const std::uint32_t pe = pes[i];
-    traces_.pe_stall_cycles[pe] += compute_end - ends[i];
+    traces_.pe_stall_cycles[pes[i]] += compute_end - ends[i];
     stalled += compute_end - ends[i];
-    if (c.empty) continue;
-    traces_.pe_busy_cycles[pe] += c.cycles;
-    traces_.pe_macs[pe] += c.macs_effectual;
-    ++busy_items;
-    macs += c.macs_effectual;
-    slots += c.mac_slots;
-    skipped += c.zero_iacts_skipped;
-    iact_reads += c.nonzero_iacts;
-    weight_words += c.weight_words;
-    segment_cycles += c.segment_cycles;
   }
   stats_.stall_noc_cycles += stalled;
   stats_.macs_effectual += macs;
@@ -541,7 +549,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     noc_.count_delivery(DataType::kPsum, bits * psum_chain_hops_[lane_id * k_m + m_i]);
     next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
-      const std::uint64_t out_bytes = oact_write_bytes(arch_.dram, values, arch_.precision.oact_bits, oact_density_);
+      if (values != oact_memo_values_) {  // (the same for every step but a layer's last f- and m-tiles)
+        oact_memo_values_ = values;
+        oact_memo_bytes_ = oact_write_bytes(arch_.dram, values, arch_.precision.oact_bits, oact_density_);
+      }
+      const std::uint64_t out_bytes = oact_memo_bytes_;
       stats_.dram_oact_write_bytes += out_bytes;
       last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
     } else {

@@ -82,7 +82,8 @@ class Chip {
   /// A reduction slot (red_i) of a weight pass: the channel tile and filter row its PEs reduce.
   struct ReductionSlot {
     bool used = false;  ///< kk < partials (a layer's last reduction chunk may be short)
-    std::uint32_t ct = 0, r = 0, c_begin = 0, c_end = 0;
+    std::uint32_t r = 0, c_begin = 0, c_end = 0;
+    std::size_t row_key_offset = 0;  ///< (ct * H + r) * f_tiles: its input rows' part of their rows_ index
   };
   /// An output slot (m_i) of a weight pass: the output channels of its psum chains.
   struct OutputSlot {
@@ -150,6 +151,8 @@ class Chip {
   RunOptions options_;
   Workspace& workspace_;  ///< lends the tables below for this layer; they go back when the chip ends
   std::optional<double> oact_density_;  ///< density of the output written to DRAM (nullopt: raw)
+  /// The last oact_write_bytes asked for, by value count (it rounds a double: once per layer, not per step).
+  std::uint64_t oact_memo_values_ = ~std::uint64_t{0}, oact_memo_bytes_ = 0;
   Simulator& sim_;
   /// The chip runs in one clock domain and its simulator is private, so it counts in cycles (1 tick =
   /// 1 cycle): events then fall within the timing wheel's 4096-tick horizon instead of its overflow heap
