@@ -100,10 +100,10 @@ namespace {
 
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
 /// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
-/// tile of m0 dense columns would not fit.
+/// tile of m0 dense columns would not fit. `tile_words`: scratch (one counter per m-tile).
 template <typename TableFor>
 bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0,
-                 const TableFor& table_for) {
+                 const TableFor& table_for, std::vector<std::uint32_t>& tile_words) {
   const auto& l = layer.shape();
   const std::uint32_t simd = arch.pe.simd_width;
   if (arch.pe.kind == PeKind::kDense) {
@@ -117,26 +117,32 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   const std::shared_ptr<const WeightTileCounts> table = table_for(m0);
   const WeightTileCounts* counts = table.get();
   // Exact: the worst tile by compressed words. The table is [column][m-tile] with column
-  // ((g*C + c)*R + r)*S + s, walked here by pointer (this runs over every tile of the layer).
+  // ((g*C + c)*R + r)*S + s: the c0 x S columns of a (g, c-block, r) are summed for all m-tiles at once,
+  // along each column's contiguous row of the table (this runs over every tile of the layer). A tile
+  // holds at most c0 x S x ceil(65535 / simd) words (c0 x S <= weight_addr_entries): 32-bit sums.
   const std::uint32_t tiles = counts->m_tiles();
-  const std::size_t s_stride = tiles, c_stride = std::size_t{l.r} * l.s * tiles;
+  tile_words.resize(tiles);
   // ceil(nnz / simd) without a division per column when simd is a power of two (it is on every preset).
   const bool simd_pow2 = std::has_single_bit(simd);
   const int simd_shift = std::countr_zero(simd);
+  std::uint32_t* const words = tile_words.data();
   for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t t = 0; t < tiles; ++t)
-      for (std::uint32_t cb = 0; cb < l.c; cb += c0)
-        for (std::uint32_t r = 0; r < l.r; ++r) {
-          const std::uint16_t* const first = counts->column_counts(layer.index.weight_column(g, cb, r, 0)) + t;
-          const std::uint32_t channels = std::min(l.c, cb + c0) - cb;
-          std::uint64_t words = 0;
-          for (std::uint32_t c = 0; c < channels; ++c) {
-            const std::uint16_t* count = first + c * c_stride;
-            for (std::uint32_t s = 0; s < l.s; ++s, count += s_stride)
-              words += simd_pow2 ? (std::uint32_t{*count} + simd - 1) >> simd_shift : (std::uint32_t{*count} + simd - 1) / simd;
+    for (std::uint32_t cb = 0; cb < l.c; cb += c0)
+      for (std::uint32_t r = 0; r < l.r; ++r) {
+        std::fill_n(words, tiles, 0u);
+        for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c) {
+          const std::uint32_t first = layer.index.weight_column(g, c, r, 0);
+          for (std::uint32_t s = 0; s < l.s; ++s) {
+            const std::uint16_t* const count = counts->column_counts(first + s);
+            if (simd_pow2) {
+              for (std::uint32_t t = 0; t < tiles; ++t) words[t] += (std::uint32_t{count[t]} + simd - 1) >> simd_shift;
+            } else {
+              for (std::uint32_t t = 0; t < tiles; ++t) words[t] += (std::uint32_t{count[t]} + simd - 1) / simd;
+            }
           }
-          if (words > max_words) return false;
         }
+        if (*std::max_element(words, words + tiles) > max_words) return false;
+      }
   return true;
 }
 
@@ -436,13 +442,14 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
       }
       // The pair's best becomes the incumbent if it wins (and, verifying, every weight tile really fits).
       if (!best.set || !better(best, incumbent)) continue;
-      if (verify && !weights_fit(arch, layer, m0, c0, table_for)) continue;
+      if (verify && !weights_fit(arch, layer, m0, c0, table_for, scratch->tile_words)) continue;
       incumbent = best;
     }
     return incumbent;
   };
   Candidate incumbent = search(false);
-  if (incumbent.set && !weights_fit(arch, layer, incumbent.m.factors.m0, incumbent.m.factors.c0, table_for))
+  if (incumbent.set &&
+      !weights_fit(arch, layer, incumbent.m.factors.m0, incumbent.m.factors.c0, table_for, scratch->tile_words))
     incumbent = search(true);
   if (incumbent.set) {
     Mapping m = incumbent.m;

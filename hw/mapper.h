@@ -103,6 +103,7 @@ struct MapperScratch {
   std::vector<Pair> pairs;
   std::vector<Step> pair_steps;  ///< [pair][f option]
   std::vector<std::uint32_t> order;  ///< pairs, cheapest bound first
+  std::vector<std::uint32_t> tile_words;  ///< the weight fit check's words per m-tile
 };
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
