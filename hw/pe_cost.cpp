@@ -41,7 +41,13 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   const std::uint32_t S = shape_.s, U = shape_.u;
   const std::uint32_t simd = arch_.pe.simd_width;
   out.columns.resize(std::size_t{c_end - c_begin} * S);  // (capacity is kept: no allocation after the first tile)
-  out.classes.assign(std::size_t{c_end - c_begin} * U, WeightClassCost{});
+  // A 1 x 1 filter at stride 1 has one column per class: its class table is its column table.
+  const bool classes_are_columns = S == 1 && U == 1;
+  if (classes_are_columns) {
+    out.classes.clear();
+  } else {
+    out.classes.assign(std::size_t{c_end - c_begin} * U, WeightClassCost{});
+  }
   const auto& index = layer_.index;
   const std::uint32_t height = m_end - m_begin;
   // Sparse weights: the non-zeros of a column from the count table when it has this tile (a dense table
@@ -78,16 +84,18 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
       tile_words += sparse ? words : dense_words;
       *column = WeightColumnCost{cycles, nnz, words};
       tile_nnz += nnz;
-      classes[cls].cycles += cycles;
-      classes[cls].nnz += nnz;
-      classes[cls].words += words;
+      if (!classes_are_columns) {
+        classes[cls].cycles += cycles;
+        classes[cls].nnz += nnz;
+        classes[cls].words += words;
+      }
       if (++s < S) {
         ++weight_column;
         if (++cls == U) cls = 0;
       } else {  // the next channel
         s = cls = 0;
         weight_column += (R - 1) * S + 1;
-        classes += U;
+        if (!classes_are_columns) classes += U;
       }
     }
   };

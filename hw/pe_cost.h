@@ -47,10 +47,9 @@ struct WeightColumnCost {
   std::uint32_t words = 0;   ///< weight SPad words read: ceil(nnz / simd)
 };
 
-/// The same summed over the columns of one class s = (w + pad) mod U of one channel.
-struct WeightClassCost {
-  std::uint64_t cycles = 0, nnz = 0, words = 0;
-};
+/// The same summed over the columns of one class s = (w + pad) mod U of one channel (the sums of at most
+/// ceil(S / U) columns fit the column's fields).
+using WeightClassCost = WeightColumnCost;
 
 /// Per weight tile: the cycles a non-zero iact costs at each column (c, s), and the tile's NoC size.
 /// The class sums serve iacts in the interior of a work item's window, which meet every filter
@@ -60,10 +59,13 @@ struct WeightTileCost {
   /// Storage from `arena` (the chip's per-layer arena: a layer holds hundreds of tiles at once).
   explicit WeightTileCost(std::pmr::memory_resource* arena) : columns(arena), classes(arena) {}
   std::pmr::vector<WeightColumnCost> columns;  ///< [c - c_begin][s]
-  std::pmr::vector<WeightClassCost> classes;   ///< [c - c_begin][(w + pad) mod U]
+  /// [c - c_begin][(w + pad) mod U]; left empty for a 1 x 1 filter at stride 1 (pointwise, FC layers),
+  /// whose classes are its columns: read them through class_costs().
+  std::pmr::vector<WeightClassCost> classes;
   std::uint64_t nnz = 0;
   std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
   std::uint64_t bits = 0;   ///< payload on the NoC
+  const WeightClassCost* class_costs() const { return classes.empty() ? columns.data() : classes.data(); }
 };
 
 /// The non-zeros of one work item's input window (rows of channels [c_begin, c_end) at h, columns
@@ -133,9 +135,10 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
   std::uint64_t cycles = 0, macs = 0, words = 0, edge_columns = 0;
   const std::size_t classes = std::size_t{window.c_count} * U;
+  const WeightClassCost* const class_costs = tile.class_costs();
   for (std::size_t k = 0; k < classes; ++k) {
     const std::uint64_t count = window.interior[k];
-    const WeightClassCost& cls = tile.classes[k];
+    const WeightClassCost& cls = class_costs[k];
     cycles += count * cls.cycles;
     macs += count * cls.nnz;
     words += count * cls.words;
