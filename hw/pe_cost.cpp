@@ -123,11 +123,13 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   out.edges.clear();
   out.nnz = out.span = out.segment_visits = 0;
   out.c_count = it.c_end - it.c_begin;
-  const std::int64_t h = std::int64_t{it.e} * shape_.u + it.r - shape_.pad;
+  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
+  const std::int64_t h = std::int64_t{it.e} * U + it.r - pad;
   out.empty = h < 0 || h >= shape_.h;
   if (out.empty) return;
-  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
-  out.interior.assign(std::size_t{out.c_count} * U, 0);
+  // (The chip reserved the window's storage: these resize within capacity.)
+  out.interior.resize(std::size_t{out.c_count} * U);
+  std::fill(out.interior.begin(), out.interior.end(), 0u);
   // Input columns this item reads: w in [f_begin*U - pad, (f_end-1)*U + S - 1 - pad], clipped to the row.
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * U - pad);
   const std::int64_t w_hi = std::min<std::int64_t>(shape_.w, std::int64_t{it.f_end - 1} * U + S - pad);  // exclusive
@@ -137,6 +139,8 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   const std::int64_t in_lo = std::clamp<std::int64_t>(std::int64_t{it.f_begin} * U - pad + S - 1, w_lo, w_hi);
   const std::int64_t in_hi = std::clamp<std::int64_t>(std::int64_t{it.f_end} * U - pad, in_lo, w_hi);
   const auto& index = layer_.index;
+  const bool row_start = w_lo == 0, row_end_reached = w_hi >= shape_.w;
+  std::uint64_t nnz = 0;  // (summed here: `out` is written through a reference)
   for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
     const std::uint32_t ci = c - it.c_begin;
     std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
@@ -144,7 +148,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
       for (std::int64_t w = w_lo; w < in_lo; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
       for (std::int64_t w = in_lo; w < in_hi; ++w) ++interior[class_of_w_[w]];
       for (std::int64_t w = in_hi; w < w_hi; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
-      out.nnz += out.span;
+      nnz += out.span;
       continue;
     }
     const auto ws = index.iact_ws(index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h)));
@@ -152,9 +156,9 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     const std::uint16_t* const row_begin = ws.data();
     const std::uint16_t* const row_end = row_begin + ws.size();
     const std::uint16_t* const first =
-        w_lo == 0 ? row_begin : std::lower_bound(row_begin, row_end, static_cast<std::uint16_t>(w_lo));
+        row_start ? row_begin : std::lower_bound(row_begin, row_end, static_cast<std::uint16_t>(w_lo));
     const std::uint16_t* const last =
-        w_hi >= shape_.w ? row_end : std::lower_bound(first, row_end, static_cast<std::uint16_t>(w_hi));
+        row_end_reached ? row_end : std::lower_bound(first, row_end, static_cast<std::uint16_t>(w_hi));
     // The edges are at most S - 1 columns wide at either end: walk them linearly.
     // (A window without edges, a 1 x 1 filter's whole row, never reads the row's columns.)
     const std::uint16_t* lo = first;
@@ -169,8 +173,9 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
       for (const std::uint16_t* p = lo; p != hi; ++p) ++interior[class_of_w_[*p]];
     }
     for (const std::uint16_t* p = hi; p != last; ++p) out.edges.emplace_back(ci, *p);
-    out.nnz += static_cast<std::uint64_t>(last - first);
+    nnz += static_cast<std::uint64_t>(last - first);
   }
+  out.nnz = nnz;
   if (segment_cycle_) out.segment_visits = segment_visits_before_[it.f_end] - segment_visits_before_[it.f_begin];
 }
 
