@@ -372,6 +372,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       ((std::size_t{n} * shape_.g + tp.g) * map_.c_tiles * shape_.h + (std::size_t{e} * shape_.u - shape_.pad)) * map_.f_tiles + ft;
   // Lanes of a group at the same step share input rows (below): with one lane per group there is no other.
   const bool rows_shared = map_.k_pos > 1;
+  // Resident input is held for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
+  const std::uint32_t residency_epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : tp.slice);
   // Per PE: the traces of its work. Per step: the counters, summed here and added once.
   const std::uint32_t* pes = lane_pes_.data() + std::size_t{lane_id} * k_m * k_red;
   std::uint64_t busy_items = 0, macs = 0, slots = 0, skipped = 0, iact_reads = 0, weight_words = 0, segment_cycles = 0;
@@ -440,10 +442,8 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;
     bool from_dram = !iacts_resident_;
     if (iacts_resident_) {
-      // Resident for this block (kBlock) or this weight pass (kSlice); halo rows are read again.
-      const std::uint32_t epoch = 1 + (map_.glb.iacts == IactResidency::kBlock ? tp.block : tp.slice);
-      if (row.loaded != epoch) {
-        row.loaded = epoch;
+      if (row.loaded != residency_epoch) {
+        row.loaded = residency_epoch;
         from_dram = true;
         stats_.glb_iact_writes += accesses;
       }
