@@ -16,27 +16,27 @@ std::uint32_t IactTreeLoads::busiest(std::uint32_t k_red, std::uint32_t k_m, std
   auto table = std::find_if(tables_.begin(), tables_.end(),
                             [&](const Table& t) { return t.k_red == k_red && t.k_m == k_m && t.span == span; });
   if (table == tables_.end()) {
-    tables_.push_back({k_red, k_m, span, {0}});
+    tables_.push_back({k_red, k_m, span, {0}, {}});
     table = tables_.end() - 1;
   }
   if (lanes >= table->busiest.size()) {
-    // Placed and routed up to `lanes` (asks for more lanes are rare: start again).
+    // Placed and routed from the first lane not yet counted up to `lanes`: a lane's place does not depend
+    // on how many lanes there are, so the table only grows.
     EYESIM_CHECK(k_m >= 1 && std::uint64_t{lanes} * k_m <= chains_for(arch_, k_red, partials),
                  "{} lanes of {} chains of {} PEs exceed the array", lanes, k_m, k_red);
     if (!noc_) noc_.emplace(arch_);
     const Placement place(arch_, k_red, k_m, 1, partials);
-    held_.assign(noc_->servers(), 0);
+    if (table->held.empty()) table->held.assign(noc_->servers(), 0);
     dests_.resize(k_m);
     pes_.resize(std::size_t{k_m} * k_red);
-    table->busiest.assign(std::size_t{lanes} + 1, 0);
-    std::uint32_t most = 0;
-    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+    std::uint32_t most = table->busiest.back();
+    for (auto lane = static_cast<std::uint32_t>(table->busiest.size() - 1); lane < lanes; ++lane) {
       place.lane_pes(lane, pes_);
       for (std::uint32_t red_i = 0; red_i < k_red; ++red_i) {
         const std::uint32_t src = place.iact_multicast(pes_, red_i, dests_);
-        most = std::max(most, noc_->count_held(DataType::kIact, src, dests_, held_));
+        most = std::max(most, noc_->count_held(DataType::kIact, src, dests_, table->held));
       }
-      table->busiest[lane + 1] = most;
+      table->busiest.push_back(most);
     }
   }
   return table->busiest[lanes];

@@ -17,8 +17,8 @@ namespace eyesim::hw {
 /// server carries `busiest()` of them per step. Depends only on the architecture and (k_red, k_m, lanes,
 /// whether the chains span clusters, hw/psum_chains.h): the lanes fill the array in order, so one table
 /// per (k_red, k_m, spanning), the running maximum over the lanes placed so far, answers every lane count
-/// up to the most asked for; built on first use and kept (one object serves every layer of a network on
-/// `arch`). Allocates only when it builds a table.
+/// up to the most asked for; built on first use, extended lane by lane when more are asked for, and kept
+/// (one object serves every layer of a network on `arch`). Allocates only when it builds or extends a table.
 class IactTreeLoads {
  public:
   explicit IactTreeLoads(const ArchSpec& arch);
@@ -34,11 +34,12 @@ class IactTreeLoads {
     std::uint32_t k_red, k_m;
     bool span;  ///< chains_span_clusters
     std::vector<std::uint32_t> busiest;  ///< [lanes]: the running maximum
+    std::vector<std::uint32_t> held;     ///< multicasts per server (Noc::servers()) of the lanes counted
   };
   const ArchSpec& arch_;
   std::optional<Noc> noc_;  ///< routes only: its servers are never reserved (made on first use)
   std::vector<Table> tables_;
-  std::vector<std::uint32_t> held_, dests_;  ///< multicasts per server (Noc::servers()); one multicast's PEs
+  std::vector<std::uint32_t> dests_;  ///< one multicast's PEs
   std::vector<std::uint32_t> pes_;           ///< a lane's PEs (Placement::lane_pes)
 };
 
