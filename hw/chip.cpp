@@ -128,8 +128,8 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       }
     }
   }
-  step_costs_.assign(std::size_t{map_.k_m} * map_.k_red, WorkItemCost{});
-  step_ends_.assign(step_costs_.size(), 0);
+  step_work_.assign(std::size_t{map_.k_m} * map_.k_red, PeWork{});
+  step_ends_.assign(step_work_.size(), 0);
   step_arrival_.assign(map_.k_red, 0);
   step_chain_busy_.assign(map_.k_m, 0);
   window_slots_ = std::bit_ceil(map_.k_red);
@@ -172,7 +172,7 @@ void Chip::for_each_borrowed(F&& f) {
   f(glb_psum_banks_, w.glb_psum_banks);
   f(lanes_, w.lanes);
   f(rows_, w.rows);
-  f(step_costs_, w.step_costs);
+  f(step_work_, w.step_work);
   f(step_window_, w.step_window);
   f(lane_windows_, w.lane_windows);
   f(lane_window_rows_, w.lane_window_rows);
@@ -361,7 +361,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   // Iacts: one multicast per distinct input row (per red_i) to the k_m PEs that share it.
   std::uint64_t step_start = now;
   std::vector<std::uint64_t>& arrival = step_arrival_;
-  std::vector<WorkItemCost>& costs = step_costs_;
+  std::vector<PeWork>& work = step_work_;
   std::vector<std::uint64_t>& ends = step_ends_;
   const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
   std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), std::uint8_t{0});
@@ -381,7 +381,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     arrival[red_i] = now;
     const ReductionSlot& slot = grp.reduction_slots[red_i];
     if (!slot.used) {
-      for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) costs[m_i * k_red + red_i] = WorkItemCost{.empty = true};
+      for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) work[m_i * k_red + red_i] = PeWork{};
       continue;
     }
     std::uint64_t bits = 0;
@@ -394,16 +394,17 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const std::size_t row_key = row_key_base + slot.row_key_offset;
     const IactWindow* window = nullptr;
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
-      WorkItemCost& c = costs[m_i * k_red + red_i];
       const OutputSlot& out = grp.output_slots[m_i];
       if (!out.used) {
-        c = WorkItemCost{.empty = true};
+        work[m_i * k_red + red_i] = PeWork{};
         continue;
       }
       item.m_begin = out.m_begin;
       item.m_end = out.m_end;
       if (window == nullptr) window = &row_window(lane_id, item, row_key, padding);
+      WorkItemCost c;  // (a local: only its cycles outlive this iteration)
       pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], c);
+      work[m_i * k_red + red_i] = PeWork{c.cycles, !c.empty};
       if (c.empty) continue;
       any = true;
       step_chain_busy_[m_i] = 1;
@@ -491,8 +492,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   std::uint64_t compute_end = step_start;
   for (std::uint32_t m_i = 0, i = 0; m_i < k_m; ++m_i) {
     for (std::uint32_t red_i = 0; red_i < k_red; ++red_i, ++i) {
-      const WorkItemCost& c = costs[i];
-      ends[i] = c.empty ? step_start : std::max(step_start + c.cycles, arrival[red_i] + pipeline);
+      ends[i] = work[i].busy ? std::max(step_start + work[i].cycles, arrival[red_i] + pipeline) : step_start;
       compute_end = std::max(compute_end, ends[i]);
     }
   }

@@ -189,7 +189,13 @@ class Chip {
   std::vector<RowState> rows_;
 
   // Per-step scratch, sized once per layer from the mapping (no allocation per event).
-  std::vector<WorkItemCost> step_costs_;     ///< [m_i * k_red + red_i]
+  /// A PE's part of a lane step: the cycles of its work item, if it has one (not a padding row or an unused
+  /// slot). The rest of the item's cost goes into the traces and counters as it is computed.
+  struct PeWork {
+    std::uint64_t cycles = 0;
+    bool busy = false;
+  };
+  std::vector<PeWork> step_work_;            ///< [m_i * k_red + red_i]
   IactWindow step_window_;                   ///< the input window of a padding row (scratch)
   /// Per (lane, slot): the input window a lane classified last in that slot, and 1 + its row_key (0:
   /// none). A window depends only on its input row segment, so a later step of the lane that reads the
@@ -241,7 +247,7 @@ class Chip {
     std::vector<GlbBank> glb_iact_banks, glb_psum_banks;
     std::vector<Lane> lanes;
     std::vector<RowState> rows;
-    std::vector<WorkItemCost> step_costs;
+    std::vector<PeWork> step_work;
     IactWindow step_window;
     std::vector<IactWindow> lane_windows;
     std::vector<std::size_t> lane_window_rows;
