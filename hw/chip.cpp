@@ -288,16 +288,15 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
   for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
     for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
       WeightTileCost& tile = grp.tiles[m_i * map_.k_red + red_i];
-      const std::uint32_t mt = tp.mt_base + m_i, kk = tp.kk_base + red_i;
-      if (mt >= map_.m_tiles || kk >= map_.partials) {
+      const OutputSlot& out = grp.output_slots[m_i];
+      const ReductionSlot& in = grp.reduction_slots[red_i];
+      if (!out.used || !in.used) {
         tile.columns.clear();
         continue;
       }
-      const std::uint32_t ct = kk / shape_.r, r = kk % shape_.r;  // filter rows fastest
-      const std::uint32_t m_begin = mt * m0, m_end = std::min(shape_.m, m_begin + m0);
-      const std::uint32_t c_begin = ct * c0, c_end = std::min(shape_.c, c_begin + c0);
-      pe_cost_.weight_tile(tp.g, m_begin, m_end, c_begin, c_end, r, tile);
-      if (options_.verify) decode_tile(tp.g, m_begin, m_end, c_begin, c_end, r, grp.verify_tiles[m_i * map_.k_red + red_i]);
+      pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+      if (options_.verify)
+        decode_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, grp.verify_tiles[m_i * map_.k_red + red_i]);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
