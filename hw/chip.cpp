@@ -363,7 +363,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   std::vector<PeWork>& work = step_work_;
   std::vector<std::uint64_t>& ends = step_ends_;
   const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
-  std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), std::uint8_t{0});
+  std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), 0u);
   WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
   // rows_ index of input row h = e*U + r - pad: this base plus the slot's row_key_offset (the sum wraps
   // back for e*U < pad; a padding row's key is never used).
