@@ -157,6 +157,8 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
       ++edge_columns;
     }
   }
+  // Every field of `cost` is written below, in both branches, instead of zeroing the record first (the
+  // caller reuses it): a field added to WorkItemCost must be written here too.
   cost.empty = false;
   cost.segment_cycles = 0;
   cost.macs_effectual = macs;
