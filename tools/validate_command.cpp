@@ -82,6 +82,20 @@ struct CaseOutcome {
   std::string failure;  ///< set when a simulation failed
 };
 
+/// Judges `o.simulated` against every bound its case gives: the published value within its tolerance, a
+/// lower bound, an upper bound (a case may give both bounds: a range). Informational cases always pass.
+void judge(CaseOutcome& o) {
+  const PublishedCase& c = *o.c;
+  o.pass = true;
+  if (c.published) {
+    o.error = *c.published != 0 ? (o.simulated - *c.published) / *c.published : 0.0;
+    o.pass = std::abs(o.error) <= c.tolerance + 1e-12;
+  }
+  if (c.at_least) o.pass = o.pass && o.simulated >= *c.at_least - 1e-12;
+  if (c.at_most) o.pass = o.pass && o.simulated <= *c.at_most + 1e-12;
+  if (c.informational) o.pass = true;
+}
+
 std::string verdict(const CaseOutcome& o) {
   if (!o.failure.empty()) return "ERROR";
   if (o.c->informational) return "info";
@@ -282,14 +296,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
         o.failure = e.what();
       }
     }
-    if (o.failure.empty()) {
-      if (c.published) {
-        o.error = *c.published != 0 ? (o.simulated - *c.published) / *c.published : 0.0;
-        o.pass = std::abs(o.error) <= c.tolerance + 1e-12;
-      }
-      if (c.at_least) o.pass = o.simulated >= *c.at_least;
-      if (c.informational) o.pass = true;
-    }
+    if (o.failure.empty()) judge(o);
     all_outcomes.push_back(o);
   }
   for (CaseOutcome& o : all_outcomes) {
@@ -307,12 +314,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     }
     if (!o.failure.empty()) continue;
     o.simulated = sum / static_cast<double>(c.of_cases.size());
-    if (c.published) {
-      o.error = *c.published != 0 ? (o.simulated - *c.published) / *c.published : 0.0;
-      o.pass = std::abs(o.error) <= c.tolerance + 1e-12;
-    }
-    if (c.at_most) o.pass = o.simulated <= *c.at_most + 1e-12;
-    if (c.informational) o.pass = true;
+    judge(o);
   }
   std::vector<CaseOutcome> outcomes;
   for (std::size_t i = 0; i < all_outcomes.size(); ++i)
@@ -333,6 +335,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
       const std::string published = c.published  ? fmt::format("{:.4g}", *c.published)
+                                    : c.at_least && c.at_most ? fmt::format("{:.4g}..{:.4g}", *c.at_least, *c.at_most)
                                     : c.at_least ? fmt::format(">= {:.4g}", *c.at_least)
                                     : c.at_most  ? fmt::format("<= {:.4g}", *c.at_most)
                                                  : std::string("-");
@@ -345,8 +348,9 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     }
     // Informational cases never fail and are not counted as passes.
     const std::size_t checked = outcomes.size() - informational;
-    fmt::print(out, "\n{} of {} cases pass{} ({} simulations, {:.1f} s)\n", checked - failed, checked,
-               informational > 0 ? fmt::format(", {} informational", informational) : std::string(), jobs.size(), wall_s);
+    fmt::print(out, "\n{} of {} cases pass{} ({} simulation{}, {:.1f} s)\n", checked - failed, checked,
+               informational > 0 ? fmt::format(", {} informational", informational) : std::string(), jobs.size(),
+               jobs.size() == 1 ? "" : "s", wall_s);
   } else if (args.format == "csv") {
     // The texts come from the cases file (a user's, with --cases-file): RFC 4180 quoting keeps the columns.
     fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note\n");

@@ -116,6 +116,13 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
       } else {
         fail(file, l->source(), "'layers' must be a string or an array of strings");
       }
+      // The throughput and efficiency of an inference belong to the whole network: a layer filter on them
+      // would be silently ignored (and the layers after the selected ones not simulated).
+      if (c.metric == "inferences_per_second" || c.metric == "inferences_per_joule")
+        fail(file, l->source(),
+             fmt::format("case '{}': 'layers' needs a per-layer metric; '{}' is a whole-network metric (for the "
+                         "speed of some layers use 'processing_latency_ms', for their efficiency 'gops_per_watt')",
+                         c.id, c.metric));
     }
     c.published = (*t)["published"].value<double>();
     c.tolerance = (*t)["tolerance"].value_or(0.0);
