@@ -8,6 +8,7 @@
 
 #include "sweep/text_file.h"
 #include "sweep/toml_place.h"
+#include "sweep/toml_text.h"
 
 #include "hw/presets.h"
 
@@ -72,12 +73,6 @@ void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string
   }
 }
 
-std::string format_double(double v) {
-  std::string s = fmt::format("{}", v);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
 }  // namespace
 
 hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
@@ -117,9 +112,9 @@ hw::ArchSpec resolve_arch(std::string_view name_or_path) {
 }
 
 std::string arch_to_toml(const hw::ArchSpec& arch) {
-  std::string out = fmt::format("# eyesim architecture '{}': every parameter (units in the names; docs/calibration.md)\n",
-                                arch.name);
-  out += fmt::format("name = \"{}\"\n", arch.name);
+  std::string out = fmt::format("# eyesim architecture {}: every parameter (units in the names; docs/calibration.md)\n",
+                                toml_string(arch.name));
+  out += fmt::format("name = {}\n", toml_string(arch.name));
   std::string section;
   hw::for_each_param(arch, [&](std::string_view path, const auto& v) {
     const auto dot = path.find('.');
@@ -135,7 +130,7 @@ std::string arch_to_toml(const hw::ArchSpec& arch) {
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
       out += fmt::format("{} = {}\n", key, v);
     } else if constexpr (std::is_same_v<T, double>) {
-      out += fmt::format("{} = {}\n", key, format_double(v));
+      out += fmt::format("{} = {}\n", key, toml_float(v));
     } else {
       out += fmt::format("{} = \"{}\"\n", key, hw::to_string(v));
     }

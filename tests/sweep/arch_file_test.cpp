@@ -12,6 +12,10 @@ TEST_SUITE("fast") {
       const hw::ArchSpec a = *hw::preset(name);
       CHECK(parse_arch_toml(arch_to_toml(a), name) == a);
     }
+    // A user's name with a quote, a backslash and a line break is written as a TOML string, not cut.
+    hw::ArchSpec odd = *hw::preset("eyeriss_v2");
+    odd.name = "my \"v2\"\\\nsecond line";
+    CHECK(parse_arch_toml(arch_to_toml(odd), "odd.toml") == odd);
   }
 
   TEST_CASE("a file takes a preset and overrides by table or dotted key") {
