@@ -8,6 +8,7 @@
 
 #include "sweep/text_file.h"
 #include "sweep/toml_place.h"
+#include "sweep/toml_text.h"
 
 namespace eyesim::sweep {
 namespace {
@@ -130,6 +131,57 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     net.layers.push_back(std::move(l));
   }
   return net;
+}
+
+namespace {
+
+void write_density(std::string& out, std::string_view prefix, const workloads::DensitySpec& d) {
+  if (!d.mask_file.empty()) {
+    // Absolute, so that the file can be saved anywhere; the mask overrides density and pattern.
+    out += fmt::format("{}_mask = {}\n", prefix, toml_string(std::filesystem::absolute(d.mask_file).string()));
+    return;
+  }
+  if (d.density != 1.0) out += fmt::format("{}_density = {}\n", prefix, toml_float(d.density));
+  if (d.pattern != workloads::SparsityPattern::kUniform)
+    out += fmt::format("{}_pattern = {}\n", prefix, toml_string(workloads::to_string(d.pattern)));
+}
+
+}  // namespace
+
+std::string network_to_toml(const workloads::Network& net) {
+  using workloads::LayerKind;
+  std::string out = fmt::format(
+      "# eyesim network {}: {} layers, {} dense MACs (format: workloads/README.md).\n"
+      "# Run it with `eyesim run --net FILE`; under the same name its data are the same.\n"
+      "name = {}\n",
+      toml_string(net.name), net.layers.size(), net.macs(), toml_string(net.name));
+  for (const workloads::LayerSpec& l : net.layers) {
+    const workloads::LayerShape& s = l.shape;
+    const bool fc = s.kind == LayerKind::kFullyConnected, dw = s.kind == LayerKind::kDepthwise;
+    out += fmt::format("\n[[layer]]  # output {} x {}, {} MACs\nname = {}\nkind = {}\n", s.e(), s.f(), s.macs(),
+                       toml_string(s.name), toml_string(workloads::to_string(s.kind)));
+    if (s.n != 1) out += fmt::format("n = {}\n", s.n);
+    if (dw) {
+      out += fmt::format("c = {}\n", s.g);  // a depthwise layer is written by its channels: g groups of one
+    } else {
+      out += fmt::format("c = {}\nm = {}\n", s.c, s.m);
+      if (s.g != 1) out += fmt::format("groups = {}\n", s.g);
+    }
+    if (!fc || s.h != 1) out += fmt::format("h = {}\n", s.h);
+    if (s.w != s.h) out += fmt::format("w = {}\n", s.w);
+    const std::uint32_t default_r = s.kind == LayerKind::kConv || dw ? 3 : 1;
+    if (s.r != default_r) out += fmt::format("r = {}\n", s.r);
+    if (s.s != s.r) out += fmt::format("s = {}\n", s.s);
+    if (s.u != 1) out += fmt::format("stride = {}\n", s.u);
+    if (s.pad != 0) out += fmt::format("pad = {}\n", s.pad);
+    write_density(out, "iact", l.iacts);
+    write_density(out, "weight", l.weights);
+    // The file has one 'mask_order' per layer, for both operands (every built-in and parsed layer has one).
+    if (l.iacts.mask_order != l.weights.mask_order)
+      throw std::logic_error(fmt::format("layer '{}': its operands' mask orders differ, which a network file cannot say", s.name));
+    if (l.iacts.mask_order == workloads::MaskOrder::kChannelLast) out += "mask_order = \"channel_last\"\n";
+  }
+  return out;
 }
 
 workloads::Network load_network_file(const std::filesystem::path& path) {

@@ -17,6 +17,11 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view so
 /// Reads and parses a network file.
 workloads::Network load_network_file(const std::filesystem::path& path);
 
+/// `net` as a network file that parse_network_toml reads back to the same layers (`eyesim show net`): every
+/// shape key that differs from the parser's default for the layer's kind, the densities and patterns, and
+/// mask files as absolute paths. Run under the same name, the file generates the same data.
+std::string network_to_toml(const workloads::Network& net);
+
 /// A built-in network name or a .toml file path. Throws SpecError otherwise.
 workloads::Network resolve_network(std::string_view name_or_path);
 

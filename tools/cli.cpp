@@ -86,9 +86,9 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "list built-in architectures or networks");
   list->add_option("what", list_what, "archs or nets")->required()->check(CLI::IsMember({"archs", "nets"}));
   std::string show_what, show_name;
-  auto* show = app.add_subcommand("show", "print a resolved architecture as TOML");
-  show->add_option("what", show_what, "arch")->required()->check(CLI::IsMember({"arch"}));
-  show->add_option("name", show_name, "preset name or .toml file")->required();
+  auto* show = app.add_subcommand("show", "print a resolved architecture or network as TOML (a file to edit)");
+  show->add_option("what", show_what, "arch or net")->required()->check(CLI::IsMember({"arch", "net"}));
+  show->add_option("name", show_name, "built-in name or .toml file")->required();
 
   try {
     app.parse(argc, argv);

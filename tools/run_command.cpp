@@ -182,12 +182,13 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
 }
 
 int show_command(std::string_view what, std::string_view name, std::FILE* out, std::FILE* err) {
-  if (what != "arch") {
-    fmt::print(err, "eyesim: error: 'show' takes arch NAME|FILE (got '{}')\n", what);
+  if (what != "arch" && what != "net") {
+    fmt::print(err, "eyesim: error: 'show' takes arch|net NAME|FILE (got '{}')\n", what);
     return 2;
   }
   try {
-    fmt::print(out, "{}", sweep::arch_to_toml(sweep::resolve_arch(name)));
+    fmt::print(out, "{}", what == "arch" ? sweep::arch_to_toml(sweep::resolve_arch(name))
+                                         : sweep::network_to_toml(sweep::resolve_network(name)));
     return 0;
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());

@@ -25,7 +25,8 @@ struct RunArgs {
 /// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net or bad format.
 int run_command(const RunArgs& args, std::FILE* out, std::FILE* err);
 
-/// `eyesim show arch NAME|FILE`: the resolved architecture as TOML. Exit code 2 for unknown names or bad files.
+/// `eyesim show arch|net NAME|FILE`: the resolved architecture, or the network as a network file, as TOML.
+/// Exit code 2 for unknown names or bad files.
 int show_command(std::string_view what, std::string_view name, std::FILE* out, std::FILE* err);
 
 /// `eyesim list archs|nets`. Exit code 2 for anything else.

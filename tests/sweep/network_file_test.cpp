@@ -1,9 +1,13 @@
 // Network TOML: the example file, and every error kind with its place.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include "sweep/network_file.h"
+#include "sweep/toml_text.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::sweep {
@@ -76,6 +80,71 @@ TEST_SUITE("fast") {
                          doctest::Contains("n.toml:2:1: error: big: at most 1073741824 input activations per image "
                                            "(got g*c*h*w = 1*3*100000*100000 = 3e+10)"),
                          SpecError);
+  }
+
+  TEST_CASE("TOML values written by eyesim read back to what was written") {
+    for (const double v : {1.0, 0.0, 0.1, 0.95, 1.0 / 3.0, 1e-300, 123456789.0}) {
+      CAPTURE(v);
+      const std::string text = "x = " + toml_float(v);
+      const auto parsed = toml::parse(text);
+      REQUIRE(parsed["x"].is_floating_point());
+      CHECK(*parsed["x"].value<double>() == v);
+    }
+    const std::string tricky = "a \"quoted\" name\\with\nline\tbreaks\x01\x7f and \xc3\xa9";
+    CHECK(*toml::parse("x = " + toml_string(tricky))["x"].value<std::string>() == tricky);
+  }
+
+  TEST_CASE("a network written as TOML reads back to the same layers: every kind, key, pattern and mask") {
+    // Every built-in network: the same shapes and densities, mask files at the same (absolute) place.
+    for (const std::string& name : workloads::builtin_network_names()) {
+      CAPTURE(name);
+      const workloads::Network net = *workloads::builtin_network(name);
+      const workloads::Network back = parse(network_to_toml(net));
+      CHECK(back.name == net.name);
+      REQUIRE(back.layers.size() == net.layers.size());
+      for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        CAPTURE(net.layers[i].shape.name);
+        const workloads::LayerSpec &a = net.layers[i], &b = back.layers[i];
+        CHECK(b.shape == a.shape);
+        for (const auto& [x, y] : {std::pair{&a.iacts, &b.iacts}, std::pair{&a.weights, &b.weights}}) {
+          CHECK(y->mask_file == x->mask_file);
+          CHECK(y->mask_order == x->mask_order);
+          if (x->mask_file.empty()) CHECK(*y == *x);  // a mask overrides density and pattern
+        }
+      }
+    }
+    // Every key a file can set, with names that need escaping.
+    const std::string mask = EYESIM_SOURCE_DIR "/workloads/data/masks/L20_weights.txt";
+    const workloads::Network custom = parse(fmt::format(
+        "name = \"odd \\\"net\\\"\"\n"
+        "[[layer]]\nname = \"c\\\\1\"\nkind = \"conv\"\nn = 2\nc = 3\nm = 4\ngroups = 2\nh = 9\nw = 7\nr = 3\ns = 1\nstride = 2\n"
+        "pad = 1\niact_density = 0.25\niact_pattern = \"input_channels\"\nweight_density = 0.5\nweight_pattern = \"output_channels\"\n"
+        "[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 256\nh = 8\nr = 3\npad = 1\nweight_mask = \"{}\"\nmask_order = \"channel_last\"\n"
+        "[[layer]]\nname = \"pw\"\nkind = \"pointwise\"\nc = 5\nm = 6\nh = 4\n"
+        "[[layer]]\nname = \"fc\"\nkind = \"fc\"\nc = 300\nm = 10\niact_density = 1e-3\n",
+        mask));
+    const std::string text = network_to_toml(custom);
+    const workloads::Network back = parse(text);
+    CHECK(back.name == "odd \"net\"");
+    REQUIRE(back.layers.size() == custom.layers.size());
+    for (std::size_t i = 0; i < custom.layers.size(); ++i) CHECK(back.layers[i] == custom.layers[i]);
+    CHECK(back.layers[0].shape.name == "c\\1");
+    CHECK(back.layers[1].weights.mask_order == workloads::MaskOrder::kChannelLast);
+    // A written file is a fixed point: writing what was read gives the same text.
+    CHECK(network_to_toml(back) == text);
+  }
+
+  TEST_CASE("a built-in network written as TOML and read back generates the same data") {
+    const workloads::Network net = *workloads::builtin_network("sparse_mobilenet");  // masks and generated layers
+    const workloads::Network back = parse(network_to_toml(net));
+    const auto a_data = workloads::prepare_network(net, 7), b_data = workloads::prepare_network(back, 7);
+    const workloads::NetworkData &a = *a_data, &b = *b_data;
+    REQUIRE(a.layers.size() == b.layers.size());
+    for (std::size_t i = 0; i < a.layers.size(); ++i) {
+      CAPTURE(a.layers[i].shape().name);
+      CHECK(std::ranges::equal(a.layers[i].iacts.values(), b.layers[i].iacts.values()));
+      CHECK(std::ranges::equal(a.layers[i].weights.values(), b.layers[i].weights.values()));
+    }
   }
 }
 }  // namespace eyesim::sweep
