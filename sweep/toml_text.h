@@ -17,7 +17,8 @@ inline std::string toml_float(double v) {
   return s;
 }
 
-/// `s` as a TOML basic string: quoted, with '"', '\' and the control characters escaped (TOML 1.0).
+/// `s` as a TOML basic string: quoted, with '"', '\' and the control characters escaped (TOML 1.0). Not
+/// json_string (core/text_escape.h): TOML also forbids a raw DEL (0x7f), which JSON allows.
 inline std::string toml_string(std::string_view s) {
   std::string out = "\"";
   for (const char ch : s) {
