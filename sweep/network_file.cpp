@@ -160,7 +160,7 @@ std::string network_to_toml(const workloads::Network& net) {
     const bool fc = s.kind == LayerKind::kFullyConnected, dw = s.kind == LayerKind::kDepthwise;
     out += fmt::format("\n[[layer]]  # output {} x {}, {} MACs\nname = {}\nkind = {}\n", s.e(), s.f(), s.macs(),
                        toml_string(s.name), toml_string(workloads::to_string(s.kind)));
-    if (s.n != 1) out += fmt::format("n = {}\n", s.n);
+    // No 'n': the batch is the run's (--batch), not the network's.
     if (dw) {
       out += fmt::format("c = {}\n", s.g);  // a depthwise layer is written by its channels: g groups of one
     } else {

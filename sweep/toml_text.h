@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text_escape.h"
+
 namespace eyesim::sweep {
 
 /// A double as a TOML float that parses back to the same value (shortest round-trip digits; "1" becomes
@@ -17,23 +19,13 @@ inline std::string toml_float(double v) {
   return s;
 }
 
-/// `s` as a TOML basic string: quoted, with '"', '\' and the control characters escaped (TOML 1.0). Not
-/// json_string (core/text_escape.h): TOML also forbids a raw DEL (0x7f), which JSON allows.
+/// `s` as a TOML basic string (TOML 1.0): json_escape's escapes (quote, backslash, control characters) are
+/// TOML's too, and TOML also forbids a raw DEL.
 inline std::string toml_string(std::string_view s) {
   std::string out = "\"";
-  for (const char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) out += fmt::format("\\u{:04X}", static_cast<unsigned char>(ch));
-        else out += ch;
-    }
+  for (const char ch : json_escape(s)) {
+    if (ch == '\x7f') out += "\\u007F";
+    else out += ch;
   }
   out += '"';
   return out;

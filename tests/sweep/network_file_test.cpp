@@ -117,7 +117,7 @@ TEST_SUITE("fast") {
     const std::string mask = EYESIM_SOURCE_DIR "/workloads/data/masks/L20_weights.txt";
     const workloads::Network custom = parse(fmt::format(
         "name = \"odd \\\"net\\\"\"\n"
-        "[[layer]]\nname = \"c\\\\1\"\nkind = \"conv\"\nn = 2\nc = 3\nm = 4\ngroups = 2\nh = 9\nw = 7\nr = 3\ns = 1\nstride = 2\n"
+        "[[layer]]\nname = \"c\\\\1\"\nkind = \"conv\"\nc = 3\nm = 4\ngroups = 2\nh = 9\nw = 7\nr = 3\ns = 1\nstride = 2\n"
         "pad = 1\niact_density = 0.25\niact_pattern = \"input_channels\"\nweight_density = 0.5\nweight_pattern = \"output_channels\"\n"
         "[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 256\nh = 8\nr = 3\npad = 1\nweight_mask = \"{}\"\nmask_order = \"channel_last\"\n"
         "[[layer]]\nname = \"pw\"\nkind = \"pointwise\"\nc = 5\nm = 6\nh = 4\n"
