@@ -295,8 +295,6 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
         continue;
       }
       pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
-      if (options_.verify)
-        decode_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, grp.verify_tiles[m_i * map_.k_red + red_i]);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
@@ -315,6 +313,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       }
     }
   }
+  if (options_.verify) decode_tiles(grp);
   grp.read_issue = loaded;
   // Every PE of the group waits for its tile: weight stall.
   const std::uint64_t wait = loaded - now;
@@ -607,8 +606,35 @@ void Chip::decode_row(const WorkItem& it) {
   workloads::decode_csc(verify_csc_, verify_row_.size(), c0, verify_row_);
 }
 
+void Chip::decode_tiles(Group& grp) {
+  // Reduction slot outer, output slot inner: the used output slots of a pass are consecutive ranges of
+  // output channels (m-tiles mt_base, mt_base + 1, ..., the unused ones after them), so a column's
+  // position after one tile is its position at the start of the next.
+  for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+    const ReductionSlot& in = grp.reduction_slots[red_i];
+    if (!in.used || !grp.output_slots[0].used) continue;
+    const bool walk = !layer_.index.weights_dense();
+    std::uint32_t next_m = grp.output_slots[0].m_begin;
+    if (walk) {
+      verify_positions_.resize(std::size_t{in.c_end - in.c_begin} * shape_.s);
+      std::size_t k = 0;
+      for (std::uint32_t c = in.c_begin; c < in.c_end; ++c)
+        for (std::uint32_t s = 0; s < shape_.s; ++s)
+          verify_positions_[k++] = layer_.index.weight_position(layer_.index.weight_column(grp.tile_pass.g, c, in.r, s), next_m);
+    }
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      const OutputSlot& out = grp.output_slots[m_i];
+      if (!out.used) break;
+      EYESIM_CHECK(out.m_begin == next_m, "output slot {} starts at channel {}, not {}", m_i, out.m_begin, next_m);
+      decode_tile(grp.tile_pass.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, verify_positions_,
+                  grp.verify_tiles[m_i * map_.k_red + red_i]);
+      next_m = out.m_end;
+    }
+  }
+}
+
 void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin,
-                       std::uint32_t c_end, std::uint32_t r, VerifyTile& out) {
+                       std::uint32_t c_end, std::uint32_t r, std::span<std::size_t> positions, VerifyTile& out) {
   // What the PE's weight SPad holds: the tile, CSC-encoded and decoded again. Segments (columns of m0
   // output channels) in (c, s) order.
   const std::uint32_t c0 = c_end - c_begin, m0 = m_end - m_begin, S = shape_.s;
@@ -628,16 +654,19 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
     // Sparse weights: encoded from the non-zero index (each column's ascending m and values), O(non-zeros)
     // rather than O(m0 x c0 x S); an error in the index shows as a mismatch with the reference convolution.
     workloads::start_csc(verify_csc_);
+    std::size_t* position = positions.data();
     for (std::uint32_t c = c_begin; c < c_end; ++c)
-      for (std::uint32_t s = 0; s < S; ++s) {
+      for (std::uint32_t s = 0; s < S; ++s, ++position) {
         const std::uint32_t k = index.weight_column(g, c, r, s);
         const auto ms = index.weight_ms(k);
         const auto values = index.weight_values(k);
         std::uint32_t next = m_begin;  // the channel after the previous non-zero
-        for (std::size_t i = index.weight_position(k, m_begin); i < ms.size() && ms[i] < m_end; ++i) {
+        std::size_t i = *position;
+        for (; i < ms.size() && ms[i] < m_end; ++i) {
           workloads::append_csc_nonzero(verify_csc_, ms[i] - next, values[i]);
           next = ms[i] + 1u;
         }
+        *position = i;
         workloads::end_csc_segment(verify_csc_);
       }
   }

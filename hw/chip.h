@@ -117,8 +117,12 @@ class Chip {
   // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
   // the current pass, and one work item's MACs into output_.
   void decode_row(const WorkItem& item);
+  /// The current pass's tiles into grp.verify_tiles (after load_weights has set its slots).
+  void decode_tiles(Group& grp);
+  /// `positions`, per weight column (c, s) of the tile: on entry the position in its non-zero index of the
+  /// first non-zero with output channel >= m_begin, on return >= m_end (sparse weights only).
   void decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin, std::uint32_t c_end,
-                   std::uint32_t r, VerifyTile& out);
+                   std::uint32_t r, std::span<std::size_t> positions, VerifyTile& out);
   /// `iact_nnz`: the non-zeros of `iacts` (chooses the cheaper loop order).
   void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz, const VerifyTile& tile);
   /// The input window of `item` (row `row_key` of rows_), classified or reused from the lane's last ones.
@@ -223,6 +227,7 @@ class Chip {
   LayerTraces traces_;
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
+  std::vector<std::size_t> verify_positions_;  ///< functional mode: per column of a tile, where its walk is (decode_tiles)
   std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
   std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
