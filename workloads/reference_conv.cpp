@@ -45,46 +45,49 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
         }
     return out;
   }
-  // At stride U > 1, every input row split by phase (x mod U) into U contiguous rows of x / U: the
-  // inputs an output row reads with one filter column are then contiguous (the loop vectorises).
-  const std::size_t phase_len = (std::size_t{l.w} + l.u - 1) / l.u;
-  std::vector<std::int8_t> phased;
-  if (l.u > 1) {
-    const std::size_t rows = std::size_t{l.n} * l.g * l.c * l.h;
-    phased.assign(rows * l.u * phase_len, 0);
-    for (std::size_t row = 0; row < rows; ++row)
-      for (std::uint32_t x = 0; x < l.w; ++x) phased[(row * l.u + x % l.u) * phase_len + x / l.u] = I[row * l.w + x];
-  }
+  // The general case, one output plane at a time. Each input plane, zero-padded, is split by phase
+  // (y mod U, x mod U) into U x U planes of Hq x Lq (Hq = ceil((H + 2 pad) / U), Lq likewise), so that
+  // output (e, f) reads, with filter tap (r, s), element (e + r/U, f + s/U) of phase plane (r mod U, s mod U).
+  // The output plane is kept Lq wide (columns F..Lq-1 are discarded): one tap is then a single contiguous
+  // loop over E x Lq elements (it vectorises), instead of E loops over short rows of F. A discarded column
+  // sums as many products as a kept one, so it is as far from overflow.
+  const std::size_t U = l.u;
+  const std::size_t Hq = (std::size_t{l.h} + 2 * l.pad + U - 1) / U, Lq = (std::size_t{l.w} + 2 * l.pad + U - 1) / U;
+  const std::size_t phase_plane = Hq * Lq, channel_planes = U * U * phase_plane;
+  // A tap reads up to (S-1)/U elements past the end of its phase plane (into discarded columns): slack.
+  std::vector<std::int8_t> phased(std::size_t{l.c} * channel_planes + (l.s - 1) / U, 0);
+  std::vector<std::int32_t> wide(std::size_t{E} * Lq);
   for (std::uint32_t n = 0; n < l.n; ++n)
-    for (std::uint32_t g = 0; g < l.g; ++g)
+    for (std::uint32_t g = 0; g < l.g; ++g) {
+      for (std::uint32_t c = 0; c < l.c; ++c) {
+        const std::int8_t* plane = I + (std::size_t{n} * l.g * l.c + std::size_t{g} * l.c + c) * l.h * l.w;
+        std::int8_t* to = phased.data() + std::size_t{c} * channel_planes;
+        for (std::size_t y = 0; y < l.h; ++y) {
+          const std::size_t py = y + l.pad;  // in the padded plane
+          const std::int8_t* from = plane + y * l.w;  // from[px - pad]: padded column px >= pad
+          for (std::size_t p = 0; p < U; ++p) {  // padded columns px = p + q*U: phase p, position q
+            std::int8_t* row = to + ((py % U) * U + p) * phase_plane + (py / U) * Lq;
+            const std::size_t q_first = l.pad > p ? (l.pad - p + U - 1) / U : 0;  // the first px >= pad
+            for (std::size_t q = q_first; p + q * U < l.w + l.pad; ++q) row[q] = from[p + q * U - l.pad];
+          }
+        }
+      }
       for (std::uint32_t m = 0; m < l.m; ++m) {
-        std::int32_t* o = O + ((std::size_t{n} * l.g * l.m + g * l.m + m) * E) * F;
+        std::fill(wide.begin(), wide.end(), 0);
+        const std::int8_t* wts = W + (std::size_t{g} * l.m + m) * l.c * l.r * l.s;
         for (std::uint32_t c = 0; c < l.c; ++c)
           for (std::uint32_t r = 0; r < l.r; ++r)
             for (std::uint32_t s = 0; s < l.s; ++s) {
-              const std::int32_t wv = W[(((std::size_t{g} * l.m + m) * l.c + c) * l.r + r) * l.s + s];
+              const std::int32_t wv = wts[(std::size_t{c} * l.r + r) * l.s + s];
               if (wv == 0) continue;
-              const std::int8_t* plane = I + (std::size_t{n} * l.g * l.c + g * l.c + c) * l.h * l.w;
-              // The output columns whose input column x = f*U + s - pad lies in the row: [f_lo, f_hi).
-              const std::int64_t shift = std::int64_t{s} - l.pad;
-              const std::int64_t f_lo = shift >= 0 ? 0 : (-shift + l.u - 1) / l.u;
-              const std::int64_t f_hi = std::min<std::int64_t>(F, (std::int64_t{l.w} - 1 - shift) / l.u + 1);
-              for (std::uint32_t e = 0; e < E; ++e) {
-                const std::int64_t y = std::int64_t{e} * l.u + r - l.pad;
-                if (y < 0 || y >= l.h) continue;
-                const std::int8_t* row = plane + y * l.w;
-                std::int32_t* orow = o + std::size_t{e} * F;
-                if (l.u == 1) {  // contiguous: the compiler vectorises it
-                  for (std::int64_t f = f_lo; f < f_hi; ++f) orow[f] += wv * row[f + shift];
-                } else {  // x = f*U + shift = (f + q)*U + p: phase p, position f + q
-                  const std::int64_t U = l.u, q = shift >= 0 ? shift / U : -((-shift + U - 1) / U), p = shift - q * U;
-                  const std::size_t input_row = (std::size_t{n} * l.g * l.c + g * l.c + c) * l.h + std::size_t(y);
-                  const std::int8_t* phase = phased.data() + (input_row * l.u + std::size_t(p)) * phase_len;
-                  for (std::int64_t f = f_lo; f < f_hi; ++f) orow[f] += wv * phase[f + q];
-                }
-              }
+              const std::int8_t* in = phased.data() + std::size_t{c} * channel_planes +
+                                      ((r % U) * U + s % U) * phase_plane + (r / U) * Lq + s / U;
+              for (std::size_t i = 0; i < wide.size(); ++i) wide[i] += wv * in[i];
             }
+        std::int32_t* o = O + ((std::size_t{n} * l.g * l.m + std::size_t{g} * l.m + m) * E) * F;
+        for (std::size_t e = 0; e < E; ++e) std::copy_n(wide.data() + e * Lq, F, o + e * F);
       }
+    }
   return out;
 }
 

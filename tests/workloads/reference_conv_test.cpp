@@ -44,6 +44,10 @@ TEST_SUITE("fast") {
         {.name = "k4s4", .c = 2, .m = 3, .h = 11, .w = 11, .r = 4, .s = 4, .u = 4},
         // stride 3 with padding: rows split by phase, filter columns before and past the row's start
         {.name = "k5s3p2", .n = 2, .g = 2, .c = 2, .m = 3, .h = 10, .w = 10, .r = 5, .s = 5, .u = 3, .pad = 2},
+        // the output planes kept as wide as the padded phase planes: unequal sides, filter and padding
+        {.name = "wide", .n = 2, .c = 3, .m = 2, .h = 9, .w = 6, .r = 3, .s = 2, .u = 2, .pad = 1},
+        {.name = "k4s3", .c = 2, .m = 2, .h = 8, .w = 13, .r = 2, .s = 4, .u = 3},
+        {.name = "same13", .c = 4, .m = 3, .h = 13, .w = 13, .r = 3, .s = 3, .pad = 1},
         // the pointwise and fully connected fast paths (a plane per weight; one dot product per output)
         {.name = "pw", .kind = LayerKind::kPointwise, .n = 2, .g = 2, .c = 4, .m = 3, .h = 5, .w = 4},
         {.name = "fc3x3", .kind = LayerKind::kFullyConnected, .n = 2, .g = 2, .c = 3, .m = 4, .h = 3, .w = 3, .r = 3, .s = 3},
