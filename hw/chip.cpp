@@ -593,6 +593,7 @@ void Chip::decode_row(const WorkItem& it) {
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * l.u - l.pad);
   const std::int64_t w_hi = std::min<std::int64_t>(l.w, std::int64_t{it.f_end - 1} * l.u + l.s - l.pad);
   verify_row_.clear();
+  verify_row_transposed_ = false;
   if (w_hi <= w_lo) return;
   const std::uint32_t c0 = it.c_end - it.c_begin;
   verify_row_.resize(static_cast<std::size_t>(w_hi - w_lo) * c0);
@@ -733,11 +734,16 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   if (along_f) {
     // The row as [c][phase p = w mod U][w / U] (zero-filled past its end): the iacts a filter column
     // meets along an output row are then contiguous; acc as [m][f].
+    // Built once per decoded row: the k_m work items of a step read the same row.
     const std::size_t len = (span + std::size_t(U) - 1) / std::size_t(U);
-    verify_row_t_.assign(std::size_t{c0} * std::size_t(U) * len, 0);
-    for (std::size_t w = 0; w < span; ++w) {
-      const std::size_t p = w % std::size_t(U), k = w / std::size_t(U);
-      for (std::uint32_t c = 0; c < c0; ++c) verify_row_t_[(c * std::size_t(U) + p) * len + k] = iacts[w * c0 + c];
+    if (!verify_row_transposed_) {
+      verify_row_t_.assign(std::size_t{c0} * std::size_t(U) * len, 0);
+      for (std::uint32_t c = 0; c < c0; ++c)
+        for (std::size_t p = 0; p < std::size_t(U); ++p) {
+          std::int8_t* phase = verify_row_t_.data() + (c * std::size_t(U) + p) * len;
+          for (std::size_t w = p, k = 0; w < span; w += std::size_t(U), ++k) phase[k] = iacts[w * c0 + c];
+        }
+      verify_row_transposed_ = true;
     }
     for (std::uint32_t c = 0; c < c0; ++c) {
       for (std::uint32_t s = 0; s < S; ++s) {

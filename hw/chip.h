@@ -123,7 +123,8 @@ class Chip {
   /// first non-zero with output channel >= m_begin, on return >= m_end (sparse weights only).
   void decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_end, std::uint32_t c_begin, std::uint32_t c_end,
                    std::uint32_t r, std::span<std::size_t> positions, VerifyTile& out);
-  /// `iact_nnz`: the non-zeros of `iacts` (chooses the cheaper loop order).
+  /// `iacts`: verify_row_ as decode_row left it (its transposition is reused until the next decode_row);
+  /// `iact_nnz`: its non-zeros (chooses the cheaper loop order).
   void compute_values(const WorkItem& item, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz, const VerifyTile& tile);
   /// The input window of `item` (row `row_key` of rows_), classified or reused from the lane's last ones.
   const IactWindow& row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding);
@@ -229,6 +230,7 @@ class Chip {
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
   std::vector<std::size_t> verify_positions_;  ///< functional mode: per column of a tile, where its walk is (decode_tiles)
   std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
+  bool verify_row_transposed_ = false;       ///< functional mode: verify_row_t_ holds verify_row_ (reset by decode_row)
   std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 
