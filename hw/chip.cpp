@@ -672,6 +672,12 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
       }
   }
   workloads::decode_csc(verify_csc_, std::size_t{c0} * S * m0, m0, out.dense);
+  if (reversed_filter_rows()) {
+    out.reversed.resize(out.dense.size());
+    for (std::size_t c = 0; c < c0; ++c)
+      for (std::size_t s = 0; s < S; ++s)
+        std::copy_n(out.dense.data() + (c * S + s) * m0, m0, out.reversed.data() + (c * S + S - 1 - s) * m0);
+  }
   if (index.weights_dense()) return;
   // Sparse weights: also the non-zeros of each column (what the sparse PE walks).
   const std::size_t columns = std::size_t{c0} * S;
@@ -770,6 +776,24 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
           for (std::uint32_t m = 0; m < m0; ++m)
             if (wcol[m] != 0) column(m, wcol[m]);
         }
+      }
+    }
+  } else if (!list_m && reversed_filter_rows()) {
+    // Along m at stride 1: an iact at w meets filter column s at output column f = w + pad - s. With the
+    // filter row reversed (j = S-1-s), f = f0 + j for f0 = w + pad - (S-1): its psums (f, m) and the
+    // weights (j, m) are then both contiguous in j*m0 + m, one loop over all its taps.
+    for (std::int64_t w = w_lo; w < w_hi; ++w) {
+      const std::int64_t f0 = w + l.pad - (std::int64_t{S} - 1);
+      const std::int64_t j_lo = std::max<std::int64_t>(0, it.f_begin - f0);
+      const std::int64_t j_hi = std::min<std::int64_t>(S, it.f_end - f0);
+      if (j_lo >= j_hi) continue;
+      std::uint32_t* acc = verify_acc_.data() + static_cast<std::size_t>(f0 + j_lo - it.f_begin) * m0;
+      const std::size_t n = static_cast<std::size_t>(j_hi - j_lo) * m0;
+      for (std::uint32_t c = 0; c < c0; ++c) {
+        const std::int8_t a = iacts[static_cast<std::size_t>(w - w_lo) * c0 + c];
+        if (a == 0) continue;
+        const std::int8_t* wts = tile.reversed.data() + (std::size_t{c} * S + static_cast<std::size_t>(j_lo)) * m0;
+        for (std::size_t i = 0; i < n; ++i) acc[i] += product(a, wts[i]);
       }
     }
   } else {

@@ -74,7 +74,8 @@ class Chip {
   /// m_begin], and for sparse weights also the non-zeros of column k = (c - c_begin) * S + s, ascending
   /// in m: [column_start[k], column_start[k + 1]) of (nz_m, nz_value), as the PE walks them.
   struct VerifyTile {
-    std::vector<std::int8_t> dense;
+    std::vector<std::int8_t> dense;     ///< [c][s][m]
+    std::vector<std::int8_t> reversed;  ///< [c][S-1-s][m] when reversed_filter_rows()
     std::vector<std::uint32_t> column_start;
     std::vector<std::uint16_t> nz_m;  ///< m - m_begin
     std::vector<std::int8_t> nz_value;
@@ -117,6 +118,9 @@ class Chip {
   // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
   // the current pass, and one work item's MACs into output_.
   void decode_row(const WorkItem& item);
+  /// Functional mode: a stride-1 layer with output rows and filter rows longer than 1 computes along m
+  /// with the tiles' filter rows reversed (compute_values).
+  bool reversed_filter_rows() const { return shape_.u == 1 && shape_.s > 1 && shape_.f() > 1; }
   /// The current pass's tiles into grp.verify_tiles (after load_weights has set its slots).
   void decode_tiles(Group& grp);
   /// `positions`, per weight column (c, s) of the tile: on entry the position in its non-zero index of the

@@ -48,6 +48,24 @@ TEST_SUITE("fast") {
     verify_all(*preset("eyeriss_v2"), pick("sparse_mobilenet", {}));
   }
 
+  TEST_CASE("functional mode: stride-1 filter rows along m and along f, at the edges of short output row tiles") {
+    // 5 filter columns with padding 2 on 11 columns, in output row tiles of 2, 3 and 11 columns: a tile's
+    // first and last columns meet only some taps of an input. Dense weights, sparse ones summed along m over
+    // whole reversed filter rows, and very sparse ones walked as lists.
+    const workloads::LayerShape shape{.name = "s1", .c = 5, .m = 12, .h = 6, .w = 11, .r = 3, .s = 5, .pad = 2};
+    for (const double weight_density : {1.0, 0.5, 0.05})
+      for (const std::uint32_t f0 : {2u, 3u, 11u}) {
+        INFO("weight density " << weight_density << ", f0 " << f0);
+        const auto data = workloads::prepare_network(testing::one_layer(shape, 0.6, weight_density), 1);
+        const MappingOverride tiles{.layer = "", .m0 = 6, .c0 = 2, .f0 = f0, .spatial_red = 0, .spatial_m = 0,
+                                    .spatial_g = 0, .spatial_pos = 0};
+        LayerResult r;
+        CHECK_NOTHROW(r = simulate_layer(*preset("eyeriss_v2"), data->layers[0],
+                                         RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {tiles}}));
+        CHECK(r.verified);
+      }
+  }
+
   TEST_CASE("functional mode: layers of MobileNet on v1 scaled / v1.5 / a 1x1 chip and v2 at 1024 PEs") {
     const auto layers = pick("mobilenet", {"L01", "L02", "L07", "L14", "L27", "L28"});
     verify_all(*preset("eyeriss_v1_scaled"), layers);
