@@ -680,10 +680,15 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
   }
   if (index.weights_dense()) return;
   // Sparse weights: also the non-zeros of each column (what the sparse PE walks).
+  // Sized for every entry (the zero-valued ones, which carry long runs of zeros, are dropped), then cut to
+  // the non-zeros: written through pointers, each store is not taken to change the vectors' sizes.
   const std::size_t columns = std::size_t{c0} * S;
   out.column_start.resize(columns + 1);
-  out.nz_m.clear();
-  out.nz_value.clear();
+  out.nz_m.resize(verify_csc_.entries.size());
+  out.nz_value.resize(verify_csc_.entries.size());
+  std::uint16_t* nz_m = out.nz_m.data();
+  std::int8_t* nz_value = out.nz_value.data();
+  std::uint32_t nz = 0;
   out.column_start[0] = 0;
   for (std::size_t k = 0; k < columns; ++k) {
     std::uint32_t pos = 0;
@@ -692,13 +697,16 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
       pos += entry.zero_count;
       EYESIM_CHECK(pos < m0, "CSC entry beyond the tile's {} output channels", m0);
       if (entry.value != 0) {
-        out.nz_m.push_back(static_cast<std::uint16_t>(pos));
-        out.nz_value.push_back(entry.value);
+        nz_m[nz] = static_cast<std::uint16_t>(pos);
+        nz_value[nz] = entry.value;
+        ++nz;
       }
       ++pos;
     }
-    out.column_start[k + 1] = static_cast<std::uint32_t>(out.nz_m.size());
+    out.column_start[k + 1] = nz;
   }
+  out.nz_m.resize(nz);
+  out.nz_value.resize(nz);
 }
 
 void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz,
