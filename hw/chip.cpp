@@ -671,42 +671,48 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
         workloads::end_csc_segment(verify_csc_);
       }
   }
-  workloads::decode_csc(verify_csc_, std::size_t{c0} * S * m0, m0, out.dense);
+  const std::size_t columns = std::size_t{c0} * S;
+  if (index.weights_dense()) {
+    workloads::decode_csc(verify_csc_, columns * m0, m0, out.dense);
+  } else {
+    // Sparse weights: one pass over the entries decodes the tile both ways, as the SPad image (decode_csc's
+    // result) and as each column's non-zeros (what the sparse PE walks). The lists are sized for every
+    // entry (the zero-valued ones, which carry long runs of zeros, are dropped), then cut to the non-zeros:
+    // written through pointers, each store is not taken to change the vectors' sizes.
+    out.dense.assign(columns * m0, 0);
+    out.column_start.resize(columns + 1);
+    out.nz_m.resize(verify_csc_.entries.size());
+    out.nz_value.resize(verify_csc_.entries.size());
+    std::int8_t* dense = out.dense.data();
+    std::uint16_t* nz_m = out.nz_m.data();
+    std::int8_t* nz_value = out.nz_value.data();
+    std::uint32_t nz = 0;
+    out.column_start[0] = 0;
+    for (std::size_t k = 0; k < columns; ++k) {
+      std::uint32_t pos = 0;
+      for (std::uint32_t e = verify_csc_.address[k]; e < verify_csc_.address[k + 1]; ++e) {
+        const workloads::CscEntry entry = verify_csc_.entries[e];
+        pos += entry.zero_count;
+        EYESIM_CHECK(pos < m0, "CSC entry beyond the tile's {} output channels", m0);
+        if (entry.value != 0) {
+          dense[k * m0 + pos] = entry.value;
+          nz_m[nz] = static_cast<std::uint16_t>(pos);
+          nz_value[nz] = entry.value;
+          ++nz;
+        }
+        ++pos;
+      }
+      out.column_start[k + 1] = nz;
+    }
+    out.nz_m.resize(nz);
+    out.nz_value.resize(nz);
+  }
   if (reversed_filter_rows()) {
     out.reversed.resize(out.dense.size());
     for (std::size_t c = 0; c < c0; ++c)
       for (std::size_t s = 0; s < S; ++s)
         std::copy_n(out.dense.data() + (c * S + s) * m0, m0, out.reversed.data() + (c * S + S - 1 - s) * m0);
   }
-  if (index.weights_dense()) return;
-  // Sparse weights: also the non-zeros of each column (what the sparse PE walks).
-  // Sized for every entry (the zero-valued ones, which carry long runs of zeros, are dropped), then cut to
-  // the non-zeros: written through pointers, each store is not taken to change the vectors' sizes.
-  const std::size_t columns = std::size_t{c0} * S;
-  out.column_start.resize(columns + 1);
-  out.nz_m.resize(verify_csc_.entries.size());
-  out.nz_value.resize(verify_csc_.entries.size());
-  std::uint16_t* nz_m = out.nz_m.data();
-  std::int8_t* nz_value = out.nz_value.data();
-  std::uint32_t nz = 0;
-  out.column_start[0] = 0;
-  for (std::size_t k = 0; k < columns; ++k) {
-    std::uint32_t pos = 0;
-    for (std::uint32_t e = verify_csc_.address[k]; e < verify_csc_.address[k + 1]; ++e) {
-      const workloads::CscEntry entry = verify_csc_.entries[e];
-      pos += entry.zero_count;
-      EYESIM_CHECK(pos < m0, "CSC entry beyond the tile's {} output channels", m0);
-      if (entry.value != 0) {
-        nz_m[nz] = static_cast<std::uint16_t>(pos);
-        nz_value[nz] = entry.value;
-        ++nz;
-      }
-      ++pos;
-    }
-    out.column_start[k + 1] = nz;
-  }
-  out.nz_m.resize(nz);
-  out.nz_value.resize(nz);
 }
 
 void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts, std::uint64_t iact_nnz,
