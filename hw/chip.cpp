@@ -614,14 +614,13 @@ void Chip::decode_tiles(Group& grp) {
   for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
     const ReductionSlot& in = grp.reduction_slots[red_i];
     if (!in.used || !grp.output_slots[0].used) continue;
-    const bool walk = !layer_.index.weights_dense();
     std::uint32_t next_m = grp.output_slots[0].m_begin;
-    if (walk) {
+    if (const auto& index = layer_.index; !index.weights_dense()) {  // each column's walk starts with a search
       verify_positions_.resize(std::size_t{in.c_end - in.c_begin} * shape_.s);
       std::size_t k = 0;
       for (std::uint32_t c = in.c_begin; c < in.c_end; ++c)
         for (std::uint32_t s = 0; s < shape_.s; ++s)
-          verify_positions_[k++] = layer_.index.weight_position(layer_.index.weight_column(grp.tile_pass.g, c, in.r, s), next_m);
+          verify_positions_[k++] = index.weight_position(index.weight_column(grp.tile_pass.g, c, in.r, s), next_m);
     }
     for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
       const OutputSlot& out = grp.output_slots[m_i];
@@ -848,13 +847,16 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   };
   const std::size_t E = l.e(), F = l.f();
   std::int32_t* out = output_.data() + ((std::size_t{it.n} * l.g * l.m + std::size_t{it.g} * l.m + it.m_begin) * E + it.e) * F;
-  for (std::uint32_t m = 0; m < m0; ++m) {
-    std::int32_t* o = out + m * E * F + it.f_begin;
-    if (along_f) {
-      const std::uint32_t* sums = verify_acc_.data() + std::size_t{m} * fw;  // modulo 2^32
+  const std::uint32_t* sums = verify_acc_.data();  // modulo 2^32
+  if (along_f) {  // [m][f]: an output row of a channel at a time
+    for (std::uint32_t m = 0; m < m0; ++m, sums += fw) {
+      std::int32_t* o = out + m * E * F + it.f_begin;
       for (std::uint32_t f = 0; f < fw; ++f) add(o[f], sums[f]);
-    } else {
-      for (std::uint32_t f = 0; f < fw; ++f) add(o[f], verify_acc_[std::size_t{f} * m0 + m]);
+    }
+  } else {  // [f][m]: an output column at a time, its m0 channels E x F apart
+    for (std::uint32_t f = 0; f < fw; ++f, sums += m0) {
+      std::int32_t* o = out + it.f_begin + f;
+      for (std::uint32_t m = 0; m < m0; ++m) add(o[m * E * F], sums[m]);
     }
   }
 }
