@@ -112,8 +112,10 @@ hw::ArchSpec resolve_arch(std::string_view name_or_path) {
 }
 
 std::string arch_to_toml(const hw::ArchSpec& arch) {
-  std::string out = fmt::format("# eyesim architecture {}: every parameter (units in the names; docs/calibration.md)\n",
-                                toml_string(arch.name));
+  // config_hash() hashes this text: an ordinary name prints as it always has (toml_escape leaves it as it is),
+  // so a point's hash stays the same across versions.
+  std::string out = fmt::format("# eyesim architecture '{}': every parameter (units in the names; docs/calibration.md)\n",
+                                toml_escape(arch.name));
   out += fmt::format("name = {}\n", toml_string(arch.name));
   std::string section;
   hw::for_each_param(arch, [&](std::string_view path, const auto& v) {

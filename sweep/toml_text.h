@@ -19,14 +19,21 @@ inline std::string toml_float(double v) {
   return s;
 }
 
-/// `s` as a TOML basic string (TOML 1.0): json_escape's escapes (quote, backslash, control characters) are
-/// TOML's too, and TOML also forbids a raw DEL.
-inline std::string toml_string(std::string_view s) {
-  std::string out = "\"";
+/// `s` as the inside of a TOML basic string (TOML 1.0): json_escape's escapes (quote, backslash, control
+/// characters) are TOML's too, and TOML also forbids a raw DEL. Text without those characters is unchanged.
+inline std::string toml_escape(std::string_view s) {
+  std::string out;
   for (const char ch : json_escape(s)) {
     if (ch == '\x7f') out += "\\u007F";
     else out += ch;
   }
+  return out;
+}
+
+/// `s` as a quoted TOML basic string.
+inline std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  out += toml_escape(s);
   out += '"';
   return out;
 }
