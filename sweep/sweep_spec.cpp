@@ -35,6 +35,10 @@ using Assignment = std::vector<Setting>;
 constexpr std::string_view kWorkloadNames[] = {"workload.seed", "workload.batch", "workload.iact_density_scale",
                                                "workload.weight_density_scale"};
 
+/// The most points a sweep expands to, a grid's as a sample's: a few long axes multiply to billions
+/// of points, which would exhaust memory while they are expanded (each point holds its architecture).
+constexpr std::uint64_t kMaxPoints = 10'000'000;
+
 class Expander {
  public:
   Expander(std::string_view file, const std::filesystem::path& base_dir) : file_(file), base_dir_(base_dir) {}
@@ -276,7 +280,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   if (sample) {
     if (!grid.empty()) fail(file, sample->source(), "use either [[axis]] (a grid) or [sample] (random points), not both");
     const auto count = (*sample)["count"].value_exact<std::int64_t>();
-    if (!count || *count < 1 || *count > 10'000'000) fail(file, sample->source(), "[sample] needs 'count' in [1, 10000000]");
+    if (!count || *count < 1 || std::uint64_t(*count) > kMaxPoints)
+      fail(file, sample->source(), fmt::format("[sample] needs 'count' in [1, {}]", kMaxPoints));
     Rng rng((*sample)["seed"].value_or(std::int64_t{1}));
     const toml::array* axes = (*sample)["axis"].as_array();
     if (!axes || axes->empty()) fail(file, sample->source(), "[sample] needs [[sample.axis]] entries with name and range or values");
@@ -321,6 +326,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       }
       sa.push_back(a);
     }
+    const bool network_axis = std::any_of(sa.begin(), sa.end(), [](const SampleAxis& a) { return a.name == "network"; });
+    if (const std::uint64_t copies = network_axis ? 1 : networks.size(); std::uint64_t(*count) > kMaxPoints / copies)
+      fail(file, sample->source(),
+           fmt::format("[sample] count = {} x {} networks is more than the {} points a sweep may have", *count, copies,
+                       kMaxPoints));
     for (std::int64_t i = 0; i < *count; ++i) {
       Assignment as;
       for (const SampleAxis& a : sa) {
@@ -337,8 +347,23 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       combos.push_back(std::move(as));
     }
   } else {
-    std::size_t total = 1;
-    for (const Dimension& d : grid) total *= d.size;
+    // The size is checked before anything is expanded, saturating (a product of long axes overflows).
+    std::uint64_t total = 1;
+    double exact = 1.0;
+    std::string factors;
+    bool network_axis = false;
+    for (const Dimension& d : grid) {
+      total = total > kMaxPoints / d.size ? kMaxPoints + 1 : total * d.size;
+      exact *= double(d.size);
+      factors += fmt::format("{}{}", factors.empty() ? "" : " x ", d.size);
+      network_axis = network_axis || std::find(d.names.begin(), d.names.end(), "network") != d.names.end();
+    }
+    const std::uint64_t copies = network_axis ? 1 : networks.size();
+    if (total > kMaxPoints / copies)
+      fail(file, root.get("axis")->source(),
+           fmt::format("the grid has {} = {:.3g} combinations{}, more than the {} points a sweep may have; split it "
+                       "into several sweeps or draw points with [sample]",
+                       factors, exact, copies > 1 ? fmt::format(" x {} networks", copies) : std::string(), kMaxPoints));
     for (std::size_t i = 0; i < total; ++i) {
       Assignment as;
       std::size_t rest = i;

@@ -134,6 +134,36 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("seed = \n"), doctest::Contains("s.toml:1:"), SpecError);
   }
 
+  TEST_CASE("a grid of more points than a sweep may have is a spec error before it is expanded, not bad_alloc") {
+    // 11 axes of 60 values: 3.6e19 combinations, more than a 64-bit count holds; 5 of 40: 1e8 points.
+    const auto grid = [](int axes, int values, std::string_view networks) {
+      static constexpr const char* kNames[] = {
+          "arch.glb.iact_bank_bytes", "arch.glb.psum_bank_bytes", "arch.noc.iact_port_bits", "arch.noc.weight_port_bits",
+          "arch.noc.psum_port_bits", "arch.pe.psum_entries", "arch.pe.weight_data_entries", "arch.pe.iact_data_entries",
+          "arch.clock_mhz", "arch.dram.latency_cycles", "arch.noc.hop_latency_cycles"};
+      std::string text = fmt::format("networks = [{}]\n", networks);
+      for (int a = 0; a < axes; ++a) {
+        text += fmt::format("[[axis]]\nname = \"{}\"\nvalues = [", kNames[a]);
+        for (int v = 0; v < values; ++v) text += fmt::format("{}{}", v ? ", " : "", 100 + v);
+        text += "]\n";
+      }
+      return text;
+    };
+    CHECK_THROWS_WITH_AS(parse(grid(11, 60, "\"mobilenet\"")),
+                         doctest::Contains("s.toml:2:1: error: the grid has 60 x 60 x 60 x 60 x 60 x 60 x 60 x 60 x 60 x "
+                                           "60 x 60 = 3.63e+19 combinations, more than the 10000000 points"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse(grid(5, 40, "\"mobilenet\"")),
+                         doctest::Contains("40 x 40 x 40 x 40 x 40 = 1.02e+08 combinations, more than"), SpecError);
+    // The networks multiply the grid: 4 x 10^6 combinations fit, x 3 networks do not.
+    CHECK_THROWS_WITH_AS(parse(grid(2, 2000, "\"mobilenet\", \"alexnet\", \"vgg16\"")),
+                         doctest::Contains("2000 x 2000 = 4e+06 combinations x 3 networks, more than the 10000000 points"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("networks = [\"mobilenet\", \"alexnet\"]\n[sample]\ncount = 6000000\n"
+                               "[[sample.axis]]\nname = \"arch.array.cluster_rows\"\nrange = [1, 16]\n"),
+                         doctest::Contains("[sample] count = 6000000 x 2 networks is more than the 10000000 points"),
+                         SpecError);
+  }
+
   TEST_CASE("a parameter on two axes is an error at the second naming the first, not a lost axis") {
     // The second axis used to replace the first one's values in every point (2 points, both rows = 2).
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [4, 8]\n"
