@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -105,8 +106,10 @@ std::uint64_t checksum(const std::byte* p, std::size_t n) {
 
 }  // namespace
 
-Journal::Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version) : path_(path) {
+Journal::Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version, std::uint64_t valid_bytes)
+    : path_(path) {
   const bool fresh = !std::ifstream(path).good();
+  if (!fresh && valid_bytes > 0 && std::filesystem::file_size(path) > valid_bytes) std::filesystem::resize_file(path, valid_bytes);
   file_ = std::fopen(path.c_str(), "ab");
   if (!file_) throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path));
   if (fresh) {
@@ -207,6 +210,7 @@ Journal::Contents Journal::read(const std::string& path) {
     c.records.push_back(std::move(r));
     pos = rd.pos();
   }
+  c.valid_bytes = pos;
   return c;
 }
 

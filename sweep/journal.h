@@ -17,8 +17,10 @@ namespace eyesim::sweep {
 class Journal {
  public:
   /// Opens for appending; a new file gets a header with `spec_hash` and `version` (e.g. "eyesim 0.1.0
-  /// (git abc)"). An existing file is appended to as it is: the caller has read it and checked both.
-  Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version);
+  /// (git abc)"). An existing file (the caller has read it and checked both) is first cut to
+  /// `valid_bytes`, its Contents::valid_bytes: a record torn by a kill would otherwise stay in front of
+  /// every record appended now, and read() stops at it.
+  Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version, std::uint64_t valid_bytes = 0);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -31,6 +33,7 @@ class Journal {
     std::uint64_t spec_hash = 0;
     std::string version;  ///< of the eyesim that wrote it
     std::vector<PointRecord> records;
+    std::uint64_t valid_bytes = 0;  ///< the header and every complete record: what a resumed sweep appends to
   };
   /// Reads a journal; throws std::runtime_error when the file is not a journal or one of an older format.
   static Contents read(const std::string& path);

@@ -171,6 +171,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
 
   // Resume: what an earlier run of the same spec already finished.
   std::vector<PointRecord> earlier;
+  std::uint64_t journal_bytes = 0;  // its complete records: a torn last one is cut before appending
   const bool have_journal = std::filesystem::exists(journal_path);
   if (o.resume) {
     if (have_journal) {
@@ -183,6 +184,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
             "(finish it with that version, or delete the journal and rerun)",
             journal_path, c.version.empty() ? std::string("an unnamed eyesim") : c.version, o.version));
       earlier = std::move(c.records);
+      journal_bytes = c.valid_bytes;
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
       if (f.attribute("spec_hash") != fmt::format("{:016x}", spec.spec_hash))
@@ -220,7 +222,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   const ResultTables tables;
   auto writer = create_part(spec, o, tables, ids, config_rows(spec, ids, tables));
   std::optional<Journal> journal;
-  if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version);
+  if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version, journal_bytes);
 
   // Network data, prepared once per workload on first use and shared read-only: a task that needs
   // data another task is preparing waits for it; tasks of other workloads go on meanwhile.
