@@ -183,6 +183,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
             "cannot resume: '{}' was written by {}, this is {}: the file would mix two versions' results "
             "(finish it with that version, or delete the journal and rerun)",
             journal_path, c.version.empty() ? std::string("an unnamed eyesim") : c.version, o.version));
+      // A journal of another shard (resumed with another --shard into the same -o) holds points this
+      // run does not own: they would be written next to its own, under its shard.
+      const std::set<std::uint64_t> own(ids.begin(), ids.end());
+      for (const PointRecord& r : c.records)
+        if (!own.count(r.point_id))
+          throw std::runtime_error(fmt::format(
+              "cannot resume: '{}' holds point #{}, which is not one of the {} points of shard {}/{} (was it "
+              "written with another --shard?)",
+              journal_path, r.point_id, ids.size(), o.shard.index, o.shard.count));
       earlier = std::move(c.records);
       journal_bytes = c.valid_bytes;
     } else if (std::filesystem::exists(o.output)) {

@@ -12,9 +12,11 @@
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
+#include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
 #include "sweep/runner.h"
+#include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
 #include "workloads/layer_data.h"
 
@@ -202,6 +204,43 @@ TEST_SUITE("golden") {
     o.version.clear();  // the version that wrote it (the tests' runs name none): resumes
     run_sweep(spec, o, stop, stderr);
     CHECK_FALSE(fs::exists(path + ".journal"));
+  }
+
+  TEST_CASE("resume refuses a journal holding points of another shard instead of writing them under its own") {
+    // `--shard 0/2 -o p.h5` stopped, then `--shard 1/2 -o p.h5 --resume`: the file said shard 1/2 and
+    // complete, and held shard 0's finished points in /runs and /layers without their /configs rows.
+    const SweepSpec spec = tiny_spec();
+    std::vector<double> costs;
+    for (const DesignPoint& p : spec.points) costs.push_back(estimated_cost(p));
+    const auto shard0 = points_of_shard(costs, {0, 2});
+    REQUIRE_FALSE(shard0.empty());
+    SweepOptions o;
+    o.output = (test_dir() / "other_shard.h5").string();
+    o.progress = "never";
+    o.shard = {0, 2};
+    fs::remove(o.output);
+    fs::remove(o.output + ".journal");
+    {
+      // Shard 0's first point, simulated, in the journal as a stopped run leaves it.
+      std::atomic<int> stop{0};
+      SweepOptions first = o;
+      first.output = (test_dir() / "other_shard_first.h5").string();
+      run_sweep(spec, first, stop, stderr);
+      const ResultTables tables;
+      ResultReader reader(first.output, tables);
+      Journal j(o.output + ".journal", spec.spec_hash, o.version);
+      while (auto r = reader.next_record())
+        if (r->point_id == shard0.front()) j.append(*r);
+    }
+    o.shard = {1, 2};
+    o.resume = true;
+    std::atomic<int> stop{0};
+    const std::string expected = fmt::format("holds point #{}, which is not one of the", shard0.front());
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(expected.c_str()), std::runtime_error);
+    o.shard = {0, 2};  // its own shard resumes
+    run_sweep(spec, o, stop, stderr);
+    CHECK(read_all(o.output).complete == "true");
+    CHECK_FALSE(fs::exists(o.output + ".journal"));
   }
 
   TEST_CASE("without a journal (eyesim run -o) a stopped run leaves none, and an existing journal is still refused") {
