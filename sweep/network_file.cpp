@@ -97,7 +97,14 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
            "'kind' expects \"conv\", \"depthwise\", \"pointwise\" or \"fc\"");
     const bool fc = s.kind == workloads::LayerKind::kFullyConnected;
     const bool dw = s.kind == workloads::LayerKind::kDepthwise;
+    // The batch is the run's (--batch, a spec's batch or workload.batch), the same for every layer:
+    // prepare_network sets n to it, so any other n here would be silently replaced.
     s.n = positive(*t, "n", 1, false, file);
+    if (s.n != 1)
+      fail(file, t->get("n")->source(),
+           fmt::format("layer '{}': 'n' (the batch) is set for the whole network by --batch, or by a sweep's batch or "
+                       "workload.batch; 'n' must be 1 or be omitted (got {})",
+                       s.name, s.n));
     s.c = positive(*t, "c", 1, true, file);
     s.m = positive(*t, "m", s.c, !dw, file);
     s.h = positive(*t, "h", 1, !fc, file);

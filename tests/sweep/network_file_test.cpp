@@ -57,6 +57,17 @@ TEST_SUITE("fast") {
     }
   }
 
+  TEST_CASE("a layer's n other than 1 is an error naming the batch options, not replaced by the run's batch") {
+    // n = 1000000 used to simulate exactly like n = 1 (prepare_network sets every layer's n to the batch).
+    const std::string layer = "name = \"b\"\n[[layer]]\nname = \"l\"\nkind = \"conv\"\nc = 4\nm = 4\nh = 8\n";
+    CHECK_THROWS_WITH_AS(parse(layer + "n = 4\n"),
+                         doctest::Contains("n.toml:8:5: error: layer 'l': 'n' (the batch) is set for the whole network by "
+                                           "--batch, or by a sweep's batch or workload.batch; 'n' must be 1 or be "
+                                           "omitted (got 4)"),
+                         SpecError);
+    CHECK(parse(layer + "n = 1\n").layers.front().shape.n == 1);
+  }
+
   TEST_CASE("network file errors name the place and the key") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nfoo = 1\n"),
                          doctest::Contains("n.toml:8:7: error: unknown layer key 'foo'"), SpecError);
