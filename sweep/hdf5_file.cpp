@@ -122,7 +122,8 @@ void Hdf5File::append_rows(const std::string& name, const TableSchema& schema, c
   check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select rows");
   H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
   H5Handle mem = memory_type(schema);
-  check_status(H5Dwrite(ds.get(), mem.get(), mspace.get(), fspace.get(), H5P_DEFAULT, data), "write " + name);
+  check_status(H5Dwrite(ds.get(), mem.get(), mspace.get(), fspace.get(), H5P_DEFAULT, data),
+                 fmt::format("'{}': cannot write /{}", path_, name));
 }
 
 std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema) {
@@ -131,7 +132,8 @@ std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableS
   if (n == 0) return out;
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle mem = memory_type(schema);
-  check_status(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  check_status(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                 fmt::format("'{}': cannot read /{}", path_, name));
   return out;
 }
 
@@ -147,7 +149,8 @@ void Hdf5File::read_slab(const std::string& name, hid_t mem_type, std::size_t st
   const hsize_t s[1] = {start}, n[1] = {count};
   check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, s, nullptr, n, nullptr), "select rows of " + name);
   H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
-  check_status(H5Dread(ds.get(), mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, out), "read " + name);
+  check_status(H5Dread(ds.get(), mem_type, mspace.get(), fspace.get(), H5P_DEFAULT, out),
+                 fmt::format("'{}': cannot read /{}", path_, name));
 }
 
 std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema, std::size_t start,
@@ -198,7 +201,7 @@ void Hdf5File::append_u64(const std::string& name, std::span<const std::uint64_t
   check_status(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select");
   H5Handle mspace(check(H5Screate_simple(1, n, nullptr), "memory space"), H5Sclose);
   check_status(H5Dwrite(ds.get(), H5T_NATIVE_UINT64, mspace.get(), fspace.get(), H5P_DEFAULT, values.data()),
-               "write " + name);
+               fmt::format("'{}': cannot write /{}", path_, name));
 }
 
 void Hdf5File::write_chunk(const std::string& name, std::size_t chunk_elements, std::size_t index,
@@ -212,7 +215,8 @@ void Hdf5File::write_chunk(const std::string& name, std::size_t chunk_elements, 
     check_status(H5Dset_extent(ds.get(), grown), "extend " + name);
   }
   const hsize_t offset[1] = {hsize_t{index} * chunk_elements};
-  check_status(H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset, stored.size(), stored.data()), "write chunk of " + name);
+  check_status(H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset, stored.size(), stored.data()),
+                 fmt::format("'{}': cannot write a chunk of /{}", path_, name));
 }
 
 std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
@@ -220,7 +224,8 @@ std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
   std::vector<std::uint64_t> out(n);
   if (n == 0) return out;
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
-  check_status(H5Dread(ds.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  check_status(H5Dread(ds.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                 fmt::format("'{}': cannot read /{}", path_, name));
   return out;
 }
 
@@ -240,7 +245,7 @@ void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
                 H5Aclose);
   const std::string text(value);
   const char* p = text.c_str();
-  check_status(H5Awrite(attr.get(), type.get(), &p), "write attribute " + name);
+  check_status(H5Awrite(attr.get(), type.get(), &p), fmt::format("'{}': cannot write attribute {}", path_, name));
 }
 
 std::string Hdf5File::attribute(const std::string& name) {
@@ -248,7 +253,7 @@ std::string Hdf5File::attribute(const std::string& name) {
   H5Handle attr(check(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
   H5Handle type = utf8_string_type();
   char* p = nullptr;
-  check_status(H5Aread(attr.get(), type.get(), &p), "read attribute " + name);
+  check_status(H5Aread(attr.get(), type.get(), &p), fmt::format("'{}': cannot read attribute {}", path_, name));
   std::string out = p ? p : "";
   H5free_memory(p);
   return out;
@@ -262,14 +267,16 @@ void Hdf5File::write_string_dataset(const std::string& name, std::string_view te
               H5Dclose);
   const std::string s(text);
   const char* p = s.c_str();
-  check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write " + name);
+  check_status(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p),
+                 fmt::format("'{}': cannot write /{}", path_, name));
 }
 
 std::string Hdf5File::read_string_dataset(const std::string& name) {
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle type = utf8_string_type();
   char* p = nullptr;
-  check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "read " + name);
+  check_status(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p),
+                 fmt::format("'{}': cannot read /{}", path_, name));
   std::string out = p ? p : "";
   H5free_memory(p);
   return out;

@@ -146,10 +146,18 @@ class ResultFile:
     def __repr__(self):
         return f"<eyesim result file {self.path!r}: {self.attrs.get('spec_name', '?')}>"
 
+    def _read(self, name, sel=()):
+        """Dataset `name` (or its slice `sel`); a chunk that does not decompress (a damaged file) is an
+        EyesimFileError naming the file and the dataset, not h5py's OSError."""
+        try:
+            return self._f[name][sel]
+        except OSError as e:
+            raise EyesimFileError(f"{self.path}: /{name} cannot be read ({e}); the file is damaged") from None
+
     def _table(self, name):
         key = "/" + name  # raw tables; the joined frames are cached under their method's name
         if key not in self._cache:
-            self._cache[key] = _decode(pd.DataFrame(self._f[name][()]))
+            self._cache[key] = _decode(pd.DataFrame(self._read(name)))
         return self._cache[key]
 
     def units(self, table):
@@ -159,7 +167,7 @@ class ResultFile:
 
     def spec_toml(self):
         """The sweep spec exactly as given."""
-        return _attr_text(self._f["spec_toml"][()]) if "spec_toml" in self._f else ""
+        return _attr_text(self._read("spec_toml")) if "spec_toml" in self._f else ""
 
     # ---- tables -------------------------------------------------------------------------------
     def configs(self):
@@ -284,7 +292,7 @@ class ResultFile:
             off, n = int(row["trace_pe_offset"]), int(row["trace_pe_count"])
             df = pd.DataFrame({"pe": np.arange(n)})
             for name, col in zip(PE_TRACES, ("busy_cycles", "stall_cycles", "macs")):
-                df[col] = self._f["traces/" + name][off:off + n]
+                df[col] = self._read("traces/" + name, np.s_[off:off + n])
             ppc = int(pt["arch.array.pe_rows"]) * int(pt["arch.array.pe_cols"])
             ccols = int(pt["arch.array.cluster_cols"])
             if ppc and n == ppc * int(pt["arch.array.cluster_rows"]) * ccols:
@@ -314,8 +322,8 @@ class ResultFile:
                     cl.append(i // r)
                     ro.append(i % r)
             df["data_type"], df["cluster"], df["router"] = types, cl, ro
-        df["busy_cycles"] = self._f["traces/port_busy_cycles"][off:off + n]
-        df["bits"] = self._f["traces/port_bits"][off:off + n]
+        df["busy_cycles"] = self._read("traces/port_busy_cycles", np.s_[off:off + n])
+        df["bits"] = self._read("traces/port_bits", np.s_[off:off + n])
         return df
 
     def layer_pe_sums(self, point):
@@ -333,7 +341,7 @@ class ResultFile:
         offs, counts = mine["trace_pe_offset"].to_numpy(np.int64), mine["trace_pe_count"].to_numpy(np.int64)
         lo, hi = int(offs.min()), int((offs + counts).max())
         for name in PE_TRACES:
-            v = self._f["traces/" + name][lo:hi].astype(np.float64)
+            v = self._read("traces/" + name, np.s_[lo:hi]).astype(np.float64)
             out[name] = [v[o - lo:o - lo + c].sum() for o, c in zip(offs, counts)]
         return out
 

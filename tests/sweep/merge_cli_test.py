@@ -122,6 +122,16 @@ check(p.returncode == 2 and "plain.h5" in p.stderr and "not an eyesim result fil
       "an HDF5 file that is not an eyesim result is refused: " + p.stderr.strip())
 p = run("merge", "-o", path("m7.h5"), parts[0], SPEC)
 check(p.returncode == 2 and "spec.toml" in p.stderr and "not an HDF5 file" in p.stderr, "a non-HDF5 part is refused")
+damaged = path("damaged-part-1.h5")  # a chunk of /layers garbled (a bad disk, a copy cut and patched)
+shutil.copyfile(parts[1], damaged)
+with h5py.File(damaged, "r") as f:
+    chunk = f["layers"].id.get_chunk_info(0)
+with open(damaged, "r+b") as f:
+    f.seek(chunk.byte_offset)
+    f.write(bytes(range(256)) * (chunk.size // 256 + 1))
+p = run("merge", "-o", path("m8.h5"), parts[0], damaged, parts[2])
+check(p.returncode == 1 and "'" + damaged + "': cannot read /layers" in p.stderr,
+      "a part whose data cannot be read is named with its dataset: " + p.stderr.strip())
 p = run("merge", "-o", merged, *parts)
 check(p.returncode == 2 and "--force" in p.stderr, "an existing output is not overwritten without --force")
 check(not any(n.endswith(".part") for n in os.listdir(TMP)), "refused merges leave no .part file behind")

@@ -67,6 +67,14 @@ OTHER_SCHEMA = path("other_schema.h5")
 with h5py.File(OTHER_SCHEMA, "w") as f:
     f.attrs["schema"] = "eyesim-results/99"
 MISSING = path("missing.h5")
+DAMAGED = path("damaged.h5")  # a chunk of /layers garbled: h5py's read raises OSError (inflate() failed)
+with open(RESULTS, "rb") as f, open(DAMAGED, "wb") as g:
+    g.write(f.read())
+with h5py.File(DAMAGED, "r") as f:
+    chunk = f["layers"].id.get_chunk_info(0)
+with open(DAMAGED, "r+b") as f:
+    f.seek(chunk.byte_offset)
+    f.write(bytes(range(256)) * (chunk.size // 256 + 1))
 
 # ---- the module ---------------------------------------------------------------------------------
 with er.open(RESULTS) as rf:
@@ -152,6 +160,8 @@ for bad, needles, what in [(MISSING, ("missing.h5", "no such file"), "a missing 
                            (OTHER_SCHEMA, ("other_schema.h5", "eyesim-results/99", er.SCHEMA), "another schema")]:
     good, msg = raises(lambda: er.open(bad), *needles)
     check(good, f"open(): {what} is refused clearly: {msg}")
+good, msg = raises(lambda: er.open(DAMAGED).layers(), "damaged.h5", "/layers cannot be read", "damaged")
+check(good, f"layers(): a table whose data cannot be read is named, not an h5py OSError: {msg}")
 
 # ---- eyesim-plot --------------------------------------------------------------------------------
 # The basic kinds and a few errors run as real processes (two at a time); the variants run in this
@@ -196,6 +206,7 @@ BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([PLAIN, "heatmap"], 2, ("plain.h5", "not an eyesim result file"), True),
     ([RESULTS, "breakdown", "--point", "99"], 2, ("no point 99",), True),
     ([NOT_HDF5, "pareto"], 2, ("not_hdf5.h5", "not an HDF5 file"), False),
+    ([DAMAGED, "pareto"], 2, ("damaged.h5", "/layers cannot be read"), False),
     ([RESULTS, "heatmap", "--point", str(FAILED)], 2, (f"point {FAILED} failed",), False),
     ([RESULTS, "heatmap", "--point", str(V2_CHIP), "--layer", "L99"], 2, ("no layer 'L99'",), False),
     ([RESULTS, "pareto", "--net", "resnet"], 2, ("network 'resnet'", "sparse_mobilenet"), False),
