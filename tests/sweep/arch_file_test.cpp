@@ -23,6 +23,22 @@ TEST_SUITE("fast") {
                            "docs/calibration.md)\nname = \"eyeriss_v2\"\nclock_mhz = 200.0\n"));
   }
 
+  TEST_CASE("show arch prints a name with quotes, backslashes or control characters as TOML that parses back") {
+    // The name went out unescaped: name = "my "fast" chip" is not TOML, so `eyesim show arch F > G` then
+    // `--arch G` failed, and so did the /base_arch_toml of a result file.
+    for (const std::string& name : {std::string("my \"fast\" chip"), std::string("C:\\chips\\v2"),
+                                   std::string("two\nlines\ttab"), std::string("nul\0del\x7f", 8),
+                                   std::string("\xe8\x8a\xaf\xe7\x89\x87")}) {
+      hw::ArchSpec a = *hw::preset("eyeriss_v2");
+      a.name = name;
+      const std::string text = arch_to_toml(a);
+      CHECK(text.substr(0, text.find('\n')).ends_with("(units in the names; docs/calibration.md)"));  // one line
+      hw::ArchSpec back;
+      REQUIRE_NOTHROW(back = parse_arch_toml(text, "shown.toml"));
+      CHECK(back == a);
+    }
+  }
+
   TEST_CASE("a file takes a preset and overrides by table or dotted key") {
     const auto a = parse_arch_toml(
         "preset = \"eyeriss_v1_5\"\nname = \"mine\"\nclock_mhz = 250\n[array]\ncluster_rows = 4\n"
