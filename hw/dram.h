@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "hw/arch_spec.h"
 
@@ -39,10 +42,15 @@ inline std::uint64_t oact_write_bytes(const DramSpec& dram, std::uint64_t values
 class Dram {
  public:
   static constexpr std::uint64_t kWindowCycles = 64;
+  /// The most windows one layer may reserve (2^26: 512 MiB of table, 4.3e9 cycles, 21 s at 200 MHz).
+  /// A bandwidth near zero (dram.bandwidth_gbps = 1e-300 is in range) would otherwise grow the table
+  /// until memory runs out, and its cycle count past what a 64-bit count holds.
+  static constexpr std::size_t kMaxWindows = std::size_t{1} << 26;
 
   /// `storage`: the window table of an earlier Dram (release()), emptied here and its capacity reused.
   explicit Dram(const ArchSpec& arch, std::vector<double>&& storage = {})
-      : bytes_per_cycle_(arch.dram.bandwidth_gbps > 0 ? arch.dram.bandwidth_gbps * 1e9 / (arch.clock_mhz * 1e6) : 0.0),
+      : bandwidth_gbps_(arch.dram.bandwidth_gbps),
+        bytes_per_cycle_(arch.dram.bandwidth_gbps > 0 ? arch.dram.bandwidth_gbps * 1e9 / (arch.clock_mhz * 1e6) : 0.0),
         window_bytes_(bytes_per_cycle_ * kWindowCycles),
         latency_(arch.dram.latency_cycles),
         used_(std::move(storage)) {
@@ -56,8 +64,14 @@ class Dram {
     if (bytes_per_cycle_ <= 0.0) return ready + latency_;
     double remaining = static_cast<double>(bytes);
     std::size_t w = ready / kWindowCycles;
+    // A transfer that alone outlasts the table is refused before the table grows for it (below: one
+    // that the transfers before it push past the end).
+    if (static_cast<double>(w) + remaining / window_bytes_ >= static_cast<double>(kMaxWindows)) too_slow();
     for (;;) {
-      if (w >= used_.size()) used_.resize(std::max<std::size_t>(w + 1, used_.size() * 2), 0.0);
+      if (w >= used_.size()) {
+        if (w >= kMaxWindows) too_slow();
+        used_.resize(std::min(std::max<std::size_t>(w + 1, used_.size() * 2), kMaxWindows), 0.0);
+      }
       const double take = std::min(window_bytes_ - used_[w], remaining);
       used_[w] += take;
       remaining -= take;
@@ -76,6 +90,13 @@ class Dram {
   std::uint64_t busy_until() const { return last_done_; }
 
  private:
+  [[noreturn]] void too_slow() const {
+    throw std::runtime_error(fmt::format("dram.bandwidth_gbps = {} is too low to simulate: the layer's DRAM transfers "
+                                         "would last past cycle {} (the DRAM model's limit)",
+                                         bandwidth_gbps_, kMaxWindows * kWindowCycles));
+  }
+
+  double bandwidth_gbps_;
   double bytes_per_cycle_;
   double window_bytes_;
   std::uint64_t latency_;

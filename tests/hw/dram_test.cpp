@@ -37,6 +37,23 @@ TEST_SUITE("fast") {
     CHECK(oact_write_bytes(codec, 300, 8, 0.5) == 300);
   }
 
+  TEST_CASE("a bandwidth too low to simulate is an error naming it, not a window table that exhausts memory") {
+    // dram.bandwidth_gbps = 1e-300 is in range: the table grew a window at a time until std::bad_alloc
+    // (eyesim validate --dram-gbps 1e-300 was killed by the OOM killer), and its cycles overflowed.
+    ArchSpec a = channel();
+    a.dram.bandwidth_gbps = 1e-300;
+    Dram slow(a);
+    CHECK_THROWS_WITH_AS(slow.access(0, 1000), doctest::Contains("dram.bandwidth_gbps = 1e-300 is too low to simulate"),
+                         std::runtime_error);
+    // Transfers that each fit but together pass the limit: the last one is refused.
+    a.dram.bandwidth_gbps = 1e-6;  // 0.005 bytes per cycle, 0.32 per window
+    Dram trickle(a);
+    const double window_bytes = 1e-6 * 1e9 / 200e6 * Dram::kWindowCycles;
+    const auto quarter = static_cast<std::uint64_t>(window_bytes * Dram::kMaxWindows / 4);
+    for (int i = 0; i < 3; ++i) CHECK_NOTHROW(trickle.access(0, quarter));
+    CHECK_THROWS_WITH_AS(trickle.access(0, 2 * quarter), doctest::Contains("too low to simulate"), std::runtime_error);
+  }
+
   TEST_CASE("unlimited bandwidth costs only the latency") {
     ArchSpec a = channel();
     a.dram.bandwidth_gbps = 0;
