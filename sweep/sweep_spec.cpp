@@ -156,7 +156,12 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   SweepSpec spec;
   spec.source_name = std::string(file);
   spec.text = std::string(text);
-  spec.name = root["name"].value_or(std::string("sweep"));
+  spec.name = "sweep";
+  if (const toml::node* n = root.get("name")) {
+    const auto v = n->value<std::string>();
+    if (!v) fail(file, n->source(), "'name' expects a string");
+    spec.name = *v;
+  }
   if (const toml::node* s = root.get("seed")) {
     const auto v = s->value_exact<std::int64_t>();
     if (!v || *v < 0) fail(file, s->source(), "'seed' expects a non-negative integer");
@@ -259,6 +264,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       if (!values) fail(file, t->source(), fmt::format("axis '{}' needs an array 'values'", *name));
       if (values->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", *name));
       swept.push_back(*name);
+      if (const toml::node* z = t->get("zip"); z && !z->is_string())
+        fail(file, z->source(), fmt::format("axis '{}': 'zip' expects a string (the name of its group of axes)", *name));
       if (const auto zip = (*t)["zip"].value<std::string>()) {
         auto [it, fresh] = zip_groups.emplace(*zip, grid.size());
         if (fresh) grid.push_back({});
@@ -279,6 +286,12 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   const toml::table* sample = root["sample"].as_table();
   if (sample) {
     if (!grid.empty()) fail(file, sample->source(), "use either [[axis]] (a grid) or [sample] (random points), not both");
+    for (const auto& [k, v] : *sample) {
+      if (k != "count" && k != "seed" && k != "axis")
+        fail(file, v.source(), fmt::format("unknown key '{}' in [sample] (expected count, seed, [[sample.axis]])", k.str()));
+    }
+    if (const toml::node* sd = sample->get("seed"); sd && (!sd->value_exact<std::int64_t>() || *sd->value_exact<std::int64_t>() < 0))
+      fail(file, sd->source(), "[sample] 'seed' expects a non-negative integer");
     const auto count = (*sample)["count"].value_exact<std::int64_t>();
     if (!count || *count < 1 || std::uint64_t(*count) > kMaxPoints)
       fail(file, sample->source(), fmt::format("[sample] needs 'count' in [1, {}]", kMaxPoints));
@@ -295,6 +308,10 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     for (const toml::node& node : *axes) {
       const toml::table* t = node.as_table();
       if (!t) fail(file, node.source(), "[[sample.axis]] entries must be tables");
+      for (const auto& [k, v] : *t) {
+        if (k != "name" && k != "range" && k != "values")
+          fail(file, v.source(), fmt::format("unknown key '{}' in [[sample.axis]] (expected name, range or values)", k.str()));
+      }
       SampleAxis a;
       const auto name = (*t)["name"].value<std::string>();
       if (!name) fail(file, t->source(), "[[sample.axis]] needs a string 'name'");

@@ -57,6 +57,24 @@ TEST_SUITE("fast") {
     }
   }
 
+  TEST_CASE("a key of the wrong type or unknown in [sample], [[sample.axis]], [[axis]] zip or name is an error, not ignored") {
+    // Each used to be dropped without a word: the sample drawn with seed 1, the zip group ignored (a
+    // grid of 6 points instead of the mismatch below), the sweep named "sweep".
+    const std::string axis = "[[sample.axis]]\nname = \"arch.array.cluster_rows\"\nrange = [1, 16]\n";
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\nseed = \"seven\"\n" + axis),
+                         doctest::Contains("s.toml:3:8: error: [sample] 'seed' expects a non-negative integer"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\nsed = 7\n" + axis),
+                         doctest::Contains("s.toml:3:7: error: unknown key 'sed' in [sample]"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\n" + axis + "zip = \"w\"\n"),
+                         doctest::Contains("s.toml:6:7: error: unknown key 'zip' in [[sample.axis]]"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 2]\nzip = 3\n"
+                               "[[axis]]\nname = \"arch.array.cluster_cols\"\nvalues = [1, 2, 4]\nzip = 3\n"),
+                         doctest::Contains("s.toml:4:7: error: axis 'arch.array.cluster_rows': 'zip' expects a string"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = 5\n"), doctest::Contains("s.toml:1:8: error: 'name' expects a string"), SpecError);
+    CHECK(parse("[sample]\ncount = 3\nseed = 7\n" + axis).points.size() == 3);
+  }
+
   TEST_CASE("where-constraints drop points and ids stay dense") {
     const auto s = parse(
         "networks = [\"mobilenet\"]\nwhere = [\"arch.array.cluster_rows * arch.array.cluster_cols <= 8\"]\n"
