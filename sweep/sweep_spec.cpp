@@ -132,8 +132,8 @@ std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view nam
   hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
     if (n != name.substr(5)) return;
     using T = std::remove_cvref_t<decltype(v)>;
-    if constexpr (std::is_arithmetic_v<T>) out = ExprValue{static_cast<double>(v)};
-    else out = ExprValue{std::string(hw::to_string(v))};
+    if constexpr (std::is_arithmetic_v<T>) out.emplace(static_cast<double>(v));
+    else out.emplace(std::string(hw::to_string(v)));
   });
   return out;
 }
@@ -141,7 +141,7 @@ std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view nam
 }  // namespace
 
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const std::filesystem::path& base_dir,
-                           std::uint64_t seed_override) {
+                           std::optional<std::uint64_t> seed_override) {
   toml::table root;
   try {
     root = toml::parse(text, file);
@@ -167,7 +167,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     if (!v || *v < 0) fail(file, s->source(), "'seed' expects a non-negative integer");
     spec.seed = static_cast<std::uint64_t>(*v);
   }
-  if (seed_override != 0) spec.seed = seed_override;
+  if (seed_override) spec.seed = *seed_override;  // --seed 0 too: 0 is a seed like any other
   Expander ex(file, base_dir);
 
   // The base point: architecture (preset + overrides), first network, seed, batch.
@@ -471,11 +471,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   return spec;
 }
 
-SweepSpec load_sweep_spec(const std::filesystem::path& path, std::uint64_t seed_override) {
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override) {
   return parse_sweep_spec(read_text_file(path, "sweep spec"), path.string(), path.parent_path(), seed_override);
 }
 
-SweepSpec default_sweep_spec(std::uint64_t seed_override) {
+SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override) {
   return parse_sweep_spec(eyesim_default_sweep_toml, "<built-in default sweep>", ".", seed_override);
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,14 @@ struct SweepSpec {
   std::uint64_t spec_hash = 0;      ///< hash of text + seed: resume refuses a different spec
 };
 
-/// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if non-zero)
+/// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if set, 0 too)
 /// replaces the spec's seed. Throws SpecError "file:line:col: error: ..." naming the key.
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir,
-                           std::uint64_t seed_override = 0);
+                           std::optional<std::uint64_t> seed_override = std::nullopt);
 
-SweepSpec load_sweep_spec(const std::filesystem::path& path, std::uint64_t seed_override = 0);
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override = std::nullopt);
 
 /// The built-in default sweep (sweep/specs/default.toml, compiled in).
-SweepSpec default_sweep_spec(std::uint64_t seed_override = 0);
+SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override = std::nullopt);
 
 }  // namespace eyesim::sweep

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace eyesim::tools {
@@ -17,7 +18,7 @@ struct SweepArgs {
   bool dry_run = false;
   bool quiet = false;
   std::string progress = "auto";
-  std::uint64_t seed = 0;           ///< 0: the spec's seed
+  std::optional<std::uint64_t> seed;  ///< unset: the spec's seed
   std::string shard;                ///< "k/N", "auto" or empty
   std::string command_line;
   std::string version;

@@ -75,6 +75,16 @@ TEST_SUITE("fast") {
     CHECK(parse("[sample]\ncount = 3\nseed = 7\n" + axis).points.size() == 3);
   }
 
+  TEST_CASE("--seed 0 replaces the spec's seed like any other seed") {
+    // 0 meant "no override": `eyesim sweep --seed 0` ran with the spec's seed (1), unlike `eyesim run --seed 0`.
+    const std::string text = "seed = 5\nnetworks = [\"mobilenet\"]\n";
+    CHECK(parse_sweep_spec(text, "s.toml", ".").points.front().seed == 5);
+    CHECK(parse_sweep_spec(text, "s.toml", ".", 0).points.front().seed == 0);
+    CHECK(parse_sweep_spec(text, "s.toml", ".", 0).seed == 0);
+    CHECK(parse_sweep_spec(text, "s.toml", ".", 7).points.front().seed == 7);
+    CHECK(default_sweep_spec(0).points.front().seed == 0);
+  }
+
   TEST_CASE("where-constraints drop points and ids stay dense") {
     const auto s = parse(
         "networks = [\"mobilenet\"]\nwhere = [\"arch.array.cluster_rows * arch.array.cluster_cols <= 8\"]\n"
