@@ -2,6 +2,7 @@
 #include "tools/validation/published_case.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -31,7 +32,8 @@ RunKey parse_run(std::string_view file, const toml::table& t, const RunKey* defa
   if (auto a = t["arch"].value<std::string>()) k.arch = *a;
   if (auto n = t["net"].value<std::string>()) k.net = *n;
   if (auto b = t["batch"].value<std::int64_t>()) {
-    if (*b < 1) fail(file, t["batch"].node()->source(), fmt::format("'batch' must be >= 1 (got {})", *b));
+    if (*b < 1 || *b > 1024)
+      fail(file, t["batch"].node()->source(), fmt::format("'batch' must be in [1, 1024], as --batch (got {})", *b));
     k.batch = static_cast<std::uint32_t>(*b);
   }
   if (auto m = t["mapping"].value<std::string>()) k.mapping = *m;
@@ -108,6 +110,10 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
       }
       c.baseline = base;
     }
+    if (const toml::node* l = t->get("layers"); l && (c.metric == "inferences_per_second" || c.metric == "inferences_per_joule"))
+      fail(file, l->source(), fmt::format("case '{}': 'layers' is not used by metric '{}', a whole-network metric (use "
+                                          "processing_latency_ms or gops_per_watt for some layers)",
+                                          c.id, c.metric));
     if (const toml::node* l = t->get("layers")) {
       if (auto s = l->value<std::string>()) {
         c.layers.push_back(*s);
@@ -123,6 +129,13 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
              fmt::format("case '{}': 'layers' needs a per-layer metric; '{}' is a whole-network metric (for the "
                          "speed of some layers use 'processing_latency_ms', for their efficiency 'gops_per_watt')",
                          c.id, c.metric));
+    }
+    // A number of the wrong type or range was read as absent (or as tolerance 0): say so instead.
+    for (std::string_view key : {"published", "tolerance", "at_least", "at_most"}) {
+      const toml::node* n = t->get(key);
+      if (n && (!n->is_number() || !std::isfinite(*n->value<double>()) || (key == "tolerance" && *n->value<double>() < 0)))
+        fail(file, n->source(), fmt::format("case '{}': '{}' expects a finite number{}", c.id, key,
+                                            key == "tolerance" ? " >= 0 (the allowed relative error, e.g. 0.1)" : ""));
     }
     c.published = (*t)["published"].value<double>();
     c.tolerance = (*t)["tolerance"].value_or(0.0);
