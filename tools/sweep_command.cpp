@@ -77,6 +77,13 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
   }
+  // A stop asked for while the spec was expanded (a large grid takes a while): nothing has been written
+  // yet, and nothing is (an empty interrupted file would replace an existing OUTPUT, and a dry run would
+  // go on to simulate its probe point and exit 0).
+  if (const int sig = stop.load(); sig != 0) {
+    fmt::print(err, "eyesim: interrupted before any point was simulated; nothing was written\n");
+    return 128 + sig;
+  }
   options.output = sweep::expand_shard_pattern(args.output, options.shard);
   options.jobs = args.jobs;
   options.resume = args.resume;

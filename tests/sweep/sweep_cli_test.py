@@ -141,6 +141,26 @@ check(rc == 0 and same(tables(stopped), whole), "--resume after SIGINT completes
 rc = interrupt(os.path.join(TMP, "term.h5"), signal.SIGTERM)
 check(rc == 143, f"SIGTERM stops cleanly with exit 143 (got {rc})")
 
+# SIGINT while a large spec (10^6 points, about a second) is still being expanded: nothing is written.
+# The stop used to reach the runner, which created OUTPUT.part and a journal, simulated nothing and
+# renamed the empty, incomplete file over OUTPUT (here: a finished sweep's result).
+big = os.path.join(TMP, "big.toml")
+with open(big, "w") as f:
+    for name in ("arch.glb.iact_bank_bytes", "arch.glb.psum_bank_bytes", "arch.noc.iact_port_bits"):
+        f.write(f'[[axis]]\nname = "{name}"\nvalues = [{", ".join(str(100 + i) for i in range(100))}]\n')
+early = os.path.join(TMP, "early.h5")
+with open(ref, "rb") as f, open(early, "wb") as g:
+    g.write(f.read())
+p = subprocess.Popen([EYESIM, "sweep", big, "-o", early, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+time.sleep(0.3)
+p.send_signal(signal.SIGINT)
+_, e = p.communicate(timeout=600)
+check(p.returncode == 130 and "nothing was written" in e,
+      f"SIGINT during the expansion of a large spec exits 130 and says nothing was written (got {p.returncode}): {e.strip()}")
+check(tables(early)["complete"] == "true" and same(tables(early), whole)
+      and not os.path.exists(early + ".part") and not os.path.exists(early + ".journal"),
+      "an existing OUTPUT is untouched by a sweep stopped before it simulated anything")
+
 df = pd.DataFrame(h5py.File(ref)["layers"][()])
 check(len(df) == 48 * 28 and "cycles" in df.columns, "pd.DataFrame(h5py.File(p)['layers'][()]) gives the layer table")
 cfg = pd.DataFrame(h5py.File(ref)["configs"][()])
