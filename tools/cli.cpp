@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   sweep->add_option("-o,--output", sweep_args.output, "result file (may contain {shard})")->capture_default_str();
   sweep->add_option("-j,--jobs", sweep_args.jobs, "simulation threads (default: all cores)")->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
+  sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
   sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
   sweep->add_flag("--dry-run", sweep_args.dry_run, "print the points and an estimated run time; simulate nothing");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");

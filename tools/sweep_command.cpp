@@ -133,6 +133,16 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     return 0;
   }
 
+  // An existing result file is not replaced unless asked (--force), as merge does: the new file is renamed
+  // over it at the end, or at a stop (an interrupted rerun would leave a partial file in place of a finished
+  // one). With a journal next to it the runner's refusal explains the interrupted sweep instead.
+  if (!options.resume && !args.force && std::filesystem::exists(options.output) &&
+      !std::filesystem::exists(options.output + ".journal")) {
+    fmt::print(err, "eyesim: error: '{}' exists; choose another -o, or pass --force to overwrite it (--resume if it is "
+                    "an interrupted sweep of this spec)\n",
+               options.output);
+    return 2;
+  }
   sweep::SweepOutcome result;
   try {
     result = sweep::run_sweep(spec, options, stop, err);

@@ -14,6 +14,7 @@ struct SweepArgs {
   std::string output = "results.h5";
   int jobs = 0;
   bool resume = false;
+  bool force = false;               ///< overwrite an existing output (without: refused, as merge does)
   bool strict = false;
   bool dry_run = false;
   bool quiet = false;

@@ -111,6 +111,13 @@ rc, _, _ = sweep(ref)
 check(rc == 0, "an uninterrupted sweep exits 0")
 whole = tables(ref)
 check(len(whole["runs"]) == 48 and whole["complete"] == "true", "the reference run has all 48 points")
+# A finished result file is not replaced by a rerun into it (its new file, or a stopped rerun's partial one,
+# used to be renamed over it): --force overwrites, as for merge.
+rc, _, e = sweep(ref)
+check(rc == 2 and "exists" in e and "--force" in e and same(tables(ref), whole),
+      f"a sweep into an existing result file is refused and leaves it as it was: {e.strip()}")
+rc, _, e = sweep(ref, "--force")
+check(rc == 0 and same(tables(ref), whole), f"--force overwrites it: {e.strip()}")
 
 killed = os.path.join(TMP, "killed.h5")
 rc = interrupt(killed, signal.SIGKILL)
