@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   run->add_option("-o,--output", run_args.output,
                   "also write the result printed, forced --mapping included, as HDF5 (docs/results.md)");
+  run->add_flag("-f,--force", run_args.force, "overwrite the -o file if it exists");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <type_traits>
 
@@ -102,6 +103,11 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     } catch (const std::runtime_error& e) {
       fmt::print(err, "eyesim: error: {}\n", e.what());
       return 1;
+    }
+    // A finished result file (a sweep's, say) is not replaced unless asked, as sweep and merge do.
+    if (!args.force && std::filesystem::exists(args.output)) {
+      fmt::print(err, "eyesim: error: '{}' exists; choose another -o, or pass --force to overwrite it\n", args.output);
+      return 2;
     }
     // Names the result file cannot hold (an arch name, a network path, a layer name) are refused before
     // simulating: they are identities and are never cut.

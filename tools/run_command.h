@@ -18,6 +18,7 @@ struct RunArgs {
   std::string format = "table";  ///< table | csv | json
   std::string mapping;           ///< optional TOML file forcing mapping factors
   std::string output;            ///< optional HDF5 file (the schema of docs/results.md, one design point)
+  bool force = false;            ///< overwrite an existing output (without: refused, as sweep and merge do)
   std::string command_line;
   std::string version;
 };

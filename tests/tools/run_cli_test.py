@@ -94,6 +94,14 @@ check(p.returncode == 0 and os.path.exists(lone) and not os.path.exists(lone + "
       f"run -o over a lone .part (no journal) writes the file: {p.stderr.strip()}")
 check(not os.path.exists(lone + ".journal"), "run -o leaves no journal")
 
+# An existing result file (here the one just written) is not replaced without --force: it could be a sweep's.
+before = content(lone)
+p = run("--net", NET, "--seed", "2", "-o", lone)
+check(p.returncode == 2 and "exists" in p.stderr and "--force" in p.stderr and p.stdout == "" and content(lone) == before,
+      f"run -o over an existing file is refused before simulating and leaves it as it was: {p.stderr.strip()}")
+p = run("--net", NET, "--seed", "2", "-o", lone, "--force")
+check(p.returncode == 0 and content(lone) != before, f"run -o --force overwrites it: {p.stderr.strip()}")
+
 # --mapping: an entry applies to its layer, and entries that would silently not apply are refused.
 forced = T.write("forced.toml", '[[mapping]]\nlayer = "pw3"\nm0 = 4\n')
 p = run("--net", NET, "--format", "csv", "--mapping", forced)
