@@ -13,6 +13,10 @@ namespace eyesim::sweep {
 
 /// The contents of `path`; throws SpecError "path:0:0: error: cannot read the <what>" when unreadable.
 inline std::string read_text_file(const std::filesystem::path& path, std::string_view what) {
+  // A directory opens as a stream that reads as empty: an empty architecture file is the default preset,
+  // so `--arch configs.toml/` would silently simulate eyeriss_v2.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw SpecError(path.string(), 0, 0, fmt::format("cannot read the {}: it is a directory", what));
   std::ifstream in(path);
   if (!in) throw SpecError(path.string(), 0, 0, fmt::format("cannot read the {}", what));
   std::stringstream ss;

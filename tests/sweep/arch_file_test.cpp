@@ -1,6 +1,12 @@
 // Architecture TOML: round trip through `eyesim show arch`, overrides, and every error kind.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/arch_override.h"
@@ -33,6 +39,14 @@ TEST_SUITE("fast") {
       REQUIRE_NOTHROW(back = parse_arch_toml(text, "shown.toml"));
       CHECK(back == a);
     }
+  }
+
+  TEST_CASE("a directory named like an architecture file is an error, not an empty file (the default preset)") {
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("eyesim_arch_dir_{}.toml", ::getpid());
+    std::filesystem::create_directories(dir);
+    CHECK_THROWS_WITH_AS(resolve_arch(dir.string()), doctest::Contains("cannot read the architecture file: it is a directory"),
+                         SpecError);
+    std::filesystem::remove(dir);
   }
 
   TEST_CASE("a file takes a preset and overrides by table or dotted key") {
