@@ -204,8 +204,13 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                    forced->m0, l.m, arch.pe.psum_entries));
   }
   if (c0s.empty()) {
-    throw MappingError(fmt::format("layer {}: a filter row of {} columns does not fit the PE's {}-entry window", l.name,
-                                   l.s, window_limit));
+    // Named by the parameters that bound the window, so that the architecture file's key can be found.
+    const std::string bound = sparse ? fmt::format("max(pe.iact_data_entries = {}, pe.weight_addr_entries = {})",
+                                                   arch.pe.iact_data_entries, arch.pe.weight_addr_entries)
+                                     : fmt::format("pe.iact_data_entries = {}", arch.pe.iact_data_entries);
+    throw MappingError(fmt::format("layer {}: a filter row of {} columns{} does not fit the PE's {}-entry window ({})",
+                                   l.name, l.s, forced && forced->c0 ? fmt::format(" x forced c0={}", forced->c0) : "",
+                                   window_limit, bound));
   }
 
   // The search. The best candidate of each (m0, c0) pair is the least (estimate, DRAM bytes), ties to

@@ -253,6 +253,23 @@ TEST_SUITE("fast") {
     CHECK(simulate_layer(v1, data->layers[0]).stats.cycles < 1.2 * bus_bound);
   }
 
+  TEST_CASE("a filter row wider than the PE's window is an error naming the parameters that bound it") {
+    // It said only "does not fit the PE's 1-entry window": nothing named the architecture file's key.
+    ArchSpec a = *preset("eyeriss_v2");
+    a.pe.iact_data_entries = 1;
+    a.pe.weight_addr_entries = 2;
+    const auto data = workloads::prepare_network(
+        testing::one_layer(workloads::LayerShape{.name = "conv", .c = 4, .m = 4, .h = 8, .w = 8, .r = 3, .s = 3}, 0.5, 0.5),
+        1);
+    CHECK_THROWS_WITH_AS(map_layer(a, data->layers[0]),
+                         doctest::Contains("layer conv: a filter row of 3 columns does not fit the PE's 2-entry window "
+                                           "(max(pe.iact_data_entries = 1, pe.weight_addr_entries = 2))"),
+                         MappingError);
+    a.pe.kind = PeKind::kDense;
+    CHECK_THROWS_WITH_AS(map_layer(a, data->layers[0]), doctest::Contains("1-entry window (pe.iact_data_entries = 1)"),
+                         MappingError);
+  }
+
   TEST_CASE("when DRAM bounds every candidate the mapper takes the shortest lane path, not the first candidate") {
     ArchSpec v2 = *preset("eyeriss_v2");
     v2.dram.bandwidth_gbps = 1.0;
