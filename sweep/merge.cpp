@@ -25,7 +25,7 @@ struct SharedAttribute {
 };
 constexpr SharedAttribute kShared[] = {
     {"eyesim_version", "was written by another eyesim version"},
-    {"spec_hash", "comes from another sweep spec or seed"},
+    {"spec_hash", "comes from another sweep spec or seed (or other versions of its network files)"},
     {"points_total", "has another number of points"},
 };
 

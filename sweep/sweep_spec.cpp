@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include <toml++/toml.h>
@@ -17,6 +18,7 @@
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/expression.h"
+#include "sweep/network_file.h"
 #include "sweep/result_tables.h"
 #include "workloads/network.h"
 
@@ -467,7 +469,24 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   for (const Assignment& as : explicit_points) add_points(as);
   if (spec.points.empty()) fail(file, root.source(), "the sweep has no points (every point was dropped by 'where')");
   spec.swept = std::move(swept);
-  spec.spec_hash = derive_seed(hash_name(spec.text), spec.seed);
+  // The network files the points name, and the mask files those name, are inputs the spec text does not
+  // hold: a resumed sweep or a merge must not mix points simulated on two versions of them. (Without
+  // network files the hash is the text's and the seed's, as before.) A file that cannot be read or
+  // parsed adds what can be read: its points fail anyway.
+  std::uint64_t inputs = hash_name(spec.text);
+  std::set<std::string> files;
+  for (const DesignPoint& p : spec.points)
+    if (p.network.ends_with(".toml")) files.insert(p.network);  // resolved paths; built-in names never end so
+  for (const std::string& f : files) {
+    try {
+      inputs = derive_seed(inputs, hash_name(read_text_file(f, "network file")));
+      for (const workloads::LayerSpec& l : load_network_file(f).layers)
+        for (const std::string& mask : {l.iacts.mask_file, l.weights.mask_file})
+          if (!mask.empty()) inputs = derive_seed(inputs, hash_name(read_text_file(mask, "mask file")));
+    } catch (const SpecError&) {
+    }
+  }
+  spec.spec_hash = derive_seed(inputs, spec.seed);
   return spec;
 }
 

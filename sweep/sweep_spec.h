@@ -20,7 +20,7 @@ struct SweepSpec {
   std::vector<DesignPoint> points;  ///< in id order: grid (or samples) x networks, then explicit points
   std::vector<std::string> swept;   ///< the names that vary (axes and explicit point keys)
   std::uint64_t dropped_by_where = 0;
-  std::uint64_t spec_hash = 0;      ///< hash of text + seed: resume refuses a different spec
+  std::uint64_t spec_hash = 0;      ///< hash of text, network files, their masks + seed: resume refuses a different spec
 };
 
 /// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if set, 0 too)

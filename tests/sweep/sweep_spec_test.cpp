@@ -1,8 +1,14 @@
 // Sweep specs: expansion counts, stable ids, constraints, and every error kind with its place.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <fmt/format.h>
 
+#include "core/rng.h"
 #include "sweep/expression.h"
 #include "sweep/sweep_spec.h"
 
@@ -83,6 +89,34 @@ TEST_SUITE("fast") {
     CHECK(parse_sweep_spec(text, "s.toml", ".", 0).seed == 0);
     CHECK(parse_sweep_spec(text, "s.toml", ".", 7).points.front().seed == 7);
     CHECK(default_sweep_spec(0).points.front().seed == 0);
+  }
+
+  TEST_CASE("the spec hash covers the network and mask files it names, so resume and merge refuse changed ones") {
+    // Only the spec text and seed were hashed: a sweep resumed (or a shard merged) after its network file
+    // changed mixed points of both versions in one 'complete' file.
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("eyesim_spec_hash_{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    const auto write = [&](const char* name, const std::string& text) {
+      std::ofstream(dir / name) << text;
+    };
+    const std::string layer = "[[layer]]\nname = \"pw\"\nkind = \"pointwise\"\nc = 2\nm = 2\nh = 2\n";
+    write("mask.txt", "1 0 1 1 1 1 1 1\n");
+    write("net.toml", "name = \"n\"\n" + layer + "weight_density = 0.5\n");
+    const std::string text = "networks = [\"net.toml\"]\n";
+    const auto hash = [&] { return parse_sweep_spec(text, "s.toml", dir).spec_hash; };
+    const std::uint64_t first = hash();
+    CHECK(hash() == first);
+    write("net.toml", "name = \"n\"\n" + layer + "weight_density = 0.9\n");
+    const std::uint64_t edited = hash();
+    CHECK(edited != first);
+    write("net.toml", "name = \"n\"\n" + layer + "iact_mask = \"mask.txt\"\n");
+    const std::uint64_t masked = hash();
+    write("mask.txt", "1 1 1 1 1 1 1 1\n");
+    CHECK(hash() != masked);
+    // Without network files the hash is the text's and the seed's, as it always was.
+    const std::string builtin = "networks = [\"mobilenet\"]\nseed = 3\n";
+    CHECK(parse(builtin).spec_hash == derive_seed(hash_name(builtin), 3));
+    std::filesystem::remove_all(dir);
   }
 
   TEST_CASE("where-constraints drop points and ids stay dense") {
