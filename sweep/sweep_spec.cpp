@@ -483,7 +483,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       for (const workloads::LayerSpec& l : load_network_file(f).layers)
         for (const std::string& mask : {l.iacts.mask_file, l.weights.mask_file})
           if (!mask.empty()) inputs = derive_seed(inputs, hash_name(read_text_file(mask, "mask file")));
-    } catch (const SpecError&) {
+    } catch (const std::exception&) {  // SpecError, or a filesystem error checking a mask's path
     }
   }
   spec.spec_hash = derive_seed(inputs, spec.seed);
