@@ -2,6 +2,7 @@
 // Exit codes: 0 ok; 1 runtime failure; 2 usage or spec error; 3 some design points failed (--strict).
 #include <atomic>
 #include <csignal>
+#include <new>
 #include <cstdio>
 #include <string>
 
@@ -99,26 +100,39 @@ int main(int argc, char** argv) {
     if (rc != 0) fmt::print(stderr, "eyesim: run 'eyesim --help' or 'eyesim <command> --help' for usage\n");
     return rc == 0 ? 0 : kExitUsage;
   }
-  if (run->parsed()) {
-    for (int i = 0; i < argc; ++i) run_args.command_line += (i ? " " : "") + std::string(argv[i]);
-    run_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
-    return eyesim::tools::run_command(run_args, stdout, stderr);
+  const auto dispatch = [&]() -> int {
+    if (run->parsed()) {
+      for (int i = 0; i < argc; ++i) run_args.command_line += (i ? " " : "") + std::string(argv[i]);
+      run_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+      return eyesim::tools::run_command(run_args, stdout, stderr);
+    }
+    if (sweep->parsed()) {
+      for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
+      sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+      std::signal(SIGINT, on_stop_signal);
+      std::signal(SIGTERM, on_stop_signal);
+      return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);
+    }
+    if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
+    if (merge->parsed()) {
+      for (int i = 0; i < argc; ++i) merge_args.command_line += (i ? " " : "") + std::string(argv[i]);
+      merge_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+      return eyesim::tools::merge_command(merge_args, stdout, stderr);
+    }
+    if (report->parsed()) return eyesim::tools::report_command(report_args, stdout, stderr);
+    if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
+    if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, stdout, stderr);
+    return 0;
+  };
+  // Each command reports its own errors; anything that still escapes one (an allocation failure, a
+  // filesystem error in a place no command expected) is a runtime failure with its message, not an abort.
+  try {
+    return dispatch();
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "eyesim: error: out of memory (std::bad_alloc)\n");
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "eyesim: error: {}\n", e.what());
+    return 1;
   }
-  if (sweep->parsed()) {
-    for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
-    sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-    return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);
-  }
-  if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);
-  if (merge->parsed()) {
-    for (int i = 0; i < argc; ++i) merge_args.command_line += (i ? " " : "") + std::string(argv[i]);
-    merge_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
-    return eyesim::tools::merge_command(merge_args, stdout, stderr);
-  }
-  if (report->parsed()) return eyesim::tools::report_command(report_args, stdout, stderr);
-  if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
-  if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, stdout, stderr);
-  return 0;
 }

@@ -2,6 +2,7 @@
 """End-to-end sweep tests through the eyesim binary: kill -9 and SIGINT mid-sweep, --resume, shards,
 --strict, and reading the result with h5py + pandas. Run by ctest with Debian's python3."""
 import os
+import resource
 import signal
 import struct
 import subprocess
@@ -167,6 +168,13 @@ check(p.returncode == 130 and "nothing was written" in e,
 check(tables(early)["complete"] == "true" and same(tables(early), whole)
       and not os.path.exists(early + ".part") and not os.path.exists(early + ".journal"),
       "an existing OUTPUT is untouched by a sweep stopped before it simulated anything")
+
+# Out of memory while expanding (the same 10^6-point spec in a 400 MB address space): a clear runtime
+# failure (exit 1), not 'terminate called after throwing std::bad_alloc' and an abort.
+p = subprocess.run([EYESIM, "sweep", big, "--dry-run"], capture_output=True, text=True, timeout=600,
+                   preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (400 << 20, 400 << 20)))
+check(p.returncode == 1 and "out of memory" in p.stderr,
+      f"running out of memory exits 1 with a message, not an abort (got {p.returncode}): {p.stderr.strip()[-200:]}")
 
 df = pd.DataFrame(h5py.File(ref)["layers"][()])
 check(len(df) == 48 * 28 and "cycles" in df.columns, "pd.DataFrame(h5py.File(p)['layers'][()]) gives the layer table")
