@@ -305,6 +305,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       const toml::array* values = nullptr;
       double lo = 0, hi = 0;
       bool integer = false;
+      std::int64_t int_lo = 0, int_hi = 0;  ///< the ends of an integer range, exactly (a double rounds past 2^53)
     };
     std::vector<SampleAxis> sa;
     for (const toml::node& node : *axes) {
@@ -325,11 +326,15 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         if (r->size() != 2 || !r->get(0)->is_number() || !r->get(1)->is_number())
           fail(file, t->get("range")->source(), "'range' expects [low, high]");
         a.integer = r->get(0)->is_integer() && r->get(1)->is_integer();
+        if (a.integer) {
+          a.int_lo = *r->get(0)->value<std::int64_t>();
+          a.int_hi = *r->get(1)->value<std::int64_t>();
+        }
         a.lo = *r->get(0)->value<double>();
         a.hi = *r->get(1)->value<double>();
         if (!std::isfinite(a.lo) || !std::isfinite(a.hi))
           fail(file, t->get("range")->source(), fmt::format("'range' expects finite numbers [low, high] (got [{}, {}])", a.lo, a.hi));
-        if (a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");
+        if (a.integer ? a.int_hi < a.int_lo : a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");
         // The drawn values lie between the ends and have no place in the file, so the ends are checked
         // here, where an error can name them (every parameter's valid values form one interval).
         for (const toml::node* end : {r->get(0), r->get(1)}) {
@@ -356,7 +361,10 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         if (a.values) {
           as.push_back({a.name, a.values->get(rng.below(a.values->size()))});
         } else if (a.integer) {
-          owned_ints.emplace_back(rng.between(static_cast<std::int64_t>(a.lo), static_cast<std::int64_t>(a.hi)));
+          // Rng::between's draw, in unsigned arithmetic: hi - lo of a wide range overflows an int64.
+          const std::uint64_t span = static_cast<std::uint64_t>(a.int_hi) - static_cast<std::uint64_t>(a.int_lo);
+          const std::uint64_t draw = span == ~std::uint64_t{0} ? rng.next() : rng.below(span + 1);
+          owned_ints.emplace_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(a.int_lo) + draw));
           as.push_back({a.name, &owned_ints.back()});
         } else {
           owned_doubles.emplace_back(a.lo + (a.hi - a.lo) * rng.uniform());

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -117,6 +118,24 @@ TEST_SUITE("fast") {
     const std::string builtin = "networks = [\"mobilenet\"]\nseed = 3\n";
     CHECK(parse(builtin).spec_hash == derive_seed(hash_name(builtin), 3));
     std::filesystem::remove_all(dir);
+  }
+
+  TEST_CASE("an integer sample range is drawn from exactly, up to the largest seed") {
+    // The ends went through a double: 9223372036854775807 became 2^63, which does not fit an int64 (UB;
+    // every drawn seed was 0), and ends past 2^53 lost their last digits.
+    const auto seeds = [](std::string_view range) {
+      const auto s = parse(fmt::format("[sample]\ncount = 40\n[[sample.axis]]\nname = \"workload.seed\"\nrange = {}\n", range));
+      std::set<std::uint64_t> out;
+      for (const DesignPoint& p : s.points) out.insert(p.seed);
+      return out;
+    };
+    const auto wide = seeds("[0, 9223372036854775807]");
+    CHECK(wide.size() == 40);
+    CHECK(*wide.rbegin() > (std::uint64_t{1} << 60));
+    const auto narrow = seeds("[9007199254740993, 9007199254740995]");  // 2^53 + 1 .. 2^53 + 3
+    CHECK(narrow == std::set<std::uint64_t>{9007199254740993, 9007199254740994, 9007199254740995});
+    CHECK_THROWS_WITH_AS(seeds("[9223372036854775807, 9223372036854775806]"), doctest::Contains("low is above high"),
+                         SpecError);
   }
 
   TEST_CASE("where-constraints drop points and ids stay dense") {
