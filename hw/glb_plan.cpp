@@ -116,7 +116,10 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
       p.m_block = 1;
       if (residency == IactResidency::kSlice && accumulates) {
         const double per_chunk = psum_per_position * block_positions;
-        p.m_block = std::clamp<std::uint32_t>(static_cast<std::uint32_t>(p.layout.psum_bytes / per_chunk), 1, mt_passes);
+        // Clamped before the conversion: a GLB of many large banks holds more than 2^32 chunks, which
+        // no uint32 represents (undefined behaviour).
+        p.m_block = static_cast<std::uint32_t>(
+            std::clamp(std::floor(p.layout.psum_bytes / per_chunk), 1.0, static_cast<double>(mt_passes)));
       }
       p.psums_spill = accumulates && psum_per_position * p.m_block * block_positions > p.layout.psum_bytes;
       const double slice_reads = double(ceil_div(mt_passes, p.m_block)) * chunk_loads;

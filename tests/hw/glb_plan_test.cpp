@@ -146,6 +146,22 @@ TEST_SUITE("fast") {
           once.stats.dram_iact_read_bytes + once.stats.dram_weight_read_bytes);
   }
 
+  TEST_CASE("a GLB holding more than 2^32 m-chunks of psums takes every m-chunk in one block, without overflow") {
+    // 4096 psum banks of 64 MiB hold 6.9e9 chunks: the count was converted to uint32 before it was
+    // clamped (undefined; -fsanitize=float-cast-overflow stops there).
+    const auto data = workloads::prepare_network(testing::one_layer(kConv, 1.0, 1.0), 1);
+    const MappingOverride four_chunks{.layer = "", .m0 = 4, .c0 = 4, .f0 = 15, .spatial_red = 3, .spatial_m = 4,
+                                      .spatial_g = 1, .spatial_pos = 4};
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.glb.iact_bank_bytes = 128;  // only a chunk's channels fit: kSlice
+    arch.glb.psum_banks = 4096;
+    arch.glb.psum_bank_bytes = 1u << 26;
+    REQUIRE(validate(arch).empty());
+    const Mapping m = map_layer(arch, data->layers[0], &four_chunks);
+    REQUIRE(m.glb.iacts == IactResidency::kSlice);
+    CHECK(m.glb.m_block == 4);
+  }
+
   TEST_CASE("run-length coded feature maps: sparse inputs cross the DRAM interface smaller, dense ones raw") {
     ArchSpec arch = *preset("eyeriss_v1_jssc");
     REQUIRE(arch.dram.fmap_rlc);
