@@ -110,10 +110,6 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
       }
       c.baseline = base;
     }
-    if (const toml::node* l = t->get("layers"); l && (c.metric == "inferences_per_second" || c.metric == "inferences_per_joule"))
-      fail(file, l->source(), fmt::format("case '{}': 'layers' is not used by metric '{}', a whole-network metric (use "
-                                          "processing_latency_ms or gops_per_watt for some layers)",
-                                          c.id, c.metric));
     if (const toml::node* l = t->get("layers")) {
       if (auto s = l->value<std::string>()) {
         c.layers.push_back(*s);
