@@ -64,6 +64,8 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
     in_range("glb.psum_banks", a.glb.psum_banks, 1u, 4096u);
     in_range("glb.psum_bank_bytes", a.glb.psum_bank_bytes, 16u, 1u << 26);
   }
+  in_range("glb.weight_banks", a.glb.weight_banks, 0u, 4096u);
+  if (a.glb.weight_banks > 0) in_range("glb.weight_bank_bytes", a.glb.weight_bank_bytes, 16u, 1u << 26);
   in_range("glb.bank_width_bits", a.glb.bank_width_bits, 8u, 4096u);
   in_range("noc.iact_port_bits", a.noc.iact_port_bits, 1u, 4096u);
   in_range("noc.weight_port_bits", a.noc.weight_port_bits, 1u, 4096u);

@@ -61,7 +61,10 @@ struct GlbSpec {
   std::uint32_t iact_bank_bytes = 1536;
   std::uint32_t psum_banks = 4;
   std::uint32_t psum_bank_bytes = 1920;
-  std::uint32_t weight_banks = 0;       ///< 0: weights go DRAM -> router -> PE SPad (v2)
+  /// 0: weights go DRAM -> router -> PE SPad (v2). Otherwise filter banks (the JSSC chip's): each pass's
+  /// filters are written into them and read out (counted), and the next pass's DRAM reads go ahead.
+  std::uint32_t weight_banks = 0;
+  /// Capacity of a filter bank: checked, but NOT modelled (it does not bound that look-ahead; docs/model.md §8).
   std::uint32_t weight_bank_bytes = 0;
   std::uint32_t bank_width_bits = 64;   ///< bits per bank access (UNPUBLISHED for v2, docs/calibration.md)
   friend bool operator==(const GlbSpec&, const GlbSpec&) = default;

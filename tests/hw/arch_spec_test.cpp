@@ -73,6 +73,14 @@ TEST_SUITE("fast") {
     for (const auto& i : issues) {
       if (i.path == "array.pe_rows") CHECK(i.message == "must be in [1, 64] (got 0)");
     }
+    // Filter banks need a size (0 banks need none: the v2 presets have 0 bytes).
+    ArchSpec banks = *preset("eyeriss_v1_jssc");
+    banks.glb.weight_bank_bytes = 0;
+    REQUIRE(validate(banks).size() == 1);
+    CHECK(validate(banks)[0].path == "glb.weight_bank_bytes");
+    CHECK(validate(banks)[0].message == "must be in [16, 67108864] (got 0)");
+    banks.glb.weight_banks = 0;
+    CHECK(validate(banks).empty());
   }
 
   TEST_CASE("validate rejects NaN and infinity in every floating-point parameter") {
