@@ -53,6 +53,11 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
     in_range("pe.iact_addr_bits", a.pe.iact_addr_bits, 1u, 32u);
     in_range("pe.weight_addr_bits", a.pe.weight_addr_bits, 1u, 32u);
   }
+  if (a.pe.iact_data_bits < a.precision.iact_bits) {
+    issues.push_back({"pe.iact_data_bits",
+                      fmt::format("must hold at least one iact of precision.iact_bits = {} (got {})",
+                                  a.precision.iact_bits, a.pe.iact_data_bits)});
+  }
   if (a.pe.weight_data_bits < a.precision.weight_bits) {
     issues.push_back({"pe.weight_data_bits",
                       fmt::format("must hold at least one weight of precision.weight_bits = {} (got {})",

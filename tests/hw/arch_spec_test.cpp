@@ -73,6 +73,12 @@ TEST_SUITE("fast") {
     for (const auto& i : issues) {
       if (i.path == "array.pe_rows") CHECK(i.message == "must be in [1, 64] (got 0)");
     }
+    // An iact SPad entry narrower than an iact (it undercounted the input's NoC and SPad bits).
+    ArchSpec narrow = *preset("eyeriss_v2");
+    narrow.pe.iact_data_bits = 7;
+    REQUIRE(validate(narrow).size() == 1);
+    CHECK(validate(narrow)[0].path == "pe.iact_data_bits");
+    CHECK(validate(narrow)[0].message == "must hold at least one iact of precision.iact_bits = 8 (got 7)");
     // Filter banks need a size (0 banks need none: the v2 presets have 0 bytes).
     ArchSpec banks = *preset("eyeriss_v1_jssc");
     banks.glb.weight_bank_bytes = 0;
