@@ -158,10 +158,10 @@ void write_density(std::string& out, std::string_view prefix, const workloads::D
 std::string network_to_toml(const workloads::Network& net) {
   using workloads::LayerKind;
   std::string out = fmt::format(
-      "# eyesim network {}: {} layers, {} dense MACs (format: workloads/README.md).\n"
+      "# eyesim network {}: {} layer{}, {} dense MACs (format: workloads/README.md).\n"
       "# Run it with `eyesim run --net FILE`; under the same name its data are the same.\n"
       "name = {}\n",
-      toml_string(net.name), net.layers.size(), net.macs(), toml_string(net.name));
+      toml_string(net.name), net.layers.size(), net.layers.size() == 1 ? "" : "s", net.macs(), toml_string(net.name));
   for (const workloads::LayerSpec& l : net.layers) {
     const workloads::LayerShape& s = l.shape;
     const bool fc = s.kind == LayerKind::kFullyConnected, dw = s.kind == LayerKind::kDepthwise;
