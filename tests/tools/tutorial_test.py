@@ -28,7 +28,7 @@ def blocks(lang):
 
 
 def body(text):
-    """The lines of a TOML file that are not comments or blank, without trailing comments' spacing."""
+    """The lines of a TOML text that are neither blank nor comments, without trailing whitespace."""
     return [l.rstrip() for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
 
 
