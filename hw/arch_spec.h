@@ -122,7 +122,7 @@ struct EnergySpec {
 
 struct ArchSpec {
   std::string name = "eyeriss_v2";
-  double clock_mhz = 200.0;  ///< UNCONFIRMED in the paper (eyeriss-facts.md §1.1)
+  double clock_mhz = 200.0;  ///< UNCONFIRMED in the paper (docs/reference/eyeriss-facts.md §1.1)
   ArraySpec array;
   PeSpec pe;
   GlbSpec glb;

@@ -1,4 +1,4 @@
-// The built-in networks and their sparsity. Shapes: eyeriss-facts.md §5; densities: §2.5 and the
+// The built-in networks and their sparsity. Shapes: docs/reference/eyeriss-facts.md §5; densities: §2.5 and the
 // proxies documented in workloads/README.md.
 #include "workloads/network.h"
 
