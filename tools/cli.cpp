@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
   sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
   sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
-  sweep->add_flag("--dry-run", sweep_args.dry_run, "print the points and an estimated run time; simulate nothing");
+  sweep->add_flag("--dry-run", sweep_args.dry_run, "print the points and a run-time estimate (from one point simulated); write nothing");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");
   sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "compare simulated results with the published ones");
   validate->add_option("--format", validate_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
-  validate->add_flag("--cheap", validate_args.cheap_only, "only the cases that run in seconds (the CI golden test)");
+  validate->add_flag("--cheap", validate_args.cheap_only, "only the cases that run in under a second");
   validate->add_option("--case", validate_args.case_filter, "only cases whose id contains this text");
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
