@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -171,8 +172,18 @@ const MappingOverride* find_override(const std::vector<MappingOverride>& overrid
   return nullptr;
 }
 
-Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced,
-                  IactTreeLoads* trees, MapperScratch* scratch) {
+namespace {
+
+/// map_layer_candidates' request: the window and the count.
+struct CandidateRequest {
+  double window;
+  std::uint32_t max_count;
+  std::vector<Mapping>* out;
+};
+
+/// map_layer, and with `request` also map_layer_candidates (whose first candidate is the returned mapping).
+Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced,
+                        IactTreeLoads* trees, MapperScratch* scratch, const CandidateRequest* request) {
   EYESIM_CHECK(!trees || &trees->arch() == &arch, "the mapper's iact tree loads were built for another architecture");
   const auto& l = layer.shape();
   const std::uint32_t P = arch.pes();
@@ -326,12 +337,36 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     if (!sparse) return nullptr;  // (a table of dense weights holds no counts)
     return layer.index.weight_tile_counts(m0);  // cached with the layer's data
   };
+  // map_layer_candidates' pass (kCollect): every candidate whose estimate is at most `limit` goes to
+  // `collect`, pruned against `limit` alone.
+  double limit = 0;
+  std::uint64_t seq = 0;
+  std::uint32_t pick_red = 0, pick_m = 0, pick_g = 0;
+  const auto collect = [&](const Mapping& cand, double path, double dram_bytes, std::size_t pair_index) {
+    if (cand.k_red == pick_red && cand.k_m == pick_m && cand.k_g == pick_g) return;  // the pick is its layout's best
+    std::int8_t& fits = scratch->pair_fits[pair_index];
+    if (fits < 0) fits = weights_fit(arch, layer, cand.factors.m0, cand.factors.c0, table_for, scratch->tile_words) ? 1 : 0;
+    if (fits == 0) return;
+    MapperScratch::Collected c{cand, path, dram_bytes, seq++};
+    for (MapperScratch::Collected& e : scratch->collected) {
+      if (e.m.k_red != cand.k_red || e.m.k_m != cand.k_m || e.m.k_g != cand.k_g) continue;
+      // The layout's best so far, ordered as map_layer orders a pair's candidates (visit order last).
+      if (std::tuple(c.m.estimated_cycles, c.path, c.dram_bytes) < std::tuple(e.m.estimated_cycles, e.path, e.dram_bytes))
+        e = std::move(c);
+      return;
+    }
+    scratch->collected.push_back(std::move(c));
+  };
   // The best pair, pruned against the best so far (the incumbent); `verify`: only pairs whose weight
   // tiles fit can become the incumbent. Unverified, the search finds the best of all pairs, and if that
   // fits it is the answer: one fit check (and weight-count table) instead of one per improvement.
-  const auto search = [&](bool verify) {
+  // kCollect: map_layer_candidates' pass instead (a compile-time switch: map_layer's own search stays as it is).
+  const auto search = [&]<bool kCollect>(bool verify) {
     Candidate incumbent;
-    const auto beaten_by = [](const Candidate& c, double bound) { return c.set && bound * (1 - 1e-9) > c.m.estimated_cycles; };
+    const auto beaten_by = [&](const Candidate& c, double bound) {
+      if constexpr (kCollect) return bound * (1 - 1e-9) > limit;
+      return c.set && bound * (1 - 1e-9) > c.m.estimated_cycles;
+    };
     for (const std::size_t pair_index : order) {
       const Pair& pair = pairs[pair_index];
       if (beaten_by(incumbent, pair.bound)) break;  // and so is every later pair
@@ -432,6 +467,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
                                                   iact_trees().busiest(k_red, k_m, partials, k_g * k_pos) *
                                                   std::ceil(item_iact_bits / arch.noc.iact_port_bits));
               }
+              if constexpr (kCollect) {
+                if (estimate > limit) continue;
+                cand.estimated_cycles = estimate;
+                collect(cand, path, dram_bytes, pair_index);
+                continue;
+              }
               if (best.set && (estimate > best.m.estimated_cycles ||
                                (estimate == best.m.estimated_cycles &&
                                 (path > best.path || (path == best.path && dram_bytes >= best.dram_bytes)))))
@@ -452,12 +493,12 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     }
     return incumbent;
   };
-  Candidate incumbent = search(false);
+  Candidate incumbent = search.template operator()<false>(false);
   if (incumbent.set &&
       !weights_fit(arch, layer, incumbent.m.factors.m0, incumbent.m.factors.c0, table_for, scratch->tile_words))
-    incumbent = search(true);
-  if (incumbent.set) {
-    Mapping m = incumbent.m;
+    incumbent = search.template operator()<false>(true);
+  // The reported factors of a chosen mapping.
+  const auto finish = [&](Mapping m) {
     m.weight_counts = table_for(m.factors.m0);
     LayerMapping& f = m.factors;
     f.spatial_red = m.k_red;
@@ -475,6 +516,31 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
     f.weight_mode = mode_of(m.k_pos, arch.pes_per_cluster(), active, P);
     f.psum_mode = m.k_red > 1 ? NocMode::kGroupedMulticast : NocMode::kUnicast;
     return m;
+  };
+  if (incumbent.set) {
+    Mapping chosen = finish(incumbent.m);
+    if (request) {
+      std::vector<Mapping>& out = *request->out;
+      out.clear();
+      out.push_back(chosen);
+      if (request->max_count > 1) {
+        limit = chosen.estimated_cycles * (1 + request->window);
+        pick_red = chosen.k_red;
+        pick_m = chosen.k_m;
+        pick_g = chosen.k_g;
+        seq = 0;
+        scratch->collected.clear();
+        scratch->pair_fits.assign(pairs.size(), -1);
+        search.template operator()<true>(false);
+        std::vector<MapperScratch::Collected>& c = scratch->collected;
+        std::sort(c.begin(), c.end(), [](const MapperScratch::Collected& a, const MapperScratch::Collected& b) {
+          return std::tuple(a.m.estimated_cycles, a.path, a.dram_bytes, a.seq) <
+                 std::tuple(b.m.estimated_cycles, b.path, b.dram_bytes, b.seq);
+        });
+        for (std::size_t i = 0; i < c.size() && out.size() < request->max_count; ++i) out.push_back(finish(c[i].m));
+      }
+    }
+    return chosen;
   }
   if (forced) {
     throw MappingError(fmt::format("layer {}: the forced mapping does not fit (m0={} c0={} f0={} red={} m={} g={} pos={}):"
@@ -485,6 +551,21 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
   throw MappingError(fmt::format(
       "layer {}: no tiling fits the PE: every weight tile of {}x{}x{} (m0 x c0 x S) exceeds the {}-word weight SPad",
       l.name, m0s.front(), c0s.front(), l.s, arch.pe.weight_data_entries));
+}
+
+}  // namespace
+
+Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced,
+                  IactTreeLoads* trees, MapperScratch* scratch) {
+  return search_mappings(arch, layer, forced, trees, scratch, nullptr);
+}
+
+void map_layer_candidates(const ArchSpec& arch, const workloads::LayerData& layer, double window,
+                          std::uint32_t max_count, std::vector<Mapping>& out, IactTreeLoads* trees,
+                          MapperScratch* scratch) {
+  EYESIM_CHECK(max_count >= 1 && window >= 0, "mapping candidates: count {} and window {}", max_count, window);
+  const CandidateRequest request{window, max_count, &out};
+  search_mappings(arch, layer, nullptr, trees, scratch, &request);
 }
 
 }  // namespace eyesim::hw

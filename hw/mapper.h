@@ -104,6 +104,15 @@ struct MapperScratch {
   std::vector<Step> pair_steps;  ///< [pair][f option]
   std::vector<std::uint32_t> order;  ///< pairs, cheapest bound first
   std::vector<std::uint32_t> tile_words;  ///< the weight fit check's words per m-tile
+  /// map_layer_candidates: the best mapping of each spatial layout within the window so far, and
+  /// whether each pair's weight tiles fit (-1 not checked yet, 0 no, 1 yes).
+  struct Collected {
+    Mapping m;
+    double path, dram_bytes;
+    std::uint64_t seq;  ///< visit order: the last tie-breaker
+  };
+  std::vector<Collected> collected;
+  std::vector<std::int8_t> pair_fits;
 };
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
@@ -112,6 +121,18 @@ struct MapperScratch {
 /// the layers of a network; null: made here.
 Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const MappingOverride* forced = nullptr,
                   IactTreeLoads* trees = nullptr, MapperScratch* scratch = nullptr);
+
+/// The candidates of a mapping search by simulation (RunOptions::mapper, docs/model.md §2): `out` is
+/// cleared, then holds map_layer's own pick first and, after it, the best-estimate mapping of every other
+/// spatial layout (spatial_red, spatial_m, spatial_g) whose estimate is at most (1 + `window`) x the
+/// pick's and whose weight tiles fit, best estimate first (ties as map_layer breaks them, then search
+/// order): at most `max_count` mappings in all (>= 1). Each equals what map_layer returns when all its
+/// factors (m0, c0, f0, spatial_red/m/g/pos) are forced. The pick is map_layer's exact result, and the
+/// rest costs one more pass of its search with the pruning relaxed to the window. `trees`, `scratch`:
+/// as for map_layer. Throws MappingError as map_layer does.
+void map_layer_candidates(const ArchSpec& arch, const workloads::LayerData& layer, double window,
+                          std::uint32_t max_count, std::vector<Mapping>& out, IactTreeLoads* trees = nullptr,
+                          MapperScratch* scratch = nullptr);
 
 /// The override of `options` that applies to `layer_name` (nullptr if none): the first entry naming the
 /// layer or naming none. sweep::parse_mapping_toml refuses files in which a later entry would be shadowed.
