@@ -28,6 +28,10 @@ struct LayerResult {
   LayerStats stats;
   LayerTraces traces;
   bool verified = false;  ///< functional mode ran and the output matched the reference convolution
+  /// MapperMode::kSimulate: the candidate mappings simulated for this layer (0: not searched) and the
+  /// cycles of the first of them, the estimate's own pick.
+  std::uint32_t mapper_candidates = 0;
+  std::uint64_t estimate_pick_cycles = 0;
 };
 
 struct NetworkResult {

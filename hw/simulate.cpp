@@ -22,7 +22,84 @@ void require_valid(const ArchSpec& arch) {
   throw std::invalid_argument(text);
 }
 
+void require_valid(const MapperSearch& search) {
+  const auto issues = validate(search);
+  if (issues.empty()) return;
+  std::string text = "the mapper search is invalid:";
+  for (const ConfigIssue& i : issues) text += fmt::format(" {} {};", i.path, i.message);
+  throw std::invalid_argument(text);
+}
+
+/// What one network run keeps across its layers: the chip's and the mapper's storage, the candidates.
+struct LayerRunner {
+  const ArchSpec& arch;
+  const RunOptions& options;
+  RunOptions quiet;            ///< the candidates' runs: no traces, no verification
+  Chip::Workspace workspace;   // the layers run one after another: each reuses the storage of the one before
+  IactTreeLoads trees;         // the mapper routes each candidate's iact trees once for the whole network
+  MapperScratch mapper_scratch;  // and keeps its candidate tables
+  std::vector<Mapping> candidates;
+
+  LayerRunner(const ArchSpec& a, const RunOptions& o) : arch(a), options(o), quiet(o), trees(a) {
+    quiet.verify = false;
+    quiet.collect_traces = false;
+    quiet.forced_mappings.clear();  // (the chip reads none of it; not copied per candidate)
+  }
+
+  LayerResult run(const workloads::LayerData& layer, std::optional<double> oact_density) {
+    const MappingOverride* forced = find_override(options.forced_mappings, layer.shape().name);
+    if (options.mapper.mode == MapperMode::kEstimate || forced) {
+      const Mapping mapping = map_layer(arch, layer, forced, &trees, &mapper_scratch);
+      return Chip(arch, layer, mapping, options, workspace, oact_density).run();
+    }
+    map_layer_candidates(arch, layer, options.mapper.window, options.mapper.max_candidates, candidates, &trees,
+                         &mapper_scratch);
+    // Fewest cycles; ties to less chip energy, then to the earlier candidate (the better estimate).
+    std::size_t chosen = 0;
+    LayerResult best;
+    std::uint64_t pick_cycles = 0;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      LayerResult r = Chip(arch, layer, candidates[i], quiet, workspace, oact_density).run();
+      if (i == 0) pick_cycles = r.stats.cycles;
+      if (i == 0 || r.stats.cycles < best.stats.cycles ||
+          (r.stats.cycles == best.stats.cycles && r.stats.energy_chip_pj < best.stats.energy_chip_pj)) {
+        chosen = i;
+        best = std::move(r);
+      }
+    }
+    // The caller's traces and verification come from one more run of the chosen mapping.
+    if (options.collect_traces || options.verify)
+      best = Chip(arch, layer, candidates[chosen], options, workspace, oact_density).run();
+    best.mapper_candidates = static_cast<std::uint32_t>(candidates.size());
+    best.estimate_pick_cycles = pick_cycles;
+    return best;
+  }
+};
+
 }  // namespace
+
+std::string_view to_string(MapperMode mode) { return mode == MapperMode::kSimulate ? "simulate" : "estimate"; }
+
+std::optional<MapperMode> parse_mapper_mode(std::string_view name) {
+  if (name == "estimate") return MapperMode::kEstimate;
+  if (name == "simulate") return MapperMode::kSimulate;
+  return std::nullopt;
+}
+
+std::vector<ConfigIssue> validate(const MapperSearch& search) {
+  std::vector<ConfigIssue> issues;
+  if (!(search.window >= 0 && search.window <= MapperSearch::kMaxWindow))  // (NaN too)
+    issues.push_back({"mapper.window", fmt::format("must be in [0, {}] (got {})", MapperSearch::kMaxWindow, search.window)});
+  if (search.max_candidates < 1 || search.max_candidates > MapperSearch::kMaxCandidates)
+    issues.push_back({"mapper.candidates", fmt::format("must be in [1, {}] (got {})", MapperSearch::kMaxCandidates,
+                                                       search.max_candidates)});
+  return issues;
+}
+
+std::string describe(const MapperSearch& search) {
+  if (search.mode == MapperMode::kEstimate) return "estimate";
+  return fmt::format("simulate (window {:g}, up to {} candidates)", search.window, search.max_candidates);
+}
 
 std::optional<double> written_oact_density(const workloads::NetworkData& net, std::size_t i) {
   if (i + 1 >= net.layers.size()) return std::nullopt;
@@ -40,27 +117,22 @@ std::optional<double> written_oact_density(const workloads::NetworkData& net, st
 
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
   require_valid(arch);
-  const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name));
-  Chip::Workspace workspace;
-  Chip chip(arch, layer, mapping, options, workspace);
-  return chip.run();
+  require_valid(options.mapper);
+  LayerRunner runner(arch, options);
+  return runner.run(layer, std::nullopt);
 }
 
 NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options) {
   require_valid(arch);
+  require_valid(options.mapper);
   NetworkResult result;
   result.network = net.network.name;
   result.batch = net.batch;
   result.layers.reserve(net.layers.size());
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
-  Chip::Workspace workspace;  // the layers run one after another: each reuses the storage of the one before
-  IactTreeLoads trees(arch);  // the mapper routes each candidate's iact trees once for the whole network
-  MapperScratch mapper_scratch;  // and keeps its candidate tables
+  LayerRunner runner(arch, options);
   for (std::size_t i = 0; i < count; ++i) {
-    const workloads::LayerData& layer = net.layers[i];
-    const Mapping mapping = map_layer(arch, layer, find_override(options.forced_mappings, layer.shape().name), &trees, &mapper_scratch);
-    Chip chip(arch, layer, mapping, options, workspace, written_oact_density(net, i));
-    result.layers.push_back(chip.run());
+    result.layers.push_back(runner.run(net.layers[i], written_oact_density(net, i)));
     add_fields(result.totals, result.layers.back().stats);
   }
   LayerStats& t = result.totals;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hw/arch_spec.h"
@@ -23,6 +24,34 @@ struct MappingOverride {
   std::uint32_t spatial_m = 0, spatial_g = 0, spatial_pos = 0;
 };
 
+/// How simulate_network chooses each layer's mapping (docs/model.md §2, "Mapping search by simulation").
+enum class MapperMode : std::uint8_t {
+  kEstimate,  ///< the mapper's analytical estimate picks one mapping (the default)
+  kSimulate,  ///< the pick and the other candidates within a window of its estimate are simulated; fewest cycles wins
+};
+
+/// "estimate" | "simulate".
+std::string_view to_string(MapperMode mode);
+/// The mode named `name`, or nullopt.
+std::optional<MapperMode> parse_mapper_mode(std::string_view name);
+
+struct MapperSearch {
+  MapperMode mode = MapperMode::kEstimate;
+  /// kSimulate: candidates whose estimate is at most (1 + window) x the best estimate, in [0, kMaxWindow].
+  double window = 0.05;
+  /// kSimulate: at most this many candidates simulated per layer, the estimate's pick included, in [1, kMaxCandidates].
+  std::uint32_t max_candidates = 8;
+  static constexpr double kMaxWindow = 1.0;
+  static constexpr std::uint32_t kMaxCandidates = 64;
+  friend bool operator==(const MapperSearch&, const MapperSearch&) = default;
+};
+
+/// The out-of-range values of `search` ("mapper.window", "must be in [0, 1] (got 2)"); empty when valid.
+std::vector<ConfigIssue> validate(const MapperSearch& search);
+
+/// "estimate", or "simulate (window 0.05, up to 8 candidates)": how results were made, for headers and provenance.
+std::string describe(const MapperSearch& search);
+
 struct RunOptions {
   bool verify = false;          ///< functional mode: carry values and compare with reference_conv
   bool collect_traces = true;   ///< fill LayerTraces (per-PE and per-port vectors)
@@ -32,6 +61,11 @@ struct RunOptions {
   /// simulate_network: simulate the first `max_layers` layers only (0: all). The layer after the last one
   /// simulated still tells what that one writes (written_oact_density).
   std::size_t max_layers = 0;
+  /// How each layer's mapping is chosen; a layer with a forced mapping (above) is not searched. kSimulate
+  /// simulates each candidate without traces or verification, keeps the fewest cycles (ties: less chip
+  /// energy, then the better estimate), and runs the chosen one again with these options when they ask for
+  /// traces or verification: the layer's result equals a run of that mapping forced.
+  MapperSearch mapper{};
 };
 
 /// The layer cannot be mapped onto the architecture (e.g. a weight column exceeds every SPad).
