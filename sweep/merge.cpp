@@ -25,6 +25,7 @@ struct SharedAttribute {
 };
 constexpr SharedAttribute kShared[] = {
     {"eyesim_version", "was written by another eyesim version"},
+    {"mapper", "chose its mappings with another mapper search"},
     {"spec_hash", "comes from another sweep spec or seed (or other versions of its network files)"},
     {"points_total", "has another number of points"},
 };
@@ -190,6 +191,7 @@ MergeOutcome merge_results(const std::vector<std::string>& paths, const std::str
                        {"spec_name", first.attribute("spec_name")},
                        {"spec_source", first.attribute("spec_source")},
                        {"spec_hash", first.attribute("spec_hash")},
+                       {"mapper", first.attribute("mapper")},
                        {"seed", first.attribute("seed")},
                        {"shard", "0/1"},
                        {"points_total", first.attribute("points_total")},

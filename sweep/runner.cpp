@@ -96,6 +96,7 @@ ResultFileHeader result_header(const SweepSpec& spec, const SweepOptions& o) {
                   {"spec_name", spec.name},
                   {"spec_source", spec.source_name},
                   {"spec_hash", fmt::format("{:016x}", spec.spec_hash)},
+                  {"mapper", hw::describe(spec.mapper)},
                   {"seed", std::to_string(spec.seed)},
                   {"shard", fmt::format("{}/{}", o.shard.index, o.shard.count)},
                   {"points_total", std::to_string(spec.points.size())},
@@ -316,7 +317,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
           if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
           const Prepared& input = prepared(k);
           if (!input.error.empty()) throw std::runtime_error(input.error);
-          const auto r = hw::simulate_network(p.arch, *input.data);
+          hw::RunOptions run_options;
+          run_options.mapper = spec.mapper;
+          const auto r = hw::simulate_network(p.arch, *input.data, run_options);
           rec = tables.record(p, r, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         } catch (const std::exception& e) {
           rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include <toml++/toml.h>
@@ -150,10 +151,12 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   } catch (const toml::parse_error& e) {
     fail(file, e.source(), e.description());
   }
-  static constexpr std::string_view kKeys[] = {"name", "seed", "batch", "networks", "arch", "axis", "point", "sample", "where"};
+  static constexpr std::string_view kKeys[] = {"name",   "seed",  "batch",  "networks", "arch",          "axis",
+                                               "point",  "sample", "where", "mapper",   "mapper_window", "mapper_candidates"};
   for (const auto& [k, v] : root) {
     if (std::find(std::begin(kKeys), std::end(kKeys), k.str()) == std::end(kKeys))
-      fail(file, v.source(), fmt::format("unknown key '{}' (expected one of name, seed, batch, networks, arch, [[axis]], [[point]], [sample], where)", k.str()));
+      fail(file, v.source(), fmt::format("unknown key '{}' (expected one of name, seed, batch, networks, arch, [[axis]], "
+                                         "[[point]], [sample], where, mapper, mapper_window, mapper_candidates)", k.str()));
   }
   SweepSpec spec;
   spec.source_name = std::string(file);
@@ -170,6 +173,38 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     spec.seed = static_cast<std::uint64_t>(*v);
   }
   if (seed_override) spec.seed = *seed_override;  // --seed 0 too: 0 is a seed like any other
+  // The mapper search of every point (docs/sweeps.md): one per sweep, like the seed.
+  const auto value_text = [](const toml::node& n) {
+    std::ostringstream os;
+    if (const auto* str = n.as_string()) os << '\'' << str->get() << '\'';
+    else if (n.is_value()) n.visit([&](const auto& v) { os << v; });
+    else os << (n.is_table() ? "a table" : "an array");
+    return os.str();
+  };
+  if (const toml::node* m = root.get("mapper")) {
+    const auto mode = m->value_exact<std::string>() ? hw::parse_mapper_mode(*m->value_exact<std::string>()) : std::nullopt;
+    if (!mode) fail(file, m->source(), fmt::format("'mapper' expects \"estimate\" or \"simulate\" (got {})", value_text(*m)));
+    spec.mapper.mode = *mode;
+  }
+  for (const char* key : {"mapper_window", "mapper_candidates"}) {
+    const toml::node* n = root.get(key);
+    if (n && spec.mapper.mode != hw::MapperMode::kSimulate)
+      fail(file, n->source(), fmt::format("'{}' applies only with mapper = \"simulate\"", key));
+  }
+  if (const toml::node* w = root.get("mapper_window")) {
+    const auto v = w->value<double>();
+    if (!w->is_number() || !v || !(*v >= 0 && *v <= hw::MapperSearch::kMaxWindow))
+      fail(file, w->source(), fmt::format("'mapper_window' expects a number in [0, {}] (got {})", hw::MapperSearch::kMaxWindow,
+                                          value_text(*w)));
+    spec.mapper.window = *v;
+  }
+  if (const toml::node* c = root.get("mapper_candidates")) {
+    const auto v = c->value_exact<std::int64_t>();
+    if (!v || *v < 1 || *v > hw::MapperSearch::kMaxCandidates)
+      fail(file, c->source(), fmt::format("'mapper_candidates' expects an integer in [1, {}] (got {})",
+                                          hw::MapperSearch::kMaxCandidates, value_text(*c)));
+    spec.mapper.max_candidates = static_cast<std::uint32_t>(*v);
+  }
   Expander ex(file, base_dir);
 
   // The base point: architecture (preset + overrides), first network, seed, batch.
@@ -495,7 +530,14 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     }
   }
   spec.spec_hash = derive_seed(inputs, spec.seed);
+  // A searched sweep's results are not an estimate sweep's (whatever spelling of the keys made it).
+  spec.spec_hash = mapper_spec_hash(spec.spec_hash, spec.mapper);
   return spec;
+}
+
+std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mapper) {
+  if (mapper.mode == hw::MapperMode::kEstimate) return hash;  // (the hash of every file written before the option)
+  return derive_seed(hash, hash_name(hw::describe(mapper)));
 }
 
 SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/simulate.h"
 #include "sweep/design_point.h"
 #include "sweep/spec_error.h"
 
@@ -21,7 +22,12 @@ struct SweepSpec {
   std::vector<std::string> swept;   ///< the names that vary (axes and explicit point keys)
   std::uint64_t dropped_by_where = 0;
   std::uint64_t spec_hash = 0;      ///< hash of text, network files, their masks + seed: resume refuses a different spec
+  /// How every point chooses its mappings (keys mapper, mapper_window, mapper_candidates): part of spec_hash.
+  hw::MapperSearch mapper;
 };
+
+/// `hash` with the mapper search folded in: unchanged for MapperMode::kEstimate.
+std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mapper);
 
 /// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if set, 0 too)
 /// replaces the spec's seed. Throws SpecError "file:line:col: error: ..." naming the key.

@@ -45,6 +45,15 @@ int main(int argc, char** argv) {
   run->add_option("-o,--output", run_args.output,
                   "also write the result printed, forced --mapping included, as HDF5 (docs/results.md)");
   run->add_flag("-f,--force", run_args.force, "overwrite the -o file if it exists");
+  run->add_option("--mapper", run_args.mapper.mode,
+                  "estimate: the mapper's estimate picks each layer's mapping; simulate: the candidates within a window "
+                  "of the best estimate are simulated and the fewest cycles win (docs/model.md section 2)")
+      ->capture_default_str();
+  run->add_option("--mapper-window", run_args.mapper.window,
+                  "with --mapper simulate: candidates whose estimate is within this fraction of the best, in [0, 1] "
+                  "(default 0.05)");
+  run->add_option("--mapper-candidates", run_args.mapper.candidates,
+                  "with --mapper simulate: at most this many candidates simulated per layer, in [1, 64] (default 8)");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
@@ -71,6 +80,12 @@ int main(int argc, char** argv) {
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
   validate->add_option("-j,--jobs", validate_args.jobs, "threads (default: all cores)")->check(CLI::Range(0, 4096));
+  validate->add_option("--mapper", validate_args.mapper.mode,
+                       "estimate (the validated configuration) or simulate: each case with the mapping search by "
+                       "simulation")
+      ->capture_default_str();
+  validate->add_option("--mapper-window", validate_args.mapper.window, "with --mapper simulate: as for run");
+  validate->add_option("--mapper-candidates", validate_args.mapper.candidates, "with --mapper simulate: as for run");
   validate->add_option("--dram-gbps", validate_args.dram_gbps,
                        "run the V2 paper's cases (groups 1-4) at this DRAM bandwidth in GB/s (sensitivity table)");
   eyesim::tools::MergeArgs merge_args;

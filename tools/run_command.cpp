@@ -47,7 +47,7 @@ std::string stats_json(const hw::LayerStats& s) {
 }
 
 /// The sweep spec of `eyesim run -o`: this run as its one design point.
-sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch) {
+sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch, const hw::MapperSearch& mapper) {
   sweep::SweepSpec spec;
   spec.name = "eyesim run";
   spec.source_name = "<command line>";
@@ -56,8 +56,15 @@ sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch) {
   spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = arch, .network = args.net, .seed = args.seed,
                                            .batch = args.batch, .iact_density_scale = 1.0,
                                            .weight_density_scale = 1.0, .invalid = {}});
-  spec.spec_hash = hash_name(spec.text);
+  spec.mapper = mapper;
+  spec.spec_hash = sweep::mapper_spec_hash(hash_name(spec.text), mapper);
   return spec;
+}
+
+/// {"mode": "simulate", "window": 0.05, "candidates": 8} (or just the mode for estimate).
+std::string mapper_json(const hw::MapperSearch& m) {
+  if (m.mode == hw::MapperMode::kEstimate) return R"({"mode": "estimate"})";
+  return fmt::format(R"({{"mode": "simulate", "window": {:.17g}, "candidates": {}}})", m.window, m.max_candidates);
 }
 
 double dram_bytes(const hw::LayerStats& s) {
@@ -76,6 +83,14 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   std::optional<workloads::Network> net;
   // -o: the file holds the per-PE and per-port traces, as a sweep's does.
   hw::RunOptions options{.verify = args.verify, .collect_traces = !args.output.empty(), .forced_mappings = {}};
+  std::string mapper_error;
+  const auto mapper = mapper_search(args.mapper, mapper_error);
+  if (!mapper) {
+    fmt::print(err, "eyesim: error: {}\n", mapper_error);
+    return 2;
+  }
+  options.mapper = *mapper;
+  const bool searched = mapper->mode == hw::MapperMode::kSimulate;
   try {
     arch = sweep::resolve_arch(args.arch);
     net = sweep::resolve_network(args.net);
@@ -91,7 +106,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   }
   // -o: the file a sweep writes, with this run as its one design point, written from this run's result
   // (with its forced mappings; simulated once).
-  const sweep::SweepSpec spec = one_point_spec(args, *arch);
+  const sweep::SweepSpec spec = one_point_spec(args, *arch, *mapper);
   if (!args.output.empty()) {
     // OUTPUT.journal is the record of a sweep into OUTPUT that was interrupted or is still running (a
     // running sweep writes OUTPUT.part next to it): the finished points its --resume needs. Writing OUTPUT
@@ -129,30 +144,39 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
     if (args.format == "csv") {
       // Names come from users' files: quoted (RFC 4180) when they hold a comma, quote or line break.
-      fmt::print(out, "layer,kind,macs,cycles,seconds,utilization,energy_chip_pj,energy_dram_pj,dram_bytes,active_pes,mapping\n");
-      for (const auto& l : r.layers)
-        fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},{}\n", csv_field(l.layer_name),
+      // Searched: two more columns, the candidates simulated and the cycles of the estimate's own pick.
+      fmt::print(out, "layer,kind,macs,cycles,seconds,utilization,energy_chip_pj,energy_dram_pj,dram_bytes,active_pes,mapping{}\n",
+                 searched ? ",mapper_candidates,estimate_pick_cycles" : "");
+      for (const auto& l : r.layers) {
+        fmt::print(out, "{},{},{},{},{:.9g},{:.6g},{:.9g},{:.9g},{},{},{}", csv_field(l.layer_name),
                    workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, l.stats.seconds,
                    l.stats.mac_utilization, l.stats.energy_chip_pj, l.stats.energy_dram_pj, dram_bytes(l.stats),
                    l.stats.active_pes, csv_quoted(short_mapping(l.mapping)));
+        if (searched) fmt::print(out, ",{},{}", l.mapper_candidates, l.estimate_pick_cycles);
+        fmt::print(out, "\n");
+      }
     } else if (args.format == "json") {
       // json_string: the names come from users' files and may hold quotes, backslashes or control characters.
-      fmt::print(out, "{{\"arch\": {}, \"network\": {}, \"batch\": {}, \"latency_seconds\": {:.9g}, "
+      fmt::print(out, "{{\"arch\": {}, \"network\": {}, \"batch\": {}, \"mapper\": {}, \"latency_seconds\": {:.9g}, "
                       "\"inferences_per_second\": {:.9g}, \"inferences_per_joule\": {:.9g}, \"layers\": [\n",
-                 json_string(arch->name), json_string(r.network), r.batch, r.latency_seconds, r.inferences_per_second,
-                 r.inferences_per_joule);
+                 json_string(arch->name), json_string(r.network), r.batch, mapper_json(*mapper), r.latency_seconds,
+                 r.inferences_per_second, r.inferences_per_joule);
       for (std::size_t i = 0; i < r.layers.size(); ++i) {
         const auto& l = r.layers[i];
         fmt::print(out, "  {{\"layer\": {}, \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
-                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}, \"stats\": {}}}{}\n",
+                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}, {}\"stats\": {}}}{}\n",
                    json_string(l.layer_name), workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles,
                    l.stats.mac_utilization, l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false",
+                   searched ? fmt::format("\"mapper_candidates\": {}, \"estimate_pick_cycles\": {}, ", l.mapper_candidates,
+                                          l.estimate_pick_cycles)
+                            : "",
                    stats_json(l.stats), i + 1 < r.layers.size() ? "," : "");
       }
       fmt::print(out, "]}}\n");
     } else {
-      fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{})\n\n", r.network, arch->name, r.batch, args.seed,
-                 args.verify ? ", verified against the reference convolution" : "");
+      fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{}{})\n\n", r.network, arch->name, r.batch, args.seed,
+                 args.verify ? ", verified against the reference convolution" : "",
+                 searched ? ", mapper " + hw::describe(*mapper) : "");
       fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
                  "energy uJ", "DRAM kB", "mapping");
       for (const auto& l : r.layers) {
@@ -167,6 +191,18 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                       "DRAM {:.1f} kB, {:.1f} uJ\n",
                  r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
                  dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
+      if (searched) {
+        std::uint64_t pick_cycles = 0, candidates = 0, searched_layers = 0;
+        for (const auto& l : r.layers) {
+          pick_cycles += l.mapper_candidates ? l.estimate_pick_cycles : l.stats.cycles;
+          candidates += l.mapper_candidates;
+          searched_layers += l.mapper_candidates > 0;
+        }
+        fmt::print(out, "mapper search: {} candidates simulated over {} layers; {} cycles with the estimate's picks, "
+                        "{:.2f}% fewer with the search's\n",
+                   candidates, searched_layers, pick_cycles,
+                   pick_cycles ? 100.0 * (double(pick_cycles) - double(t.cycles)) / double(pick_cycles) : 0.0);
+      }
       fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
     }
     // -o writes the file whatever --format printed: the table, CSV and JSON are views of the same run.

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "tools/mapper_args.h"
+
 
 namespace eyesim::tools {
 
@@ -17,6 +19,7 @@ struct RunArgs {
   bool verify = false;
   std::string format = "table";  ///< table | csv | json
   std::string mapping;           ///< optional TOML file forcing mapping factors
+  MapperArgs mapper;             ///< --mapper estimate|simulate and its window and candidate count
   std::string output;            ///< optional HDF5 file (the schema of docs/results.md, one design point)
   bool force = false;            ///< overwrite an existing output (without: refused, as sweep and merge do)
   std::string command_line;

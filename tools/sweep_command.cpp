@@ -103,6 +103,9 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     fmt::print(out, ", {} with an invalid architecture\nswept: ", invalid);
     for (const auto& s : spec.swept) fmt::print(out, "{} ", s);
     fmt::print(out, "\n");
+    if (spec.mapper.mode != hw::MapperMode::kEstimate)
+      fmt::print(out, "mapper: {} (each layer simulates up to {} mappings; the estimate below measures that)\n",
+                 hw::describe(spec.mapper), spec.mapper.max_candidates);
     if (!shard_origin.empty()) {
       std::vector<double> costs;
       for (const auto& p : spec.points) costs.push_back(sweep::estimated_cost(p));
@@ -122,7 +125,9 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       const auto& p = spec.points[probe];
       const auto data = workloads::prepare_network(sweep::resolve_network(p.network), p.seed, p.batch);
       const auto t0 = std::chrono::steady_clock::now();
-      if (p.invalid.empty()) hw::simulate_network(p.arch, *data);
+      hw::RunOptions run_options;  // as the sweep runs it, its mapper search included
+      run_options.mapper = spec.mapper;
+      if (p.invalid.empty()) hw::simulate_network(p.arch, *data, run_options);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const unsigned threads = args.jobs > 0 ? unsigned(args.jobs) : std::max(1u, std::thread::hardware_concurrency());
       fmt::print(out, "estimated run time: {:.0f} s on {} threads (from point #{} measured at {:.3f} s)\n",

@@ -156,6 +156,12 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     shown = std::move(kept_shown);
   }
 
+  std::string mapper_error;
+  const auto mapper = mapper_search(args.mapper, mapper_error);
+  if (!mapper) {
+    fmt::print(err, "eyesim: error: {}\n", mapper_error);
+    return 2;
+  }
   if (args.dram_gbps) {
     if (!(*args.dram_gbps > 0) || !std::isfinite(*args.dram_gbps)) {
       fmt::print(err, "eyesim: error: --dram-gbps must be a positive bandwidth in GB/s (got {})\n", *args.dram_gbps);
@@ -257,7 +263,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       Job& j = jobs[i];
       try {
         j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings,
-                                                                   .max_layers = j.max_layers});
+                                                                   .max_layers = j.max_layers, .mapper = *mapper});
       } catch (const std::exception& e) {
         j.failure = e.what();
       }
@@ -330,6 +336,9 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   if (args.format == "table") {
     if (args.dram_gbps)
       fmt::print(out, "DRAM bandwidth {} GB/s for the cases of groups 1-4 (the others keep theirs)\n\n", *args.dram_gbps);
+    if (mapper->mode != hw::MapperMode::kEstimate)
+      fmt::print(out, "mapper {} for every layer without a forced mapping (the validated configuration is estimate)\n\n",
+                 hw::describe(*mapper));
     fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10} {:>8} {:>9}  {}\n", "case", "#", "metric", "published",
                "simulated", "error", "tolerance", "verdict");
     for (const CaseOutcome& o : outcomes) {

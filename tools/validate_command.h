@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "tools/mapper_args.h"
+
 namespace eyesim::tools {
 
 struct ValidateArgs {
@@ -17,6 +19,8 @@ struct ValidateArgs {
   /// of their architecture's; the JSSC chip (its measured link), the scalability setup (unlimited by
   /// definition) and the sensitivity cases (their own bandwidths) are left as they are.
   std::optional<double> dram_gbps;
+  /// --mapper: estimate (the validated configuration) or simulate (a sensitivity view: docs/validation.md).
+  MapperArgs mapper;
 };
 
 /// Exit code: 0 all cases pass, 1 some case fails or a simulation fails, 2 bad arguments or cases file.
