@@ -114,6 +114,18 @@ reseeded = path("reseeded.h5")
 run("sweep", SPEC, "--shard", "1/3", "--seed", "7", "-o", reseeded, "-q")
 p = run("merge", "-o", path("m5.h5"), parts[0], reseeded, parts[2])
 check(p.returncode == 2 and "reseeded.h5" in p.stderr, "a part run with another seed is refused")
+searched_spec = path("searched.toml")
+with open(searched_spec, "w") as f:
+    f.write('mapper = "simulate"\n' + SPEC_TEXT)
+searched = path("searched.h5")
+p = run("sweep", searched_spec, "--shard", "1/3", "-o", searched, "-q")
+check(p.returncode == 0 and attrs(searched).get("mapper", "").startswith("simulate"),
+      "a searched shard records its mapper search: " + p.stderr.strip())
+p = run("merge", "-o", path("m5b.h5"), parts[0], searched, parts[2])
+check(p.returncode == 2 and "searched.h5" in p.stderr and "another mapper search" in p.stderr
+      and "mapper = 'simulate (window 0.05, up to 8 candidates)' vs 'estimate'" in p.stderr,
+      "a part whose mappings were searched by simulation is not merged with unsearched ones: " + p.stderr.strip())
+check(attrs(merged).get("mapper") == "estimate", "the merged file keeps the parts' mapper search")
 plain = path("plain.h5")
 with h5py.File(plain, "w") as f:
     f["x"] = np.arange(3)

@@ -28,8 +28,9 @@ namespace fs = std::filesystem;
 /// This process's scratch directory: ctest runs each TEST_CASE as its own process, in parallel.
 fs::path test_dir() { return fs::temp_directory_path() / fmt::format("eyesim_runner_test_{}", ::getpid()); }
 
-/// A small sweep: two layers of MobileNet from a network file, 6 points, one of them invalid.
-SweepSpec tiny_spec() {
+/// A small sweep: two layers of MobileNet from a network file, 6 points, one of them invalid. `head`:
+/// top-level keys before the rest (the mapper search, say).
+SweepSpec tiny_spec(const std::string& head = "") {
   const fs::path dir = test_dir();
   fs::create_directories(dir);
   const fs::path net = dir / "two_layers.toml";
@@ -39,7 +40,7 @@ SweepSpec tiny_spec() {
              "[[layer]]\nname = \"dw\"\nkind = \"depthwise\"\nc = 32\nh = 8\niact_density = 0.5\n",
              f);
   std::fclose(f);
-  return parse_sweep_spec(fmt::format("networks = [\"{}\"]\n"
+  return parse_sweep_spec(head + fmt::format("networks = [\"{}\"]\n"
                                       "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 2, 4]\n"
                                       "[[axis]]\nname = \"arch.array.pe_cols\"\nvalues = [0, 4]\n",
                                       net.string()),
@@ -181,6 +182,44 @@ TEST_SUITE("golden") {
     o.progress = "never";
     std::atomic<int> stop{0};
     CHECK_THROWS_WITH_AS(run_sweep(tiny_spec(), o, stop, stderr), doctest::Contains("nonexistent-dir"), std::exception);
+  }
+
+  TEST_CASE("a searched sweep with 1 and 2 threads writes identical tables, and records its search") {
+    const SweepSpec spec = tiny_spec("mapper = \"simulate\"\nmapper_candidates = 4\n");
+    const Tables a = read_all(run(spec, 1, "search_j1.h5"));
+    const Tables b = read_all(run(spec, 2, "search_j2.h5"));
+    CHECK(a.complete == "true");
+    CHECK(a.layers == b.layers);
+    CHECK(a.runs == b.runs);
+    CHECK(a.traces == b.traces);
+    CHECK_FALSE(a.traces[0].empty());
+    Hdf5File f((test_dir() / "search_j1.h5").string(), Hdf5File::Mode::kReadOnly);
+    CHECK(f.attribute("mapper") == "simulate (window 0.05, up to 4 candidates)");
+    CHECK(f.attribute("spec_hash") == fmt::format("{:016x}", spec.spec_hash));
+    const Tables plain = read_all(run(tiny_spec(), 1, "plain_j1.h5"));
+    CHECK(plain.configs == a.configs);  // the same points
+    Hdf5File g((test_dir() / "plain_j1.h5").string(), Hdf5File::Mode::kReadOnly);
+    CHECK(g.attribute("mapper") == "estimate");
+  }
+
+  TEST_CASE("resume refuses to continue an unsearched sweep with the searched spec, and the reverse") {
+    const SweepSpec plain = tiny_spec();
+    const SweepSpec searched = tiny_spec("mapper = \"simulate\"\n");
+    CHECK(plain.spec_hash != searched.spec_hash);
+    for (const auto& [first, second] : {std::pair{&plain, &searched}, std::pair{&searched, &plain}}) {
+      const std::string path = run(*first, 1, "mix.h5", false, 0);  // stopped: the journal is left
+      REQUIRE(fs::exists(path + ".journal"));
+      SweepOptions o;
+      o.output = path;
+      o.progress = "never";
+      o.resume = true;
+      std::atomic<int> stop{0};
+      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+      run_sweep(*first, o, stop, stderr);  // its own spec resumes
+      CHECK_FALSE(fs::exists(path + ".journal"));
+      // A complete file of the other search is refused too.
+      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+    }
   }
 
   TEST_CASE("resume refuses a journal of another spec or eyesim version, and a fresh run refuses to clobber a journal") {

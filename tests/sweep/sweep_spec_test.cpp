@@ -92,6 +92,39 @@ TEST_SUITE("fast") {
     CHECK(default_sweep_spec(0).points.front().seed == 0);
   }
 
+  TEST_CASE("the mapper keys set the sweep's search, are folded into the spec hash, and bad values name the file, key and value") {
+    const std::string nets = "networks = [\"mobilenet\"]\n";
+    CHECK(parse(nets).mapper == hw::MapperSearch{});
+    const SweepSpec s = parse(nets + "mapper = \"simulate\"\nmapper_window = 0.1\nmapper_candidates = 4\n");
+    CHECK(s.mapper == hw::MapperSearch{.mode = hw::MapperMode::kSimulate, .window = 0.1, .max_candidates = 4});
+    CHECK(parse(nets + "mapper_window = 1\nmapper = \"simulate\"\n").mapper.window == 1.0);  // an integer is a number
+    // Searched and unsearched results never share a hash; an explicit "estimate" is only a different text.
+    const std::string searched = nets + "mapper = \"simulate\"\n";
+    CHECK(parse(searched).spec_hash != derive_seed(hash_name(searched), 1));
+    CHECK(parse(searched).spec_hash == mapper_spec_hash(derive_seed(hash_name(searched), 1), parse(searched).mapper));
+    const std::string plain = nets + "mapper = \"estimate\"\n";
+    CHECK(parse(plain).spec_hash == derive_seed(hash_name(plain), 1));
+    CHECK_THROWS_WITH_AS(parse(nets + "mapper = \"exhaustive\"\n"),
+                         doctest::Contains("s.toml:2:10: error: 'mapper' expects \"estimate\" or \"simulate\" (got 'exhaustive')"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse(nets + "mapper = 3\n"), doctest::Contains("'mapper' expects \"estimate\" or \"simulate\" (got 3)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = 2.5\n"),
+                         doctest::Contains("s.toml:3:17: error: 'mapper_window' expects a number in [0, 1] (got 2.5)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = \"wide\"\n"),
+                         doctest::Contains("'mapper_window' expects a number in [0, 1] (got 'wide')"), SpecError);
+    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = nan\n"), doctest::Contains("'mapper_window' expects a number"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse(searched + "mapper_candidates = 0\n"),
+                         doctest::Contains("'mapper_candidates' expects an integer in [1, 64] (got 0)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse(searched + "mapper_candidates = 2.5\n"),
+                         doctest::Contains("'mapper_candidates' expects an integer in [1, 64] (got 2.5)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse(nets + "mapper_candidates = 4\n"),
+                         doctest::Contains("s.toml:2:21: error: 'mapper_candidates' applies only with mapper = \"simulate\""),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse(nets + "mappr = \"simulate\"\n"), doctest::Contains("unknown key 'mappr'"), SpecError);
+  }
+
   TEST_CASE("the spec hash covers the network and mask files it names, so resume and merge refuse changed ones") {
     // Only the spec text and seed were hashed: a sweep resumed (or a shard merged) after its network file
     // changed mixed points of both versions in one 'complete' file.

@@ -2,7 +2,8 @@
 """`eyesim run` end to end: -o writes the HDF5 file with every --format (and keeps stdout machine-readable);
 -o refuses the output of an interrupted sweep (its journal) and leaves its files alone; --mapping entries that
 would not apply (a layer the network lacks, a second entry for a layer) are refused by file, line and name;
--o with --mapping writes the forced mapping, the one printed.
+-o with --mapping writes the forced mapping, the one printed; --mapper simulate is checked, printed in every
+format and recorded by -o (root attribute and spec hash).
 Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
 import csv
 import io
@@ -156,5 +157,55 @@ if os.path.exists(mapped):
     p = run(*JSSC, "--format", "csv", "-o", own)
     check(p.returncode == 0 and any(mappings(own)[layer] != forced for layer, forced in table3.items()),
           "without --mapping the mapper chooses another mapping (so the check above is not vacuous)")
+
+# --mapper: bad values exit 2 with a message naming the option, the range and the value.
+for args, expected in ((["--mapper", "exhaustive"], "--mapper must be estimate or simulate (got 'exhaustive')"),
+                       (["--mapper", "simulate", "--mapper-window", "2"], "--mapper-window must be in [0, 1]"),
+                       (["--mapper", "simulate", "--mapper-window", "-0.5"], "(a fraction of the best estimate; got -0.5)"),
+                       (["--mapper", "simulate", "--mapper-window", "nan"], "--mapper-window must be in [0, 1]"),
+                       (["--mapper", "simulate", "--mapper-window", "wide"], "--mapper-window"),
+                       (["--mapper", "simulate", "--mapper-candidates", "0"], "--mapper-candidates must be an integer in [1, 64] (got 0)"),
+                       (["--mapper", "simulate", "--mapper-candidates", "-3"], "(got -3)"),
+                       (["--mapper", "simulate", "--mapper-candidates", "65"], "(got 65)"),
+                       (["--mapper-window", "0.1"], "--mapper-window applies only with --mapper simulate"),
+                       (["--mapper", "estimate", "--mapper-candidates", "4"], "--mapper-candidates applies only with --mapper simulate")):
+    p = run("--net", NET, *args)
+    check(p.returncode == 2 and expected in p.stderr and "Traceback" not in p.stderr,
+          f"run {' '.join(args)} exits 2 naming the problem (got {p.returncode}: {p.stderr.strip()})")
+
+# --mapper simulate: the CSV says so (two more columns) and is never slower per layer; -o records the search.
+plain_csv = list(csv.reader(io.StringIO(run("--net", NET, "--format", "csv").stdout)))
+searched_h5 = path("searched.h5")
+p = run("--net", NET, "--format", "csv", "--mapper", "simulate", "--mapper-candidates", "4", "-o", searched_h5)
+rows = list(csv.reader(io.StringIO(p.stdout)))
+check(p.returncode == 0 and rows[0][-2:] == ["mapper_candidates", "estimate_pick_cycles"] and len(rows) == len(plain_csv),
+      f"run --mapper simulate --format csv adds the candidates and the pick's cycles: {rows[:1]} {p.stderr.strip()}")
+if p.returncode == 0:
+    cycles = rows[0].index("cycles")
+    check(all(int(s[cycles]) <= int(e[cycles]) and int(s[-1]) == int(e[cycles]) and 1 <= int(s[-2]) <= 4
+              for s, e in zip(rows[1:], plain_csv[1:])),
+          "each layer's searched cycles are at most the estimate's, whose pick's cycles it reports")
+    with h5py.File(searched_h5, "r") as f:
+        check(f.attrs["mapper"] == "simulate (window 0.05, up to 4 candidates)", f"run -o records the search ({f.attrs['mapper']})")
+        check(list(f["layers"]["cycles"]) == [int(r[cycles]) for r in rows[1:]], "run -o writes the searched result printed")
+        searched_hash = f.attrs["spec_hash"]
+    plain_h5 = path("plain.h5")
+    run("--net", NET, "-o", plain_h5)
+    with h5py.File(plain_h5, "r") as f:
+        check(f.attrs["mapper"] == "estimate" and f.attrs["spec_hash"] != searched_hash,
+              "an unsearched run -o says estimate and has another spec hash")
+p = run("--net", NET, "--format", "json", "--mapper", "simulate")
+try:
+    doc = json.loads(p.stdout)
+    check(doc["mapper"] == {"mode": "simulate", "window": 0.05, "candidates": 8} and "mapper_candidates" in doc["layers"][0],
+          "run --mapper simulate --format json names the search and each layer's candidates")
+except (json.JSONDecodeError, KeyError, IndexError) as e:
+    check(False, f"run --mapper simulate --format json prints valid JSON with the search ({e}): {p.stdout[:300]}")
+check(json.loads(run("--net", NET, "--format", "json").stdout)["mapper"] == {"mode": "estimate"},
+      "run --format json says estimate by default")
+p = run("--net", NET, "--mapper", "simulate")
+check(p.returncode == 0 and "mapper simulate (window 0.05, up to 8 candidates)" in p.stdout
+      and "mapper search:" in p.stdout and "fewer with the search's" in p.stdout,
+      "the table names the search and sums up what it found: " + p.stdout[-400:])
 
 T.finish("run CLI")
