@@ -87,9 +87,28 @@ void BM_NetworkCold(benchmark::State& state, const char* name) {
   }
   t.report(state);
 }
+/// BM_Network with the mapping search by simulation (RunOptions::mapper, default window and count): what
+/// `--mapper simulate` costs against the estimate's one mapping per layer (BM_Network timing).
+void BM_NetworkSearched(benchmark::State& state, const char* name) {
+  const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
+  const auto data = workloads::prepare_network(*workloads::builtin_network(name), 1);
+  hw::RunOptions options{.verify = false, .collect_traces = true, .forced_mappings = {}};
+  options.mapper.mode = hw::MapperMode::kSimulate;
+  Throughput t;
+  std::uint64_t candidates = 0;
+  for (auto _ : state) {
+    const auto r = hw::simulate_network(arch, *data, options);
+    t.add(r.totals);
+    candidates = 0;
+    for (const auto& l : r.layers) candidates += l.mapper_candidates;
+  }
+  t.report(state);
+  state.counters["candidates"] = static_cast<double>(candidates);
+}
 BENCHMARK_CAPTURE(BM_NetworkCold, sparse_mobilenet_timing, "sparse_mobilenet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_timing, "sparse_mobilenet", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_verify, "sparse_mobilenet", true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NetworkSearched, sparse_mobilenet_simulate, "sparse_mobilenet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_timing, "sparse_alexnet", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_verify, "sparse_alexnet", true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_timing, "mobilenet_1_0_224", false)->Unit(benchmark::kMillisecond);
