@@ -325,6 +325,8 @@ int report(const ReportArgs& args, std::FILE* out) {
              attribute_or(reader, "spec_source", "?"), attribute_or(reader, "spec_hash", "?"), attribute_or(reader, "seed", "?"));
   fmt::print(out, "written by  {}, {} to {}\n", attribute_or(reader, "eyesim_version", "?"),
              attribute_or(reader, "start_utc", "?"), attribute_or(reader, "end_utc", "?"));
+  // How the mappings were chosen (docs/model.md section 2); files written before the option have no attribute.
+  fmt::print(out, "mapper      {}\n", attribute_or(reader, "mapper", "estimate (the file predates the attribute)"));
   const std::string shard = attribute_or(reader, "shard", "0/1"), missing = reader.attribute("missing_points");
   fmt::print(out, "points      {} in the file, of {} in the sweep{}{}: {} ok, {} failed\n", n_runs, points_total,
              shard == "0/1" ? "" : fmt::format(" (this file is shard {})", shard),

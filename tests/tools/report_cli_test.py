@@ -47,6 +47,7 @@ print(out)
 check(p.returncode == 0 and p.stderr == "", f"report exits 0 with nothing on stderr: {p.stderr.strip()}")
 check("report_test" in out and "eyesim " in out and RESULTS in out, "names the file, the spec and the eyesim version")
 check("6 in the file, of 6 in the sweep: 5 ok, 1 failed" in out, "the sweep size: points, ok, failed")
+check(re.search(r"^mapper +estimate$", out, re.M) is not None, "says the mappings were the estimate's")
 check(re.search(r"#5 sparse_mobilenet: invalid architecture: arch\.array\.pe_rows", out) is not None,
       "the failed point is listed with its message")
 # The spec sweeps cluster_rows over 2 and 8; the 1 comes from the scaled v1's preset (an explicit point):
@@ -127,5 +128,15 @@ for args, code, needles, what in [
     err = p.stderr.strip()
     check(p.returncode == code and all(n in err for n in needles) and p.stdout == "",
           f"{what}: exit {p.returncode}, {err.splitlines()[:1]}")
+
+# A sweep with the mapping search by simulation (docs/sweeps.md) says so, with the search's settings.
+SEARCHED = path("searched.h5")
+searched_spec = T.write("searched.toml", 'name = "searched"\nnetworks = ["sparse_mobilenet"]\nmapper = "simulate"\n'
+                        'mapper_candidates = 2\n[arch]\npreset = "eyeriss_v2"\n')
+p = run("sweep", searched_spec, "-o", SEARCHED, "-q")
+check(p.returncode == 0, "a searched sweep runs: " + p.stderr.strip())
+p = run("report", SEARCHED)
+check(re.search(r"^mapper +simulate \(window 0\.05, up to 2 candidates\)$", p.stdout, re.M) is not None,
+      "report names the mapper search of a searched sweep")
 
 T.finish("report")
