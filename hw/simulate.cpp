@@ -98,7 +98,8 @@ std::vector<ConfigIssue> validate(const MapperSearch& search) {
 
 std::string describe(const MapperSearch& search) {
   if (search.mode == MapperMode::kEstimate) return "estimate";
-  return fmt::format("simulate (window {:g}, up to {} candidates)", search.window, search.max_candidates);
+  // The window as it round-trips (a result file's provenance and spec hash), and -0 as 0.
+  return fmt::format("simulate (window {}, up to {} candidates)", search.window + 0.0, search.max_candidates);
 }
 
 std::optional<double> written_oact_density(const workloads::NetworkData& net, std::size_t i) {

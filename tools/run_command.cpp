@@ -64,7 +64,8 @@ sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch, c
 /// {"mode": "simulate", "window": 0.05, "candidates": 8} (or just the mode for estimate).
 std::string mapper_json(const hw::MapperSearch& m) {
   if (m.mode == hw::MapperMode::kEstimate) return R"({"mode": "estimate"})";
-  return fmt::format(R"({{"mode": "simulate", "window": {:.17g}, "candidates": {}}})", m.window, m.max_candidates);
+  // Shortest round trip: 0.05, not 0.050000000000000003 (and -0 as 0).
+  return fmt::format(R"({{"mode": "simulate", "window": {}, "candidates": {}}})", m.window + 0.0, m.max_candidates);
 }
 
 double dram_bytes(const hw::LayerStats& s) {

@@ -207,6 +207,17 @@ TEST_SUITE("fast") {
       CHECK_THROWS_WITH_AS(simulate_network(arch, *data, o), doctest::Contains("mapper."), std::invalid_argument);
     }
     CHECK(validate(MapperSearch{}).empty());
+    // describe() is a result file's provenance and goes into its spec hash: the window as given, to the
+    // last digit, and -0 (which validates) as 0.
+    CHECK(describe(MapperSearch{}) == "estimate");
+    CHECK(describe(MapperSearch{.mode = MapperMode::kSimulate}) == "simulate (window 0.05, up to 8 candidates)");
+    CHECK(describe(MapperSearch{.mode = MapperMode::kSimulate, .window = 0.1234567, .max_candidates = 3}) ==
+          "simulate (window 0.1234567, up to 3 candidates)");
+    CHECK(describe(MapperSearch{.mode = MapperMode::kSimulate, .window = 0.1234568, .max_candidates = 3}) !=
+          describe(MapperSearch{.mode = MapperMode::kSimulate, .window = 0.1234567, .max_candidates = 3}));
+    const MapperSearch negative_zero{.mode = MapperMode::kSimulate, .window = -0.0, .max_candidates = 8};
+    CHECK(validate(negative_zero).empty());
+    CHECK(describe(negative_zero) == "simulate (window 0, up to 8 candidates)");
     CHECK(parse_mapper_mode("simulate") == MapperMode::kSimulate);
     CHECK(!parse_mapper_mode("exhaustive"));
   }

@@ -201,6 +201,12 @@ try:
           "run --mapper simulate --format json names the search and each layer's candidates")
 except (json.JSONDecodeError, KeyError, IndexError) as e:
     check(False, f"run --mapper simulate --format json prints valid JSON with the search ({e}): {p.stdout[:300]}")
+# The window as written (not 0.050000000000000003), and -0 as 0, in the JSON and the table's header.
+check('"mapper": {"mode": "simulate", "window": 0.05, "candidates": 8}' in p.stdout,
+      f"run --format json writes the window as given: {p.stdout[:200]}")
+p = run("--net", NET, "--format", "json", "--mapper", "simulate", "--mapper-window", "-0", "--mapper-candidates", "1")
+check(p.returncode == 0 and '"mapper": {"mode": "simulate", "window": 0, "candidates": 1}' in p.stdout,
+      f"run --mapper-window -0 is window 0: {p.stdout[:200]} {p.stderr.strip()}")
 check(json.loads(run("--net", NET, "--format", "json").stdout)["mapper"] == {"mode": "estimate"},
       "run --format json says estimate by default")
 p = run("--net", NET, "--mapper", "simulate")
