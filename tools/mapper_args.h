@@ -1,10 +1,11 @@
 // --mapper, --mapper-window, --mapper-candidates (run, validate): checked into an hw::MapperSearch.
 #pragma once
 
-#include <cmath>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -13,10 +14,28 @@
 namespace eyesim::tools {
 
 struct MapperArgs {
-  std::string mode = "estimate";           ///< estimate | simulate
-  std::optional<double> window;            ///< --mapper-window (simulate only)
-  std::optional<std::int64_t> candidates;  ///< --mapper-candidates (simulate only)
+  std::string mode = "estimate";          ///< estimate | simulate
+  /// --mapper-window and --mapper-candidates as typed (simulate only): parsed here, so that a value out of
+  /// range is named as given (CLI11 reads 99999999999999999999 into an int64 as 9223372036854775807).
+  std::optional<std::string> window;
+  std::optional<std::string> candidates;
 };
+
+namespace detail {
+
+/// The whole of `text` as a number of type T (base 10; one leading '+' allowed), or nullopt.
+template <typename T>
+std::optional<T> parse_whole(const std::string& text) {
+  const char* first = text.data();
+  const char* const last = text.data() + text.size();
+  if (first != last && *first == '+') ++first;
+  T value{};
+  const auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || end != last || first == last) return std::nullopt;
+  return value;
+}
+
+}  // namespace detail
 
 /// The search the arguments ask for, or nullopt with `error` set to a message naming the option, the
 /// expected range and the value given.
@@ -33,20 +52,22 @@ inline std::optional<hw::MapperSearch> mapper_search(const MapperArgs& a, std::s
     return std::nullopt;
   }
   if (a.window) {
-    if (!(*a.window >= 0 && *a.window <= hw::MapperSearch::kMaxWindow)) {
+    const auto w = detail::parse_whole<double>(*a.window);
+    if (!w || !(*w >= 0 && *w <= hw::MapperSearch::kMaxWindow)) {
       error = fmt::format("--mapper-window must be in [0, {}] (a fraction of the best estimate; got {})",
                           hw::MapperSearch::kMaxWindow, *a.window);
       return std::nullopt;
     }
-    s.window = *a.window;
+    s.window = *w;
   }
   if (a.candidates) {
-    if (*a.candidates < 1 || *a.candidates > hw::MapperSearch::kMaxCandidates) {
+    const auto c = detail::parse_whole<std::int64_t>(*a.candidates);
+    if (!c || *c < 1 || *c > hw::MapperSearch::kMaxCandidates) {
       error = fmt::format("--mapper-candidates must be an integer in [1, {}] (got {})", hw::MapperSearch::kMaxCandidates,
                           *a.candidates);
       return std::nullopt;
     }
-    s.max_candidates = static_cast<std::uint32_t>(*a.candidates);
+    s.max_candidates = static_cast<std::uint32_t>(*c);
   }
   return s;
 }

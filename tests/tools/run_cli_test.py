@@ -167,6 +167,13 @@ for args, expected in ((["--mapper", "exhaustive"], "--mapper must be estimate o
                        (["--mapper", "simulate", "--mapper-candidates", "0"], "--mapper-candidates must be an integer in [1, 64] (got 0)"),
                        (["--mapper", "simulate", "--mapper-candidates", "-3"], "(got -3)"),
                        (["--mapper", "simulate", "--mapper-candidates", "65"], "(got 65)"),
+                       # named as typed, not as the int64 CLI11 saturated it to, nor CLI11's "Could not convert"
+                       (["--mapper", "simulate", "--mapper-candidates", "99999999999999999999"],
+                        "--mapper-candidates must be an integer in [1, 64] (got 99999999999999999999)"),
+                       (["--mapper", "simulate", "--mapper-candidates", "2.5"],
+                        "--mapper-candidates must be an integer in [1, 64] (got 2.5)"),
+                       (["--mapper", "simulate", "--mapper-window", "1e999"], "(a fraction of the best estimate; got 1e999)"),
+                       (["--mapper", "simulate", "--mapper-window", "0.1x"], "(a fraction of the best estimate; got 0.1x)"),
                        (["--mapper-window", "0.1"], "--mapper-window applies only with --mapper simulate"),
                        (["--mapper", "estimate", "--mapper-candidates", "4"], "--mapper-candidates applies only with --mapper simulate")):
     p = run("--net", NET, *args)
@@ -204,7 +211,7 @@ except (json.JSONDecodeError, KeyError, IndexError) as e:
 # The window as written (not 0.050000000000000003), and -0 as 0, in the JSON and the table's header.
 check('"mapper": {"mode": "simulate", "window": 0.05, "candidates": 8}' in p.stdout,
       f"run --format json writes the window as given: {p.stdout[:200]}")
-p = run("--net", NET, "--format", "json", "--mapper", "simulate", "--mapper-window", "-0", "--mapper-candidates", "1")
+p = run("--net", NET, "--format", "json", "--mapper", "simulate", "--mapper-window", "-0", "--mapper-candidates", "+1")
 check(p.returncode == 0 and '"mapper": {"mode": "simulate", "window": 0, "candidates": 1}' in p.stdout,
       f"run --mapper-window -0 is window 0: {p.stdout[:200]} {p.stderr.strip()}")
 check(json.loads(run("--net", NET, "--format", "json").stdout)["mapper"] == {"mode": "estimate"},
