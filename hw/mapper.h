@@ -124,7 +124,8 @@ Mapping map_layer(const ArchSpec& arch, const workloads::LayerData& layer, const
 
 /// The candidates of a mapping search by simulation (RunOptions::mapper, docs/model.md §2): `out` is
 /// cleared, then holds map_layer's own pick first and, after it, the best-estimate mapping of every other
-/// spatial layout (spatial_red, spatial_m, spatial_g) whose estimate is at most (1 + `window`) x the
+/// spatial layout (spatial_red, spatial_m, spatial_g; over the factor values the search enumerates, which a
+/// forced layout may leave) whose estimate is at most (1 + `window`) x the
 /// pick's and whose weight tiles fit, best estimate first (ties as map_layer breaks them, then search
 /// order): at most `max_count` mappings in all (>= 1). Each equals what map_layer returns when all its
 /// factors (m0, c0, f0, spatial_red/m/g/pos) are forced. The pick is map_layer's exact result, and the
