@@ -58,8 +58,10 @@ struct LayerRunner {
     std::size_t chosen = 0;
     LayerResult best;
     std::uint64_t pick_cycles = 0;
+    // A lone candidate (the pick) is the choice: one run, with the caller's options.
+    const bool alone = candidates.size() == 1;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      LayerResult r = Chip(arch, layer, candidates[i], quiet, workspace, oact_density).run();
+      LayerResult r = Chip(arch, layer, candidates[i], alone ? options : quiet, workspace, oact_density).run();
       if (i == 0) pick_cycles = r.stats.cycles;
       if (i == 0 || r.stats.cycles < best.stats.cycles ||
           (r.stats.cycles == best.stats.cycles && r.stats.energy_chip_pj < best.stats.energy_chip_pj)) {
@@ -68,7 +70,7 @@ struct LayerRunner {
       }
     }
     // The caller's traces and verification come from one more run of the chosen mapping.
-    if (options.collect_traces || options.verify)
+    if (!alone && (options.collect_traces || options.verify))
       best = Chip(arch, layer, candidates[chosen], options, workspace, oact_density).run();
     best.mapper_candidates = static_cast<std::uint32_t>(candidates.size());
     best.estimate_pick_cycles = pick_cycles;
