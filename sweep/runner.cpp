@@ -178,7 +178,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     if (have_journal) {
       Journal::Contents c = Journal::read(journal_path);
       if (c.spec_hash != spec.spec_hash)
-        throw std::runtime_error(fmt::format("cannot resume: '{}' belongs to a different spec or seed (or its network files changed)", journal_path));
+        throw std::runtime_error(fmt::format("cannot resume: '{}' belongs to a different spec, seed or mapper search (or its network files changed)", journal_path));
       if (c.version != o.version)
         throw std::runtime_error(fmt::format(
             "cannot resume: '{}' was written by {}, this is {}: the file would mix two versions' results "
@@ -198,7 +198,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
       if (f.attribute("spec_hash") != fmt::format("{:016x}", spec.spec_hash))
-        throw std::runtime_error(fmt::format("cannot resume: '{}' was written by a different spec or seed (or its network files changed)", o.output));
+        throw std::runtime_error(fmt::format("cannot resume: '{}' was written by a different spec, seed or mapper search (or its network files changed)", o.output));
       if (f.attribute("complete") == "true") {
         fmt::print(err, "eyesim: '{}' is already complete; nothing to resume\n", o.output);
         out.resumed = ids.size();

@@ -144,7 +144,7 @@ std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view nam
 }  // namespace
 
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const std::filesystem::path& base_dir,
-                           std::optional<std::uint64_t> seed_override) {
+                           std::optional<std::uint64_t> seed_override, std::optional<hw::MapperSearch> mapper_override) {
   toml::table root;
   try {
     root = toml::parse(text, file);
@@ -204,6 +204,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       fail(file, c->source(), fmt::format("'mapper_candidates' expects an integer in [1, {}] (got {})",
                                           hw::MapperSearch::kMaxCandidates, value_text(*c)));
     spec.mapper.max_candidates = static_cast<std::uint32_t>(*v);
+  }
+  if (mapper_override) {  // `sweep --mapper`: replaces the keys' search as a whole (they were checked above)
+    if (const auto issues = hw::validate(*mapper_override); !issues.empty())
+      throw std::invalid_argument(fmt::format("mapper search: {} {}", issues.front().path, issues.front().message));
+    spec.mapper = *mapper_override;
   }
   Expander ex(file, base_dir);
 
@@ -540,12 +545,14 @@ std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mappe
   return derive_seed(hash, hash_name(hw::describe(mapper)));
 }
 
-SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override) {
-  return parse_sweep_spec(read_text_file(path, "sweep spec"), path.string(), path.parent_path(), seed_override);
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override,
+                          std::optional<hw::MapperSearch> mapper_override) {
+  return parse_sweep_spec(read_text_file(path, "sweep spec"), path.string(), path.parent_path(), seed_override,
+                          mapper_override);
 }
 
-SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override) {
-  return parse_sweep_spec(eyesim_default_sweep_toml, "<built-in default sweep>", ".", seed_override);
+SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override, std::optional<hw::MapperSearch> mapper_override) {
+  return parse_sweep_spec(eyesim_default_sweep_toml, "<built-in default sweep>", ".", seed_override, mapper_override);
 }
 
 }  // namespace eyesim::sweep

@@ -30,13 +30,18 @@ struct SweepSpec {
 std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mapper);
 
 /// Parses and expands a spec. `base_dir` resolves relative network files. `seed_override` (if set, 0 too)
-/// replaces the spec's seed. Throws SpecError "file:line:col: error: ..." naming the key.
+/// replaces the spec's seed, `mapper_override` its mapper search (keys mapper, mapper_window,
+/// mapper_candidates, which are still checked); both enter spec_hash as the spec's own would. Throws
+/// SpecError "file:line:col: error: ..." naming the key.
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir,
-                           std::optional<std::uint64_t> seed_override = std::nullopt);
+                           std::optional<std::uint64_t> seed_override = std::nullopt,
+                           std::optional<hw::MapperSearch> mapper_override = std::nullopt);
 
-SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override = std::nullopt);
+SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override = std::nullopt,
+                          std::optional<hw::MapperSearch> mapper_override = std::nullopt);
 
 /// The built-in default sweep (sweep/specs/default.toml, compiled in).
-SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override = std::nullopt);
+SweepSpec default_sweep_spec(std::optional<std::uint64_t> seed_override = std::nullopt,
+                             std::optional<hw::MapperSearch> mapper_override = std::nullopt);
 
 }  // namespace eyesim::sweep

@@ -70,6 +70,11 @@ int main(int argc, char** argv) {
   sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
   sweep->add_option("--seed", sweep_args.seed, "override the spec's seed");
+  CLI::Option* sweep_mapper[] = {
+      sweep->add_option("--mapper", sweep_args.mapper.mode,
+                        "override the spec's mapper search: estimate or simulate (as for run; docs/sweeps.md)"),
+      sweep->add_option("--mapper-window", sweep_args.mapper.window, "with --mapper simulate: as for run"),
+      sweep->add_option("--mapper-candidates", sweep_args.mapper.candidates, "with --mapper simulate: as for run")};
   sweep->add_option("--shard", sweep_args.shard, "run only shard k/N of the points, or 'auto' from Slurm/MPI variables");
   eyesim::tools::ValidateArgs validate_args;
   auto* validate = app.add_subcommand("validate", "compare simulated results with the published ones");
@@ -124,6 +129,7 @@ int main(int argc, char** argv) {
     if (sweep->parsed()) {
       for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
       sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
+      for (const CLI::Option* o : sweep_mapper) sweep_args.mapper_given = sweep_args.mapper_given || o->count() > 0;
       std::signal(SIGINT, on_stop_signal);
       std::signal(SIGTERM, on_stop_signal);
       return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);

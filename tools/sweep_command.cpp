@@ -64,7 +64,14 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
   sweep::SweepOptions options;
   std::string shard_origin;
   try {
-    spec = args.spec.empty() ? sweep::default_sweep_spec(args.seed) : sweep::load_sweep_spec(args.spec, args.seed);
+    std::optional<hw::MapperSearch> mapper;
+    if (args.mapper_given) {
+      std::string error;
+      mapper = mapper_search(args.mapper, error);
+      if (!mapper) throw std::invalid_argument(error);
+    }
+    spec = args.spec.empty() ? sweep::default_sweep_spec(args.seed, mapper)
+                             : sweep::load_sweep_spec(args.spec, args.seed, mapper);
     if (!args.shard.empty()) {
       const auto s = sweep::resolve_shard(args.shard, sweep::process_environment());
       options.shard = s.shard;

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "tools/mapper_args.h"
+
 namespace eyesim::tools {
 
 struct SweepArgs {
@@ -20,6 +22,10 @@ struct SweepArgs {
   bool quiet = false;
   std::string progress = "auto";
   std::optional<std::uint64_t> seed;  ///< unset: the spec's seed
+  /// --mapper, --mapper-window, --mapper-candidates: when any is given, the search they name replaces the
+  /// spec's (keys mapper, mapper_window, mapper_candidates) as a whole; none given: the spec's.
+  MapperArgs mapper;
+  bool mapper_given = false;
   std::string shard;                ///< "k/N", "auto" or empty
   std::string command_line;
   std::string version;

@@ -125,6 +125,29 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse(nets + "mappr = \"simulate\"\n"), doctest::Contains("unknown key 'mappr'"), SpecError);
   }
 
+  TEST_CASE("sweep --mapper replaces the spec's mapper search as a whole, and the spec hash follows it") {
+    const std::string nets = "networks = [\"mobilenet\"]\n";
+    const std::string searched = nets + "mapper = \"simulate\"\nmapper_candidates = 4\n";
+    const hw::MapperSearch simulate2{.mode = hw::MapperMode::kSimulate, .window = 0.05, .max_candidates = 2};
+    const hw::MapperSearch estimate{};
+    // Over an unsearched spec: the override's search, hashed as if the spec had named it.
+    const SweepSpec a = parse_sweep_spec(nets, "s.toml", ".", std::nullopt, simulate2);
+    CHECK(a.mapper == simulate2);
+    CHECK(a.spec_hash == mapper_spec_hash(parse(nets).spec_hash, simulate2));
+    CHECK(a.spec_hash != parse(nets).spec_hash);
+    // Over a searched spec: the keys' window and count do not leak into the override.
+    const SweepSpec b = parse_sweep_spec(searched, "s.toml", ".", std::nullopt, estimate);
+    CHECK(b.mapper == estimate);
+    CHECK(b.spec_hash == derive_seed(hash_name(searched), 1));
+    CHECK(parse_sweep_spec(searched, "s.toml", ".", std::nullopt, simulate2).mapper.max_candidates == 2);
+    CHECK(default_sweep_spec(std::nullopt, simulate2).mapper == simulate2);
+    // The spec's keys are still checked, and an invalid override is refused.
+    CHECK_THROWS_AS(parse_sweep_spec(nets + "mapper_candidates = 4\n", "s.toml", ".", std::nullopt, simulate2), SpecError);
+    CHECK_THROWS_WITH_AS(parse_sweep_spec(nets, "s.toml", ".", std::nullopt,
+                                          hw::MapperSearch{.mode = hw::MapperMode::kSimulate, .window = 2.0}),
+                         doctest::Contains("mapper.window must be in [0, 1]"), std::invalid_argument);
+  }
+
   TEST_CASE("the spec hash covers the network and mask files it names, so resume and merge refuse changed ones") {
     // Only the spec text and seed were hashed: a sweep resumed (or a shard merged) after its network file
     // changed mixed points of both versions in one 'complete' file.

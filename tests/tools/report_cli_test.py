@@ -138,5 +138,17 @@ check(p.returncode == 0, "a searched sweep runs: " + p.stderr.strip())
 p = run("report", SEARCHED)
 check(re.search(r"^mapper +simulate \(window 0\.05, up to 2 candidates\)$", p.stdout, re.M) is not None,
       "report names the mapper search of a searched sweep")
+# `sweep --mapper ...` searches a spec that names no search, and the file says so; resuming it without the
+# flags is another sweep (its spec hash differs) and is refused.
+CLI_SEARCHED = path("cli_searched.h5")
+plain_spec = T.write("plain.toml", 'name = "plain"\nnetworks = ["sparse_mobilenet"]\n[arch]\npreset = "eyeriss_v2"\n')
+p = run("sweep", plain_spec, "-o", CLI_SEARCHED, "-q", "--mapper", "simulate", "--mapper-candidates", "3")
+check(p.returncode == 0, "sweep --mapper simulate runs: " + p.stderr.strip())
+p = run("report", CLI_SEARCHED)
+check(re.search(r"^mapper +simulate \(window 0\.05, up to 3 candidates\)$", p.stdout, re.M) is not None,
+      "report names the search sweep --mapper asked for")
+p = run("sweep", plain_spec, "-o", CLI_SEARCHED, "-q", "--resume")
+check(p.returncode != 0 and "different spec, seed or mapper search" in p.stderr,
+      f"resuming it without --mapper is refused, naming the search ({p.stderr.strip()})")
 
 T.finish("report")
