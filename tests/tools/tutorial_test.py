@@ -60,7 +60,7 @@ check(spreads and 10 < float(spreads[0][1]) < 20 and float(spreads[1][1]) < 1.1,
 
 # 3. The python block as written, on this sweep's file.
 code = blocks("python")
-check(len(code) == 1 and '"conv3.h5"' in code[0], "the page has one python block reading conv3.h5")
+check(len(code) == 2 and '"conv3.h5"' in code[0], "the page has two python blocks, the first reading conv3.h5")
 scope = {}
 printed = io.StringIO()
 with contextlib.redirect_stdout(printed):
@@ -78,6 +78,26 @@ check(3.0 < c[24].iloc[-1] / c[24].iloc[0] < 3.6, "the cycles grow about 3.3x fr
 saved = 1 - c[48] / c[24]
 check((saved >= 0).all() and saved.max() < 0.06 and (g[48] / g[24] - 1).abs().max() < 0.02,
       "the wider port saves under 6 % of the cycles and moves the efficiency about 1 %")
+
+# 5. The searched sweep and the second python block, as written, on the two files made here.
+searched_cmd = [l for b in blocks("sh") for l in b.splitlines() if "--mapper simulate" in l]
+check(len(searched_cmd) == 1 and "-o conv3_searched.h5" in searched_cmd[0], "the page has one searched sweep command")
+searched = path("conv3_searched.h5")
+run = eyesim("sweep", SPEC, "-o", searched, "--mapper", "simulate", "-q")
+check(run.returncode == 0 and "12 points (12 simulated now" in run.stdout, "the searched sweep runs 12 points")
+report = eyesim("report", searched)
+check(re.search(r"^mapper +simulate", report.stdout, re.M) is not None, "its report names the search")
+scope = {}
+with contextlib.redirect_stdout(io.StringIO()):
+    exec(code[1].replace('"conv3.h5"', repr(out)).replace('"conv3_searched.h5"', repr(searched)), scope)
+both = scope["both"]
+saved = both.pivot_table(index="workload.weight_density_scale", columns="arch.noc.iact_port_bits", values="saved")
+check(len(both) == 12 and (saved >= 0).all().all(), "the search never costs cycles (12 joined rows)")
+check((saved.loc[[0.25, 0.5]] == 0).all().all(), "it changes nothing at the two sparsest densities")
+check(saved.max().max() == saved.loc[1.0, 24] and 0.08 < saved.loc[1.0, 24] < 0.095,
+      f"it finds the most at the proxy's density, about 8.6 % at 24-bit ports (got {saved.round(3).to_dict()})")
+row = both[(both["workload.weight_density_scale"] == 1.0) & (both["arch.noc.iact_port_bits"] == 24)].iloc[0]
+check(row["map_spatial_m"] == 32 and row["map_spatial_m_searched"] == 30, "with 30 m-tiles side by side instead of 32")
 
 # 4. The plot command of the page.
 cmd = [l for l in blocks("sh") if "eyesim-plot" in l]
