@@ -8,7 +8,6 @@
 
 #include "tools/mapper_args.h"
 
-
 namespace eyesim::tools {
 
 struct RunArgs {

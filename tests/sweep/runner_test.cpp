@@ -124,19 +124,22 @@ double wall_ms_of(const std::string& path) {
   return r.get<double>(t.col_run_wall_ms());
 }
 
+/// A complete file, and every table and trace of `b` equal to `a`'s.
+void check_same_tables(const Tables& a, const Tables& b) {
+  CHECK(a.complete == "true");
+  CHECK(a.configs == b.configs);
+  CHECK(a.layers == b.layers);
+  CHECK(a.runs == b.runs);
+  CHECK(a.traces == b.traces);
+  CHECK_FALSE(a.traces[0].empty());
+}
+
 }  // namespace
 
 TEST_SUITE("golden") {
   TEST_CASE("a sweep with 1 and 2 threads writes identical tables and traces") {
     const SweepSpec spec = tiny_spec();
-    const Tables a = read_all(run(spec, 1, "j1.h5"));
-    const Tables b = read_all(run(spec, 2, "j2.h5"));
-    CHECK(a.complete == "true");
-    CHECK(a.configs == b.configs);
-    CHECK(a.layers == b.layers);
-    CHECK(a.runs == b.runs);
-    CHECK(a.traces == b.traces);
-    CHECK_FALSE(a.traces[0].empty());
+    check_same_tables(read_all(run(spec, 1, "j1.h5")), read_all(run(spec, 2, "j2.h5")));
   }
 
   TEST_CASE("a failing point becomes a row with its status and message and the sweep goes on") {
@@ -187,12 +190,7 @@ TEST_SUITE("golden") {
   TEST_CASE("a searched sweep with 1 and 2 threads writes identical tables, and records its search") {
     const SweepSpec spec = tiny_spec("mapper = \"simulate\"\nmapper_candidates = 4\n");
     const Tables a = read_all(run(spec, 1, "search_j1.h5"));
-    const Tables b = read_all(run(spec, 2, "search_j2.h5"));
-    CHECK(a.complete == "true");
-    CHECK(a.layers == b.layers);
-    CHECK(a.runs == b.runs);
-    CHECK(a.traces == b.traces);
-    CHECK_FALSE(a.traces[0].empty());
+    check_same_tables(a, read_all(run(spec, 2, "search_j2.h5")));
     Hdf5File f((test_dir() / "search_j1.h5").string(), Hdf5File::Mode::kReadOnly);
     CHECK(f.attribute("mapper") == "simulate (window 0.05, up to 4 candidates)");
     CHECK(f.attribute("spec_hash") == fmt::format("{:016x}", spec.spec_hash));

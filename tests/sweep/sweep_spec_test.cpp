@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -104,25 +106,22 @@ TEST_SUITE("fast") {
     CHECK(parse(searched).spec_hash == mapper_spec_hash(derive_seed(hash_name(searched), 1), parse(searched).mapper));
     const std::string plain = nets + "mapper = \"estimate\"\n";
     CHECK(parse(plain).spec_hash == derive_seed(hash_name(plain), 1));
-    CHECK_THROWS_WITH_AS(parse(nets + "mapper = \"exhaustive\"\n"),
-                         doctest::Contains("s.toml:2:10: error: 'mapper' expects \"estimate\" or \"simulate\" (got 'exhaustive')"),
-                         SpecError);
-    CHECK_THROWS_WITH_AS(parse(nets + "mapper = 3\n"), doctest::Contains("'mapper' expects \"estimate\" or \"simulate\" (got 3)"),
-                         SpecError);
-    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = 2.5\n"),
-                         doctest::Contains("s.toml:3:17: error: 'mapper_window' expects a number in [0, 1] (got 2.5)"), SpecError);
-    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = \"wide\"\n"),
-                         doctest::Contains("'mapper_window' expects a number in [0, 1] (got 'wide')"), SpecError);
-    CHECK_THROWS_WITH_AS(parse(searched + "mapper_window = nan\n"), doctest::Contains("'mapper_window' expects a number"),
-                         SpecError);
-    CHECK_THROWS_WITH_AS(parse(searched + "mapper_candidates = 0\n"),
-                         doctest::Contains("'mapper_candidates' expects an integer in [1, 64] (got 0)"), SpecError);
-    CHECK_THROWS_WITH_AS(parse(searched + "mapper_candidates = 2.5\n"),
-                         doctest::Contains("'mapper_candidates' expects an integer in [1, 64] (got 2.5)"), SpecError);
-    CHECK_THROWS_WITH_AS(parse(nets + "mapper_candidates = 4\n"),
-                         doctest::Contains("s.toml:2:21: error: 'mapper_candidates' applies only with mapper = \"simulate\""),
-                         SpecError);
-    CHECK_THROWS_WITH_AS(parse(nets + "mappr = \"simulate\"\n"), doctest::Contains("unknown key 'mappr'"), SpecError);
+    const std::pair<std::string, const char*> bad[] = {
+        {nets + "mapper = \"exhaustive\"\n",
+         "s.toml:2:10: error: 'mapper' expects \"estimate\" or \"simulate\" (got 'exhaustive')"},
+        {nets + "mapper = 3\n", "'mapper' expects \"estimate\" or \"simulate\" (got 3)"},
+        {searched + "mapper_window = 2.5\n", "s.toml:3:17: error: 'mapper_window' expects a number in [0, 1] (got 2.5)"},
+        {searched + "mapper_window = \"wide\"\n", "'mapper_window' expects a number in [0, 1] (got 'wide')"},
+        {searched + "mapper_window = nan\n", "'mapper_window' expects a number"},
+        {searched + "mapper_candidates = 0\n", "'mapper_candidates' expects an integer in [1, 64] (got 0)"},
+        {searched + "mapper_candidates = 2.5\n", "'mapper_candidates' expects an integer in [1, 64] (got 2.5)"},
+        {nets + "mapper_candidates = 4\n", "s.toml:2:21: error: 'mapper_candidates' applies only with mapper = \"simulate\""},
+        {nets + "mappr = \"simulate\"\n", "unknown key 'mappr'"},
+    };
+    for (const auto& [text, message] : bad) {
+      INFO(text);
+      CHECK_THROWS_WITH_AS(parse(text), doctest::Contains(message), SpecError);
+    }
   }
 
   TEST_CASE("sweep --mapper replaces the spec's mapper search as a whole, and the spec hash follows it") {
