@@ -25,4 +25,9 @@ std::string network_to_toml(const workloads::Network& net);
 /// A built-in network name or a .toml file path. Throws SpecError otherwise.
 workloads::Network resolve_network(std::string_view name_or_path);
 
+/// resolve_network with every layer's generated densities multiplied by the scales (capped at 1): the
+/// network a sweep point with `workload.iact_density_scale` / `workload.weight_density_scale` runs. Layers
+/// with real masks keep them (a mask cannot be rescaled).
+workloads::Network scaled_network(std::string_view name_or_path, double iact_scale, double weight_scale);
+
 }  // namespace eyesim::sweep
