@@ -25,6 +25,7 @@
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
+#include "sweep/point_cost.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
 #include "workloads/layer_data.h"
@@ -43,15 +44,6 @@ struct WorkloadKey {
 };
 WorkloadKey key_of(const DesignPoint& p) {
   return {p.network, p.seed, p.batch, p.iact_density_scale, p.weight_density_scale};
-}
-
-workloads::Network scaled_network(const WorkloadKey& k) {
-  workloads::Network n = resolve_network(k.network);
-  for (auto& l : n.layers) {  // layers with real masks keep them: a mask cannot be rescaled
-    l.iacts.density = std::min(1.0, l.iacts.density * k.iact_scale);
-    l.weights.density = std::min(1.0, l.weights.density * k.weight_scale);
-  }
-  return n;
 }
 
 /// Progress on stderr: redrawn in place on a terminal, a plain line every few seconds otherwise.
@@ -150,14 +142,6 @@ void refuse_journal(const std::string& output, std::string_view remedy) {
         fmt::format("'{}' exists: a sweep into '{}' was interrupted (or is still running); {}", journal, output, remedy));
 }
 
-double estimated_cost(const DesignPoint& p) {
-  std::uint64_t macs = 0;
-  if (auto n = workloads::builtin_network(p.network)) macs = n->macs();
-  else macs = 1'000'000;  // user networks: unknown until loaded; equal weight
-  return double(macs) * p.batch * std::min(1.0, p.iact_density_scale) * std::min(1.0, p.weight_density_scale) /
-             double(std::max(1u, p.arch.pes())) + 1.0;
-}
-
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {
   const auto start = Clock::now();
   SweepOutcome out;
@@ -165,8 +149,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   const std::string part = o.output + ".part";
   const std::string journal_path = o.output + ".journal";
 
-  std::vector<double> costs;
-  for (const DesignPoint& p : spec.points) costs.push_back(estimated_cost(p));
+  const std::vector<double> costs = estimated_costs(spec.points);
   const std::vector<std::uint64_t> ids = points_of_shard(costs, o.shard);
   out.points = ids.size();
 
@@ -250,7 +233,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     Prepared& slot = data.at(k);  // the map itself is never modified while tasks run
     std::call_once(slot.once, [&] {
       try {
-        workloads::Network net = scaled_network(k);
+        workloads::Network net = scaled_network(k.network, k.iact_scale, k.weight_scale);
         check_storable(net, k.network);  // a layer name the file cannot hold: fail its points unsimulated
         slot.data = workloads::prepare_network(net, k.seed, k.batch);
       } catch (const std::exception& e) {

@@ -67,7 +67,4 @@ inline constexpr const char* kJournalRemedy = "continue it with --resume or dele
 /// write_result check it before simulating or writing; `eyesim run -o` before simulating its point.
 void refuse_journal(const std::string& output, std::string_view remedy = kJournalRemedy);
 
-/// Estimated relative cost of a point (nominal MACs / PEs), for scheduling, shards and ETA.
-double estimated_cost(const DesignPoint& p);
-
 }  // namespace eyesim::sweep

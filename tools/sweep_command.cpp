@@ -1,16 +1,21 @@
 // `eyesim sweep`: spec -> points -> runner -> summary.
 #include "tools/sweep_command.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/network_file.h"
+#include "sweep/point_cost.h"
 #include "sweep/result_tables.h"
 #include "sweep/runner.h"
 #include "sweep/shard.h"
@@ -57,6 +62,102 @@ void print_summary(const std::string& path, std::FILE* out) {
   }
 }
 
+/// The dry run's estimate. Per workload group (sweep::timing_key: a network at one batch and density
+/// scales), its cheapest and its costliest valid point by
+/// estimated cost are simulated as the sweep will (its mapper search included), each cold on freshly
+/// prepared data and then warm; its cold and warm times are each fitted as scale x cost^exponent through
+/// the two points, so the array sizes and presets of the sweep itself calibrate the heuristic. Every
+/// point is then charged its fitted time, cold or warm, and each distinct workload its data preparation
+/// (sweep::extrapolate_seconds). At most 8 groups are measured, those with the most estimated cost; the
+/// others are charged the measured ones' mean seconds per unit of cost.
+void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, int jobs, std::FILE* out) {
+  constexpr std::size_t kMaxGroups = 8;
+  std::map<std::string, std::vector<std::size_t>> groups;  // timing key -> valid points
+  std::map<std::string, double> group_cost;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    if (!spec.points[i].invalid.empty()) continue;
+    const std::string key = sweep::timing_key(spec.points[i]);
+    groups[key].push_back(i);
+    group_cost[key] += costs[i];
+  }
+  std::vector<std::string> order;
+  for (const auto& [key, c] : group_cost) order.push_back(key);
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) { return group_cost[a] > group_cost[b]; });
+  if (order.size() > kMaxGroups) order.resize(kMaxGroups);
+
+  hw::RunOptions run_options;  // as the sweep runs its points (traces, mapper search)
+  run_options.mapper = spec.mapper;
+  using Clock = std::chrono::steady_clock;
+  const auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  struct Probe {
+    double cost, warm, cold, prepare;
+  };
+  const auto measure = [&](std::size_t i) {
+    const sweep::DesignPoint& p = spec.points[i];
+    auto t0 = Clock::now();
+    const auto data = workloads::prepare_network(
+        sweep::scaled_network(p.network, p.iact_density_scale, p.weight_density_scale), p.seed, p.batch);
+    const double prepare = since(t0);
+    t0 = Clock::now();
+    hw::simulate_network(p.arch, *data, run_options);
+    const double cold = since(t0);
+    t0 = Clock::now();
+    hw::simulate_network(p.arch, *data, run_options);
+    return Probe{costs[i], since(t0), cold, prepare};
+  };
+
+  std::map<std::string, sweep::NetworkTiming> timings;
+  sweep::NetworkTiming mean;  // the sums, then the mean, of the measured groups (exponent 1)
+  std::string measured, failures;
+  for (const std::string& key : order) {
+    const std::vector<std::size_t>& members = groups[key];
+    const auto [lo, hi] = std::minmax_element(members.begin(), members.end(),
+                                              [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
+    try {
+      const Probe a = measure(*lo);
+      const Probe b = *hi == *lo ? a : measure(*hi);
+      // Each curve through the two points in log space; one point (or two of one cost): proportional.
+      const auto fit = [&](double ya, double yb) {
+        sweep::NetworkTiming::Curve c;
+        if (b.cost > a.cost * 1.01 && ya > 0 && yb > 0)
+          c.exponent = std::clamp(std::log(yb / ya) / std::log(b.cost / a.cost), 0.0, 3.0);
+        c.scale = ya / std::pow(a.cost, c.exponent);
+        return c;
+      };
+      sweep::NetworkTiming t{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare};
+      timings[key] = t;
+      mean.warm.scale += a.warm / a.cost;
+      mean.cold.scale += a.cold / a.cost;
+      mean.prepare_seconds += a.prepare;
+      const sweep::DesignPoint& p = spec.points[*lo];
+      std::string name = p.network;
+      if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
+      if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
+        name += fmt::format(" x{:g}/x{:g}", p.iact_density_scale, p.weight_density_scale);
+      measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, a.warm * 1e3,
+                              *hi == *lo ? "" : fmt::format("-{:.1f}", b.warm * 1e3));
+    } catch (const std::exception& e) {
+      failures += fmt::format("\n  {} could not be measured: {}", spec.points[*lo].network, e.what());
+    }
+  }
+  const unsigned threads = jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  if (timings.empty()) {
+    fmt::print(out, "estimated run time: unknown (no point could be measured){}\n", failures);
+    return;
+  }
+  const double n = double(timings.size());
+  mean.warm.scale /= n;
+  mean.cold.scale /= n;
+  mean.prepare_seconds /= n;
+  const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, mean, threads);
+  fmt::print(out, "estimated run time: {} on {} threads (from the cheapest and costliest point of each workload: {}{}){}\n",
+             seconds < 10 ? fmt::format("{:.1f} s", seconds) : fmt::format("{:.0f} s", seconds), threads, measured,
+             groups.size() > timings.size()
+                 ? fmt::format("; {} more workloads charged the mean", groups.size() - timings.size())
+                 : "",
+             failures);
+}
+
 }  // namespace
 
 int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE* out, std::FILE* err) {
@@ -100,11 +201,8 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
 
   if (args.dry_run) {
     std::size_t invalid = 0;
-    double cost = 0;
-    for (const auto& p : spec.points) {
-      invalid += !p.invalid.empty();
-      cost += sweep::estimated_cost(p);
-    }
+    for (const auto& p : spec.points) invalid += !p.invalid.empty();
+    const std::vector<double> costs = sweep::estimated_costs(spec.points);
     fmt::print(out, "sweep '{}' ({}): {} points", spec.name, spec.source_name, spec.points.size());
     if (spec.dropped_by_where) fmt::print(out, " ({} dropped by where)", spec.dropped_by_where);
     fmt::print(out, ", {} with an invalid architecture\nswept: ", invalid);
@@ -114,8 +212,6 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       fmt::print(out, "mapper: {} (each layer simulates up to {} mappings; the estimate below measures that)\n",
                  hw::describe(spec.mapper), spec.mapper.max_candidates);
     if (!shard_origin.empty()) {
-      std::vector<double> costs;
-      for (const auto& p : spec.points) costs.push_back(sweep::estimated_cost(p));
       fmt::print(out, "shard {}/{} (from {}): {} of the {} points -> {}\n", options.shard.index, options.shard.count,
                  shard_origin, sweep::points_of_shard(costs, options.shard).size(), spec.points.size(), options.output);
     }
@@ -124,24 +220,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}\n", p.id, p.arch.name, p.network, p.arch.pes(),
                  p.seed, p.batch);
     }
-    // Estimate the run time from one measured point (the cheapest), scaled by relative cost.
-    std::size_t probe = 0;
-    for (std::size_t i = 1; i < spec.points.size(); ++i)
-      if (sweep::estimated_cost(spec.points[i]) < sweep::estimated_cost(spec.points[probe])) probe = i;
-    try {
-      const auto& p = spec.points[probe];
-      const auto data = workloads::prepare_network(sweep::resolve_network(p.network), p.seed, p.batch);
-      const auto t0 = std::chrono::steady_clock::now();
-      hw::RunOptions run_options;  // as the sweep runs it, its mapper search included
-      run_options.mapper = spec.mapper;
-      if (p.invalid.empty()) hw::simulate_network(p.arch, *data, run_options);
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const unsigned threads = args.jobs > 0 ? unsigned(args.jobs) : std::max(1u, std::thread::hardware_concurrency());
-      fmt::print(out, "estimated run time: {:.0f} s on {} threads (from point #{} measured at {:.3f} s)\n",
-                 s * cost / sweep::estimated_cost(p) / threads, threads, probe, s);
-    } catch (const std::exception& e) {
-      fmt::print(out, "estimated run time: unknown (the probe point failed: {})\n", e.what());
-    }
+    print_run_time_estimate(spec, costs, args.jobs, out);
     return 0;
   }
 

@@ -15,6 +15,7 @@
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
+#include "sweep/point_cost.h"
 #include "sweep/runner.h"
 #include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
@@ -247,8 +248,7 @@ TEST_SUITE("golden") {
     // `--shard 0/2 -o p.h5` stopped, then `--shard 1/2 -o p.h5 --resume`: the file said shard 1/2 and
     // complete, and held shard 0's finished points in /runs and /layers without their /configs rows.
     const SweepSpec spec = tiny_spec();
-    std::vector<double> costs;
-    for (const DesignPoint& p : spec.points) costs.push_back(estimated_cost(p));
+    const std::vector<double> costs = estimated_costs(spec.points);
     const auto shard0 = points_of_shard(costs, {0, 2});
     REQUIRE_FALSE(shard0.empty());
     SweepOptions o;
