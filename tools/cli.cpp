@@ -1,10 +1,13 @@
 // eyesim: the command line. Parses arguments with CLI11 and dispatches to the subcommands.
 // Exit codes: 0 ok; 1 runtime failure; 2 usage or spec error; 3 some design points failed (--strict).
 #include <atomic>
+#include <charconv>
 #include <csignal>
-#include <new>
+#include <cstdint>
 #include <cstdio>
+#include <new>
 #include <string>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -27,6 +30,19 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 
+/// A seed as typed: the whole text a decimal integer in [0, 2^64 - 1]. (CLI11 reads a larger number into a
+/// uint64 as its largest value, and "-1" as 2^64 - 1, without a word: another seed than the one asked for.)
+const CLI::Validator kSeedText(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const char* last = text.data() + text.size();
+      const auto [end, ec] = std::from_chars(text.data(), last, value);
+      if (text.empty() || ec != std::errc() || end != last)
+        return "a seed is a whole number in [0, 18446744073709551615] (got '" + text + "')";
+      return {};
+    },
+    "SEED");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,7 +54,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "simulate one network on one architecture");
   run->add_option("--arch", run_args.arch, "architecture: a preset (eyesim list archs) or a .toml file")->capture_default_str();
   run->add_option("--net", run_args.net, "network: a built-in (eyesim list nets) or a .toml file")->capture_default_str();
-  run->add_option("--seed", run_args.seed, "seed of the generated data")->capture_default_str();
+  run->add_option("--seed", run_args.seed, "seed of the generated data")->check(kSeedText)->capture_default_str();
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
   run->add_option("--mapping", run_args.mapping, "TOML file forcing mapping factors ([[mapping]] m0 = ...)")
       ->check(CLI::ExistingFile);
@@ -69,7 +85,7 @@ int main(int argc, char** argv) {
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");
   sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
-  sweep->add_option("--seed", sweep_args.seed, "override the spec's seed");
+  sweep->add_option("--seed", sweep_args.seed, "override the spec's seed")->check(kSeedText);
   CLI::Option* sweep_mapper[] = {
       sweep->add_option("--mapper", sweep_args.mapper.mode,
                         "override the spec's mapper search: estimate or simulate (as for run; docs/sweeps.md)"),
