@@ -133,7 +133,7 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
       std::string name = p.network;
       if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
       if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
-        name += fmt::format(" x{:g}/x{:g}", p.iact_density_scale, p.weight_density_scale);
+        name += fmt::format(" (densities x{:g} iacts, x{:g} weights)", p.iact_density_scale, p.weight_density_scale);
       measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, a.warm * 1e3,
                               *hi == *lo ? "" : fmt::format("-{:.1f}", b.warm * 1e3));
     } catch (const std::exception& e) {
