@@ -151,7 +151,9 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   mean.prepare_seconds /= n;
   const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, mean, threads);
   fmt::print(out, "estimated run time: {} on {} threads (from the cheapest and costliest point of each workload: {}{}){}\n",
-             seconds < 10 ? fmt::format("{:.1f} s", seconds) : fmt::format("{:.0f} s", seconds), threads, measured,
+             seconds < 1 ? fmt::format("{:.2f} s", seconds) : seconds < 10 ? fmt::format("{:.1f} s", seconds)
+                                                             : fmt::format("{:.0f} s", seconds),
+             threads, measured,
              groups.size() > timings.size()
                  ? fmt::format("; {} more workloads charged the mean", groups.size() - timings.size())
                  : "",
