@@ -6,11 +6,12 @@
 #include <map>
 #include <set>
 #include <string>
-#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "sweep/network_file.h"
+#include "sweep/workload_key.h"
 #include "workloads/network.h"
 
 namespace eyesim::sweep {
@@ -49,15 +50,14 @@ double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::ve
                            const std::map<std::string, NetworkTiming>& timings, const NetworkTiming& fallback,
                            unsigned threads) {
   double seconds = 0;
-  using Workload = std::tuple<std::string, std::uint64_t, std::uint32_t, double, double>;
-  std::set<Workload> prepared;
-  std::set<std::pair<Workload, std::uint32_t>> simulated;  // (workload, PEs) already simulated once
+  std::set<WorkloadKey> prepared;
+  std::set<std::pair<WorkloadKey, std::uint32_t>> simulated;  // (workload, PEs) already simulated once
   for (std::size_t i = 0; i < points.size(); ++i) {
     const DesignPoint& p = points[i];
     if (!p.invalid.empty()) continue;
     const auto it = timings.find(timing_key(p));
     const NetworkTiming& t = it == timings.end() ? fallback : it->second;
-    const Workload w{p.network, p.seed, p.batch, p.iact_density_scale, p.weight_density_scale};
+    const WorkloadKey w = key_of(p);
     if (prepared.insert(w).second) seconds += t.prepare_seconds;
     seconds += (simulated.emplace(w, p.arch.pes()).second ? t.cold : t.warm).seconds(costs[i]);
   }

@@ -28,23 +28,14 @@
 #include "sweep/point_cost.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
+#include "sweep/schedule.h"
+#include "sweep/workload_key.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::sweep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct WorkloadKey {
-  std::string network;
-  std::uint64_t seed;
-  std::uint32_t batch;
-  double iact_scale, weight_scale;
-  auto operator<=>(const WorkloadKey&) const = default;
-};
-WorkloadKey key_of(const DesignPoint& p) {
-  return {p.network, p.seed, p.batch, p.iact_density_scale, p.weight_density_scale};
-}
 
 /// Progress on stderr: redrawn in place on a terminal, a plain line every few seconds otherwise.
 class Progress {
@@ -198,35 +189,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::vector<std::uint64_t> todo;
   for (std::uint64_t id : ids)
     if (!done.count(id)) todo.push_back(id);
-  {
-    // The order the workers take the points in: ids ascending, because the writer appends rows in point
-    // order and holds every result that arrives before an earlier one (ResultWriter's reorder buffer): a
-    // schedule far from id order holds many, each with its traces (1000 sparse MobileNet points with
-    // their largest arrays run first peaked at 165 MB instead of 58). Two exceptions move a few points
-    // per worker ahead:
-    // - the costliest points (longest first: the sweep does not end waiting on a long point started last;
-    //   every point left is then no costlier than these);
-    // - the first point of each of the first workloads, so that the workers start by preparing different
-    //   networks' data instead of waiting for one network's (sparse AlexNet takes 0.25 s).
-    const std::size_t workers = o.jobs > 0 ? std::size_t(o.jobs) : std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t ahead = std::min(todo.size(), 2 * workers);
-    std::vector<std::uint64_t> first = todo;  // (todo is in id order)
-    std::stable_sort(first.begin(), first.end(), [&](std::uint64_t a, std::uint64_t b) { return costs[a] > costs[b]; });
-    first.resize(ahead);
-    std::set<std::uint64_t> moved(first.begin(), first.end());
-    std::set<WorkloadKey> seen;
-    for (std::uint64_t id : first) seen.insert(key_of(spec.points[id]));
-    for (std::uint64_t id : todo) {
-      if (seen.size() >= ahead) break;
-      if (!moved.count(id) && seen.insert(key_of(spec.points[id])).second) {
-        first.push_back(id);
-        moved.insert(id);
-      }
-    }
-    for (std::uint64_t id : todo)
-      if (!moved.count(id)) first.push_back(id);
-    todo = std::move(first);
-  }
+  todo = schedule_points(todo, costs, spec.points,
+                         o.jobs > 0 ? std::size_t(o.jobs) : std::max(1u, std::thread::hardware_concurrency()));
 
   // The /configs rows come first: a name too long for its column (a network file path, an arch name)
   // is refused before any file is created. Then the output: an unwritable path is reported before any
