@@ -40,14 +40,14 @@ std::vector<double> estimated_costs(const std::vector<DesignPoint>& points) {
   return costs;
 }
 
-double NetworkTiming::Curve::seconds(double cost) const { return scale * std::pow(cost, exponent); }
+double GroupTiming::Curve::seconds(double cost) const { return scale * std::pow(cost, exponent); }
 
 std::string timing_key(const DesignPoint& p) {
   return fmt::format("{}|{}|{}|{}", p.network, p.batch, p.iact_density_scale, p.weight_density_scale);
 }
 
 double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const std::map<std::string, NetworkTiming>& timings, const NetworkTiming& fallback,
+                           const std::map<std::string, GroupTiming>& timings, const GroupTiming& fallback,
                            unsigned threads) {
   double seconds = 0;
   std::set<WorkloadKey> prepared;
@@ -56,7 +56,7 @@ double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::ve
     const DesignPoint& p = points[i];
     if (!p.invalid.empty()) continue;
     const auto it = timings.find(timing_key(p));
-    const NetworkTiming& t = it == timings.end() ? fallback : it->second;
+    const GroupTiming& t = it == timings.end() ? fallback : it->second;
     const WorkloadKey w = key_of(p);
     if (prepared.insert(w).second) seconds += t.prepare_seconds;
     seconds += (simulated.emplace(w, p.arch.pes()).second ? t.cold : t.warm).seconds(costs[i]);

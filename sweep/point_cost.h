@@ -23,7 +23,7 @@ std::vector<double> estimated_costs(const std::vector<DesignPoint>& points);
 /// cold.seconds(cost) otherwise (its first simulation builds weight-tile count tables that later points
 /// reuse; their number grows with the array), each fitted through the group's cheapest and costliest
 /// point; and preparing one workload's data takes prepare_seconds.
-struct NetworkTiming {
+struct GroupTiming {
   struct Curve {
     double scale = 0;
     double exponent = 1;
@@ -39,7 +39,7 @@ struct NetworkTiming {
 /// timing_key; a group without a timing is charged `fallback` (the mean of the measured ones).
 /// Points with an invalid architecture cost nothing. Ideal parallelism: the sum over `threads`.
 double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const std::map<std::string, NetworkTiming>& timings, const NetworkTiming& fallback,
+                           const std::map<std::string, GroupTiming>& timings, const GroupTiming& fallback,
                            unsigned threads);
 
 /// "network|batch|iact scale|weight scale": the group of extrapolate_seconds's timings. The density scales

@@ -1,19 +1,18 @@
 // eyesim: the command line. Parses arguments with CLI11 and dispatches to the subcommands.
 // Exit codes: 0 ok; 1 runtime failure; 2 usage or spec error; 3 some design points failed (--strict).
 #include <atomic>
-#include <charconv>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <new>
 #include <string>
-#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include "eyesim/build_info.h"
 #include "tools/merge_command.h"
+#include "tools/number_text.h"
 #include "tools/report_command.h"
 #include "tools/run_command.h"
 #include "tools/sweep_command.h"
@@ -30,14 +29,11 @@ static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 
-/// A seed as typed: the whole text a decimal integer in [0, 2^64 - 1]. (CLI11 reads a larger number into a
-/// uint64 as its largest value, and "-1" as 2^64 - 1, without a word: another seed than the one asked for.)
+/// A seed as typed: the whole text a decimal integer in [0, 2^64 - 1] (parse_whole: CLI11 reads a larger
+/// number into a uint64 as its largest value, and "-1" as 2^64 - 1, without a word).
 const CLI::Validator kSeedText(
     [](std::string& text) -> std::string {
-      std::uint64_t value = 0;
-      const char* last = text.data() + text.size();
-      const auto [end, ec] = std::from_chars(text.data(), last, value);
-      if (text.empty() || ec != std::errc() || end != last)
+      if (!eyesim::tools::parse_whole<std::uint64_t>(text))
         return "a seed is a whole number in [0, 18446744073709551615] (got '" + text + "')";
       return {};
     },

@@ -1,15 +1,14 @@
 // --mapper, --mapper-window, --mapper-candidates (run, validate): checked into an hw::MapperSearch.
 #pragma once
 
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <system_error>
 
 #include <fmt/format.h>
 
 #include "hw/simulate.h"
+#include "tools/number_text.h"
 
 namespace eyesim::tools {
 
@@ -20,22 +19,6 @@ struct MapperArgs {
   std::optional<std::string> window;
   std::optional<std::string> candidates;
 };
-
-namespace detail {
-
-/// The whole of `text` as a number of type T (base 10; one leading '+' allowed), or nullopt.
-template <typename T>
-std::optional<T> parse_whole(const std::string& text) {
-  const char* first = text.data();
-  const char* const last = text.data() + text.size();
-  if (first != last && *first == '+') ++first;
-  T value{};
-  const auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc() || end != last || first == last) return std::nullopt;
-  return value;
-}
-
-}  // namespace detail
 
 /// The search the arguments ask for, or nullopt with `error` set to a message naming the option, the
 /// expected range and the value given.
@@ -52,7 +35,7 @@ inline std::optional<hw::MapperSearch> mapper_search(const MapperArgs& a, std::s
     return std::nullopt;
   }
   if (a.window) {
-    const auto w = detail::parse_whole<double>(*a.window);
+    const auto w = parse_whole<double>(*a.window);
     if (!w || !(*w >= 0 && *w <= hw::MapperSearch::kMaxWindow)) {
       error = fmt::format("--mapper-window must be in [0, {}] (a fraction of the best estimate; got {})",
                           hw::MapperSearch::kMaxWindow, *a.window);
@@ -61,7 +44,7 @@ inline std::optional<hw::MapperSearch> mapper_search(const MapperArgs& a, std::s
     s.window = *w;
   }
   if (a.candidates) {
-    const auto c = detail::parse_whole<std::int64_t>(*a.candidates);
+    const auto c = parse_whole<std::int64_t>(*a.candidates);
     if (!c || *c < 1 || *c > hw::MapperSearch::kMaxCandidates) {
       error = fmt::format("--mapper-candidates must be an integer in [1, {}] (got {})", hw::MapperSearch::kMaxCandidates,
                           *a.candidates);

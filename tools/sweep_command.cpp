@@ -106,8 +106,8 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     return Probe{costs[i], since(t0), cold, prepare};
   };
 
-  std::map<std::string, sweep::NetworkTiming> timings;
-  sweep::NetworkTiming mean;  // the sums, then the mean, of the measured groups (exponent 1)
+  std::map<std::string, sweep::GroupTiming> timings;
+  sweep::GroupTiming mean;  // the sums, then the mean, of the measured groups (exponent 1)
   std::string measured, failures;
   for (const std::string& key : order) {
     const std::vector<std::size_t>& members = groups[key];
@@ -118,13 +118,13 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
       const Probe b = *hi == *lo ? a : measure(*hi);
       // Each curve through the two points in log space; one point (or two of one cost): proportional.
       const auto fit = [&](double ya, double yb) {
-        sweep::NetworkTiming::Curve c;
+        sweep::GroupTiming::Curve c;
         if (b.cost > a.cost * 1.01 && ya > 0 && yb > 0)
           c.exponent = std::clamp(std::log(yb / ya) / std::log(b.cost / a.cost), 0.0, 3.0);
         c.scale = ya / std::pow(a.cost, c.exponent);
         return c;
       };
-      sweep::NetworkTiming t{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare};
+      sweep::GroupTiming t{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare};
       timings[key] = t;
       mean.warm.scale += a.warm / a.cost;
       mean.cold.scale += a.cold / a.cost;

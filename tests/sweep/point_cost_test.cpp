@@ -64,7 +64,7 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("extrapolate_seconds: data prepared once per workload, cold once per workload and array, warm after") {
-    using Curve = NetworkTiming::Curve;
+    using Curve = GroupTiming::Curve;
     std::vector<DesignPoint> points = {
         point("eyeriss_v2", "sparse_mobilenet", 1.0, 1),        // workload A, 192 PEs: prepare + cold
         point("eyeriss_v2", "sparse_mobilenet", 1.0, 1),        // A again, same array: warm
@@ -75,9 +75,9 @@ TEST_SUITE("fast") {
     };
     points[5].invalid.push_back("arch.array.pe_rows must be positive");
     const std::vector<double> costs = {1, 1, 4, 1, 10, 1};
-    std::map<std::string, NetworkTiming> timings;
+    std::map<std::string, GroupTiming> timings;
     timings[timing_key(points[0])] = {Curve{1.0, 1.0}, Curve{3.0, 0.5}, 100.0};  // warm = cost, cold = 3 sqrt(cost)
-    const NetworkTiming fallback{Curve{2.0, 1.0}, Curve{5.0, 1.0}, 7.0};
+    const GroupTiming fallback{Curve{2.0, 1.0}, Curve{5.0, 1.0}, 7.0};
     // A: 100 + 3 + 1 + 3 x 2; B: 100 + 3; resnet50: 7 + 5 x 10.
     const double expected = (100 + 3 + 1 + 6) + (100 + 3) + (7 + 50);
     CHECK(extrapolate_seconds(points, costs, timings, fallback, 1) == doctest::Approx(expected));
