@@ -499,7 +499,9 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
     incumbent = search.template operator()<false>(true);
   // The reported factors of a chosen mapping.
   const auto finish = [&](Mapping m) {
-    m.weight_counts = table_for(m.factors.m0);
+    // The chip reads the table on either PE kind: a dense PE gates the zero weights it walks, so it
+    // counts them per tile too (without the table, a binary search per column and tile).
+    if (!layer.index.weights_dense()) m.weight_counts = layer.index.weight_tile_counts(m.factors.m0);
     LayerMapping& f = m.factors;
     f.spatial_red = m.k_red;
     f.spatial_m = m.k_m;

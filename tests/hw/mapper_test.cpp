@@ -201,6 +201,23 @@ TEST_SUITE("fast") {
     CHECK(std::uint64_t{tight.factors.c0} * conv.s * ((tight.factors.m0 + 1) / 2) > 24);
   }
 
+  TEST_CASE("a mapping of pruned weights carries their weight-count table on a dense PE as on a sparse one") {
+    // The chip counts a tile's non-zeros from the table on either PE kind (a dense PE gates the zero
+    // weights it walks); without it, it searches every weight column of every tile.
+    const workloads::LayerShape conv{.name = "conv3x3", .kind = workloads::LayerKind::kConv, .c = 32, .m = 64, .h = 14,
+                                     .w = 14, .r = 3, .s = 3, .pad = 1};
+    const auto pruned = workloads::prepare_network(testing::one_layer(conv, 0.5, 0.4), 1);
+    const auto dense = workloads::prepare_network(testing::one_layer(conv, 0.5, 1.0), 1);
+    for (const char* name : {"eyeriss_v2", "eyeriss_v1_5", "eyeriss_v1_scaled"}) {
+      CAPTURE(name);
+      const ArchSpec arch = *preset(name);
+      const Mapping m = map_layer(arch, pruned->layers[0]);
+      REQUIRE(m.weight_counts != nullptr);
+      CHECK(m.weight_counts->m0() == m.factors.m0);
+      CHECK(map_layer(arch, dense->layers[0]).weight_counts == nullptr);  // dense weights need no counts
+    }
+  }
+
   TEST_CASE("distinct_row_fraction counts the input rows a lane group's step multicasts, as an enumeration does") {
     // The rows (n, c-tile, h = e*U + r, f-tile) of the first step of the first pass: lanes hold positions
     // 0 .. lanes-1 (f-tiles fastest, then output rows, then images), slots partials 0 .. k_red-1 (filter
