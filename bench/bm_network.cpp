@@ -70,7 +70,8 @@ void BM_Network(benchmark::State& state, const char* name, bool verify) {
   }
   t.report(state);
 }
-/// BM_Network on another preset: `eyeriss_v1_5`'s dense PEs walk every weight of a pruned layer and gate
+/// BM_Network on another preset. `eyeriss_v1_jssc`: its 0.48 GB/s link is saturated for long stretches
+/// (bm_dram.cpp). `eyeriss_v1_5`: its dense PEs walk every weight of a pruned layer and gate
 /// the zeros, so they count a tile's non-zeros from the same weight-count tables as the sparse PE (without
 /// them, a binary search per weight column and tile: 270 ms against 61.5 ms on sparse AlexNet, on this machine).
 void BM_NetworkOn(benchmark::State& state, const char* preset, const char* name) {
@@ -125,6 +126,7 @@ BENCHMARK_CAPTURE(BM_NetworkSearched, sparse_mobilenet_simulate, "sparse_mobilen
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_timing, "sparse_alexnet", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_verify, "sparse_alexnet", true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NetworkOn, sparse_alexnet_dense_pe, "eyeriss_v1_5", "sparse_alexnet")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NetworkOn, alexnet_jssc, "eyeriss_v1_jssc", "alexnet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_timing, "mobilenet_1_0_224", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_verify, "mobilenet_1_0_224", true)->Unit(benchmark::kMillisecond);
 

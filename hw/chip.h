@@ -269,7 +269,7 @@ class Chip {
     std::vector<Group> groups;  // with their weight tiles' storage
     std::vector<std::uint64_t> pe_busy_cycles, pe_stall_cycles, pe_macs;
     Noc::Storage noc;
-    std::vector<double> dram_windows;
+    Dram::Storage dram_windows;
     std::unique_ptr<std::byte[]> tile_storage;  // the chip's tile arena
     std::size_t tile_storage_bytes = 0;
   };

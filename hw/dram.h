@@ -47,18 +47,24 @@ class Dram {
   /// until memory runs out, and its cycle count past what a 64-bit count holds.
   static constexpr std::size_t kMaxWindows = std::size_t{1} << 26;
 
-  /// `storage`: the window table of an earlier Dram (release()), emptied here and its capacity reused.
-  explicit Dram(const ArchSpec& arch, std::vector<double>&& storage = {})
+  /// The window table and its skip links, kept between Drams so that a chip reuses their capacity.
+  struct Storage {
+    std::vector<double> used;
+    std::vector<std::uint32_t> next_open;
+  };
+  /// `storage`: the tables of an earlier Dram (release()), emptied here and their capacity reused.
+  explicit Dram(const ArchSpec& arch, Storage&& storage = {})
       : bandwidth_gbps_(arch.dram.bandwidth_gbps),
         bytes_per_cycle_(arch.dram.bandwidth_gbps > 0 ? arch.dram.bandwidth_gbps * 1e9 / (arch.clock_mhz * 1e6) : 0.0),
         window_bytes_(bytes_per_cycle_ * kWindowCycles),
         latency_(arch.dram.latency_cycles),
-        used_(std::move(storage)) {
+        used_(std::move(storage.used)),
+        next_open_(std::move(storage.next_open)) {
     used_.clear();
+    next_open_.clear();
   }
-  /// Hands the window table back (the Dram is then unusable).
-  std::vector<double> release() { return std::move(used_); }
-
+  /// Hands the tables back (the Dram is then unusable).
+  Storage release() { return {std::move(used_), std::move(next_open_)}; }
   /// Moves `bytes` no earlier than `ready`; returns the cycle the data is there.
   std::uint64_t access(std::uint64_t ready, std::uint64_t bytes) {
     if (bytes_per_cycle_ <= 0.0) return ready + latency_;
@@ -67,16 +73,28 @@ class Dram {
     // A transfer that alone outlasts the table is refused before the table grows for it (below: one
     // that the transfers before it push past the end).
     if (static_cast<double>(w) + remaining / window_bytes_ >= static_cast<double>(kMaxWindows)) too_slow();
+    // Full windows take nothing: a transfer steps over them through their skip links, so one queued behind
+    // a long backlog (a saturated link) costs the windows it fills, not the ones before them.
+    if (remaining > kDoneBytes) w = first_open(w);
     for (;;) {
       if (w >= used_.size()) {
         if (w >= kMaxWindows) too_slow();
-        used_.resize(std::min(std::max<std::size_t>(w + 1, used_.size() * 2), kMaxWindows), 0.0);
+        const std::size_t old = used_.size();
+        used_.resize(std::min(std::max<std::size_t>(w + 1, old * 2), kMaxWindows), 0.0);
+        next_open_.resize(used_.size());
+        for (std::size_t i = old; i < next_open_.size(); ++i) next_open_[i] = static_cast<std::uint32_t>(i);
       }
-      const double take = std::min(window_bytes_ - used_[w], remaining);
-      used_[w] += take;
-      remaining -= take;
-      if (remaining <= 1e-9) break;
-      ++w;
+      const double space = window_bytes_ - used_[w];
+      if (remaining >= space) {  // fills the window: exactly full from now on
+        used_[w] = window_bytes_;
+        remaining -= space;
+        next_open_[w] = static_cast<std::uint32_t>(w + 1);
+      } else {
+        used_[w] += remaining;
+        remaining = 0;
+      }
+      if (remaining <= kDoneBytes) break;
+      w = first_open(w + 1);
     }
     // Done when its window has carried everything reserved in it so far (first come, first served),
     // and never faster than the bandwidth allows from `ready`.
@@ -96,11 +114,23 @@ class Dram {
                                          bandwidth_gbps_, kMaxWindows * kWindowCycles));
   }
 
+  static constexpr double kDoneBytes = 1e-9;  ///< what is left of a transfer when it is done (rounding)
+  /// The first window at or after `w` that is not full (used_.size() when every one from `w` on is):
+  /// next_open_ links a full window to a later one, shortened on the way (path halving).
+  std::size_t first_open(std::size_t w) {
+    while (w < next_open_.size() && next_open_[w] != w) {
+      const std::uint32_t next = next_open_[w];
+      if (next < next_open_.size()) next_open_[w] = next_open_[next];
+      w = next;
+    }
+    return w;
+  }
   double bandwidth_gbps_;
   double bytes_per_cycle_;
   double window_bytes_;
   std::uint64_t latency_;
   std::vector<double> used_;  ///< bytes reserved per window
+  std::vector<std::uint32_t> next_open_;  ///< per window: itself if not full, else a later window
   std::uint64_t last_done_ = 0;
 };
 
