@@ -2,6 +2,7 @@
 """Prints the text summary of a bench/run: every benchmark (median wall time, MACs/s, events/s, its own
 rate) and the speed targets of issue 9, met or not. Usage:
     bench/summarize.py bench/results/latest.json [--sweep-memory bench/results/sweep_memory.json]
+        [--sweep-memory-workloads bench/results/sweep_memory_workloads.json]
 Reads Google Benchmark's JSON with or without repetitions (medians when there are aggregates)."""
 import argparse
 import json
@@ -81,6 +82,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("json")
     ap.add_argument("--sweep-memory", help="the JSON written by bench/sweep_memory --json")
+    ap.add_argument("--sweep-memory-workloads", help="the JSON written by bench/sweep_memory --workloads --json")
     a = ap.parse_args()
     context, runs = load(a.json)
 
@@ -148,19 +150,28 @@ def main():
         limit(f"{net} --verify / timing", tv / tt if tv and tt else None, 20.0, lambda x: f"{x:.1f}x")
     t1, t2 = t("BM_DefaultSweep/threads:1"), t("BM_DefaultSweep/threads:2")
     limit("default sweep, 2 threads / 1 thread", t1 / t2 if t1 and t2 else None, 1.8, lambda x: f"{x:.2f}x", le=False)
-    mem = None
-    if a.sweep_memory:
+    def read_json(path):
+        if not path:
+            return None
         try:
-            with open(a.sweep_memory) as f:
-                mem = json.load(f)
+            with open(path) as f:
+                return json.load(f)
         except (OSError, ValueError) as e:
-            print(f"summarize: cannot read {a.sweep_memory}: {e}", file=sys.stderr)
+            print(f"summarize: cannot read {path}: {e}", file=sys.stderr)
+            return None
+
+    mem = read_json(a.sweep_memory)
+    workloads = read_json(a.sweep_memory_workloads)
     limit(f"peak RSS, {mem['points'] if mem else 1000}-point sparse MobileNet sweep"
           + (f" (-j {mem['jobs']}, {mem['points_per_second']} points/s)" if mem else ""),
           mem["peak_rss_mb"] if mem else None, 300.0, lambda x: f"{x:.0f} MB")
     print()
     print("Targets (issue 9; single thread unless stated, medians):")
     print(table(targets, ["target", "measured", "bound", "status"]))
+    if workloads:
+        print(f"peak RSS (shown, not a bound), {workloads['points']}-point AlexNet sweep of 16 workloads taken workload "
+              f"by workload (-j {workloads['jobs']}): {workloads['peak_rss_mb']:.0f} MB, {workloads['wall_seconds']} s "
+              f"(1.65 GB in id order, docs/sweeps.md)")
     for note in density_notes:
         print(f"cost over density (shown, not a bound): {note}")
 

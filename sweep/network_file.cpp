@@ -203,12 +203,16 @@ workloads::Network resolve_network(std::string_view name_or_path) {
   throw SpecError(name_or_path, 0, 0, fmt::format("not a built-in network ({}) nor a .toml network file", names));
 }
 
-workloads::Network scaled_network(std::string_view name_or_path, double iact_scale, double weight_scale) {
-  workloads::Network n = resolve_network(name_or_path);
+void scale_densities(workloads::Network& n, double iact_scale, double weight_scale) {
   for (auto& l : n.layers) {
     l.iacts.density = std::min(1.0, l.iacts.density * iact_scale);
     l.weights.density = std::min(1.0, l.weights.density * weight_scale);
   }
+}
+
+workloads::Network scaled_network(std::string_view name_or_path, double iact_scale, double weight_scale) {
+  workloads::Network n = resolve_network(name_or_path);
+  scale_densities(n, iact_scale, weight_scale);
   return n;
 }
 

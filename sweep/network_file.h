@@ -25,6 +25,9 @@ std::string network_to_toml(const workloads::Network& net);
 /// A built-in network name or a .toml file path. Throws SpecError otherwise.
 workloads::Network resolve_network(std::string_view name_or_path);
 
+/// Multiplies every layer's generated densities by the scales, capped at 1 (scaled_network's step).
+void scale_densities(workloads::Network& n, double iact_scale, double weight_scale);
+
 /// resolve_network with every layer's generated densities multiplied by the scales (capped at 1): the
 /// network a sweep point with `workload.iact_density_scale` / `workload.weight_density_scale` runs. Layers
 /// with real masks keep them (a mask cannot be rescaled).

@@ -26,10 +26,12 @@
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
 #include "sweep/point_cost.h"
+#include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
 #include "sweep/schedule.h"
 #include "sweep/workload_key.h"
+#include "sweep/workload_store.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::sweep {
@@ -189,8 +191,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::vector<std::uint64_t> todo;
   for (std::uint64_t id : ids)
     if (!done.count(id)) todo.push_back(id);
-  todo = schedule_points(todo, costs, spec.points,
-                         o.jobs > 0 ? std::size_t(o.jobs) : std::max(1u, std::thread::hardware_concurrency()));
+  todo = schedule_points(todo, costs, estimated_memory(spec.points),
+                         o.jobs > 0 ? std::size_t(o.jobs) : std::max(1u, std::thread::hardware_concurrency()))
+             .order;
 
   // The /configs rows come first: a name too long for its column (a network file path, an arch name)
   // is refused before any file is created. Then the output: an unwritable path is reported before any
@@ -200,31 +203,10 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version, journal_bytes);
 
-  // Network data, prepared once per workload on first use and shared read-only: a task that needs
-  // data another task is preparing waits for it; tasks of other workloads go on meanwhile.
-  // The last point of a workload to finish releases its data, so a sweep's memory follows the networks
-  // still in use and the freeing happens on the workers, not serially after them.
-  struct Prepared {
-    std::once_flag once;
-    std::shared_ptr<const workloads::NetworkData> data;
-    std::string error;
-    std::atomic<std::size_t> points_left{0};
-  };
-  std::map<WorkloadKey, Prepared> data;
-  for (std::uint64_t id : todo) ++data[key_of(spec.points[id])].points_left;
-  const auto prepared = [&](const WorkloadKey& k) -> Prepared& {
-    Prepared& slot = data.at(k);  // the map itself is never modified while tasks run
-    std::call_once(slot.once, [&] {
-      try {
-        workloads::Network net = scaled_network(k.network, k.iact_scale, k.weight_scale);
-        check_storable(net, k.network);  // a layer name the file cannot hold: fail its points unsimulated
-        slot.data = workloads::prepare_network(net, k.seed, k.batch);
-      } catch (const std::exception& e) {
-        slot.error = e.what();
-      }
-    });
-    return slot;
-  };
+  // Network data, prepared once per workload on first use and shared read-only; the last point of a
+  // workload to finish releases its data, so a sweep's memory follows the networks still in use and the
+  // freeing happens on the workers, not serially after them.
+  WorkloadStore workloads(spec.points, todo);
   tbb::task_arena arena(o.jobs > 0 ? o.jobs : tbb::task_arena::automatic);
 
   double total_cost = 0, cost_done = 0;
@@ -266,22 +248,44 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   });
 
   // Points are handed out in order from one counter (not split into ranges): finished points then
-  // reach the writer nearly in order, so its reorder buffer (results with their traces) stays small.
+  // reach the writer nearly in order, so its reorder buffer (results with their traces) stays small. A
+  // worker whose next point needs data another worker is still preparing puts it aside (up to
+  // kMaxSetAside) and takes the next, and comes back to it once the data is there.
+  constexpr std::size_t kMaxSetAside = 4;
   std::atomic<std::size_t> next{0};
   arena.execute([&] {
     const int workers = arena.max_concurrency();
     tbb::parallel_for(0, workers, [&](int) {
+      std::vector<std::size_t> set_aside;  // positions in `todo`
       for (;;) {
         if (stop.load(std::memory_order_relaxed) != 0) return;
-        const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-        if (i >= todo.size()) return;
+        std::size_t i = todo.size();
+        const auto ready = std::find_if(set_aside.begin(), set_aside.end(), [&](std::size_t j) {
+          return !workloads.being_prepared(key_of(spec.points[todo[j]]));
+        });
+        if (ready != set_aside.end()) {
+          i = *ready;
+          set_aside.erase(ready);
+        } else if (std::size_t n = next.fetch_add(1, std::memory_order_relaxed); n < todo.size()) {
+          const DesignPoint& p = spec.points[todo[n]];
+          if (p.invalid.empty() && set_aside.size() < kMaxSetAside && workloads.being_prepared(key_of(p))) {
+            set_aside.push_back(n);
+            continue;
+          }
+          i = n;
+        } else if (!set_aside.empty()) {  // nothing else to do: wait for the first one's data
+          i = set_aside.front();
+          set_aside.erase(set_aside.begin());
+        } else {
+          return;
+        }
         const DesignPoint& p = spec.points[todo[i]];
         const auto t0 = Clock::now();
         PointRecord rec;
         const WorkloadKey k = key_of(p);
         try {
           if (!p.invalid.empty()) throw std::invalid_argument("invalid architecture: " + p.invalid.front());
-          const Prepared& input = prepared(k);
+          const WorkloadStore::Prepared input = workloads.get(k);
           if (!input.error.empty()) throw std::runtime_error(input.error);
           hw::RunOptions run_options;
           run_options.mapper = spec.mapper;
@@ -291,7 +295,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
           rec = tables.failed_record(p, e.what(), std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
           ++failed;
         }
-        if (Prepared& slot = data.at(k); slot.points_left.fetch_sub(1) == 1) slot.data.reset();
+        workloads.point_done(k);
         ++simulated;
         if (!queue.push(std::move(rec))) return;  // the writer failed: stop
       }

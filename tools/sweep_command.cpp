@@ -16,8 +16,10 @@
 #include "sweep/hdf5_file.h"
 #include "sweep/network_file.h"
 #include "sweep/point_cost.h"
+#include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
 #include "sweep/runner.h"
+#include "sweep/schedule.h"
 #include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
 #include "workloads/layer_data.h"
@@ -160,6 +162,22 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
              failures);
 }
 
+/// The dry run's memory estimate: the schedule the sweep will take (sweep/schedule.h) and the most workload
+/// data and results it is estimated to hold at once.
+void print_memory_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, const sweep::ShardSpec& shard,
+                           int jobs, std::FILE* out) {
+  const std::vector<std::uint64_t> ids = sweep::points_of_shard(costs, shard);
+  const unsigned threads = jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  const sweep::Schedule s = sweep::schedule_points(ids, costs, sweep::estimated_memory(spec.points), threads);
+  const auto size = [](double bytes) {
+    return bytes < 1e9 ? fmt::format("{:.0f} MB", bytes / 1e6) : fmt::format("{:.1f} GB", bytes / 1e9);
+  };
+  fmt::print(out, "estimated memory: {} of workload data and results held at once at the peak, {}\n",
+             size(s.peak_bytes),
+             s.by_workload ? fmt::format("taking the points workload by workload ({} in id order)", size(s.id_order_peak_bytes))
+                           : std::string("in id order"));
+}
+
 }  // namespace
 
 int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE* out, std::FILE* err) {
@@ -222,6 +240,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}\n", p.id, p.arch.name, p.network, p.arch.pes(),
                  p.seed, p.batch);
     }
+    print_memory_estimate(spec, costs, options.shard, args.jobs, out);
     print_run_time_estimate(spec, costs, args.jobs, out);
     return 0;
   }

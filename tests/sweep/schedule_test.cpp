@@ -24,7 +24,8 @@ TEST_SUITE("fast") {
       costs[i] = double(i % 10);  // ids 9, 19, 29, 39 the costliest
       todo.push_back(i);
     }
-    const auto order = schedule_points(todo, costs, points, 1);  // 1 worker: 2 ahead of each kind
+    const PointMemory memory = estimated_memory(points);
+    const auto order = schedule_points(todo, costs, memory, 1).order;  // 1 worker: 2 ahead of each kind
     REQUIRE(order.size() == 40);
     // The 2 costliest (cost 9; ties to the lower id): 9 (seed 1) and 19 (seed 2). Two workloads are then
     // started, as many as may be moved, so no first point moves; the rest follow in id order.
@@ -32,14 +33,14 @@ TEST_SUITE("fast") {
     CHECK(order[1] == 19);
     for (std::size_t i = 3; i < order.size(); ++i) CHECK(order[i] > order[i - 1]);
     // 2 workers: the 4 costliest, one per seed, and again nothing else moves.
-    const auto two = schedule_points(todo, costs, points, 2);
+    const auto two = schedule_points(todo, costs, memory, 2).order;
     CHECK(std::vector<std::uint64_t>(two.begin(), two.begin() + 4) == std::vector<std::uint64_t>{9, 19, 29, 39});
     for (std::size_t i = 5; i < two.size(); ++i) CHECK(two[i] > two[i - 1]);
     // One costly point (39, seed 4) and equal costs elsewhere: the 4 moved for cost are 39, 0, 1, 2 (seeds 4
     // and 1), then the first points of the next two workloads, 10 (seed 2) and 20 (seed 3), then id order.
     std::vector<double> flat(40, 1.0);
     flat[39] = 2.0;
-    const auto firsts = schedule_points(todo, flat, points, 2);
+    const auto firsts = schedule_points(todo, flat, memory, 2).order;
     CHECK(std::vector<std::uint64_t>(firsts.begin(), firsts.begin() + 6) == std::vector<std::uint64_t>{39, 0, 1, 2, 10, 20});
     CHECK(firsts[6] == 3);
     for (std::size_t i = 7; i < firsts.size(); ++i) CHECK(firsts[i] > firsts[i - 1]);
