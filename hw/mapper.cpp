@@ -100,6 +100,25 @@ FactorList factor_candidates(std::uint32_t limit) {
 namespace {
 
 /// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
+/// Why a weight tile of m0 x c0 x S that weights_fit refused does not fit, naming the architecture keys
+/// that bound it: a sparse PE holds one address per weight column (c, s) and the non-zeros in its data
+/// SPad, a dense PE every weight of the tile.
+std::string weight_tile_misfit(const ArchSpec& arch, const workloads::LayerShape& l, std::uint32_t m0, std::uint32_t c0) {
+  const std::uint64_t columns = std::uint64_t{c0} * l.s;
+  if (arch.pe.kind == PeKind::kDense) {
+    const std::uint64_t per_entry = std::max(1u, arch.pe.weight_data_bits / arch.precision.weight_bits);
+    return fmt::format("its {} weights exceed pe.weight_data_entries = {} ({} per entry: pe.weight_data_bits = {} / "
+                       "precision.weight_bits = {})",
+                       columns * m0, arch.pe.weight_data_entries, per_entry, arch.pe.weight_data_bits,
+                       arch.precision.weight_bits);
+  }
+  if (columns > arch.pe.weight_addr_entries)
+    return fmt::format("its {} weight columns (c0 x S, one address each) exceed pe.weight_addr_entries = {}", columns,
+                       arch.pe.weight_addr_entries);
+  return fmt::format("its non-zero weights need more words ({} per word, pe.simd_width) than pe.weight_data_entries = {}",
+                     arch.pe.simd_width, arch.pe.weight_data_entries);
+}
+
 /// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
 /// tile of m0 dense columns would not fit. `tile_words`: scratch (one counter per m-tile).
 template <typename TableFor>
@@ -545,14 +564,20 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
     return chosen;
   }
   if (forced) {
-    throw MappingError(fmt::format("layer {}: the forced mapping does not fit (m0={} c0={} f0={} red={} m={} g={} pos={}):"
-                                   " a weight tile exceeds the {}-word weight SPad or the factors exceed {} PEs",
-                                   l.name, forced->m0, forced->c0, forced->f0, forced->spatial_red, forced->spatial_m,
-                                   forced->spatial_g, forced->spatial_pos, arch.pe.weight_data_entries, P));
+    const std::uint32_t m0 = m0s.front(), c0 = c0s.front();  // the forced values, or the smallest
+    const bool tile_fits = weights_fit(arch, layer, m0, c0, table_for, scratch->tile_words);
+    throw MappingError(fmt::format(
+        "layer {}: the forced mapping does not fit (m0={} c0={} f0={} red={} m={} g={} pos={}): {}", l.name,
+        forced->m0, forced->c0, forced->f0, forced->spatial_red, forced->spatial_m, forced->spatial_g,
+        forced->spatial_pos,
+        tile_fits ? fmt::format("its spatial factors need more PEs, or longer psum chains, than the {} PEs hold", P)
+                  : fmt::format("its {}x{}x{} weight tile (m0 x c0 x S) does not fit: {}", m0, c0, l.s,
+                                weight_tile_misfit(arch, l, m0, c0))));
   }
-  throw MappingError(fmt::format(
-      "layer {}: no tiling fits the PE: every weight tile of {}x{}x{} (m0 x c0 x S) exceeds the {}-word weight SPad",
-      l.name, m0s.front(), c0s.front(), l.s, arch.pe.weight_data_entries));
+  // Every tile of the smallest one up (1 x 1 x S) fails the weight SPads: say which of them.
+  throw MappingError(fmt::format("layer {}: no tiling fits the PE: the smallest weight tile, {}x{}x{} (m0 x c0 x S), "
+                                 "does not fit: {}",
+                                 l.name, m0s.front(), c0s.front(), l.s, weight_tile_misfit(arch, l, m0s.front(), c0s.front())));
 }
 
 }  // namespace

@@ -287,6 +287,44 @@ TEST_SUITE("fast") {
                          MappingError);
   }
 
+  TEST_CASE("a weight tile that fits no SPad is an error naming the parameter that refuses it") {
+    // It blamed "the 96-word weight SPad" whatever refused the tile, also when the address SPad did.
+    const auto data = workloads::prepare_network(
+        testing::one_layer(workloads::LayerShape{.name = "conv", .c = 4, .m = 4, .h = 8, .w = 8, .r = 3, .s = 3}, 0.5, 0.5),
+        1);
+    const auto& layer = data->layers[0];
+    ArchSpec a = *preset("eyeriss_v2");
+    a.pe.weight_addr_entries = 1;  // the window is still 16 (pe.iact_data_entries)
+    CHECK_THROWS_WITH_AS(map_layer(a, layer),
+                         doctest::Contains("layer conv: no tiling fits the PE: the smallest weight tile, 1x1x3 (m0 x c0 x S), "
+                                           "does not fit: its 3 weight columns (c0 x S, one address each) exceed "
+                                           "pe.weight_addr_entries = 1"),
+                         MappingError);
+    a = *preset("eyeriss_v2");
+    a.pe.weight_data_entries = 1;
+    CHECK_THROWS_WITH_AS(map_layer(a, layer), doctest::Contains("than pe.weight_data_entries = 1"), MappingError);
+    a = *preset("eyeriss_v1_5");
+    a.pe.weight_data_entries = 2;
+    CHECK_THROWS_WITH_AS(map_layer(a, layer),
+                         doctest::Contains("its 3 weights exceed pe.weight_data_entries = 2 (1 per entry: "
+                                           "pe.weight_data_bits = 8 / precision.weight_bits = 8)"),
+                         MappingError);
+    // A forced mapping: its own tile, or else its spatial factors.
+    a = *preset("eyeriss_v1_5");
+    a.pe.weight_data_entries = 12;
+    const MappingOverride big_tile{.layer = "", .m0 = 4, .c0 = 4, .f0 = 0, .spatial_red = 0, .spatial_m = 0,
+                                   .spatial_g = 0, .spatial_pos = 0};
+    CHECK_THROWS_WITH_AS(map_layer(a, layer, &big_tile),
+                         doctest::Contains("its 4x4x3 weight tile (m0 x c0 x S) does not fit: its 48 weights exceed "
+                                           "pe.weight_data_entries = 12"),
+                         MappingError);
+    const MappingOverride too_wide{.layer = "", .m0 = 1, .c0 = 1, .f0 = 0, .spatial_red = 3, .spatial_m = 64,
+                                   .spatial_g = 0, .spatial_pos = 0};
+    CHECK_THROWS_WITH_AS(map_layer(*preset("eyeriss_v2"), layer, &too_wide),
+                         doctest::Contains("its spatial factors need more PEs, or longer psum chains, than the 192 PEs hold"),
+                         MappingError);
+  }
+
   TEST_CASE("when DRAM bounds every candidate the mapper takes the shortest lane path, not the first candidate") {
     ArchSpec v2 = *preset("eyeriss_v2");
     v2.dram.bandwidth_gbps = 1.0;
