@@ -59,9 +59,10 @@ void report_mapper(benchmark::State& state, const hw::ArchSpec& arch, const work
   state.counters["work_items"] = static_cast<double>(p.work_items);
 }
 
-/// The network's data is prepared once, outside the timed loop (BM_PrepareNetwork measures that).
-void BM_Network(benchmark::State& state, const char* name, bool verify) {
-  const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
+/// Simulates `name` on `preset` once per iteration; the network's data is prepared once, outside the timed
+/// loop (BM_PrepareNetwork measures that).
+void simulate_repeatedly(benchmark::State& state, const char* preset, const char* name, bool verify) {
+  const hw::ArchSpec arch = *hw::preset(preset);
   const auto data = workloads::prepare_network(*workloads::builtin_network(name), 1);
   Throughput t;
   for (auto _ : state) {
@@ -70,21 +71,18 @@ void BM_Network(benchmark::State& state, const char* name, bool verify) {
   }
   t.report(state);
 }
+
+void BM_Network(benchmark::State& state, const char* name, bool verify) {
+  simulate_repeatedly(state, "eyeriss_v2", name, verify);
+}
 /// BM_Network on another preset. `eyeriss_v1_jssc`: its 0.48 GB/s link is saturated for long stretches
 /// (bm_dram.cpp). `eyeriss_v1_5`: its dense PEs walk every weight of a pruned layer and gate
 /// the zeros, so they count a tile's non-zeros from the same weight-count tables as the sparse PE (without
 /// them, a binary search per weight column and tile: 270 ms against 61.5 ms on sparse AlexNet, on this machine).
 void BM_NetworkOn(benchmark::State& state, const char* preset, const char* name) {
-  const hw::ArchSpec arch = *hw::preset(preset);
-  const auto data = workloads::prepare_network(*workloads::builtin_network(name), 1);
-  Throughput t;
-  for (auto _ : state) {
-    const auto r = hw::simulate_network(arch, *data, hw::RunOptions{.verify = false, .collect_traces = true, .forced_mappings = {}});
-    t.add(r.totals);
-  }
-  t.report(state);
+  simulate_repeatedly(state, preset, name, false);
 }
-/// The same with the data prepared afresh before every simulation (outside the timing): nothing cached
+/// BM_Network with the data prepared afresh before every simulation (outside the timing): nothing cached
 /// with the data yet (the weight-tile count tables, workloads/weight_tile_counts.h), as for the first
 /// design point of a sweep. BM_Network is every later point.
 void BM_NetworkCold(benchmark::State& state, const char* name) {

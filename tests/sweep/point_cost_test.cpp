@@ -15,21 +15,12 @@
 #include "hw/presets.h"
 #include "sweep/network_file.h"
 #include "sweep/point_cost.h"
+#include "test_point.h"
 #include "workloads/network.h"
 
 namespace eyesim::sweep {
 namespace {
-
-DesignPoint point(const std::string& preset, const std::string& network, double weight_scale = 1.0,
-                  std::uint64_t seed = 1) {
-  DesignPoint p;
-  p.arch = *hw::preset(preset);
-  p.network = network;
-  p.seed = seed;
-  p.weight_density_scale = weight_scale;
-  return p;
-}
-
+using testing::test_point;
 }  // namespace
 
 TEST_SUITE("fast") {
@@ -37,9 +28,9 @@ TEST_SUITE("fast") {
     // Measured (docs/sweeps.md, "What a point costs"): time grows with the network's MACs (sparse MobileNet
     // 9 ms, ResNet-50 170 ms on eyeriss_v2) and with the array beyond 192 PEs (16384 PEs: 5-10x), not
     // inversely with it, as the old MACs / PEs had it (a 16384-PE point 85x cheaper than a 192-PE one).
-    const auto c = estimated_costs({point("eyeriss_v2", "sparse_mobilenet"), point("eyeriss_v2", "resnet50"),
-                                    point("eyeriss_v2_16384", "sparse_mobilenet"), point("eyeriss_v2_1024", "sparse_mobilenet"),
-                                    point("eyeriss_v1_jssc", "sparse_mobilenet"), point("eyeriss_v2", "sparse_mobilenet", 0.5)});
+    const auto c = estimated_costs({test_point("eyeriss_v2", "sparse_mobilenet"), test_point("eyeriss_v2", "resnet50"),
+                                    test_point("eyeriss_v2_16384", "sparse_mobilenet"), test_point("eyeriss_v2_1024", "sparse_mobilenet"),
+                                    test_point("eyeriss_v1_jssc", "sparse_mobilenet"), test_point("eyeriss_v2", "sparse_mobilenet", 1, 0.5)});
     REQUIRE(c.size() == 6);
     for (double x : c) CHECK(x > 0);
     CHECK(c[1] > 10 * c[0]);                // ResNet-50 (4.1 G MACs) against sparse MobileNet (49 M)
@@ -56,8 +47,8 @@ TEST_SUITE("fast") {
     std::filesystem::create_directories(dir);
     const std::string file = (dir / "net.toml").string();
     std::ofstream(file) << network_to_toml(*workloads::builtin_network("sparse_mobilenet"));
-    const auto c = estimated_costs({point("eyeriss_v2", "sparse_mobilenet"), point("eyeriss_v2", file),
-                                    point("eyeriss_v2", (dir / "missing.toml").string())});
+    const auto c = estimated_costs({test_point("eyeriss_v2", "sparse_mobilenet"), test_point("eyeriss_v2", file),
+                                    test_point("eyeriss_v2", (dir / "missing.toml").string())});
     CHECK(c[1] == doctest::Approx(c[0]));  // the file's MACs, not a guess
     CHECK(c[2] > 0);
     std::filesystem::remove_all(dir);
@@ -66,12 +57,12 @@ TEST_SUITE("fast") {
   TEST_CASE("extrapolate_seconds: data prepared once per workload, cold once per workload and array, warm after") {
     using Curve = GroupTiming::Curve;
     std::vector<DesignPoint> points = {
-        point("eyeriss_v2", "sparse_mobilenet", 1.0, 1),        // workload A, 192 PEs: prepare + cold
-        point("eyeriss_v2", "sparse_mobilenet", 1.0, 1),        // A again, same array: warm
-        point("eyeriss_v2_1024", "sparse_mobilenet", 1.0, 1),   // A on another array: cold
-        point("eyeriss_v2", "sparse_mobilenet", 1.0, 2),        // workload B (another seed): prepare + cold
-        point("eyeriss_v2", "resnet50", 1.0, 1),                // no timing of its own: the fallback's
-        point("eyeriss_v2", "sparse_mobilenet", 1.0, 3),        // an invalid point: nothing
+        test_point("eyeriss_v2", "sparse_mobilenet", 1),        // workload A, 192 PEs: prepare + cold
+        test_point("eyeriss_v2", "sparse_mobilenet", 1),        // A again, same array: warm
+        test_point("eyeriss_v2_1024", "sparse_mobilenet", 1),   // A on another array: cold
+        test_point("eyeriss_v2", "sparse_mobilenet", 2),        // workload B (another seed): prepare + cold
+        test_point("eyeriss_v2", "resnet50", 1),                // no timing of its own: the fallback's
+        test_point("eyeriss_v2", "sparse_mobilenet", 3),        // an invalid point: nothing
     };
     points[5].invalid.push_back("arch.array.pe_rows must be positive");
     const std::vector<double> costs = {1, 1, 4, 1, 10, 1};
@@ -83,7 +74,7 @@ TEST_SUITE("fast") {
     CHECK(extrapolate_seconds(points, costs, timings, fallback, 1) == doctest::Approx(expected));
     CHECK(extrapolate_seconds(points, costs, timings, fallback, 2) == doctest::Approx(expected / 2));
     CHECK(timing_key(points[0]) == timing_key(points[3]));  // seeds share a group ...
-    CHECK(timing_key(points[0]) != timing_key(point("eyeriss_v2", "sparse_mobilenet", 0.5)));  // density scales do not
+    CHECK(timing_key(points[0]) != timing_key(test_point("eyeriss_v2", "sparse_mobilenet", 1, 0.5)));  // density scales do not
   }
 }
 

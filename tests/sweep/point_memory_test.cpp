@@ -9,25 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "hw/presets.h"
 #include "sweep/point_memory.h"
 #include "sweep/schedule.h"
 #include "sweep/workload_key.h"
+#include "test_point.h"
 #include "workloads/network.h"
 
 namespace eyesim::sweep {
 namespace {
 
-DesignPoint point(std::uint64_t id, const std::string& preset, const std::string& network, std::uint64_t seed = 1,
-                  double weight_scale = 1.0) {
-  DesignPoint p;
-  p.id = id;
-  p.arch = *hw::preset(preset);
-  p.network = network;
-  p.seed = seed;
-  p.weight_density_scale = weight_scale;
-  return p;
-}
+using testing::test_point;
+
 
 /// `n` points of `workloads` workloads of one data size and one result size each, point i of workload i % w.
 PointMemory synthetic(std::size_t n, std::size_t workloads, double data, double result) {
@@ -44,10 +36,10 @@ PointMemory synthetic(std::size_t n, std::size_t workloads, double data, double 
 
 TEST_SUITE("fast") {
   TEST_CASE("estimated_memory: a workload's data from its layers' operands and index, a result from its array") {
-    const auto m = estimated_memory({point(0, "eyeriss_v2", "alexnet"), point(1, "eyeriss_v2_16384", "alexnet"),
-                                     point(2, "eyeriss_v2", "alexnet", 2), point(3, "eyeriss_v2", "sparse_alexnet"),
-                                     point(4, "eyeriss_v2", "sparse_alexnet", 1, 0.5),
-                                     point(5, "eyeriss_v2", "sparse_mobilenet")});
+    const auto m = estimated_memory({test_point("eyeriss_v2", "alexnet"), test_point("eyeriss_v2_16384", "alexnet"),
+                                     test_point("eyeriss_v2", "alexnet", 2), test_point("eyeriss_v2", "sparse_alexnet"),
+                                     test_point("eyeriss_v2", "sparse_alexnet", 1, 0.5),
+                                     test_point("eyeriss_v2", "sparse_mobilenet")});
     // One workload per (network, seed, batch, density scales): points 0 and 1 share theirs.
     CHECK(m.workload == std::vector<std::uint32_t>{0, 0, 1, 2, 3, 4});
     REQUIRE(m.workload_bytes.size() == 5);
@@ -92,7 +84,7 @@ TEST_SUITE("fast") {
     for (const char* preset : {"eyeriss_v2", "eyeriss_v2_256", "eyeriss_v2_1024"})
       for (const char* net : {"alexnet", "sparse_alexnet"})
         for (double scale : {0.5, 1.0})
-          for (std::uint64_t seed = 1; seed <= 4; ++seed) points.push_back(point(points.size(), preset, net, seed, scale));
+          for (std::uint64_t seed = 1; seed <= 4; ++seed) points.push_back(test_point(preset, net, seed, scale, points.size()));
     std::vector<std::uint64_t> todo;
     for (const DesignPoint& p : points) todo.push_back(p.id);
     const std::vector<double> costs(points.size(), 1.0);
@@ -141,7 +133,7 @@ TEST_SUITE("fast") {
     std::vector<DesignPoint> points;
     for (const char* preset : {"eyeriss_v2", "eyeriss_v2_1024", "eyeriss_v2_16384"})
       for (int repeat = 0; repeat < 4; ++repeat)
-        for (std::uint64_t seed = 1; seed <= 5; ++seed) points.push_back(point(points.size(), preset, "sparse_mobilenet", seed));
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) points.push_back(test_point(preset, "sparse_mobilenet", seed, 1.0, points.size()));
     std::vector<std::uint64_t> todo;
     for (const DesignPoint& p : points) todo.push_back(p.id);
     const std::vector<double> costs(points.size(), 1.0);

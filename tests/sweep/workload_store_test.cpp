@@ -8,19 +8,13 @@
 #include <thread>
 #include <vector>
 
-#include "hw/presets.h"
 #include "sweep/workload_store.h"
+#include "test_point.h"
 
 namespace eyesim::sweep {
 namespace {
 
-DesignPoint point(const std::string& network, std::uint64_t seed) {
-  DesignPoint p;
-  p.arch = *hw::preset("eyeriss_v2");
-  p.network = network;
-  p.seed = seed;
-  return p;
-}
+DesignPoint point(const std::string& network, std::uint64_t seed) { return testing::test_point("eyeriss_v2", network, seed); }
 
 }  // namespace
 
