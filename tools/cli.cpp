@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   validate->add_option("--mapper-candidates", validate_args.mapper.candidates, "with --mapper simulate: as for run");
   validate->add_option("--dram-gbps", validate_args.dram_gbps,
                        "run the V2 paper's cases (groups 1-4) at this DRAM bandwidth in GB/s (sensitivity table)");
+  validate->add_option("--set", validate_args.sets,
+                       "ARCH.PARAM=VALUE: run every case on preset ARCH (* for all) with another value of PARAM, after "
+                       "the case's own overrides (a what-if; repeatable), e.g. eyeriss_v1_scaled.noc.weight_port_bits=16");
   eyesim::tools::MergeArgs merge_args;
   auto* merge = app.add_subcommand("merge", "merge the HDF5 parts of a sharded sweep into one file");
   merge->add_option("parts", merge_args.parts, "part files (eyesim sweep --shard k/N -o part-{shard}.h5)")

@@ -179,6 +179,52 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     }
   }
 
+  // --set: another reading of a parameter, after each matching case's own overrides.
+  struct WhatIf {
+    std::string text, arch;
+    ParamOverride param;
+  };
+  std::vector<WhatIf> what_ifs;
+  for (const std::string& text : args.sets) {
+    const std::size_t eq = text.find('='), dot = text.find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || eq == dot + 1 ||
+        eq + 1 == text.size()) {
+      fmt::print(err, "eyesim: error: --set '{}': expected ARCH.PARAM=VALUE, e.g. eyeriss_v1_scaled.noc.weight_port_bits=16\n",
+                 text);
+      return 2;
+    }
+    WhatIf w{text, text.substr(0, dot), {text.substr(dot + 1, eq - dot - 1), text.substr(eq + 1)}};
+    if (w.arch != "*" && !hw::preset(w.arch)) {
+      fmt::print(err, "eyesim: error: --set '{}': '{}' is not a preset (eyesim list archs), nor * for every preset\n",
+                 text, w.arch);
+      return 2;
+    }
+    hw::ArchSpec probe = *hw::preset(w.arch == "*" ? "eyeriss_v2" : w.arch);
+    if (auto problem = sweep::apply_arch_override(probe, w.param.path, w.param.value)) {
+      fmt::print(err, "eyesim: error: --set '{}': {}\n", text, *problem);
+      return 2;
+    }
+    bool used = false;
+    const auto apply = [&](RunKey& k) {
+      if (w.arch != "*" && k.arch != w.arch) return;
+      used = true;
+      const auto same = std::find_if(k.overrides.begin(), k.overrides.end(),
+                                     [&](const ParamOverride& o) { return o.path == w.param.path; });
+      if (same != k.overrides.end()) k.overrides.erase(same);
+      k.overrides.push_back(w.param);
+    };
+    for (PublishedCase& c : cases) {
+      if (!c.of_cases.empty()) continue;
+      apply(c.run);
+      if (c.baseline) apply(*c.baseline);
+    }
+    if (!used) {
+      fmt::print(err, "eyesim: error: --set '{}': no case selected runs '{}'\n", text, w.arch);
+      return 2;
+    }
+    what_ifs.push_back(std::move(w));
+  }
+
   // Distinct simulations, each resolved before any runs (bad presets or overrides are reported up front).
   std::map<std::string, RunKey> runs;
   for (const PublishedCase& c : cases) {
@@ -339,6 +385,10 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     if (mapper->mode != hw::MapperMode::kEstimate)
       fmt::print(out, "mapper {} for every layer without a forced mapping (the validated configuration is estimate)\n\n",
                  hw::describe(*mapper));
+    for (const WhatIf& w : what_ifs)
+      fmt::print(out, "what-if: {} = {} on {} (--set; not the validated configuration)\n{}", w.param.path,
+                 w.param.value, w.arch == "*" ? std::string("every preset") : w.arch,
+                 &w == &what_ifs.back() ? "\n" : "");
     fmt::print(out, "{:<44} {:>2} {:<22} {:>10} {:>10} {:>8} {:>9}  {}\n", "case", "#", "metric", "published",
                "simulated", "error", "tolerance", "verdict");
     for (const CaseOutcome& o : outcomes) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tools/mapper_args.h"
 
@@ -21,6 +22,10 @@ struct ValidateArgs {
   std::optional<double> dram_gbps;
   /// --mapper: estimate (the validated configuration) or simulate (a sensitivity view: docs/validation.md).
   MapperArgs mapper;
+  /// --set ARCH.PARAM=VALUE, repeatable: another reading of a parameter for every case (and baseline) that runs
+  /// the preset ARCH (`*`: every preset), after the case's own overrides. A what-if, not the validated
+  /// configuration: docs/validation.md, "Trying another reading".
+  std::vector<std::string> sets;
 };
 
 /// Exit code: 0 all cases pass, 1 some case fails or a simulation fails, 2 bad arguments or cases file.
