@@ -1,6 +1,7 @@
 // Deterministic generation of sparse operands and the per-network preparation.
 #include "workloads/layer_data.h"
 
+#include <algorithm>
 #include <cmath>
 #include <new>
 #include <stdexcept>
@@ -37,27 +38,37 @@ class NonZeroBytes {
 };
 
 /// Knuth's selection sampling (Algorithm S): calls keep(i) for exactly `k` of the `n` indices, each
-/// k-subset equally likely, in increasing order. One 32-bit draw per index.
+/// k-subset equally likely, in increasing order. One 32-bit draw per index while fewer are needed than
+/// remain (then every remaining index is kept without a draw); `rng` must serve this selection only. The
+/// indices are decided in chunks without a branch on the draw (each index is written, and the count
+/// advanced by the comparison), then handed to keep(): with a branch per index the loop mispredicted
+/// about half the time (BM_PrepareNetwork/sparse_alexnet 314 -> 267 ms).
 template <class Keep>
 void select_exactly(std::uint64_t n, std::uint64_t k, Rng& rng, Keep&& keep) {
-  std::uint64_t chosen = 0;
+  constexpr std::size_t kChunk = 1024;
+  std::uint64_t chosen_at[kChunk];
+  std::uint64_t chosen = 0, i = 0;
   std::uint64_t word = 0;
   bool have_half = false;
-  for (std::uint64_t i = 0; i < n && chosen < k; ++i) {
-    const std::uint64_t remaining = n - i;
-    const std::uint64_t needed = k - chosen;
-    bool take = needed >= remaining;
-    if (!take) {
+  while (chosen < k && k - chosen < n - i) {
+    // The slack (indices left - indices needed) shrinks by one per index not taken, so this many indices
+    // can be decided before it can reach zero. Once all k are chosen no index is taken (the draws after
+    // that are not used: `rng` serves this selection only).
+    const std::uint64_t steps = std::min<std::uint64_t>(kChunk, (n - i) - (k - chosen));
+    std::size_t count = 0;
+    for (std::uint64_t t = 0; t < steps; ++t, ++i) {
       if (!have_half) word = rng.next();
       const std::uint64_t r32 = have_half ? (word >> 32) : (word & 0xffffffffULL);
       have_half = !have_half;
-      take = r32 * remaining < (needed << 32);  // P = needed / remaining, to 32-bit resolution
+      // P = needed / remaining, to 32-bit resolution
+      const bool take = r32 * (n - i) < ((k - chosen) << 32);
+      chosen_at[count] = i;
+      count += take;
+      chosen += take;
     }
-    if (take) {
-      keep(i);
-      ++chosen;
-    }
+    for (std::size_t j = 0; j < count; ++j) keep(chosen_at[j]);
   }
+  for (; chosen < k; ++i, ++chosen) keep(i);  // as many left as needed: all of them
 }
 
 std::uint64_t iact_channel(std::uint64_t offset, const LayerShape& l) {
