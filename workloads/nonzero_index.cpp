@@ -48,12 +48,16 @@ NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts
       for (std::uint32_t x = 0; x < l.w; ++x) count += a[r * l.w + x] != 0;
       iact_start_[r + 1] = iact_start_[r] + count;
     }
-    iact_w_.resize(iact_start_[rows]);
+    // Every position is written and only a non-zero one kept (no branch on the value, which mispredicts at
+    // ReLU densities); the slot past the end takes the writes after the last non-zero.
+    iact_w_.resize(std::size_t{iact_start_[rows]} + 1);
     std::size_t out = 0;
     for (std::size_t r = 0; r < rows; ++r)
       for (std::uint32_t x = 0; x < l.w; ++x) {
-        if (a[r * l.w + x] != 0) iact_w_[out++] = static_cast<std::uint16_t>(x);
+        iact_w_[out] = static_cast<std::uint16_t>(x);
+        out += a[r * l.w + x] != 0;
       }
+    iact_w_.pop_back();
   }
 }
 
