@@ -236,13 +236,20 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     RunKey key;
     hw::ArchSpec arch;
     std::vector<hw::MappingOverride> mappings;
+    std::string data_key;  ///< network, batch and layers prepared
     std::shared_ptr<const workloads::NetworkData> data;
     std::size_t max_layers = 0;  ///< layers simulated (0: all); the data may hold one more
     hw::NetworkResult result;
     std::string failure;
   };
   std::vector<Job> jobs;
-  std::map<std::string, std::shared_ptr<const workloads::NetworkData>> prepared;
+  struct ToPrepare {
+    workloads::Network network;
+    std::uint32_t batch = 1;
+    std::shared_ptr<const workloads::NetworkData> data;
+    std::string failure;
+  };
+  std::map<std::string, ToPrepare> to_prepare;  // by Job::data_key
   for (const auto& [text, key] : runs) {
     Job j;
     j.key = key;
@@ -295,15 +302,34 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       j.max_layers = keep;
       net->layers.resize(std::min(keep + 1, net->layers.size()));
     }
-    const std::string data_key = fmt::format("{}|{}|{}", key.net, key.batch, net->layers.size());
-    auto& data = prepared[data_key];
-    if (!data) data = workloads::prepare_network(*net, kValidationSeed, key.batch);
-    j.data = data;
+    j.data_key = fmt::format("{}|{}|{}", key.net, key.batch, net->layers.size());
+    to_prepare.try_emplace(j.data_key, ToPrepare{*net, key.batch, {}, {}});
     jobs.push_back(std::move(j));
   }
 
-  const auto start = std::chrono::steady_clock::now();
+  // The distinct networks' data, prepared side by side (each one's layers in order, as eyesim run does).
   tbb::task_arena arena(args.jobs > 0 ? args.jobs : tbb::task_arena::automatic);
+  std::vector<ToPrepare*> preparing;
+  for (auto& [data_key, p] : to_prepare) preparing.push_back(&p);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, preparing.size(), [&](std::size_t i) {
+      ToPrepare& p = *preparing[i];
+      try {
+        p.data = workloads::prepare_network(p.network, kValidationSeed, p.batch);
+      } catch (const std::exception& e) {
+        p.failure = e.what();
+      }
+    });
+  });
+  for (const auto& [data_key, p] : to_prepare) {
+    if (!p.failure.empty()) {
+      fmt::print(err, "eyesim: error: preparing the data of validation network '{}': {}\n", p.network.name, p.failure);
+      return 1;
+    }
+  }
+  for (Job& j : jobs) j.data = to_prepare.at(j.data_key).data;
+
+  const auto start = std::chrono::steady_clock::now();
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
       Job& j = jobs[i];
