@@ -76,7 +76,9 @@ void BM_Network(benchmark::State& state, const char* name, bool verify) {
   simulate_repeatedly(state, "eyeriss_v2", name, verify);
 }
 /// BM_Network on another preset. `eyeriss_v1_jssc`: its 0.48 GB/s link is saturated for long stretches
-/// (bm_dram.cpp). `eyeriss_v1_5`: its dense PEs walk every weight of a pruned layer and gate
+/// (bm_dram.cpp). `eyeriss_v2_16384` with dense AlexNet: many PEs of a lane share an input window and
+/// tiles of one height, whose work is computed once (Chip::on_lane_step<true>; 208-213 -> 117-177 ms,
+/// interleaved runs, 2026-11-30). `eyeriss_v1_5`: its dense PEs walk every weight of a pruned layer and gate
 /// the zeros, so they count a tile's non-zeros from the same weight-count tables as the sparse PE (without
 /// them, a binary search per weight column and tile: 270 ms against 61.5 ms on sparse AlexNet, on this machine).
 void BM_NetworkOn(benchmark::State& state, const char* preset, const char* name) {
@@ -125,6 +127,7 @@ BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_timing, "sparse_alexnet", false)->U
 BENCHMARK_CAPTURE(BM_Network, sparse_alexnet_verify, "sparse_alexnet", true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NetworkOn, sparse_alexnet_dense_pe, "eyeriss_v1_5", "sparse_alexnet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NetworkOn, alexnet_jssc, "eyeriss_v1_jssc", "alexnet")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NetworkOn, alexnet_16384, "eyeriss_v2_16384", "alexnet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_timing, "mobilenet_1_0_224", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_1_0_224_verify, "mobilenet_1_0_224", true)->Unit(benchmark::kMillisecond);
 

@@ -42,6 +42,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       sim_(workspace.sim),
       clock_(Clock{1}),  // the chip is one clock domain: its private simulator counts cycles (1 tick = 1 cycle)
       pe_cost_(arch, layer, mapping.weight_counts),
+      weights_dense_(layer.index.weights_dense()),
       noc_(arch, std::move(workspace.noc)),
       dram_(arch, std::move(workspace.dram_windows)),
       // Every tile of every group at its largest: c0 x S columns and c0 x U classes.
@@ -323,13 +324,18 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
     stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
     lane.next_pos = 0;
     lane.positions = block_len > lane.pos_i ? ceil_div(block_len - lane.pos_i, map_.k_pos) : 0;
-    sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+    if (weights_dense_) {
+      sim_.schedule_at<&Chip::on_lane_step<true>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+    } else {
+      sim_.schedule_at<&Chip::on_lane_step<false>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+    }
   }
   last_activity_ = std::max(last_activity_, loaded);
 }
 
 void Chip::on_group_pass(std::uint64_t group) { load_weights(static_cast<std::uint32_t>(group), now_cycles()); }
 
+template <bool kDenseWeights>
 void Chip::on_lane_step(std::uint64_t lane_id) {
   Lane& lane = lanes_[lane_id];
   Group& grp = groups_[lane.g_i];
@@ -391,6 +397,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     const bool padding = e * shape_.u + slot.r < shape_.pad || h >= shape_.h;
     const std::size_t row_key = row_key_base + slot.row_key_offset;
     const IactWindow* window = nullptr;
+    // Dense weights (kDenseWeights): a tile's costs depend only on its height, so the lane's PEs whose tiles
+    // have the height of the previous one do the same work on this window (every m-tile of a layer but the
+    // last): it is computed once.
+    [[maybe_unused]] WorkItemCost dense_cost;
+    [[maybe_unused]] std::uint32_t dense_cost_height = 0;  // the height dense_cost was computed for (0: none)
     for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
       const OutputSlot& out = grp.output_slots[m_i];
       if (!out.used) {
@@ -401,7 +412,15 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       item.m_end = out.m_end;
       if (window == nullptr) window = &row_window(lane_id, item, row_key, padding);
       WorkItemCost c;  // (a local: only its cycles outlive this iteration)
-      pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], c);
+      if constexpr (kDenseWeights) {
+        if (out.m_end - out.m_begin != dense_cost_height) {
+          pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], dense_cost);
+          dense_cost_height = out.m_end - out.m_begin;
+        }
+        c = dense_cost;
+      } else {
+        pe_cost_.work_item(item, *window, grp.tiles[m_i * k_red + red_i], c);
+      }
       work[m_i * k_red + red_i] = PeWork{c.cycles, !c.empty};
       if (c.empty) continue;
       any = true;
@@ -566,7 +585,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   }
   stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
   last_activity_ = std::max(last_activity_, next);
-  sim_.schedule_at<&Chip::on_lane_step>(clock_.to_ticks(Cycles{next}), *this, lane_id);
+  sim_.schedule_at<&Chip::on_lane_step<kDenseWeights>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
 }
 
 const IactWindow& Chip::row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding) {

@@ -113,6 +113,9 @@ class Chip {
   template <class F>
   void for_each_borrowed_trace(F&& f);
   void on_group_pass(std::uint64_t group);
+  /// kDenseWeights: the layer's weights have no zero (weights_dense_), so PEs whose tiles have one height
+  /// share their work item's cost.
+  template <bool kDenseWeights>
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
   // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
@@ -168,6 +171,7 @@ class Chip {
   /// (in picoseconds one 200 MHz cycle is 5000 ticks). Seconds come from cycles and arch.clock_mhz.
   Clock clock_;
   PeCostModel pe_cost_;
+  bool weights_dense_;  ///< the layer's weights have no zero: a tile's work depends only on its height
   Noc noc_;
   Dram dram_;
   /// GLB banks as one-access-per-cycle servers (port conflicts): per cluster, or the shared GLB's banks.
