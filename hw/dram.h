@@ -42,7 +42,8 @@ inline std::uint64_t oact_write_bytes(const DramSpec& dram, std::uint64_t values
 class Dram {
  public:
   static constexpr std::uint64_t kWindowCycles = 64;
-  /// The most windows one layer may reserve (2^26: 512 MiB of table, 4.3e9 cycles, 21 s at 200 MHz).
+  /// The most windows one layer may reserve (2^26: 768 MiB of tables with their skip links, 4.3e9 cycles,
+  /// 21 s at 200 MHz).
   /// A bandwidth near zero (dram.bandwidth_gbps = 1e-300 is in range) would otherwise grow the table
   /// until memory runs out, and its cycle count past what a 64-bit count holds.
   static constexpr std::size_t kMaxWindows = std::size_t{1} << 26;
@@ -116,7 +117,7 @@ class Dram {
 
   static constexpr double kDoneBytes = 1e-9;  ///< what is left of a transfer when it is done (rounding)
   /// The first window at or after `w` that is not full (used_.size() when every one from `w` on is):
-  /// next_open_ links a full window to a later one, shortened on the way (path halving).
+  /// next_open_ links a full window to a later one; each link passed is pointed two ahead (path splitting).
   std::size_t first_open(std::size_t w) {
     while (w < next_open_.size() && next_open_[w] != w) {
       const std::uint32_t next = next_open_[w];

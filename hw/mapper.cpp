@@ -99,7 +99,6 @@ FactorList factor_candidates(std::uint32_t limit) {
 
 namespace {
 
-/// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
 /// Why a weight tile of m0 x c0 x S that weights_fit refused does not fit, naming the architecture keys
 /// that bound it: a sparse PE holds one address per weight column (c, s) and the non-zeros in its data
 /// SPad, a dense PE every weight of the tile.
@@ -119,6 +118,7 @@ std::string weight_tile_misfit(const ArchSpec& arch, const workloads::LayerShape
                      arch.pe.simd_width, arch.pe.weight_data_entries);
 }
 
+/// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
 /// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
 /// tile of m0 dense columns would not fit. `tile_words`: scratch (one counter per m-tile).
 template <typename TableFor>

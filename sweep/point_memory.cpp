@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <queue>
 #include <string>
 #include <tuple>
@@ -45,7 +46,17 @@ PointMemory estimated_memory(const std::vector<DesignPoint>& points) {
   PointMemory m;
   m.workload.reserve(points.size());
   m.result_bytes.reserve(points.size());
+  std::optional<std::uint32_t> no_data;  // the workload of the points with an invalid architecture
   for (const DesignPoint& p : points) {
+    if (!p.invalid.empty()) {  // it fails unsimulated, without preparing its data, and holds a failure row
+      if (!no_data) {
+        no_data = static_cast<std::uint32_t>(m.workload_bytes.size());
+        m.workload_bytes.push_back(0);
+      }
+      m.workload.push_back(*no_data);
+      m.result_bytes.push_back(run_row);
+      continue;
+    }
     auto [net, fresh] = networks.try_emplace(p.network);
     if (fresh) {
       try {

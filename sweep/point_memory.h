@@ -26,7 +26,8 @@ struct PointMemory {
 /// (2 bytes per non-zero position, a weight's value again, 4 per row or column) and, for weights, about
 /// two weight-tile count tables (workloads/weight_tile_counts.h). A result: its rows and its traces (per
 /// layer, three 64-bit counters per PE and two per NoC port, about 0.75 ports per PE on the presets).
-/// A network file is read once per path; one that cannot be read counts as empty (its points fail).
+/// A network file is read once per path; one that cannot be read counts as empty (its points fail). The
+/// points with an invalid architecture share one workload of no data (they are never simulated).
 PointMemory estimated_memory(const std::vector<DesignPoint>& points);
 
 /// The most bytes of data and results held at once when `workers` take the points of `order` (ids) one

@@ -20,23 +20,36 @@ WorkloadStore::Prepared WorkloadStore::get(const WorkloadKey& k) {
   Slot& slot = slots_.at(k);
   std::unique_lock lock(slot.mutex);
   if (slot.state == Slot::State::kPreparing) slot.ready.wait(lock, [&] { return slot.state == Slot::State::kReady; });
-  if (slot.state == Slot::State::kReady) return slot.prepared;
+  if (slot.state == Slot::State::kReady) return slot.prepared;  // (a copy, made under the lock)
   slot.state = Slot::State::kPreparing;
   lock.unlock();  // other workloads' points, and this one's being_prepared, go on meanwhile
-  Prepared p;
-  try {
-    workloads::Network net = scaled_network(k.network, k.iact_scale, k.weight_scale);
-    check_storable(net, k.network);  // a layer name the file cannot hold: fail its points unsimulated
-    p.data = workloads::prepare_network(net, k.seed, k.batch);
-  } catch (const std::exception& e) {
-    p.error = e.what();
+  // Published however the preparation ends, even by an exception that escapes it (a std::bad_alloc while
+  // copying a message): the workers waiting for this workload must not wait for ever.
+  struct Publish {
+    Slot& slot;
+    Prepared result{nullptr, "its data could not be prepared"};
+    ~Publish() {
+      {
+        std::lock_guard guard(slot.mutex);
+        slot.prepared = std::move(result);
+        slot.state = Slot::State::kReady;
+      }
+      slot.ready.notify_all();
+    }
+  };
+  {
+    Publish publish{slot};
+    try {
+      workloads::Network net = scaled_network(k.network, k.iact_scale, k.weight_scale);
+      check_storable(net, k.network);  // a layer name the file cannot hold: fail its points unsimulated
+      publish.result.data = workloads::prepare_network(net, k.seed, k.batch);
+      publish.result.error.clear();
+    } catch (const std::exception& e) {
+      publish.result.error = e.what();
+    }
   }
   lock.lock();
-  slot.prepared = std::move(p);
-  slot.state = Slot::State::kReady;
-  lock.unlock();
-  slot.ready.notify_all();
-  return slot.prepared;
+  return slot.prepared;  // (a copy, made under the lock)
 }
 
 void WorkloadStore::point_done(const WorkloadKey& k) {

@@ -9,8 +9,11 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -199,10 +202,26 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
                  text, w.arch);
       return 2;
     }
-    hw::ArchSpec probe = *hw::preset(w.arch == "*" ? "eyeriss_v2" : w.arch);
-    if (auto problem = sweep::apply_arch_override(probe, w.param.path, w.param.value)) {
-      fmt::print(err, "eyesim: error: --set '{}': {}\n", text, *problem);
-      return 2;
+    for (const WhatIf& earlier : what_ifs) {
+      if (earlier.param.path == w.param.path && (earlier.arch == w.arch || earlier.arch == "*" || w.arch == "*")) {
+        fmt::print(err, "eyesim: error: --set '{}' and --set '{}' both set {} on {}: give one value\n", earlier.text,
+                   text, w.param.path, w.arch == "*" ? earlier.arch : w.arch);
+        return 2;
+      }
+    }
+    // The value must parse and lie in the parameter's range on every preset it applies to (as a case's
+    // architecture is checked before it runs), so that a bad value is a usage error, not a column of ERRORs.
+    for (const std::string& name : w.arch == "*" ? hw::preset_names() : std::vector<std::string>{w.arch}) {
+      hw::ArchSpec probe = *hw::preset(name);
+      std::optional<std::string> problem = sweep::apply_arch_override(probe, w.param.path, w.param.value);
+      if (!problem) {
+        for (const hw::ConfigIssue& issue : hw::validate(probe))
+          if (issue.path == w.param.path) problem = fmt::format("{} {} on {}", issue.path, issue.message, name);
+      }
+      if (problem) {
+        fmt::print(err, "eyesim: error: --set '{}': {}\n", text, *problem);
+        return 2;
+      }
     }
     bool used = false;
     const auto apply = [&](RunKey& k) {
@@ -405,6 +424,10 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     informational += (o.failure.empty() && o.c->informational) ? 1 : 0;
   }
 
+  // The --set readings, as every CSV and JSON row carries them ("" for the validated configuration).
+  std::string what_if_text;
+  for (const WhatIf& w : what_ifs) what_if_text += (what_if_text.empty() ? "" : "; ") + w.text;
+
   if (args.format == "table") {
     if (args.dram_gbps)
       fmt::print(out, "DRAM bandwidth {} GB/s for the cases of groups 1-4 (the others keep theirs)\n\n", *args.dram_gbps);
@@ -438,13 +461,13 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
                jobs.size() == 1 ? "" : "s", wall_s);
   } else if (args.format == "csv") {
     // The texts come from the cases file (a user's, with --cases-file): RFC 4180 quoting keeps the columns.
-    fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note\n");
+    fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note,what_if\n");
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
-      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
+      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
                  c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
                  c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated, o.error, c.tolerance, verdict(o),
-                 csv_quoted(c.source), csv_quoted(c.note));
+                 csv_quoted(c.source), csv_quoted(c.note), csv_quoted(what_if_text));
     }
   } else {
     fmt::print(out, "[\n");
@@ -454,11 +477,11 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       fmt::print(out,
                  "  {{\"case\": {}, \"group\": {}, \"metric\": {}, \"published\": {}, \"at_least\": {}, "
                  "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", "
-                 "\"failure\": {}, \"source\": {}, \"note\": {}}}{}\n",
+                 "\"failure\": {}, \"source\": {}, \"note\": {}, \"what_if\": {}}}{}\n",
                  json_string(c.id), c.group, json_string(c.metric), c.published ? fmt::format("{}", *c.published) : "null",
                  c.at_least ? fmt::format("{}", *c.at_least) : "null", c.at_most ? fmt::format("{}", *c.at_most) : "null",
                  o.simulated, o.error, c.tolerance, verdict(o), json_string(o.failure), json_string(c.source),
-                 json_string(c.note), i + 1 < outcomes.size() ? "," : "");
+                 json_string(c.note), json_string(what_if_text), i + 1 < outcomes.size() ? "," : "");
     }
     fmt::print(out, "]\n");
   }

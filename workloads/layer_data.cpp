@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
 #include "core/rng.h"
 #include "workloads/mask.h"
 
@@ -45,6 +46,7 @@ class NonZeroBytes {
 /// about half the time (BM_PrepareNetwork/sparse_alexnet 314 -> 267 ms).
 template <class Keep>
 void select_exactly(std::uint64_t n, std::uint64_t k, Rng& rng, Keep&& keep) {
+  EYESIM_CHECK(k <= n, "selecting {} of {} indices", k, n);
   constexpr std::size_t kChunk = 1024;
   std::uint64_t chosen_at[kChunk];
   std::uint64_t chosen = 0, i = 0;

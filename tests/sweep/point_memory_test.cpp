@@ -61,6 +61,19 @@ TEST_SUITE("fast") {
     CHECK(m.result_bytes[2] == m.result_bytes[0]);
   }
 
+  TEST_CASE("estimated_memory: points with an invalid architecture hold no data (they are never simulated)") {
+    std::vector<DesignPoint> points{test_point("eyeriss_v2", "alexnet"), test_point("eyeriss_v2", "alexnet"),
+                                    test_point("eyeriss_v2", "vgg16"), test_point("eyeriss_v2", "alexnet")};
+    points[1].invalid = {"array.pe_rows must be in [1, 64] (got 0)"};
+    points[2].invalid = {"clock_mhz must be in [1, 10000] (got 0)"};
+    const PointMemory m = estimated_memory(points);
+    CHECK(m.workload[1] == m.workload[2]);  // one workload of no data for both
+    CHECK(m.workload[0] == m.workload[3]);
+    CHECK(m.workload_bytes[m.workload[1]] == 0);
+    CHECK(m.workload_bytes[m.workload[0]] > 5e7);
+    CHECK(m.result_bytes[1] < m.result_bytes[0] / 10);  // a failure row, no layers or traces
+  }
+
   TEST_CASE("estimated_peak_bytes: data from a workload's first start to its last end, results until written in id order") {
     // Points 0-3 of workloads 0, 1, 0, 1 (100 bytes of data each, 1 byte of result), one worker.
     const PointMemory m = synthetic(4, 2, 100, 1);
