@@ -135,6 +135,10 @@ void refuse_journal(const std::string& output, std::string_view remedy) {
         fmt::format("'{}' exists: a sweep into '{}' was interrupted (or is still running); {}", journal, output, remedy));
 }
 
+unsigned worker_threads(int jobs) {
+  return jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+}
+
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {
   const auto start = Clock::now();
   SweepOutcome out;
@@ -191,9 +195,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::vector<std::uint64_t> todo;
   for (std::uint64_t id : ids)
     if (!done.count(id)) todo.push_back(id);
-  todo = schedule_points(todo, costs, estimated_memory(spec.points),
-                         o.jobs > 0 ? std::size_t(o.jobs) : std::max(1u, std::thread::hardware_concurrency()))
-             .order;
+  todo = schedule_points(todo, costs, estimated_memory(spec.points), worker_threads(o.jobs)).order;
 
   // The /configs rows come first: a name too long for its column (a network file path, an arch name)
   // is refused before any file is created. Then the output: an unwritable path is reported before any
@@ -218,8 +220,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   }
   out.resumed = earlier.size();
 
-  BoundedQueue<Message> queue(static_cast<std::size_t>(
-      std::max(4, 4 * (o.jobs > 0 ? o.jobs : int(std::thread::hardware_concurrency())))));
+  BoundedQueue<Message> queue(std::size_t{4} * worker_threads(o.jobs));
   std::string writer_error;
   std::thread writer_thread([&] {
     Progress progress(err, o, ids.size(), total_cost);

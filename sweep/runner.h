@@ -18,6 +18,10 @@
 
 namespace eyesim::sweep {
 
+/// The worker threads of `jobs` (0: one per core): what a sweep runs on, and what its schedule, memory
+/// estimate and dry run assume.
+unsigned worker_threads(int jobs);
+
 struct SweepOptions {
   std::string output = "results.h5";
   int jobs = 0;                    ///< 0 = all cores

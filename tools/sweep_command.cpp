@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -142,7 +141,7 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
       failures += fmt::format("\n  {} could not be measured: {}", spec.points[*lo].network, e.what());
     }
   }
-  const unsigned threads = jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = sweep::worker_threads(jobs);
   if (timings.empty()) {
     fmt::print(out, "estimated run time: unknown (no point could be measured){}\n", failures);
     return;
@@ -167,7 +166,7 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
 void print_memory_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, const sweep::ShardSpec& shard,
                            int jobs, std::FILE* out) {
   const std::vector<std::uint64_t> ids = sweep::points_of_shard(costs, shard);
-  const unsigned threads = jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = sweep::worker_threads(jobs);
   const sweep::Schedule s = sweep::schedule_points(ids, costs, sweep::estimated_memory(spec.points), threads);
   const auto size = [](double bytes) {
     return bytes < 1e9 ? fmt::format("{:.0f} MB", bytes / 1e6) : fmt::format("{:.1f} GB", bytes / 1e9);
