@@ -43,37 +43,45 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("the non-zero index lists every non-zero weight of a column, ascending in m, with its value") {
-    Network net = pointwise(0.3);
-    net.layers[0].shape = LayerShape{.name = "conv", .kind = LayerKind::kConv, .g = 2, .c = 5, .m = 37, .h = 9, .w = 9, .r = 3, .s = 3};
-    const auto data = prepare_network(net, 9);
-    const LayerData& layer = data->layers[0];
-    const LayerShape& l = layer.shape();
-    const NonZeroIndex& index = layer.index;
-    REQUIRE_FALSE(index.weights_dense());
-    std::size_t listed = 0;
-    for (std::uint32_t g = 0; g < l.g; ++g)
-      for (std::uint32_t c = 0; c < l.c; ++c)
-        for (std::uint32_t r = 0; r < l.r; ++r)
-          for (std::uint32_t s = 0; s < l.s; ++s) {
-            const auto ms = index.weight_ms(index.weight_column(g, c, r, s));
-            const auto values = index.weight_values(index.weight_column(g, c, r, s));
-            REQUIRE(ms.size() == values.size());
-            std::size_t i = 0;
-            for (std::uint32_t m = 0; m < l.m; ++m) {
-              const std::int8_t v = layer.weights.data()[(((std::size_t{g} * l.m + m) * l.c + c) * l.r + r) * l.s + s];
-              if (v == 0) continue;
-              REQUIRE(i < ms.size());
-              CHECK(ms[i] == m);
-              CHECK(values[i] == v);
-              ++i;
+    // Densities below one in 8 (a branch per weight) and above (branch-free, with columns that are
+    // complete before the last m), and whole columns empty (input-channel pattern).
+    for (const auto& [density, pattern] :
+         {std::pair{0.3, SparsityPattern::kUniform}, std::pair{0.05, SparsityPattern::kUniform},
+          std::pair{0.97, SparsityPattern::kUniform}, std::pair{0.5, SparsityPattern::kInputChannels}}) {
+      CAPTURE(density);
+      Network net = pointwise(density);
+      net.layers[0].weights.pattern = pattern;
+      net.layers[0].shape = LayerShape{.name = "conv", .kind = LayerKind::kConv, .g = 2, .c = 5, .m = 37, .h = 9, .w = 9, .r = 3, .s = 3};
+      const auto data = prepare_network(net, 9);
+      const LayerData& layer = data->layers[0];
+      const LayerShape& l = layer.shape();
+      const NonZeroIndex& index = layer.index;
+      REQUIRE_FALSE(index.weights_dense());
+      std::size_t listed = 0;
+      for (std::uint32_t g = 0; g < l.g; ++g)
+        for (std::uint32_t c = 0; c < l.c; ++c)
+          for (std::uint32_t r = 0; r < l.r; ++r)
+            for (std::uint32_t s = 0; s < l.s; ++s) {
+              const auto ms = index.weight_ms(index.weight_column(g, c, r, s));
+              const auto values = index.weight_values(index.weight_column(g, c, r, s));
+              REQUIRE(ms.size() == values.size());
+              std::size_t i = 0;
+              for (std::uint32_t m = 0; m < l.m; ++m) {
+                const std::int8_t v = layer.weights.data()[(((std::size_t{g} * l.m + m) * l.c + c) * l.r + r) * l.s + s];
+                if (v == 0) continue;
+                REQUIRE(i < ms.size());
+                CHECK(ms[i] == m);
+                CHECK(values[i] == v);
+                ++i;
+              }
+              CHECK(i == ms.size());
+              listed += i;
+              for (std::uint32_t m = 0; m <= l.m; ++m)
+                CHECK(index.weight_position(index.weight_column(g, c, r, s), m) ==
+                      static_cast<std::size_t>(std::lower_bound(ms.begin(), ms.end(), m) - ms.begin()));
             }
-            CHECK(i == ms.size());
-            listed += i;
-            for (std::uint32_t m = 0; m <= l.m; ++m)
-              CHECK(index.weight_position(index.weight_column(g, c, r, s), m) ==
-                    static_cast<std::size_t>(std::lower_bound(ms.begin(), ms.end(), m) - ms.begin()));
-          }
-    CHECK(listed == layer.weight_nnz);
+      CHECK(listed == layer.weight_nnz);
+    }
   }
 
   TEST_CASE("tables are built once per m0 and shared by copies of the index and by threads") {
