@@ -23,6 +23,8 @@ void BM_PrepareNetwork(benchmark::State& state, const char* name) {
 }
 BENCHMARK_CAPTURE(BM_PrepareNetwork, sparse_mobilenet, "sparse_mobilenet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrepareNetwork, sparse_alexnet, "sparse_alexnet")->Unit(benchmark::kMillisecond);
+/// Dense weights: 61 M values drawn a 64-bit word at a time (NonZeroBytes::fill), no selection sampling.
+BENCHMARK_CAPTURE(BM_PrepareNetwork, alexnet, "alexnet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrepareNetwork, mobilenet_1_0_224, "mobilenet_1_0_224")->Unit(benchmark::kMillisecond);
 
 /// Building the weight-tile count tables (workloads/weight_tile_counts.h) of every layer for the tile
