@@ -1,43 +1,58 @@
 // NonZeroIndex construction: one pass over each tensor.
 #include "workloads/nonzero_index.h"
 
+#include <bit>
+#include <cstring>
+
 #include "core/check.h"
 #include "workloads/weight_tile_counts.h"
 
 namespace eyesim::workloads {
 namespace {
 
-/// Lists the non-zero weights of every column (g, c, r, s) in m order at the column's start. Below one
-/// non-zero in 8 a branch per weight predicts well (kBranchFree false); above, it mispredicts often, so every
-/// m is written and only a non-zero one kept: a column whose non-zeros are all placed writes to the slot past
-/// the last (`ms` and `values` hold one more), which the caller drops. Sparse AlexNet, this index alone
-/// (2026-11-30): CONV3 (35 % dense) 2.5 -> 1.25 ms, FC8 (25 %) 9.3 -> 6.9 ms; FC6 (9 %) 48-50 ms with the
-/// branch, 94-107 ms without.
-template <bool kBranchFree>
+/// Bit i set when p[i] != 0, for i in [0, 64): eight bytes at a time, each byte's "non-zero" moved to its
+/// high bit ((b & 0x7f) + 0x7f carries into it unless b & 0x7f is zero; | b adds b's own high bit), then
+/// the eight high bits gathered into one byte by a multiply (their products land on distinct bits).
+std::uint64_t nonzero_bytes(const std::int8_t* p) {
+  constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL, kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kGather = 0x0102040810204080ULL;  // byte j's bit 8j -> bit 56 + j
+  std::uint64_t mask = 0;
+  for (int j = 0; j < 8; ++j) {
+    std::uint64_t x;
+    std::memcpy(&x, p + 8 * j, 8);
+    if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);  // p[8j] lowest
+    const std::uint64_t high = (((x & kLow7) + kLow7) | x) & kHigh;
+    mask |= (((high >> 7) * kGather) >> 56) << (8 * j);
+  }
+  return mask;
+}
+
+/// Lists the non-zero weights of every column (g, c, r, s) in m order at the column's start, walking each
+/// row's non-zeros through 64-bit masks (nonzero_bytes) rather than testing every weight: a branch per
+/// weight mispredicts on most non-zeros, and writing every weight without a branch costs a store per
+/// weight. Sparse AlexNet, this index alone (2026-11-30; branch per weight, branch-free, masks): CONV3
+/// (35 % dense) 2.5 / 1.25 / 0.65 ms, FC8 (25 %) 9.2 / 7.3 / 2.9 ms, FC6 (9 %) 50 / 94-107 / 25-30 ms.
+/// (Raw pointers: a store through the int8 `values` may alias anything, and made the loop reload a
+/// vector's data pointer after every non-zero, 20 % of FC6's time.)
 void fill_columns(const LayerShape& l, std::span<const std::int8_t> w, const std::vector<std::uint32_t>& start,
                   std::uint16_t* ms, std::int8_t* values) {
-  // (Raw pointers: a store through the int8 `values` may alias anything, and made the loop reload a vector's
-  // data pointer after every non-zero, 20 % of FC6's time.)
   const std::size_t crs = std::size_t{l.c} * l.r * l.s;
-  const std::uint32_t spare = start.back();  // the slot past the last
   std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
   for (std::uint32_t g = 0; g < l.g; ++g)
     for (std::uint32_t m = 0; m < l.m; ++m) {
       const std::int8_t* row = w.data() + (std::size_t{g} * l.m + m) * crs;
       std::uint32_t* at = next.data() + g * crs;
-      const std::uint32_t* end = start.data() + g * crs + 1;
-      for (std::size_t k = 0; k < crs; ++k) {
-        if constexpr (kBranchFree) {
-          const std::uint32_t slot = at[k] < end[k] ? at[k] : spare;
-          ms[slot] = static_cast<std::uint16_t>(m);
-          values[slot] = row[k];
-          at[k] += row[k] != 0;
-        } else if (row[k] != 0) {
-          const std::uint32_t slot = at[k]++;
-          ms[slot] = static_cast<std::uint16_t>(m);
-          values[slot] = row[k];
-        }
-      }
+      const auto place = [&](std::size_t k) {
+        const std::uint32_t slot = at[k]++;
+        ms[slot] = static_cast<std::uint16_t>(m);
+        values[slot] = row[k];
+      };
+      std::size_t k = 0;
+      for (; k + 64 <= crs; k += 64)
+        for (std::uint64_t mask = nonzero_bytes(row + k); mask != 0; mask &= mask - 1)
+          place(k + static_cast<std::size_t>(std::countr_zero(mask)));
+      for (; k < crs; ++k)
+        if (row[k] != 0) place(k);
     }
 }
 
@@ -60,18 +75,9 @@ NonZeroIndex::NonZeroIndex(const LayerShape& l, const Tensor<std::int8_t>& iacts
         for (std::size_t k = 0; k < crs; ++k) weight_start_[g * crs + k + 1] += row[k] != 0;
       }
     for (std::size_t k = 0; k < columns; ++k) weight_start_[k + 1] += weight_start_[k];
-    // The fill transposes [G][M][columns] into columns, in m order (fill_columns).
-    const std::uint32_t total = weight_start_[columns];
-    const bool branch_free = std::size_t{total} * 8 >= w.size();
-    weight_m_.resize(std::size_t{total} + branch_free);
-    weight_v_.resize(std::size_t{total} + branch_free);
-    if (branch_free) {
-      fill_columns<true>(l, w, weight_start_, weight_m_.data(), weight_v_.data());
-      weight_m_.pop_back();
-      weight_v_.pop_back();
-    } else {
-      fill_columns<false>(l, w, weight_start_, weight_m_.data(), weight_v_.data());
-    }
+    weight_m_.resize(weight_start_[columns]);
+    weight_v_.resize(weight_start_[columns]);
+    fill_columns(l, w, weight_start_, weight_m_.data(), weight_v_.data());
   }
   const auto a = iacts.values();
   iacts_dense_ = std::find(a.begin(), a.end(), std::int8_t{0}) == a.end();

@@ -43,15 +43,15 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("the non-zero index lists every non-zero weight of a column, ascending in m, with its value") {
-    // Densities below one in 8 (a branch per weight) and above (branch-free, with columns that are
-    // complete before the last m), and whole columns empty (input-channel pattern).
+    // Sparse to nearly dense weights, and whole columns empty (input-channel pattern); 135 columns per
+    // group, so each row is walked as two 64-weight masks and 7 weights one at a time.
     for (const auto& [density, pattern] :
          {std::pair{0.3, SparsityPattern::kUniform}, std::pair{0.05, SparsityPattern::kUniform},
           std::pair{0.97, SparsityPattern::kUniform}, std::pair{0.5, SparsityPattern::kInputChannels}}) {
       CAPTURE(density);
       Network net = pointwise(density);
       net.layers[0].weights.pattern = pattern;
-      net.layers[0].shape = LayerShape{.name = "conv", .kind = LayerKind::kConv, .g = 2, .c = 5, .m = 37, .h = 9, .w = 9, .r = 3, .s = 3};
+      net.layers[0].shape = LayerShape{.name = "conv", .kind = LayerKind::kConv, .g = 2, .c = 15, .m = 37, .h = 9, .w = 9, .r = 3, .s = 3};
       const auto data = prepare_network(net, 9);
       const LayerData& layer = data->layers[0];
       const LayerShape& l = layer.shape();
