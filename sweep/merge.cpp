@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "sweep/output_lock.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_writer.h"
 
@@ -154,6 +155,7 @@ std::string format_id_ranges(const std::vector<std::uint64_t>& ids, std::size_t 
 
 MergeOutcome merge_results(const std::vector<std::string>& paths, const std::string& output, const MergeOptions& o) {
   if (paths.empty()) throw MergeError("no part files given");
+  const OutputLock lock(output);
   const ResultTables tables;
   std::vector<Part> parts;
   for (std::size_t i = 0; i < paths.size(); ++i) {

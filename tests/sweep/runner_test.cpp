@@ -7,11 +7,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
+#include "sweep/merge.h"
 #include "sweep/network_file.h"
+#include "sweep/output_lock.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
@@ -212,6 +215,45 @@ TEST_SUITE("golden") {
     CHECK(resumed.runs == whole.runs);
     CHECK(resumed.traces == whole.traces);
     CHECK_FALSE(fs::exists(path + ".journal"));
+  }
+
+  TEST_CASE("a sweep, a run -o or a merge into a file another process is writing is refused, touching nothing") {
+    // The other process is an OutputLock held here: flock locks belong to an open file, so a second
+    // open in this process conflicts as another process's would. Its .part and journal must survive.
+    const SweepSpec spec = tiny_spec();
+    const std::string path = run(spec, 1, "locked.h5", false, 0);  // an interrupted sweep: .h5 + journal
+    const std::string journal_before = [&] {
+      std::ifstream in(path + ".journal", std::ios::binary);
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    {
+      std::ofstream(path + ".part") << "the other process's file";
+      const OutputLock other(path);
+      SweepOptions o;
+      o.output = path;
+      o.resume = true;
+      o.progress = "never";
+      std::atomic<int> stop{0};
+      const std::string expected = fmt::format("'{}' is being written by another eyesim process (pid {})", path, ::getpid());
+      CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(expected.c_str()), std::runtime_error);
+      SweepOptions one;
+      one.output = path;
+      CHECK_THROWS_WITH_AS(write_result(one_point_spec(), one, hw::NetworkResult{}, 1.0),
+                           doctest::Contains("being written by another eyesim process"), std::runtime_error);
+      CHECK_THROWS_WITH_AS(merge_results({path}, path, MergeOptions{}), doctest::Contains("being written by another"),
+                           std::runtime_error);
+      std::ifstream part(path + ".part");
+      std::string line;
+      std::getline(part, line);
+      CHECK(line == "the other process's file");
+      std::ifstream in(path + ".journal", std::ios::binary);
+      CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == journal_before);
+    }
+    CHECK_FALSE(fs::exists(path + ".lock"));  // removed by its holder
+    fs::remove(path + ".part");
+    run(spec, 1, "locked.h5", true);  // the lock released, the interrupted sweep resumes
+    CHECK(read_all(path).complete == "true");
+    CHECK_FALSE(fs::exists(path + ".lock"));
   }
 
   TEST_CASE("an unwritable output path is an error before any simulation") {

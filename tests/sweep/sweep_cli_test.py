@@ -120,6 +120,25 @@ check(rc == 2 and "exists" in e and "--force" in e and same(tables(ref), whole),
 rc, _, e = sweep(ref, "--force")
 check(rc == 0 and same(tables(ref), whole), f"--force overwrites it: {e.strip()}")
 
+# --resume (or any second sweep) into the output of a sweep that is still running is refused, and the
+# running sweep's file comes out whole: the second process used to truncate its .part. The first is frozen
+# (SIGSTOP) once it has finished a point, so it still holds its output whatever the machine's speed.
+live = os.path.join(TMP, "live.h5")
+first = sweep(live, wait=False)
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline and first.poll() is None and complete_records(live + ".journal") < 1:
+    time.sleep(0.005)
+first.send_signal(signal.SIGSTOP)
+rc, _, e = sweep(live, "--resume")
+first.send_signal(signal.SIGCONT)
+first.communicate(timeout=600)
+check(rc == 1 and f"'{live}' is being written by another eyesim process (pid {first.pid})" in e,
+      f"--resume into a running sweep's output is refused, naming its pid: {e.strip()}")
+check(first.returncode == 0 and same(tables(live), whole) and tables(live)["complete"] == "true",
+      "the running sweep finishes with the whole result")
+check(not os.path.exists(live + ".lock") and not os.path.exists(live + ".journal"),
+      "the finished sweep leaves no lock file and no journal")
+
 killed = os.path.join(TMP, "killed.h5")
 rc = interrupt(killed, signal.SIGKILL)
 check(rc == -signal.SIGKILL, "kill -9 ends the process")
