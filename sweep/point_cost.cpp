@@ -32,7 +32,7 @@ std::vector<double> estimated_costs(const std::vector<DesignPoint>& points) {
   std::vector<double> costs;
   costs.reserve(points.size());
   for (const DesignPoint& p : points) {
-    const double work = std::pow(std::max(1.0, macs(p.network) * p.batch), 2.0 / 3.0);
+    const double work = std::pow(std::max(1.0, macs(network_source(p)) * p.batch), 2.0 / 3.0);
     const double density = std::sqrt(std::clamp(p.iact_density_scale, 1e-6, 1.0) * std::clamp(p.weight_density_scale, 1e-6, 1.0));
     const double array = std::pow(std::max(1.0, double(p.arch.pes()) / 192.0), 0.45);
     costs.push_back(work * density * array);

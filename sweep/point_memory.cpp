@@ -57,10 +57,10 @@ PointMemory estimated_memory(const std::vector<DesignPoint>& points) {
       m.result_bytes.push_back(run_row);
       continue;
     }
-    auto [net, fresh] = networks.try_emplace(p.network);
+    auto [net, fresh] = networks.try_emplace(network_source(p));
     if (fresh) {
       try {
-        net->second = resolve_network(p.network);
+        net->second = resolve_network(network_source(p));
       } catch (const std::exception&) {  // an unreadable file: its points fail when they run
       }
     }

@@ -52,7 +52,7 @@ class Expander {
     if (s.name == "network") {
       const auto text = v.value<std::string>();
       if (!text) fail(file_, v.source(), "'network' expects a string (a built-in name or a .toml file)");
-      p.network = resolve_network_name(*text, v);
+      std::tie(p.network, p.network_file) = resolve_network_name(*text, v);
       return;
     }
     if (s.name == "workload.seed" || s.name == "workload.batch") {
@@ -80,20 +80,23 @@ class Expander {
          fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*)", s.name));
   }
 
-  std::string resolve_network_name(const std::string& text, const toml::node& where) const {
-    if (workloads::builtin_network(text)) return text;
+  /// (identity, file) of a spec's network entry: a built-in's name and no file, or a network file's path
+  /// as written (lexically normalised) and that path resolved against the spec's directory.
+  std::pair<std::string, std::string> resolve_network_name(const std::string& text, const toml::node& where) const {
+    if (workloads::builtin_network(text)) return {text, {}};
     if (text.ends_with(".toml")) {
       const std::filesystem::path p(text);
+      const std::string identity = p.lexically_normal().generic_string();
       const auto full = p.is_absolute() ? p : base_dir_ / p;
       if (!std::filesystem::exists(full)) fail(file_, where.source(), fmt::format("network file '{}' does not exist", full.string()));
       // The path is the network's identity in the result file (/configs.network, /runs.network): it is
       // never cut, so one that does not fit is refused here, before anything is simulated.
-      if (full.string().size() > kNetworkBytes)
+      if (identity.size() > kNetworkBytes)
         fail(file_, where.source(),
              fmt::format("network file path '{}' is {} bytes, longer than the {} bytes a result file stores "
                          "(docs/results.md); move the file or use a shorter relative path",
-                         full.string(), full.string().size(), kNetworkBytes));
-      return full.string();
+                         identity, identity.size(), kNetworkBytes));
+      return {identity, full.string()};
     }
     std::string names;
     for (const auto& n : workloads::builtin_network_names()) names += (names.empty() ? "" : ", ") + n;
@@ -247,7 +250,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     if (!v || *v < 1 || *v > 1024) fail(file, b->source(), "'batch' expects an integer in [1, 1024]");
     base.batch = static_cast<std::uint32_t>(*v);
   }
-  std::vector<std::string> networks;
+  std::vector<std::pair<std::string, std::string>> networks;  // (identity, file), resolve_network_name
   if (const toml::node* n = root.get("networks")) {
     const toml::array* arr = n->as_array();
     if (!arr || arr->empty()) fail(file, n->source(), "'networks' expects a non-empty array of network names or files");
@@ -257,7 +260,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       networks.push_back(ex.resolve_network_name(*s, e));
     }
   } else {
-    networks.push_back("sparse_mobilenet");
+    networks.push_back({"sparse_mobilenet", {}});
   }
 
   // Axes: grid over zip groups, in the order written (the first axis varies slowest).
@@ -485,7 +488,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     const std::size_t copies = sets_network ? 1 : networks.size();
     for (std::size_t k = 0; k < copies; ++k) {
       DesignPoint p = base;
-      p.network = networks[sets_network ? 0 : k];
+      std::tie(p.network, p.network_file) = networks[sets_network ? 0 : k];
       for (const Setting& s : as) {
         if (s.name != "arch.preset") continue;
         const auto v = s.value->value<std::string>();
@@ -524,7 +527,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   std::uint64_t inputs = hash_name(spec.text);
   std::set<std::string> files;
   for (const DesignPoint& p : spec.points)
-    if (p.network.ends_with(".toml")) files.insert(p.network);  // resolved paths; built-in names never end so
+    if (!p.network_file.empty()) files.insert(p.network_file);
   for (const std::string& f : files) {
     try {
       inputs = derive_seed(inputs, hash_name(read_text_file(f, "network file")));

@@ -11,7 +11,7 @@
 namespace eyesim::sweep {
 
 struct WorkloadKey {
-  std::string network;
+  std::string network;  ///< network_source(): what is loaded
   std::uint64_t seed;
   std::uint32_t batch;
   double iact_scale, weight_scale;
@@ -19,7 +19,7 @@ struct WorkloadKey {
 };
 
 inline WorkloadKey key_of(const DesignPoint& p) {
-  return {p.network, p.seed, p.batch, p.iact_density_scale, p.weight_density_scale};
+  return {network_source(p), p.seed, p.batch, p.iact_density_scale, p.weight_density_scale};
 }
 
 }  // namespace eyesim::sweep

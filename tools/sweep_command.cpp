@@ -97,7 +97,7 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     const sweep::DesignPoint& p = spec.points[i];
     auto t0 = Clock::now();
     const auto data = workloads::prepare_network(
-        sweep::scaled_network(p.network, p.iact_density_scale, p.weight_density_scale), p.seed, p.batch);
+        sweep::scaled_network(sweep::network_source(p), p.iact_density_scale, p.weight_density_scale), p.seed, p.batch);
     const double prepare = since(t0);
     t0 = Clock::now();
     hw::simulate_network(p.arch, *data, run_options);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """One network identity across a result file: two network files that declare the same `name` but hold
 different layers are two networks everywhere. /configs.network and /runs.network are the network as the
-spec names it (the resolved file path) for ok and failed points alike, /runs.network_name the name the
+spec writes it (the file's path as written, whatever directory the sweep is started from and however the
+spec's own path is given) for ok and failed points alike, /runs.network_name the name the
 file declares; `eyesim report` reports the two apart (showing the declared name), eyesim_results and
 eyesim-plot select by the same string the report shows, and a declared name given to --net is refused
 with a pointer to the files that declare it. Run by ctest: network_identity_test.py EYESIM."""
@@ -49,7 +50,7 @@ os.makedirs(path("a"))
 os.makedirs(path("b"))
 T.write("a/net.toml", network(16))
 T.write("b/net.toml", network(64))  # the same declared name, four times the first layer's work
-NET_A, NET_B = path("a/net.toml"), path("b/net.toml")
+NET_A, NET_B = "a/net.toml", "b/net.toml"  # as the spec writes them
 SPEC = T.write("spec.toml", """name = "identity_test"
 networks = ["a/net.toml", "b/net.toml"]
 [[axis]]
@@ -66,7 +67,8 @@ check(p.returncode == 0, "the sweep over two networks declaring one name runs: "
 with h5py.File(RESULTS, "r") as f:
     configs, runs = f["configs"][()], f["runs"][()]
 net_of = {int(c["point_id"]): c["network"].decode() for c in configs}
-check(sorted(set(net_of.values())) == [NET_A, NET_B], f"/configs.network: the two files by path: {set(net_of.values())}")
+check(sorted(set(net_of.values())) == [NET_A, NET_B],
+      f"/configs.network: the two files by their paths in the spec: {set(net_of.values())}")
 check(all(r["network"].decode() == net_of[int(r["point_id"])] for r in runs),
       "/runs.network equals /configs.network for every point, ok and failed")
 ok = runs["status"] == 0
@@ -74,6 +76,28 @@ check(ok.sum() == 4 and set(runs["network_name"][ok]) == {b"tiny_cnn"} and set(r
       f"/runs.network_name: the declared name for ok points, empty for failed ones: {set(runs['network_name'])}")
 macs = {net_of[int(r["point_id"])]: int(r["macs_nominal"]) for r in runs[ok]}
 check(macs[NET_B] > macs[NET_A], f"the two files are different workloads: {macs}")
+
+# The identity does not depend on how the spec was reached (found by helper-34: two shards of one spec,
+# one started with a relative and one with an absolute spec path, merged into one file naming one network
+# twice): started from the parent directory with a relative spec path, and with an absolute one, the
+# sweep writes the same /configs, config_hash included.
+parent = os.path.dirname(T.tmp)
+for spec_arg, cwd, name in ((os.path.relpath(SPEC, parent), parent, "relative.h5"), (SPEC, "/", "absolute.h5")):
+    p = subprocess.run([EYESIM, "sweep", spec_arg, "-o", path(name), "-q"], capture_output=True, text=True, timeout=300,
+                       cwd=cwd)
+    with h5py.File(path(name), "r") as f:
+        same = p.returncode == 0 and np.array_equal(f["configs"][()], configs)
+    check(same, f"the spec given as {spec_arg} from {cwd}: the same /configs, network paths and config_hash: {p.stderr.strip()}")
+# `where` sees the network as the spec writes it.
+WHERE = T.write("where.toml", open(SPEC).read().replace('networks = ["a/net.toml", "b/net.toml"]',
+                                                        'networks = ["a/net.toml", "b/net.toml"]\n'
+                                                        "where = ['network == \"b/net.toml\"']"))
+p = subprocess.run([EYESIM, "sweep", WHERE, "-o", path("where.h5"), "-q"], capture_output=True, text=True, timeout=300, cwd="/")
+kept = p.stderr
+if p.returncode == 0:
+    with h5py.File(path("where.h5"), "r") as f:
+        kept = sorted({c["network"].decode() for c in f["configs"][()]})
+check(kept == [NET_B], f"where = ['network == \"b/net.toml\"'] keeps b's points, from any directory: {kept}")
 
 p = subprocess.run([EYESIM, "report", RESULTS], capture_output=True, text=True, timeout=120)
 out = p.stdout
