@@ -90,6 +90,14 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     workloads::LayerShape& s = l.shape;
     const auto lname = (*t)["name"].value<std::string>();
     if (!lname) fail(file, t->source(), "layer is missing the required string key 'name'");
+    // A layer is selected by its name (--layer, [[mapping]] layer = ..., traces in Python): two of one name
+    // would make each of those pick one of them without saying so.
+    for (std::size_t i = 0; i < net.layers.size(); ++i)
+      if (net.layers[i].shape.name == *lname)
+        fail(file, t->get("name")->source(),
+             fmt::format("layer name '{}' is taken by layer {} of the file; layer names must be unique (they select a "
+                         "layer in --layer, [[mapping]] and the result file's traces)",
+                         *lname, i + 1));
     s.name = *lname;
     const auto kind = (*t)["kind"].value<std::string>();
     if (!kind || !workloads::parse_layer_kind(*kind, s.kind))

@@ -86,6 +86,12 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \"nope.txt\"\n"),
                          doctest::Contains("does not exist"), SpecError);
     CHECK_THROWS_WITH_AS(resolve_network("no_such_net"), doctest::Contains("not a built-in network"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\n"
+                               "[[layer]]\nname = \"b\"\nkind = \"fc\"\nc = 4\nm = 4\n"
+                               "[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 4\nm = 2\n"),
+                         doctest::Contains("n.toml:13:8: error: layer name 'a' is taken by layer 1 of the file; layer names "
+                                           "must be unique"),
+                         SpecError);
     // A layer too large to generate is refused at its table with the limit, not a bare std::bad_alloc later.
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"big\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 100000\n"),
                          doctest::Contains("n.toml:2:1: error: big: at most 1073741824 input activations per image "
