@@ -566,10 +566,14 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
   if (forced) {
     const std::uint32_t m0 = m0s.front(), c0 = c0s.front();  // the forced values, or the smallest
     const bool tile_fits = weights_fit(arch, layer, m0, c0, table_for, scratch->tile_words);
+    // Only what the mapping file forces: a factor it leaves to the mapper (0) is not part of the problem.
+    std::string given;
+    for (const auto& [name, value] : {std::pair{"m0", forced->m0}, {"c0", forced->c0}, {"f0", forced->f0},
+                                      {"spatial_red", forced->spatial_red}, {"spatial_m", forced->spatial_m},
+                                      {"spatial_g", forced->spatial_g}, {"spatial_pos", forced->spatial_pos}})
+      if (value != 0) given += fmt::format("{}{}={}", given.empty() ? "" : " ", name, value);
     throw MappingError(fmt::format(
-        "layer {}: the forced mapping does not fit (m0={} c0={} f0={} red={} m={} g={} pos={}): {}", l.name,
-        forced->m0, forced->c0, forced->f0, forced->spatial_red, forced->spatial_m, forced->spatial_g,
-        forced->spatial_pos,
+        "layer {}: the forced mapping does not fit ({}; the others left to the mapper): {}", l.name, given,
         tile_fits ? fmt::format("its spatial factors need more PEs, or longer psum chains, than the {} PEs hold", P)
                   : fmt::format("its {}x{}x{} weight tile (m0 x c0 x S) does not fit: {}", m0, c0, l.s,
                                 weight_tile_misfit(arch, l, m0, c0))));

@@ -33,7 +33,13 @@ TEST_SUITE("fast") {
     hw::RunOptions o;
     o.forced_mappings = parse_mapping_toml("[[mapping]]\nm0 = 32\nc0 = 16\n", "m.toml");  // 512 dense weights > 192
     CHECK_THROWS_WITH_AS(hw::simulate_network(*hw::preset("eyeriss_v2"), *data, o),
-                         doctest::Contains("the forced mapping does not fit"), hw::MappingError);
+                         doctest::Contains("the forced mapping does not fit (m0=32 c0=16; the others left to the mapper)"),
+                         hw::MappingError);
+    // Spatial factors alone: the message names them under the names the mapping file uses, not as zeros.
+    o.forced_mappings = parse_mapping_toml("[[mapping]]\nlayer = \"L27\"\nspatial_m = 1000\n", "m.toml");
+    CHECK_THROWS_WITH_AS(hw::simulate_network(*hw::preset("eyeriss_v2"), *data, o),
+                         doctest::Contains("(spatial_m=1000; the others left to the mapper): its spatial factors need more PEs"),
+                         hw::MappingError);
   }
 
   TEST_CASE("mapping file errors name the place and the key") {
