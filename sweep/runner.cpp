@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <variant>
@@ -125,6 +126,36 @@ void close_part(std::unique_ptr<ResultWriter> writer, const SweepOptions& o, boo
   std::filesystem::rename(o.output + ".part", o.output);
 }
 
+/// Why a result file written by an earlier run (`path`: OUTPUT.part or OUTPUT) is not of `spec`, read
+/// from what it records: the seed, the mapper search, the first line of the spec text that differs; when
+/// they all agree, the network or mask files (whose contents enter spec_hash) changed. Empty when the file
+/// cannot be read (a kill -9 can leave OUTPUT.part unreadable): the caller's message stands alone.
+std::string spec_difference(const std::string& path, const SweepSpec& spec) {
+  try {
+    if (!std::filesystem::exists(path)) return {};
+    Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+    if (const std::string seed = f.attribute("seed"); seed != std::to_string(spec.seed))
+      return fmt::format("it was run with seed {}, this run's is {}", seed, spec.seed);
+    if (const std::string mapper = f.attribute("mapper"); mapper != hw::describe(spec.mapper))
+      return fmt::format("its mapper search was '{}', this run's is '{}'", mapper, hw::describe(spec.mapper));
+    const std::string text = f.read_string_dataset("spec_toml");
+    if (text != spec.text) {
+      std::istringstream a(text), b(spec.text);
+      std::string la, lb;
+      for (int line = 1;; ++line) {
+        const bool ha = static_cast<bool>(std::getline(a, la)), hb = static_cast<bool>(std::getline(b, lb));
+        if (!ha && !hb) break;
+        if (!ha || !hb || la != lb)
+          return fmt::format("its spec text differs from line {}: '{}' then, '{}' now", line, ha ? la : "(end)",
+                             hb ? lb : "(end)");
+      }
+    }
+    return "the spec text, seed and mapper search are the same, so the network or mask files it names have changed";
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 struct Done {};
 using Message = std::variant<PointRecord, Done>;
 
@@ -159,8 +190,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   if (o.resume) {
     if (have_journal) {
       Journal::Contents c = Journal::read(journal_path);
-      if (c.spec_hash != spec.spec_hash)
-        throw std::runtime_error(fmt::format("cannot resume: '{}' belongs to a different spec, seed or mapper search (or its network files changed)", journal_path));
+      if (c.spec_hash != spec.spec_hash) {
+        std::string why = spec_difference(part, spec);
+        if (why.empty()) why = spec_difference(o.output, spec);
+        throw std::runtime_error(fmt::format(
+            "cannot resume: '{}' belongs to a different spec, seed or mapper search (or its network files changed){}",
+            journal_path, why.empty() ? "" : ": " + why));
+      }
       if (c.version != o.version)
         throw std::runtime_error(fmt::format(
             "cannot resume: '{}' was written by {}, this is {}: the file would mix two versions' results "
@@ -180,7 +216,10 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
       if (f.attribute("spec_hash") != fmt::format("{:016x}", spec.spec_hash))
-        throw std::runtime_error(fmt::format("cannot resume: '{}' was written by a different spec, seed or mapper search (or its network files changed)", o.output));
+        throw std::runtime_error(fmt::format(
+            "cannot resume: '{}' was written by a different spec, seed or mapper search (or its network files "
+            "changed): {}",
+            o.output, spec_difference(o.output, spec)));
       if (f.attribute("complete") == "true") {
         fmt::print(err, "eyesim: '{}' is already complete; nothing to resume\n", o.output);
         out.resumed = ids.size();

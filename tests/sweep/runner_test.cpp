@@ -289,11 +289,14 @@ TEST_SUITE("golden") {
       o.progress = "never";
       o.resume = true;
       std::atomic<int> stop{0};
-      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+      // The refusal says what differs, read from the file the first run left.
+      const std::string was = fmt::format("its mapper search was '{}', this run's is '{}'", hw::describe(first->mapper),
+                                          hw::describe(second->mapper));
+      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains(was.c_str()), std::runtime_error);
       run_sweep(*first, o, stop, stderr);  // its own spec resumes
       CHECK_FALSE(fs::exists(path + ".journal"));
       // A complete file of the other search is refused too.
-      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+      CHECK_THROWS_WITH_AS(run_sweep(*second, o, stop, stderr), doctest::Contains(was.c_str()), std::runtime_error);
     }
   }
 
@@ -307,9 +310,17 @@ TEST_SUITE("golden") {
     CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains("continue it with --resume"),
                          std::runtime_error);
     SweepSpec other = spec;
-    other.spec_hash ^= 1;
+    other.spec_hash ^= 1;  // as if a network file had changed: the text, seed and search are the same
     o.resume = true;
-    CHECK_THROWS_WITH_AS(run_sweep(other, o, stop, stderr), doctest::Contains("different spec"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(run_sweep(other, o, stop, stderr),
+                         doctest::Contains("different spec, seed or mapper search (or its network files changed): the spec "
+                                           "text, seed and mapper search are the same, so the network or mask files it "
+                                           "names have changed"),
+                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(run_sweep(tiny_spec("seed = 7\n"), o, stop, stderr),
+                         doctest::Contains("it was run with seed 1, this run's is 7"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(run_sweep(tiny_spec("# reworded\n"), o, stop, stderr),
+                         doctest::Contains("its spec text differs from line 1: 'networks = "), std::runtime_error);
     // Another eyesim version: its rows may be laid out differently and its model differs.
     o.version = "eyesim 0.1.0 (git other)";
     CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr),
