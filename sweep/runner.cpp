@@ -17,6 +17,7 @@
 #include <variant>
 
 #include <fmt/format.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -167,8 +168,13 @@ void refuse_journal(const std::string& output, std::string_view remedy) {
         fmt::format("'{}' exists: a sweep into '{}' was interrupted (or is still running); {}", journal, output, remedy));
 }
 
+unsigned available_threads() {
+  return static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
+}
+
 unsigned worker_threads(int jobs) {
-  return jobs > 0 ? unsigned(jobs) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned available = available_threads();
+  return jobs > 0 ? std::min(unsigned(jobs), available) : available;
 }
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {
@@ -250,7 +256,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   // workload to finish releases its data, so a sweep's memory follows the networks still in use and the
   // freeing happens on the workers, not serially after them.
   WorkloadStore workloads(spec.points, todo);
-  tbb::task_arena arena(o.jobs > 0 ? o.jobs : tbb::task_arena::automatic);
+  tbb::task_arena arena(static_cast<int>(worker_threads(o.jobs)));
 
   double total_cost = 0, cost_done = 0;
   for (std::uint64_t id : ids) total_cost += costs[id];

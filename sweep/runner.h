@@ -18,8 +18,13 @@
 
 namespace eyesim::sweep {
 
-/// The worker threads of `jobs` (0: one per core): what a sweep runs on, and what its schedule, memory
-/// estimate and dry run assume.
+/// The threads this process may run on: oneTBB's default concurrency, which follows the CPU affinity
+/// mask (a Slurm allocation, taskset), not just the machine's core count.
+unsigned available_threads();
+
+/// The worker threads of `jobs` (0: every available thread), at most available_threads(): oneTBB runs
+/// no more (it ignores a larger arena with a warning), so a larger -j would only skew the schedule and
+/// the dry run's estimate. What a sweep runs on, and what its schedule, memory estimate and dry run assume.
 unsigned worker_threads(int jobs);
 
 struct SweepOptions {

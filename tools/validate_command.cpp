@@ -24,6 +24,7 @@
 #include "hw/simulate.h"
 #include "sweep/arch_override.h"
 #include "sweep/mapping_file.h"
+#include "sweep/runner.h"
 #include "tools/validation/published_case.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -327,7 +328,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   }
 
   // The distinct networks' data, prepared side by side (each one's layers in order, as eyesim run does).
-  tbb::task_arena arena(args.jobs > 0 ? args.jobs : tbb::task_arena::automatic);
+  tbb::task_arena arena(static_cast<int>(sweep::worker_threads(args.jobs)));
   std::vector<ToPrepare*> preparing;
   for (auto& [data_key, p] : to_prepare) preparing.push_back(&p);
   arena.execute([&] {
