@@ -30,15 +30,16 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
     found = true;
     using T = std::remove_cvref_t<decltype(field)>;
     if constexpr (std::is_same_v<T, bool>) {
-      if (!value.is_boolean()) fail(file, value.source(), fmt::format("'{}' expects true or false", path));
+      if (!value.is_boolean())
+        fail(file, value.source(), fmt::format("'{}' expects true or false (got {})", path, value_text(value)));
       field = *value.value<bool>();
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 0 || *v > 0xffffffffLL)
-        fail(file, value.source(), fmt::format("'{}' expects a non-negative integer", path));
+        fail(file, value.source(), fmt::format("'{}' expects a non-negative integer (got {})", path, value_text(value)));
       field = static_cast<std::uint32_t>(*v);
     } else if constexpr (std::is_same_v<T, double>) {
-      if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number", path));
+      if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number (got {})", path, value_text(value)));
       field = *value.value<double>();
     } else {
       const auto text = value.value<std::string>();

@@ -102,7 +102,8 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     const auto kind = (*t)["kind"].value<std::string>();
     if (!kind || !workloads::parse_layer_kind(*kind, s.kind))
       fail(file, t->get("kind") ? t->get("kind")->source() : t->source(),
-           "'kind' expects \"conv\", \"depthwise\", \"pointwise\" or \"fc\"");
+           fmt::format("layer '{}': 'kind' expects \"conv\", \"depthwise\", \"pointwise\" or \"fc\" ({})", s.name,
+                       t->get("kind") ? "got " + value_text(*t->get("kind")) : std::string("missing")));
     const bool fc = s.kind == workloads::LayerKind::kFullyConnected;
     const bool dw = s.kind == workloads::LayerKind::kDepthwise;
     // The batch is the run's (--batch, a spec's batch or workload.batch), the same for every layer:

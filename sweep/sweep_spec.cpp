@@ -42,6 +42,12 @@ constexpr std::string_view kWorkloadNames[] = {"workload.seed", "workload.batch"
 /// of points, which would exhaust memory while they are expanded (each point holds its architecture).
 constexpr std::uint64_t kMaxPoints = 10'000'000;
 
+/// The error for a value of arch.preset that names no preset: the value and the presets there are.
+std::string preset_expected(const toml::node& value) {
+  return fmt::format("'arch.preset' expects a preset name (got {}; the presets: {})", value_text(value),
+                     fmt::join(hw::preset_names(), ", "));
+}
+
 class Expander {
  public:
   Expander(std::string_view file, const std::filesystem::path& base_dir) : file_(file), base_dir_(base_dir) {}
@@ -177,13 +183,6 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   }
   if (seed_override) spec.seed = *seed_override;  // --seed 0 too: 0 is a seed like any other
   // The mapper search of every point (docs/sweeps.md): one per sweep, like the seed.
-  const auto value_text = [](const toml::node& n) {
-    std::ostringstream os;
-    if (const auto* str = n.as_string()) os << '\'' << str->get() << '\'';
-    else if (n.is_value()) n.visit([&](const auto& v) { os << v; });
-    else os << (n.is_table() ? "a table" : "an array");
-    return os.str();
-  };
   if (const toml::node* m = root.get("mapper")) {
     const auto mode = m->value_exact<std::string>() ? hw::parse_mapper_mode(*m->value_exact<std::string>()) : std::nullopt;
     if (!mode) fail(file, m->source(), fmt::format("'mapper' expects \"estimate\" or \"simulate\" (got {})", value_text(*m)));
@@ -227,7 +226,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     } else if (const toml::table* t = a->as_table()) {
       if (const toml::node* p = t->get("preset")) {
         const auto v = p->value<std::string>();
-        if (!v || !hw::preset(*v)) fail(file, p->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+        if (!v || !hw::preset(*v)) fail(file, p->source(), preset_expected(*p));
         base_preset = *v;
       }
       flatten(*t, "", base_overrides, file, "arch.");
@@ -381,7 +380,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         // The drawn values lie between the ends and have no place in the file, so the ends are checked
         // here, where an error can name them (every parameter's valid values form one interval).
         for (const toml::node* end : {r->get(0), r->get(1)}) {
-          if (a.name == "arch.preset") fail(file, end->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+          if (a.name == "arch.preset") fail(file, end->source(), "'arch.preset' cannot be a range: give its presets as values");
           DesignPoint scratch = base;
           ex.apply(scratch, {a.name, end});
         }
@@ -492,7 +491,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       for (const Setting& s : as) {
         if (s.name != "arch.preset") continue;
         const auto v = s.value->value<std::string>();
-        if (!v || !hw::preset(*v)) fail(file, s.value->source(), "'arch.preset' expects a preset name (eyesim list archs)");
+        if (!v || !hw::preset(*v)) fail(file, s.value->source(), preset_expected(*s.value));
         p.arch = make_arch(*v);
       }
       for (const Setting& s : as) {

@@ -1,6 +1,7 @@
 // Errors at a place in a user's TOML file, shared by the architecture, network and sweep spec parsers.
 #pragma once
 
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,16 @@ namespace eyesim::sweep {
 /// Throws SpecError at `where` in `file`.
 [[noreturn]] inline void fail(std::string_view file, const toml::source_region& where, std::string_view message) {
   throw SpecError(file, where.begin.line, where.begin.column, message);
+}
+
+/// A TOML value as an error message shows it after "got": a string quoted, a number or boolean as written,
+/// else "a table" / "an array".
+inline std::string value_text(const toml::node& n) {
+  std::ostringstream os;
+  if (const auto* str = n.as_string()) os << '\'' << str->get() << '\'';
+  else if (n.is_value()) n.visit([&](const auto& v) { os << v; });
+  else os << (n.is_table() ? "a table" : "an array");
+  return os.str();
 }
 
 /// "line L, column C" of a place, for messages that point back at an earlier place in the same file.

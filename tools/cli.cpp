@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000))->capture_default_str();
   std::string list_what;
   auto* list = app.add_subcommand("list", "list built-in architectures or networks");
-  list->add_option("what", list_what, "archs or nets")->required()->check(CLI::IsMember({"archs", "nets"}));
+  list->add_option("what", list_what, "archs or nets (both when omitted)")->check(CLI::IsMember({"archs", "nets"}));
   std::string show_what, show_name;
   auto* show = app.add_subcommand("show", "print a resolved architecture or network as TOML (a file to edit)");
   show->add_option("what", show_what, "arch or net")->required()->check(CLI::IsMember({"arch", "net"}));

@@ -240,6 +240,12 @@ int show_command(std::string_view what, std::string_view name, std::FILE* out, s
 }
 
 int list_command(std::string_view what, std::FILE* out, std::FILE* err) {
+  if (what.empty()) {  // `eyesim list`: both, each under a heading
+    fmt::print(out, "architectures (--arch):\n");
+    list_command("archs", out, err);
+    fmt::print(out, "\nnetworks (--net):\n");
+    return list_command("nets", out, err);
+  }
   if (what == "archs") {
     for (const auto& n : hw::preset_names()) fmt::print(out, "{:<20} {}\n", n, hw::preset_description(n));
     return 0;

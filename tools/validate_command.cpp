@@ -139,7 +139,12 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
                  (!args.case_filter.empty() && c.id.find(args.case_filter) == std::string::npos));
   }
   if (std::find(shown.begin(), shown.end(), true) == shown.end()) {
-    fmt::print(err, "eyesim: error: no validation case matches the filter\n");
+    std::string filter;
+    if (!args.case_filter.empty()) filter = fmt::format("--case '{}'", args.case_filter);
+    if (args.cheap_only) filter += filter.empty() ? "--cheap" : " and --cheap";
+    std::vector<std::string_view> ids;
+    for (const PublishedCase& c : cases) ids.push_back(c.id);
+    fmt::print(err, "eyesim: error: no validation case matches {}; the case ids are: {}\n", filter, fmt::join(ids, ", "));
     return 2;
   }
   std::vector<bool> needed = shown;

@@ -240,7 +240,8 @@ TEST_SUITE("fast") {
                          SpecError);
     CHECK_THROWS_WITH_AS(sample("arch.array.cluster_rows", "-1, 4"),
                          doctest::Contains("s.toml:5:10: error: 'array.cluster_rows' expects a non-negative integer"), SpecError);
-    CHECK_THROWS_WITH_AS(sample("arch.preset", "1, 4"), doctest::Contains("s.toml:5:10: error: 'arch.preset' expects a preset name"),
+    CHECK_THROWS_WITH_AS(sample("arch.preset", "1, 4"),
+                         doctest::Contains("s.toml:5:10: error: 'arch.preset' cannot be a range: give its presets as values"),
                          SpecError);
     CHECK(sample("workload.iact_density_scale", "0.5, 1.0").points.size() == 3);
   }
@@ -252,7 +253,11 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = []\n"),
                          doctest::Contains("has no values"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [\"four\"]\n"),
-                         doctest::Contains("s.toml:3:11: error: 'array.cluster_rows' expects a non-negative integer"),
+                         doctest::Contains("s.toml:3:11: error: 'array.cluster_rows' expects a non-negative integer (got 'four')"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v9\"]\n"),
+                         doctest::Contains("s.toml:3:11: error: 'arch.preset' expects a preset name (got 'eyeriss_v9'; the "
+                                           "presets: eyeriss_v2, "),
                          SpecError);
     CHECK_THROWS_WITH_AS(parse("networks = [\"lenet\"]\n"), doctest::Contains("s.toml:1:13: error: unknown network 'lenet'"),
                          SpecError);
