@@ -467,13 +467,15 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
                jobs.size() == 1 ? "" : "s", wall_s);
   } else if (args.format == "csv") {
     // The texts come from the cases file (a user's, with --cases-file): RFC 4180 quoting keeps the columns.
+    // A bound (at_least / at_most) has no error or tolerance: empty there (null in JSON), as the table's "-".
     fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note,what_if\n");
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
-      fmt::print(out, "{},{},{},{},{},{},{:.6g},{:.6g},{},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
+      fmt::print(out, "{},{},{},{},{},{},{:.6g},{},{},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
                  c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
-                 c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated, o.error, c.tolerance, verdict(o),
-                 csv_quoted(c.source), csv_quoted(c.note), csv_quoted(what_if_text));
+                 c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated,
+                 c.published ? fmt::format("{:.6g}", o.error) : "", c.published ? fmt::format("{}", c.tolerance) : "",
+                 verdict(o), csv_quoted(c.source), csv_quoted(c.note), csv_quoted(what_if_text));
     }
   } else {
     fmt::print(out, "[\n");
@@ -482,11 +484,12 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       const PublishedCase& c = *o.c;
       fmt::print(out,
                  "  {{\"case\": {}, \"group\": {}, \"metric\": {}, \"published\": {}, \"at_least\": {}, "
-                 "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {:.6g}, \"tolerance\": {}, \"verdict\": \"{}\", "
+                 "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {}, \"tolerance\": {}, \"verdict\": \"{}\", "
                  "\"failure\": {}, \"source\": {}, \"note\": {}, \"what_if\": {}}}{}\n",
                  json_string(c.id), c.group, json_string(c.metric), c.published ? fmt::format("{}", *c.published) : "null",
                  c.at_least ? fmt::format("{}", *c.at_least) : "null", c.at_most ? fmt::format("{}", *c.at_most) : "null",
-                 o.simulated, o.error, c.tolerance, verdict(o), json_string(o.failure), json_string(c.source),
+                 o.simulated, c.published ? fmt::format("{:.6g}", o.error) : "null",
+                 c.published ? fmt::format("{}", c.tolerance) : "null", verdict(o), json_string(o.failure), json_string(c.source),
                  json_string(c.note), json_string(what_if_text), i + 1 < outcomes.size() ? "," : "");
     }
     fmt::print(out, "]\n");
