@@ -25,6 +25,7 @@
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
+#include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
@@ -141,6 +142,7 @@ unsigned worker_threads(int jobs) {
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {
   const auto start = Clock::now();
+  check_output_path(o.output, {});
   SweepOutcome out;
   out.output = o.output;
   const std::string part = o.output + ".part";
@@ -320,6 +322,7 @@ SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& o, const hw
   const auto start = Clock::now();
   if (spec.points.size() != 1)
     throw std::invalid_argument(fmt::format("write_result writes one point; the spec has {}", spec.points.size()));
+  check_output_path(o.output, {});
   refuse_journal(o.output);
   const std::vector<std::uint64_t> ids{0};
   const ResultTables tables;

@@ -7,6 +7,7 @@
 
 #include "sweep/hdf5_file.h"
 #include "sweep/merge.h"
+#include "sweep/output_path.h"
 #include "sweep/result_reader.h"
 
 namespace eyesim::tools {
@@ -33,6 +34,9 @@ int merge_command(const MergeArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim merge: error: {}\n", e.what());
     return 2;
   } catch (const sweep::ResultFileError& e) {
+    fmt::print(err, "eyesim merge: error: {}\n", e.what());
+    return 2;
+  } catch (const sweep::OutputPathError& e) {
     fmt::print(err, "eyesim merge: error: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {  // I/O: a part unreadable midway, the output unwritable

@@ -12,6 +12,7 @@
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
 #include "sweep/network_file.h"
+#include "sweep/output_path.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
@@ -220,6 +221,22 @@ TEST_SUITE("golden") {
     o.progress = "never";
     std::atomic<int> stop{0};
     CHECK_THROWS_WITH_AS(run_sweep(tiny_spec(), o, stop, stderr), doctest::Contains("nonexistent-dir"), std::exception);
+  }
+
+  TEST_CASE("an output that is a directory is refused before any simulation, leaving no .part or journal") {
+    // It used to fail only at the end, renaming OUTPUT.part over the directory, and leave both files behind.
+    const SweepSpec spec = tiny_spec();
+    SweepOptions o;
+    o.output = (test_dir() / "a_directory").string();
+    o.progress = "never";
+    fs::create_directories(o.output);
+    std::atomic<int> stop{0};
+    const std::string refusal = "'" + o.output + "' is a directory";
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(refusal.c_str()), OutputPathError);
+    CHECK_THROWS_WITH_AS(write_result(one_point_spec(), o, hw::NetworkResult{}, 1.0), doctest::Contains(refusal.c_str()),
+                         OutputPathError);
+    CHECK_FALSE(fs::exists(o.output + ".part"));
+    CHECK_FALSE(fs::exists(o.output + ".journal"));
   }
 
   TEST_CASE("a searched sweep with 1 and 2 threads writes identical tables, and records its search") {
