@@ -16,6 +16,7 @@
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/mapping_file.h"
+#include "sweep/output_path.h"
 #include "sweep/result_tables.h"
 #include "sweep/network_file.h"
 #include "sweep/runner.h"
@@ -109,6 +110,14 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   // (with its forced mappings; simulated once).
   const sweep::SweepSpec spec = one_point_spec(args, *arch, *mapper);
   if (!args.output.empty()) {
+    // A path the file cannot be written to (a directory, a missing or read-only directory) is refused before
+    // simulating, --force or not: the file is written only after the run.
+    try {
+      sweep::check_output_path(args.output, {});
+    } catch (const sweep::OutputPathError& e) {
+      fmt::print(err, "eyesim: error: {}\n", e.what());
+      return 2;
+    }
     // OUTPUT.journal is the record of a sweep into OUTPUT that was interrupted or is still running (a
     // running sweep writes OUTPUT.part next to it): the finished points its --resume needs. Writing OUTPUT
     // here would replace that sweep's file, so refuse, like `eyesim sweep` does, before simulating.

@@ -14,6 +14,7 @@
 #include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/network_file.h"
+#include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
@@ -244,6 +245,14 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     return 0;
   }
 
+  // A path the file cannot be written to (a directory, a missing or read-only directory) is refused before any
+  // point runs, --force or not: the file is renamed into place only at the end.
+  try {
+    sweep::check_output_path(options.output, {});
+  } catch (const sweep::OutputPathError& e) {
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 2;
+  }
   // An existing result file is not replaced unless asked (--force), as merge does: the new file is renamed
   // over it at the end, or at a stop (an interrupted rerun would leave a partial file in place of a finished
   // one). With a journal next to it the runner's refusal explains the interrupted sweep instead.
