@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,23 @@ void print_memory_estimate(const sweep::SweepSpec& spec, const std::vector<doubl
                            : std::string("in id order"));
 }
 
+/// The files the sweep reads, which its output must not replace: the spec file (`spec_path`, empty for the
+/// built-in default), and the network files its points name with their masks (built-ins' masks too).
+std::vector<sweep::InputFile> input_files(const std::string& spec_path, const sweep::SweepSpec& spec) {
+  std::vector<sweep::InputFile> files;
+  if (!spec_path.empty()) files.push_back({spec_path, "the sweep spec"});
+  std::set<std::string> networks;
+  for (const sweep::DesignPoint& p : spec.points) networks.insert(p.network);
+  for (const std::string& n : networks) {
+    try {
+      for (sweep::InputFile& f : sweep::network_input_files(n, sweep::resolve_network(n))) files.push_back(std::move(f));
+    } catch (const std::exception&) {  // a network file that does not parse fails its points; it is still an input
+      files.push_back({n, "the network file"});
+    }
+  }
+  return files;
+}
+
 }  // namespace
 
 int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE* out, std::FILE* err) {
@@ -245,10 +263,10 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     return 0;
   }
 
-  // A path the file cannot be written to (a directory, a missing or read-only directory) is refused before any
-  // point runs, --force or not: the file is renamed into place only at the end.
+  // A path the file cannot be written to (a directory, a missing or read-only directory) or one of the sweep's
+  // inputs is refused before any point runs, --force or not: the file is renamed into place only at the end.
   try {
-    sweep::check_output_path(options.output, {});
+    sweep::check_output_path(options.output, input_files(args.spec, spec));
   } catch (const sweep::OutputPathError& e) {
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
