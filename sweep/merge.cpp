@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sweep/output_lock.h"
+#include "sweep/output_path.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_writer.h"
 
@@ -43,12 +44,6 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_shard(const std::st
   const auto k = parse_u64(text.substr(0, slash)), n = parse_u64(text.substr(slash + 1));
   if (!k || !n) return std::nullopt;
   return std::pair{*k, *n};
-}
-
-/// Both paths exist and name one file.
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
 struct Part {
@@ -155,13 +150,14 @@ std::string format_id_ranges(const std::vector<std::uint64_t>& ids, std::size_t 
 
 MergeOutcome merge_results(const std::vector<std::string>& paths, const std::string& output, const MergeOptions& o) {
   if (paths.empty()) throw MergeError("no part files given");
+  std::vector<InputFile> inputs;
+  for (const std::string& path : paths) inputs.push_back({path, "a part"});
+  check_output_path(output, inputs);
   const OutputLock lock(output);
   const ResultTables tables;
   std::vector<Part> parts;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
-    if (same_file(path, output))
-      throw MergeError(fmt::format("the output '{}' is also one of the parts", output));
     for (std::size_t j = 0; j < i; ++j)
       if (same_file(paths[j], path))
         throw MergeError(fmt::format("'{}' is given twice{}", path, paths[j] == path ? "" : " (as '" + paths[j] + "')"));

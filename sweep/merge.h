@@ -32,7 +32,8 @@ struct MergeOutcome {
 
 /// Checks every part (same schema, eyesim version, spec and seed; no point twice; none missing
 /// unless allow_partial), then writes `output` through `output`.part and a rename. Throws
-/// MergeError for parts that do not fit together, ResultFileError for unreadable ones.
+/// OutputPathError, before reading any part, when `output` cannot be written or is one of the parts
+/// (check_output_path); MergeError for parts that do not fit together, ResultFileError for unreadable ones.
 MergeOutcome merge_results(const std::vector<std::string>& parts, const std::string& output, const MergeOptions& options);
 
 /// "0-4, 7, 9-12", at most `max_ranges` ranges then "... (N more points)". `ids` sorted.

@@ -212,6 +212,18 @@ workloads::Network resolve_network(std::string_view name_or_path) {
   throw SpecError(name_or_path, 0, 0, fmt::format("not a built-in network ({}) nor a .toml network file", names));
 }
 
+std::vector<InputFile> network_input_files(std::string_view name_or_path, const workloads::Network& net) {
+  std::vector<InputFile> files;
+  if (!workloads::builtin_network(name_or_path)) files.push_back({std::string(name_or_path), "the network file"});
+  for (const workloads::LayerSpec& l : net.layers) {
+    if (!l.iacts.mask_file.empty())
+      files.push_back({l.iacts.mask_file, fmt::format("the iact mask of layer '{}'", l.shape.name)});
+    if (!l.weights.mask_file.empty())
+      files.push_back({l.weights.mask_file, fmt::format("the weight mask of layer '{}'", l.shape.name)});
+  }
+  return files;
+}
+
 void scale_densities(workloads::Network& n, double iact_scale, double weight_scale) {
   for (auto& l : n.layers) {
     l.iacts.density = std::min(1.0, l.iacts.density * iact_scale);

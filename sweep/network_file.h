@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
+#include "sweep/input_file.h"
 #include "sweep/spec_error.h"
 #include "workloads/network.h"
 
@@ -24,6 +26,10 @@ std::string network_to_toml(const workloads::Network& net);
 
 /// A built-in network name or a .toml file path. Throws SpecError otherwise.
 workloads::Network resolve_network(std::string_view name_or_path);
+
+/// The files `net`, resolved from `name_or_path`, is read from: the network file (a built-in has none) and
+/// every layer's mask files (a built-in's too), for check_output_path.
+std::vector<InputFile> network_input_files(std::string_view name_or_path, const workloads::Network& net);
 
 /// Multiplies every layer's generated densities by the scales, capped at 1 (scaled_network's step).
 void scale_densities(workloads::Network& n, double iact_scale, double weight_scale);

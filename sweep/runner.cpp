@@ -26,8 +26,9 @@
 #include "sweep/bounded_queue.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/journal.h"
-#include "sweep/output_lock.h"
 #include "sweep/network_file.h"
+#include "sweep/output_lock.h"
+#include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
@@ -179,6 +180,7 @@ unsigned worker_threads(int jobs) {
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {
   const auto start = Clock::now();
+  check_output_path(o.output, {});
   const OutputLock lock(o.output);  // before the journal, OUTPUT or OUTPUT.part is looked at
   SweepOutcome out;
   out.output = o.output;
@@ -367,6 +369,7 @@ SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& o, const hw
   const auto start = Clock::now();
   if (spec.points.size() != 1)
     throw std::invalid_argument(fmt::format("write_result writes one point; the spec has {}", spec.points.size()));
+  check_output_path(o.output, {});
   const OutputLock lock(o.output);
   refuse_journal(o.output);
   const std::vector<std::uint64_t> ids{0};

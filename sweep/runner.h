@@ -53,7 +53,8 @@ struct SweepOutcome {
   std::string output;
 };
 
-/// Throws std::runtime_error for I/O problems found before any simulation (unwritable output, an
+/// Throws std::runtime_error for I/O problems found before any simulation (an output that cannot be
+/// written: OutputPathError from check_output_path, which its caller, knowing the inputs, asks first; an
 /// interrupted earlier sweep without --resume, a journal of another spec). `stop` is polled: when it
 /// becomes non-zero, no new point starts, finished points are written and the file is closed valid.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const std::atomic<int>& stop, std::FILE* err);
@@ -62,8 +63,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
 /// OUTPUT.part renamed to OUTPUT when complete), from `result`, the point simulated by the caller in
 /// `wall_ms` (its /runs.wall_ms): the point is not simulated again, and forced mappings the caller
 /// simulated with are what the file holds. Keeps no journal (options.journal and options.resume are not
-/// used). Throws std::runtime_error before creating any file when OUTPUT.journal exists
-/// (refuse_journal) or a name is longer than its column, naming the point.
+/// used). Throws std::runtime_error before creating any file when OUTPUT cannot be written
+/// (OutputPathError, check_output_path), OUTPUT.journal exists (refuse_journal) or a name is longer than
+/// its column, naming the point.
 SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& options, const hw::NetworkResult& result,
                           double wall_ms);
 

@@ -2,16 +2,29 @@
 #include "tools/merge_command.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
 #include "sweep/hdf5_file.h"
 #include "sweep/merge.h"
+#include "sweep/output_path.h"
 #include "sweep/result_reader.h"
 
 namespace eyesim::tools {
 
 int merge_command(const MergeArgs& args, std::FILE* out, std::FILE* err) {
+  // A path the file cannot be written to, or one of the parts, before --force is considered (merge_results
+  // checks it again).
+  std::vector<sweep::InputFile> parts;
+  for (const std::string& p : args.parts) parts.push_back({p, "a part"});
+  try {
+    sweep::check_output_path(args.output, parts);
+  } catch (const sweep::OutputPathError& e) {
+    fmt::print(err, "eyesim merge: error: {}\n", e.what());
+    return 2;
+  }
   if (std::filesystem::exists(args.output) && !args.force) {
     fmt::print(err, "eyesim merge: error: '{}' exists; choose another -o or pass --force to overwrite it\n", args.output);
     return 2;
@@ -33,6 +46,9 @@ int merge_command(const MergeArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim merge: error: {}\n", e.what());
     return 2;
   } catch (const sweep::ResultFileError& e) {
+    fmt::print(err, "eyesim merge: error: {}\n", e.what());
+    return 2;
+  } catch (const sweep::OutputPathError& e) {
     fmt::print(err, "eyesim merge: error: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {  // I/O: a part unreadable midway, the output unwritable

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
 #include "sweep/mapping_file.h"
+#include "sweep/output_path.h"
 #include "sweep/result_tables.h"
 #include "sweep/network_file.h"
 #include "sweep/runner.h"
@@ -68,6 +70,16 @@ std::string mapper_json(const hw::MapperSearch& m) {
   return fmt::format(R"({{"mode": "simulate", "window": {}, "candidates": {}}})", m.window + 0.0, m.max_candidates);
 }
 
+/// The files this run reads, which -o must not replace: the --arch file (not a preset), the network file and
+/// its masks (a built-in's masks too), the --mapping file.
+std::vector<sweep::InputFile> input_files(const RunArgs& args, const workloads::Network& net) {
+  std::vector<sweep::InputFile> files;
+  if (!hw::preset(args.arch)) files.push_back({args.arch, "the --arch file"});
+  for (sweep::InputFile& f : sweep::network_input_files(args.net, net)) files.push_back(std::move(f));
+  if (!args.mapping.empty()) files.push_back({args.mapping, "the --mapping file"});
+  return files;
+}
+
 double dram_bytes(const hw::LayerStats& s) {
   return static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
                              s.dram_psum_write_bytes + s.dram_oact_write_bytes);
@@ -109,6 +121,14 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   // (with its forced mappings; simulated once).
   const sweep::SweepSpec spec = one_point_spec(args, *arch, *mapper);
   if (!args.output.empty()) {
+    // A path the file cannot be written to (a directory, a missing or read-only directory) or one of this
+    // run's inputs is refused before simulating, --force or not: the file is written only after the run.
+    try {
+      sweep::check_output_path(args.output, input_files(args, *net));
+    } catch (const sweep::OutputPathError& e) {
+      fmt::print(err, "eyesim: error: {}\n", e.what());
+      return 2;
+    }
     // OUTPUT.journal is the record of a sweep into OUTPUT that was interrupted or is still running (a
     // running sweep writes OUTPUT.part next to it): the finished points its --resume needs. Writing OUTPUT
     // here would replace that sweep's file, so refuse, like `eyesim sweep` does, before simulating.

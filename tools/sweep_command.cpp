@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/network_file.h"
+#include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
 #include "sweep/result_tables.h"
@@ -177,6 +179,23 @@ void print_memory_estimate(const sweep::SweepSpec& spec, const std::vector<doubl
                            : std::string("in id order"));
 }
 
+/// The files the sweep reads, which its output must not replace: the spec file (`spec_path`, empty for the
+/// built-in default), and the network files its points name with their masks (built-ins' masks too).
+std::vector<sweep::InputFile> input_files(const std::string& spec_path, const sweep::SweepSpec& spec) {
+  std::vector<sweep::InputFile> files;
+  if (!spec_path.empty()) files.push_back({spec_path, "the sweep spec"});
+  std::set<std::string> networks;
+  for (const sweep::DesignPoint& p : spec.points) networks.insert(sweep::network_source(p));
+  for (const std::string& n : networks) {
+    try {
+      for (sweep::InputFile& f : sweep::network_input_files(n, sweep::resolve_network(n))) files.push_back(std::move(f));
+    } catch (const std::exception&) {  // a network file that does not parse fails its points; it is still an input
+      files.push_back({n, "the network file"});
+    }
+  }
+  return files;
+}
+
 }  // namespace
 
 int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE* out, std::FILE* err) {
@@ -247,6 +266,14 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     return 0;
   }
 
+  // A path the file cannot be written to (a directory, a missing or read-only directory) or one of the sweep's
+  // inputs is refused before any point runs, --force or not: the file is renamed into place only at the end.
+  try {
+    sweep::check_output_path(options.output, input_files(args.spec, spec));
+  } catch (const sweep::OutputPathError& e) {
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 2;
+  }
   // An existing result file is not replaced unless asked (--force), as merge does: the new file is renamed
   // over it at the end, or at a stop (an interrupted rerun would leave a partial file in place of a finished
   // one). With a journal next to it the runner's refusal explains the interrupted sweep instead.

@@ -30,6 +30,20 @@ TEST_SUITE("fast") {
     CHECK_NOTHROW(workloads::prepare_network(net, 1));
   }
 
+  TEST_CASE("a network's input files: its file and its layers' masks, a built-in's masks too") {
+    const std::string example = EYESIM_SOURCE_DIR "/workloads/data/example_network.toml";
+    const auto files = network_input_files(example, load_network_file(example));
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].path == example);
+    CHECK(files[0].role == "the network file");
+    const auto builtin = network_input_files("sparse_mobilenet", resolve_network("sparse_mobilenet"));
+    REQUIRE(builtin.size() == 18);  // 9 masked layers, iacts and weights
+    CHECK(builtin[0].path.ends_with("/masks/L07_iacts.txt"));
+    CHECK(builtin[0].role == "the iact mask of layer 'L07'");
+    CHECK(builtin[1].role == "the weight mask of layer 'L07'");
+    CHECK(network_input_files("mobilenet", resolve_network("mobilenet")).empty());
+  }
+
   TEST_CASE("a depthwise layer's explicit m and groups must describe its c channels, not be dropped") {
     // c = 16, m = 32, groups = 4 used to simulate exactly like c = 16 alone.
     const auto dw = [](std::string_view keys) {

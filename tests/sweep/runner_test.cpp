@@ -15,6 +15,7 @@
 #include "sweep/merge.h"
 #include "sweep/network_file.h"
 #include "sweep/output_lock.h"
+#include "sweep/output_path.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
@@ -240,8 +241,8 @@ TEST_SUITE("golden") {
       one.output = path;
       CHECK_THROWS_WITH_AS(write_result(one_point_spec(), one, hw::NetworkResult{}, 1.0),
                            doctest::Contains("being written by another eyesim process"), std::runtime_error);
-      CHECK_THROWS_WITH_AS(merge_results({path}, path, MergeOptions{}), doctest::Contains("being written by another"),
-                           std::runtime_error);
+      CHECK_THROWS_WITH_AS(merge_results({(test_dir() / "a_part.h5").string()}, path, MergeOptions{}),
+                           doctest::Contains("being written by another"), std::runtime_error);
       std::ifstream part(path + ".part");
       std::string line;
       std::getline(part, line);
@@ -262,6 +263,22 @@ TEST_SUITE("golden") {
     o.progress = "never";
     std::atomic<int> stop{0};
     CHECK_THROWS_WITH_AS(run_sweep(tiny_spec(), o, stop, stderr), doctest::Contains("nonexistent-dir"), std::exception);
+  }
+
+  TEST_CASE("an output that is a directory is refused before any simulation, leaving no .part or journal") {
+    // It used to fail only at the end, renaming OUTPUT.part over the directory, and leave both files behind.
+    const SweepSpec spec = tiny_spec();
+    SweepOptions o;
+    o.output = (test_dir() / "a_directory").string();
+    o.progress = "never";
+    fs::create_directories(o.output);
+    std::atomic<int> stop{0};
+    const std::string refusal = "'" + o.output + "' is a directory";
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(refusal.c_str()), OutputPathError);
+    CHECK_THROWS_WITH_AS(write_result(one_point_spec(), o, hw::NetworkResult{}, 1.0), doctest::Contains(refusal.c_str()),
+                         OutputPathError);
+    CHECK_FALSE(fs::exists(o.output + ".part"));
+    CHECK_FALSE(fs::exists(o.output + ".journal"));
   }
 
   TEST_CASE("a searched sweep with 1 and 2 threads writes identical tables, and records its search") {

@@ -224,7 +224,8 @@ with open(bad, "w") as f:
 p = subprocess.run([EYESIM, "sweep", bad, "-o", os.path.join(TMP, "strict.h5"), "--strict", "-q"], capture_output=True, text=True)
 check(p.returncode == 3, f"--strict exits 3 when a point failed (got {p.returncode})")
 p = subprocess.run([EYESIM, "sweep", bad, "-o", "/nonexistent-dir/x.h5", "-q"], capture_output=True, text=True)
-check(p.returncode == 1 and "nonexistent-dir" in p.stderr, "an unwritable output is a clear error")
+check(p.returncode == 2 and "its directory '/nonexistent-dir' does not exist" in p.stderr,
+      f"an unwritable output is a clear usage error (exit 2, got {p.returncode}): {p.stderr.strip()}")
 with open(bad, "w") as f:
     f.write('networks = ["sparse_mobilenet"]\n[[axis]]\nname = "arch.array.pe_rowz"\nvalues = [3]\n')
 p = subprocess.run([EYESIM, "sweep", bad, "--dry-run"], capture_output=True, text=True)
