@@ -561,6 +561,25 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   return spec;
 }
 
+std::string setting_text(const DesignPoint& p, std::string_view name) {
+  if (name == "network") return p.network;
+  if (name == "arch.preset" || name == "arch.name") return p.arch.name;
+  if (name == "workload.seed") return std::to_string(p.seed);
+  if (name == "workload.batch") return std::to_string(p.batch);
+  if (name == "workload.iact_density_scale") return fmt::format("{}", p.iact_density_scale);
+  if (name == "workload.weight_density_scale") return fmt::format("{}", p.weight_density_scale);
+  std::string out;
+  if (!name.starts_with("arch.")) return out;
+  hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
+    if (n != name.substr(5)) return;
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
+    else if constexpr (std::is_arithmetic_v<T>) out = fmt::format("{}", v);
+    else out = std::string(hw::to_string(v));
+  });
+  return out;
+}
+
 std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mapper) {
   if (mapper.mode == hw::MapperMode::kEstimate) return hash;  // (the hash of every file written before the option)
   return derive_seed(hash, hash_name(hw::describe(mapper)));

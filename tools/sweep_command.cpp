@@ -273,10 +273,18 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       fmt::print(out, "shard {}/{} (from {}): {} of the {} points -> {}\n", options.shard.index, options.shard.count,
                  shard_origin, sweep::points_of_shard(costs, options.shard).size(), spec.points.size(), options.output);
     }
+    // Each example with the values of the swept names its line does not show already (an architecture
+    // parameter without its "arch."), so that the examples differ as the points do.
     for (std::size_t i = 0; i < std::min<std::size_t>(5, spec.points.size()); ++i) {
       const auto& p = spec.points[i];
-      fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}\n", p.id, p.arch.name, p.network, p.arch.pes(),
-                 p.seed, p.batch);
+      std::string values;
+      for (const std::string& name : spec.swept) {
+        if (name == "network" || name == "arch.preset" || name == "workload.seed" || name == "workload.batch") continue;
+        values += fmt::format(" {}={}", std::string_view(name).starts_with("arch.") ? name.substr(5) : name,
+                              sweep::setting_text(p, name));
+      }
+      fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}{}{}\n", p.id, p.arch.name, p.network, p.arch.pes(),
+                 p.seed, p.batch, values.empty() ? "" : ":", values);
     }
     print_memory_estimate(spec, costs, options.shard, args.jobs, out);
     print_run_time_estimate(spec, costs, args.jobs, out);

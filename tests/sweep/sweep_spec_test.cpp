@@ -204,6 +204,27 @@ TEST_SUITE("fast") {
     CHECK(s.points.back().arch.array.cluster_rows == 8);
   }
 
+  TEST_CASE("setting_text gives a point's value of a spec name as the spec would write it") {
+    const auto s = parse(
+        "networks = [\"mobilenet\"]\n"
+        "[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v1_jssc\"]\n"
+        "[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [48]\n"
+        "[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [25.6]\n"
+        "[[axis]]\nname = \"arch.pe.empty_column_bubble\"\nvalues = [true]\n"
+        "[[axis]]\nname = \"workload.weight_density_scale\"\nvalues = [0.25]\n");
+    REQUIRE(s.points.size() == 1);
+    const DesignPoint& p = s.points[0];
+    CHECK(setting_text(p, "arch.preset") == "eyeriss_v1_jssc");
+    CHECK(setting_text(p, "arch.noc.iact_port_bits") == "48");
+    CHECK(setting_text(p, "arch.dram.bandwidth_gbps") == "25.6");
+    CHECK(setting_text(p, "arch.pe.empty_column_bubble") == "true");
+    CHECK(setting_text(p, "arch.pe.kind") == "dense");
+    CHECK(setting_text(p, "workload.weight_density_scale") == "0.25");
+    CHECK(setting_text(p, "workload.batch") == "1");
+    CHECK(setting_text(p, "network") == "mobilenet");
+    CHECK(setting_text(p, "arch.bogus").empty());
+  }
+
   TEST_CASE("a point whose architecture is invalid is kept and marked") {
     // Each value is valid alone; together they break a constraint between parameters (an iact SPad entry
     // narrower than an iact, more than 65536 PEs): points a sweep may mean to explore, kept as failed rows.
