@@ -2,9 +2,13 @@
 #include "hw/arch_spec.h"
 
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <type_traits>
 
 #include <fmt/format.h>
+
+#include "core/check.h"
 
 namespace eyesim::hw {
 
@@ -25,34 +29,124 @@ bool parse_enum(std::string_view text, NocKind& out) {
   return true;
 }
 
+namespace {
+
+// The conditions under which a parameter is used at all (ParamRange::applies).
+bool sparse_pe(const ArchSpec& a) { return a.pe.kind == PeKind::kSparse; }
+bool per_cluster_glb(const ArchSpec& a) { return !a.glb.shared; }
+bool filter_banks(const ArchSpec& a) { return a.glb.weight_banks > 0; }
+bool hierarchical_mesh(const ArchSpec& a) { return a.noc.kind == NocKind::kHierarchicalMesh; }
+
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+constexpr double kMaxBankBytes = 1u << 26;
+
+/// Every integer and real parameter, in for_each_param order (validate() walks both lists together).
+constexpr ParamRange kRanges[] = {
+    {"clock_mhz", 1, 10000},
+    {"array.cluster_rows", 1, 256},
+    {"array.cluster_cols", 1, 256},
+    {"array.pe_rows", 1, 64},
+    {"array.pe_cols", 1, 64},
+    {"pe.simd_width", 1, 16},
+    {"pe.pipeline_stages", 1, 64},
+    {"pe.iact_addr_entries", 1, 65536, sparse_pe},
+    {"pe.iact_addr_bits", 1, 32, sparse_pe},
+    {"pe.iact_data_entries", 1, 65536},
+    {"pe.iact_data_bits", 1, 256},
+    {"pe.weight_addr_entries", 1, 65536, sparse_pe},
+    {"pe.weight_addr_bits", 1, 32, sparse_pe},
+    {"pe.weight_data_entries", 1, 65536},
+    {"pe.weight_data_bits", 1, 1024},
+    {"pe.psum_entries", 1, 65536},
+    {"glb.iact_banks", 1, 4096},
+    {"glb.iact_bank_bytes", 16, kMaxBankBytes},
+    {"glb.psum_banks", 1, 4096, per_cluster_glb},
+    {"glb.psum_bank_bytes", 16, kMaxBankBytes, per_cluster_glb},
+    {"glb.weight_banks", 0, 4096},
+    {"glb.weight_bank_bytes", 16, kMaxBankBytes, filter_banks},
+    {"glb.bank_width_bits", 8, 4096},
+    {"noc.iact_routers", 1, 64, hierarchical_mesh},
+    {"noc.iact_port_bits", 1, 4096},
+    {"noc.weight_routers", 1, 64, hierarchical_mesh},
+    {"noc.weight_port_bits", 1, 4096},
+    {"noc.psum_routers", 1, 64, hierarchical_mesh},
+    {"noc.psum_port_bits", 1, 4096},
+    {"noc.hop_latency_cycles", 0, 1000},
+    {"dram.bandwidth_gbps", 0, 1e6},
+    {"dram.latency_cycles", 0, 1000000},
+    {"precision.iact_bits", 1, 32},
+    {"precision.weight_bits", 1, 32},
+    {"precision.psum_bits", 2, 32},
+    {"precision.oact_bits", 1, 32},
+    // No upper bound on an energy per event, but an infinite one would only make every total infinite.
+    {"energy.mac_pj", 0, kUnbounded},
+    {"energy.gated_mac_pj", 0, kUnbounded},
+    {"energy.spad_reg_pj_per_bit", 0, kUnbounded},
+    {"energy.spad_sram_pj_per_bit", 0, kUnbounded},
+    {"energy.glb_pj_per_bit", 0, kUnbounded},
+    {"energy.noc_pj_per_bit_hop", 0, kUnbounded},
+    {"energy.dram_pj_per_bit", 0, kUnbounded},
+    {"energy.clock_pj_per_pe_cycle", 0, kUnbounded},
+    {"energy.clock_idle_pj_per_pe_cycle", 0, kUnbounded},
+    {"energy.clock_zero_iact_fraction", 0, 1},
+    {"energy.leakage_pj_per_pe_cycle", 0, kUnbounded},
+};
+
+/// The issue of one value against its range, in validate()'s words.
+template <class T>
+std::optional<ConfigIssue> range_issue(const ParamRange& r, T value) {
+  if (r.contains(static_cast<double>(value))) return std::nullopt;
+  return ConfigIssue{std::string(r.path), fmt::format("{} (got {})", r.describe(), value)};
+}
+
+template <class T>
+constexpr bool kRanged = std::is_same_v<T, std::uint32_t> || std::is_same_v<T, double>;
+
+}  // namespace
+
+// Written as "not inside" rather than "below or above" so that a NaN (every comparison false) is out of
+// range too; an infinity is outside every finite range, and an unbounded range asks for a finite value.
+bool ParamRange::contains(double value) const { return value >= lo && value <= hi && std::isfinite(value); }
+
+std::string ParamRange::describe() const {
+  if (std::isinf(hi)) return fmt::format("must be finite and >= {}", lo);
+  return fmt::format("must be in [{}, {}]", lo, hi);
+}
+
+std::span<const ParamRange> param_ranges() { return kRanges; }
+
+const ParamRange* param_range(std::string_view path) {
+  for (const ParamRange& r : kRanges)
+    if (r.path == path) return &r;
+  return nullptr;
+}
+
+std::optional<ConfigIssue> check_own_range(const ArchSpec& a, std::string_view path) {
+  const ParamRange* r = param_range(path);
+  if (!r || r->applies) return std::nullopt;
+  std::optional<ConfigIssue> issue;
+  for_each_param(a, [&](std::string_view name, const auto& v) {
+    if constexpr (kRanged<std::remove_cvref_t<decltype(v)>>) {
+      if (name == path) issue = range_issue(*r, v);
+    }
+  });
+  return issue;
+}
+
 std::vector<ConfigIssue> validate(const ArchSpec& a) {
   std::vector<ConfigIssue> issues;
-  // Written as "not inside" rather than "below or above" so that a NaN (every comparison false) is
-  // out of range too; infinities are outside every finite range anyway.
-  const auto in_range = [&](std::string_view path, auto value, auto lo, auto hi) {
-    if (!(value >= lo && value <= hi)) {
-      issues.push_back({std::string(path), fmt::format("must be in [{}, {}] (got {})", lo, hi, value)});
+  // Each parameter against its own range: kRanges follows for_each_param, so one pass pairs them.
+  std::size_t next = 0;
+  for_each_param(a, [&](std::string_view name, const auto& v) {
+    if constexpr (kRanged<std::remove_cvref_t<decltype(v)>>) {
+      EYESIM_CHECK(next < std::size(kRanges) && kRanges[next].path == name, "kRanges is not in for_each_param order");
+      const ParamRange& r = kRanges[next++];
+      if (r.applies && !r.applies(a)) return;
+      if (auto issue = range_issue(r, v)) issues.push_back(std::move(*issue));
     }
-  };
-  in_range("clock_mhz", a.clock_mhz, 1.0, 10000.0);
-  in_range("array.cluster_rows", a.array.cluster_rows, 1u, 256u);
-  in_range("array.cluster_cols", a.array.cluster_cols, 1u, 256u);
-  in_range("array.pe_rows", a.array.pe_rows, 1u, 64u);
-  in_range("array.pe_cols", a.array.pe_cols, 1u, 64u);
+  });
+  // The constraints between parameters.
   if (a.pes() > 65536) issues.push_back({"array", fmt::format("at most 65536 PEs (got {})", a.pes())});
-  in_range("pe.simd_width", a.pe.simd_width, 1u, 16u);
-  in_range("pe.pipeline_stages", a.pe.pipeline_stages, 1u, 64u);
-  in_range("pe.iact_data_entries", a.pe.iact_data_entries, 1u, 65536u);
-  in_range("pe.weight_data_entries", a.pe.weight_data_entries, 1u, 65536u);
-  in_range("pe.psum_entries", a.pe.psum_entries, 1u, 65536u);
-  in_range("pe.iact_data_bits", a.pe.iact_data_bits, 1u, 256u);
-  in_range("pe.weight_data_bits", a.pe.weight_data_bits, 1u, 1024u);
-  if (a.pe.kind == PeKind::kSparse) {
-    in_range("pe.iact_addr_entries", a.pe.iact_addr_entries, 1u, 65536u);
-    in_range("pe.weight_addr_entries", a.pe.weight_addr_entries, 1u, 65536u);
-    in_range("pe.iact_addr_bits", a.pe.iact_addr_bits, 1u, 32u);
-    in_range("pe.weight_addr_bits", a.pe.weight_addr_bits, 1u, 32u);
-  }
   if (a.pe.iact_data_bits < a.precision.iact_bits) {
     issues.push_back({"pe.iact_data_bits",
                       fmt::format("must hold at least one iact of precision.iact_bits = {} (got {})",
@@ -63,40 +157,6 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
                       fmt::format("must hold at least one weight of precision.weight_bits = {} (got {})",
                                   a.precision.weight_bits, a.pe.weight_data_bits)});
   }
-  in_range("glb.iact_banks", a.glb.iact_banks, 1u, 4096u);
-  in_range("glb.iact_bank_bytes", a.glb.iact_bank_bytes, 16u, 1u << 26);
-  if (!a.glb.shared) {
-    in_range("glb.psum_banks", a.glb.psum_banks, 1u, 4096u);
-    in_range("glb.psum_bank_bytes", a.glb.psum_bank_bytes, 16u, 1u << 26);
-  }
-  in_range("glb.weight_banks", a.glb.weight_banks, 0u, 4096u);
-  if (a.glb.weight_banks > 0) in_range("glb.weight_bank_bytes", a.glb.weight_bank_bytes, 16u, 1u << 26);
-  in_range("glb.bank_width_bits", a.glb.bank_width_bits, 8u, 4096u);
-  in_range("noc.iact_port_bits", a.noc.iact_port_bits, 1u, 4096u);
-  in_range("noc.weight_port_bits", a.noc.weight_port_bits, 1u, 4096u);
-  in_range("noc.psum_port_bits", a.noc.psum_port_bits, 1u, 4096u);
-  if (a.noc.kind == NocKind::kHierarchicalMesh) {
-    in_range("noc.iact_routers", a.noc.iact_routers, 1u, 64u);
-    in_range("noc.weight_routers", a.noc.weight_routers, 1u, 64u);
-    in_range("noc.psum_routers", a.noc.psum_routers, 1u, 64u);
-  }
-  in_range("noc.hop_latency_cycles", a.noc.hop_latency_cycles, 0u, 1000u);
-  in_range("dram.bandwidth_gbps", a.dram.bandwidth_gbps, 0.0, 1e6);
-  in_range("dram.latency_cycles", a.dram.latency_cycles, 0u, 1000000u);
-  in_range("precision.iact_bits", a.precision.iact_bits, 1u, 32u);
-  in_range("precision.weight_bits", a.precision.weight_bits, 1u, 32u);
-  in_range("precision.psum_bits", a.precision.psum_bits, 2u, 32u);
-  in_range("precision.oact_bits", a.precision.oact_bits, 1u, 32u);
-  in_range("energy.clock_zero_iact_fraction", a.energy.clock_zero_iact_fraction, 0.0, 1.0);
-  for_each_param(a, [&](std::string_view name, const auto& v) {
-    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, double>) {
-      // No upper bound, but an infinite energy per event would only make every total infinite.
-      // clock_zero_iact_fraction has its own range above; one message per problem.
-      if (name.starts_with("energy.") && name != "energy.clock_zero_iact_fraction" && !(v >= 0.0 && std::isfinite(v))) {
-        issues.push_back({std::string(name), fmt::format("must be finite and >= 0 (got {})", v)});
-      }
-    }
-  });
   return issues;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -203,7 +205,36 @@ struct ConfigIssue {
   std::string message;  ///< e.g. "must be in [1, 64] (got 0)"
 };
 
-/// Every problem with the spec at once (empty = valid).
+/// The values one parameter may take on its own, whatever the others: [lo, hi] (hi infinite: no upper
+/// bound, but finite). The one place the parameters' ranges are written: validate() checks them, and a
+/// sweep spec checks each value it gives a parameter against them (sweep/sweep_spec.cpp).
+/// `applies`, when set, is the condition under which the parameter is used and its range checked at all
+/// (the router counts only on the hierarchical mesh, say): a range that depends on another parameter is a
+/// constraint between parameters, checked on a whole architecture only.
+struct ParamRange {
+  std::string_view path;  ///< a for_each_param name
+  double lo = 0;
+  double hi = 0;
+  bool (*applies)(const ArchSpec&) = nullptr;  ///< nullptr: always
+
+  bool contains(double value) const;  ///< false for NaN, and for infinities unless inside a finite range
+  std::string describe() const;       ///< "must be in [1, 256]", "must be finite and >= 0"
+};
+
+/// Every parameter's range, in for_each_param order: each integer and real parameter has one; booleans
+/// and enums have none.
+std::span<const ParamRange> param_ranges();
+
+/// The range of `path` (a for_each_param name), or nullptr (a boolean, an enum, or no such parameter).
+const ParamRange* param_range(std::string_view path);
+
+/// The issue of parameter `path` of `a` against its own range alone, the way validate() words it; nullopt
+/// when the value is inside, the parameter has no range, or its range depends on another parameter
+/// (ParamRange::applies set), which only validate() can judge.
+std::optional<ConfigIssue> check_own_range(const ArchSpec& a, std::string_view path);
+
+/// Every problem with the spec at once (empty = valid): each parameter against its own range (in
+/// for_each_param order), then the constraints between parameters.
 std::vector<ConfigIssue> validate(const ArchSpec&);
 
 }  // namespace eyesim::hw

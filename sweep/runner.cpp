@@ -253,6 +253,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   auto writer = create_part(spec, o, tables, ids, config_rows(spec, ids, tables));
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version, journal_bytes);
+  // The sweep's first line, before its progress, says how many points `where` dropped (docs/sweeps.md),
+  // as the dry run's does; like the progress, not with --progress never (-q).
+  if (o.progress != "never" && spec.dropped_by_where > 0) {
+    fmt::print(err, "eyesim: sweep '{}': {} points ({} dropped by where){}\n", spec.name, spec.points.size(),
+               spec.dropped_by_where,
+               o.shard.count > 1 ? fmt::format(", {} of them in shard {}/{}", ids.size(), o.shard.index, o.shard.count)
+                                 : std::string());
+    std::fflush(err);
+  }
 
   // Network data, prepared once per workload on first use and shared read-only; the last point of a
   // workload to finish releases its data, so a sweep's memory follows the networks still in use and the

@@ -132,6 +132,23 @@ void flatten(const toml::table& t, const std::string& prefix, std::vector<std::p
   }
 }
 
+/// A value the spec gives architecture parameter `path` (in [arch], on an axis, or a range's end) must be a
+/// valid value of that parameter on its own (hw::param_range): a SpecError at the value otherwise, naming
+/// the parameter, the value and its range. Values each valid alone that the whole architecture refuses (a
+/// constraint between parameters, or a range that applies only with another parameter's value) make
+/// invalid points instead, which a sweep may mean to explore. An unknown name is left to the caller.
+void check_arch_value(std::string_view path, const toml::node& v, std::string_view file) {
+  hw::ArchSpec scratch;
+  if (!apply_arch_value(scratch, path, v, file)) return;
+  if (const auto issue = hw::check_own_range(scratch, path))
+    fail(file, v.source(), fmt::format("'arch.{}' {}", path, issue->message));
+}
+
+/// check_arch_value for a setting by its spec name; other names are checked where they are applied.
+void check_setting(std::string_view name, const toml::node& v, std::string_view file) {
+  if (name.starts_with("arch.") && name != "arch.preset") check_arch_value(name.substr(5), v, file);
+}
+
 std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view name) {
   if (name == "network") return ExprValue{p.network};
   if (name == "arch.name" || name == "arch.preset") return ExprValue{p.arch.name};
@@ -231,6 +248,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       }
       flatten(*t, "", base_overrides, file, "arch.");
       std::erase_if(base_overrides, [](const auto& o) { return o.first == "preset"; });
+      for (const auto& [path, value] : base_overrides) check_arch_value(path, *value, file);
     } else {
       fail(file, a->source(), "'arch' expects a preset name or a table with preset = and overrides");
     }
@@ -307,6 +325,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       const toml::array* values = (*t)["values"].as_array();
       if (!values) fail(file, t->source(), fmt::format("axis '{}' needs an array 'values'", *name));
       if (values->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", *name));
+      for (const toml::node& v : *values) check_setting(*name, v, file);
       swept.push_back(*name);
       if (const toml::node* z = t->get("zip"); z && !z->is_string())
         fail(file, z->source(), fmt::format("axis '{}': 'zip' expects a string (the name of its group of axes)", *name));
@@ -383,9 +402,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
           if (a.name == "arch.preset") fail(file, end->source(), "'arch.preset' cannot be a range: give its presets as values");
           DesignPoint scratch = base;
           ex.apply(scratch, {a.name, end});
+          check_setting(a.name, *end, file);
         }
       } else if (const toml::array* v = (*t)["values"].as_array()) {
         if (v->empty()) fail(file, t->get("values")->source(), fmt::format("axis '{}' has no values", a.name));
+        for (const toml::node& value : *v) check_setting(a.name, value, file);
         a.values = v;
       } else {
         fail(file, t->source(), fmt::format("sample axis '{}' needs 'range' or 'values'", a.name));
@@ -540,6 +561,25 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   // A searched sweep's results are not an estimate sweep's (whatever spelling of the keys made it).
   spec.spec_hash = mapper_spec_hash(spec.spec_hash, spec.mapper);
   return spec;
+}
+
+std::string setting_text(const DesignPoint& p, std::string_view name) {
+  if (name == "network") return p.network;
+  if (name == "arch.preset" || name == "arch.name") return p.arch.name;
+  if (name == "workload.seed") return std::to_string(p.seed);
+  if (name == "workload.batch") return std::to_string(p.batch);
+  if (name == "workload.iact_density_scale") return fmt::format("{}", p.iact_density_scale);
+  if (name == "workload.weight_density_scale") return fmt::format("{}", p.weight_density_scale);
+  std::string out;
+  if (!name.starts_with("arch.")) return out;
+  hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
+    if (n != name.substr(5)) return;
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
+    else if constexpr (std::is_arithmetic_v<T>) out = fmt::format("{}", v);
+    else out = std::string(hw::to_string(v));
+  });
+  return out;
 }
 
 std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mapper) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hw/simulate.h"
@@ -36,6 +37,10 @@ std::uint64_t mapper_spec_hash(std::uint64_t hash, const hw::MapperSearch& mappe
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir,
                            std::optional<std::uint64_t> seed_override = std::nullopt,
                            std::optional<hw::MapperSearch> mapper_override = std::nullopt);
+
+/// The value of a spec name (arch.<parameter>, arch.preset, network, workload.*) at `p`, as the spec would
+/// write it ("48", "25.6", "true", "sparse", "eyeriss_v2"); empty for an unknown name.
+std::string setting_text(const DesignPoint& p, std::string_view name);
 
 SweepSpec load_sweep_spec(const std::filesystem::path& path, std::optional<std::uint64_t> seed_override = std::nullopt,
                           std::optional<hw::MapperSearch> mapper_override = std::nullopt);

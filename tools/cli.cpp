@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
   sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
   sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
   sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
-  sweep->add_flag("--dry-run", sweep_args.dry_run, "print the points and a run-time estimate (from one point simulated); write nothing");
+  sweep->add_flag("--dry-run", sweep_args.dry_run,
+                  "print the points, why any are invalid, and memory and run-time estimates (the run time from the "
+                  "cheapest and costliest point of each workload, simulated); write nothing");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");
   sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();

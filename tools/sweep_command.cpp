@@ -144,6 +144,10 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     }
   }
   const unsigned threads = sweep::worker_threads(jobs);
+  if (groups.empty()) {  // every point invalid: none is simulated
+    fmt::print(out, "estimated run time: none (every point has an invalid architecture: none is simulated)\n");
+    return;
+  }
   if (timings.empty()) {
     fmt::print(out, "estimated run time: unknown (no point could be measured){}\n", failures);
     return;
@@ -161,6 +165,39 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
                  ? fmt::format("; {} more workloads charged the mean", groups.size() - timings.size())
                  : "",
              failures);
+}
+
+/// Why the dry run's invalid points are invalid: each distinct reason once (a validate() issue without
+/// its value, so the points breaking one constraint with different values count together), with how many
+/// points it hits and the first of them as an example, the commonest first, at most kMaxReasons lines.
+void print_invalid_reasons(const sweep::SweepSpec& spec, std::FILE* out) {
+  constexpr std::size_t kMaxReasons = 5;
+  struct Reason {
+    std::size_t points = 0;
+    std::uint64_t example = 0;
+    std::string text;  ///< the example's issue, with its value
+  };
+  std::vector<Reason> reasons;
+  std::map<std::string, std::size_t> index;  // issue without "(got ...)" -> reasons
+  for (const sweep::DesignPoint& p : spec.points) {
+    for (const std::string& issue : p.invalid) {
+      const std::size_t got = issue.rfind(" (got ");
+      const std::string key = got != std::string::npos && issue.ends_with(")") ? issue.substr(0, got) : issue;
+      const auto [it, fresh] = index.emplace(key, reasons.size());
+      if (fresh) reasons.push_back({0, p.id, issue});
+      ++reasons[it->second].points;
+    }
+  }
+  std::stable_sort(reasons.begin(), reasons.end(), [](const Reason& a, const Reason& b) { return a.points > b.points; });
+  const auto points = [](std::size_t n) { return fmt::format("{} point{}", n, n == 1 ? "" : "s"); };
+  for (std::size_t i = 0; i < std::min(kMaxReasons, reasons.size()); ++i)
+    fmt::print(out, "  {}, e.g. #{}: {}\n", points(reasons[i].points), reasons[i].example, reasons[i].text);
+  if (reasons.size() > kMaxReasons) {
+    std::size_t rest = 0;
+    for (std::size_t i = kMaxReasons; i < reasons.size(); ++i) rest += reasons[i].points;
+    fmt::print(out, "  and {} more reasons ({}; 'eyesim report' lists every failed point after the sweep)\n",
+               reasons.size() - kMaxReasons, points(rest));
+  }
 }
 
 /// The dry run's memory estimate: the schedule the sweep will take (sweep/schedule.h) and the most workload
@@ -246,7 +283,9 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     const std::vector<double> costs = sweep::estimated_costs(spec.points);
     fmt::print(out, "sweep '{}' ({}): {} points", spec.name, spec.source_name, spec.points.size());
     if (spec.dropped_by_where) fmt::print(out, " ({} dropped by where)", spec.dropped_by_where);
-    fmt::print(out, ", {} with an invalid architecture\nswept: ", invalid);
+    fmt::print(out, ", {} with an invalid architecture{}\n", invalid, invalid ? " (kept as failed rows), by reason:" : "");
+    print_invalid_reasons(spec, out);
+    fmt::print(out, "swept: ");
     for (const auto& s : spec.swept) fmt::print(out, "{} ", s);
     fmt::print(out, "\n");
     if (spec.mapper.mode != hw::MapperMode::kEstimate)
@@ -256,10 +295,24 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
       fmt::print(out, "shard {}/{} (from {}): {} of the {} points -> {}\n", options.shard.index, options.shard.count,
                  shard_origin, sweep::points_of_shard(costs, options.shard).size(), spec.points.size(), options.output);
     }
-    for (std::size_t i = 0; i < std::min<std::size_t>(5, spec.points.size()); ++i) {
+    // Each example with the values of the swept names its line does not show already (an architecture
+    // parameter without its "arch."), so that the examples differ as the points do.
+    const std::size_t examples = std::min<std::size_t>(5, spec.points.size());
+    std::size_t arch_width = 18, net_width = 20;  // wider for longer names, so the columns stay aligned
+    for (std::size_t i = 0; i < examples; ++i) {
+      arch_width = std::max(arch_width, spec.points[i].arch.name.size());
+      net_width = std::max(net_width, spec.points[i].network.size());
+    }
+    for (std::size_t i = 0; i < examples; ++i) {
       const auto& p = spec.points[i];
-      fmt::print(out, "  #{:<4} {:<18} {:<20} {} PEs, seed {}, batch {}\n", p.id, p.arch.name, p.network, p.arch.pes(),
-                 p.seed, p.batch);
+      std::string values;
+      for (const std::string& name : spec.swept) {
+        if (name == "network" || name == "arch.preset" || name == "workload.seed" || name == "workload.batch") continue;
+        values += fmt::format(" {}={}", std::string_view(name).starts_with("arch.") ? name.substr(5) : name,
+                              sweep::setting_text(p, name));
+      }
+      fmt::print(out, "  #{:<4} {:<{}} {:<{}} {} PEs, seed {}, batch {}{}{}\n", p.id, p.arch.name, arch_width, p.network,
+                 net_width, p.arch.pes(), p.seed, p.batch, values.empty() ? "" : ":", values);
     }
     print_memory_estimate(spec, costs, options.shard, args.jobs, out);
     print_run_time_estimate(spec, costs, args.jobs, out);

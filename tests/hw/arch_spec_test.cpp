@@ -137,5 +137,58 @@ TEST_SUITE("fast") {
     CHECK(names.count("glb.iact_bank_bytes") == 1);
     CHECK(names.count("dram.bandwidth_gbps") == 1);
   }
+
+  TEST_CASE("every integer and real parameter has one range of its own, in field-list order") {
+    // The one table of ranges (param_ranges) that validate() and a sweep spec's per-value check share.
+    const ArchSpec a = *preset("eyeriss_v2");
+    std::size_t next = 0;
+    for_each_param(a, [&](std::string_view name, const auto& v) {
+      using T = std::remove_cvref_t<decltype(v)>;
+      CAPTURE(name);
+      if constexpr (std::is_same_v<T, std::uint32_t> || std::is_same_v<T, double>) {
+        REQUIRE(next < param_ranges().size());
+        CHECK(param_ranges()[next++].path == name);
+        REQUIRE(param_range(name) != nullptr);
+        const ParamRange& r = *param_range(name);
+        if (!r.applies || r.applies(a)) CHECK(r.contains(static_cast<double>(v)));  // the preset's value is in range
+      } else {
+        CHECK(param_range(name) == nullptr);  // booleans and enums
+      }
+    });
+    CHECK(next == param_ranges().size());
+    CHECK(param_range("array.bogus") == nullptr);
+    CHECK(param_range("array.cluster_rows")->describe() == "must be in [1, 256]");
+    CHECK(param_range("energy.mac_pj")->describe() == "must be finite and >= 0");
+    CHECK_FALSE(param_range("energy.mac_pj")->contains(std::numeric_limits<double>::infinity()));
+  }
+
+  TEST_CASE("check_own_range judges one parameter alone, as validate() words it") {
+    ArchSpec a = *preset("eyeriss_v2");
+    a.array.cluster_rows = 1000;
+    const auto issue = check_own_range(a, "array.cluster_rows");
+    REQUIRE(issue.has_value());
+    CHECK(issue->path == "array.cluster_rows");
+    CHECK(issue->message == "must be in [1, 256] (got 1000)");
+    CHECK(issue->message == validate(a).at(0).message);
+    CHECK_FALSE(check_own_range(a, "array.cluster_cols").has_value());  // another parameter: in range
+    CHECK_FALSE(check_own_range(a, "pe.kind").has_value());             // no range
+    // A range that applies only with another parameter's value is not judged alone: 0 psum banks is
+    // invalid on a per-cluster GLB (validate) but the parameter alone does not say so.
+    a = *preset("eyeriss_v2");
+    a.glb.psum_banks = 0;
+    CHECK_FALSE(check_own_range(a, "glb.psum_banks").has_value());
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].path == "glb.psum_banks");
+    a.glb.shared = true;
+    CHECK(validate(a).empty());
+    // A constraint between parameters is validate()'s alone.
+    a = *preset("eyeriss_v2");
+    a.array.cluster_rows = 256;
+    a.array.pe_rows = 64;
+    CHECK_FALSE(check_own_range(a, "array.cluster_rows").has_value());
+    CHECK_FALSE(check_own_range(a, "array.pe_rows").has_value());
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].path == "array");
+  }
 }
 }  // namespace eyesim::hw

@@ -35,7 +35,8 @@ namespace fs = std::filesystem;
 /// This process's scratch directory: ctest runs each TEST_CASE as its own process, in parallel.
 fs::path test_dir() { return fs::temp_directory_path() / fmt::format("eyesim_runner_test_{}", ::getpid()); }
 
-/// A small sweep: two layers of MobileNet from a network file, 6 points, one of them invalid. `head`:
+/// A small sweep: two layers of MobileNet from a network file, 6 points, 3 of them invalid (an iact SPad
+/// entry narrower than an iact: a constraint between two parameters, so a failed point, not a spec error). `head`:
 /// top-level keys before the rest (the mapper search, say).
 SweepSpec tiny_spec(const std::string& head = "") {
   const fs::path dir = test_dir();
@@ -49,7 +50,7 @@ SweepSpec tiny_spec(const std::string& head = "") {
   std::fclose(f);
   return parse_sweep_spec(head + fmt::format("networks = [\"{}\"]\n"
                                       "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 2, 4]\n"
-                                      "[[axis]]\nname = \"arch.array.pe_cols\"\nvalues = [0, 4]\n",
+                                      "[[axis]]\nname = \"arch.pe.iact_data_bits\"\nvalues = [4, 12]\n",
                                       net.string()),
                           "tiny.toml", dir);
 }
@@ -196,7 +197,7 @@ TEST_SUITE("golden") {
       CHECK(r.get<std::uint64_t>(0) == i);  // rows in point order
       if (r.get<std::uint8_t>(t.col_run_status()) == 1) {
         ++failed;
-        CHECK(r.get_string(t.col_run_message()).find("arch.array.pe_cols") != std::string::npos);
+        CHECK(r.get_string(t.col_run_message()).find("arch.pe.iact_data_bits") != std::string::npos);
       }
     }
     CHECK(failed == 3);

@@ -220,7 +220,8 @@ check(p.returncode == 2 and "SLURM_ARRAY_TASK_ID" in p.stderr, "--shard auto wit
 
 bad = os.path.join(TMP, "bad.toml")
 with open(bad, "w") as f:
-    f.write('networks = ["sparse_mobilenet"]\n[[axis]]\nname = "arch.array.pe_rows"\nvalues = [0, 3]\n')
+    # 4 bits per iact SPad entry with 8-bit iacts: a valid value alone, an invalid architecture (a failed point)
+    f.write('networks = ["sparse_mobilenet"]\n[[axis]]\nname = "arch.pe.iact_data_bits"\nvalues = [4, 12]\n')
 p = subprocess.run([EYESIM, "sweep", bad, "-o", os.path.join(TMP, "strict.h5"), "--strict", "-q"], capture_output=True, text=True)
 check(p.returncode == 3, f"--strict exits 3 when a point failed (got {p.returncode})")
 p = subprocess.run([EYESIM, "sweep", bad, "-o", "/nonexistent-dir/x.h5", "-q"], capture_output=True, text=True)

@@ -204,25 +204,97 @@ TEST_SUITE("fast") {
     CHECK(s.points.back().arch.array.cluster_rows == 8);
   }
 
-  TEST_CASE("a point whose architecture is invalid is kept and marked") {
-    const auto s = parse("networks = [\"mobilenet\"]\n[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [0, 3]\n");
-    REQUIRE(s.points.size() == 2);
-    CHECK_FALSE(s.points[0].invalid.empty());
-    CHECK(s.points[1].invalid.empty());
-  }
-
-  TEST_CASE("a NaN or infinite architecture value on an axis makes an invalid point, not an ok one") {
+  TEST_CASE("setting_text gives a point's value of a spec name as the spec would write it") {
     const auto s = parse(
         "networks = [\"mobilenet\"]\n"
-        "[[axis]]\nname = \"arch.clock_mhz\"\nvalues = [200.0, nan]\n"
-        "[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [0.0, inf]\n");
-    REQUIRE(s.points.size() == 4);
-    CHECK(s.points[0].invalid.empty());
-    REQUIRE(s.points[1].invalid.size() == 1);
-    CHECK(s.points[1].invalid[0] == "arch.dram.bandwidth_gbps must be in [0, 1000000] (got inf)");
-    REQUIRE(s.points[2].invalid.size() == 1);
-    CHECK(s.points[2].invalid[0] == "arch.clock_mhz must be in [1, 10000] (got nan)");
+        "[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v1_jssc\"]\n"
+        "[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [48]\n"
+        "[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [25.6]\n"
+        "[[axis]]\nname = \"arch.pe.empty_column_bubble\"\nvalues = [true]\n"
+        "[[axis]]\nname = \"workload.weight_density_scale\"\nvalues = [0.25]\n");
+    REQUIRE(s.points.size() == 1);
+    const DesignPoint& p = s.points[0];
+    CHECK(setting_text(p, "arch.preset") == "eyeriss_v1_jssc");
+    CHECK(setting_text(p, "arch.noc.iact_port_bits") == "48");
+    CHECK(setting_text(p, "arch.dram.bandwidth_gbps") == "25.6");
+    CHECK(setting_text(p, "arch.pe.empty_column_bubble") == "true");
+    CHECK(setting_text(p, "arch.pe.kind") == "dense");
+    CHECK(setting_text(p, "workload.weight_density_scale") == "0.25");
+    CHECK(setting_text(p, "workload.batch") == "1");
+    CHECK(setting_text(p, "network") == "mobilenet");
+    CHECK(setting_text(p, "arch.bogus").empty());
+  }
+
+  TEST_CASE("a point whose architecture is invalid is kept and marked") {
+    // Each value is valid alone; together they break a constraint between parameters (an iact SPad entry
+    // narrower than an iact, more than 65536 PEs): points a sweep may mean to explore, kept as failed rows.
+    const auto s = parse(
+        "networks = [\"mobilenet\"]\n"
+        "[[axis]]\nname = \"arch.pe.iact_data_bits\"\nvalues = [4, 12]\n"
+        "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [8, 256]\n"
+        "[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [3, 64]\n");
+    REQUIRE(s.points.size() == 8);
+    REQUIRE(s.points[0].invalid.size() == 1);
+    CHECK(s.points[0].invalid[0] == "arch.pe.iact_data_bits must hold at least one iact of precision.iact_bits = 8 (got 4)");
     CHECK(s.points[3].invalid.size() == 2);
+    CHECK(s.points[4].invalid.empty());
+    REQUIRE(s.points[7].invalid.size() == 1);
+    CHECK(s.points[7].invalid[0] == "arch.array at most 65536 PEs (got 131072)");
+    // A range that applies only with another parameter's value is such a constraint too: 0 psum banks
+    // is fine on a shared GLB (the JSSC chip's), not on v2's per-cluster GLB.
+    const auto banks = parse(
+        "networks = [\"mobilenet\"]\n"
+        "[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v1_jssc\", \"eyeriss_v2\"]\n"
+        "[[axis]]\nname = \"arch.glb.psum_banks\"\nvalues = [0]\n");
+    REQUIRE(banks.points.size() == 2);
+    CHECK(banks.points[0].invalid.empty());
+    REQUIRE(banks.points[1].invalid.size() == 1);
+    CHECK(banks.points[1].invalid[0] == "arch.glb.psum_banks must be in [1, 4096] (got 0)");
+  }
+
+  TEST_CASE("an architecture value outside its parameter's own range is a spec error where it is written") {
+    // It made a sweep of invalid points (and exit 0) where `eyesim run --arch` refuses the same value.
+    // Grid values, zipped ones, sampled values and range ends, and the [arch] table: each value is checked
+    // against that one parameter's range (hw::param_range), naming the file, place, parameter, value and range.
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [4, 1000]\n"),
+                         doctest::Contains("s.toml:3:14: error: 'arch.array.cluster_rows' must be in [1, 256] (got 1000)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [0, 3]\n"),
+                         doctest::Contains("s.toml:3:11: error: 'arch.array.pe_rows' must be in [1, 64] (got 0)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.noc.iact_port_bits\"\nvalues = [24, 48]\nzip = \"w\"\n"
+                               "[[axis]]\nname = \"arch.noc.weight_port_bits\"\nvalues = [24, 8192]\nzip = \"w\"\n"),
+                         doctest::Contains("s.toml:7:15: error: 'arch.noc.weight_port_bits' must be in [1, 4096] (got 8192)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[arch]\npreset = \"eyeriss_v2\"\nnoc.iact_port_bits = 0\n"),
+                         doctest::Contains("s.toml:3:22: error: 'arch.noc.iact_port_bits' must be in [1, 4096] (got 0)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[arch]\n\"energy.mac_pj\" = -1.0\n"),
+                         doctest::Contains("s.toml:2:19: error: 'arch.energy.mac_pj' must be finite and >= 0 (got -1)"),
+                         SpecError);
+    // NaN and infinity (they made invalid points; a NaN once made an ok one).
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.clock_mhz\"\nvalues = [200.0, nan]\n"),
+                         doctest::Contains("s.toml:3:18: error: 'arch.clock_mhz' must be in [1, 10000] (got nan)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.dram.bandwidth_gbps\"\nvalues = [0.0, inf]\n"),
+                         doctest::Contains("s.toml:3:16: error: 'arch.dram.bandwidth_gbps' must be in [0, 1000000] (got inf)"),
+                         SpecError);
+    const auto sample = [](std::string_view axis) {
+      return parse(fmt::format("networks = [\"mobilenet\"]\n[sample]\ncount = 3\n[[sample.axis]]\n{}\n", axis));
+    };
+    CHECK_THROWS_WITH_AS(sample("name = \"arch.array.cluster_rows\"\nrange = [1, 1000]"),
+                         doctest::Contains("s.toml:6:13: error: 'arch.array.cluster_rows' must be in [1, 256] (got 1000)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("name = \"arch.dram.bandwidth_gbps\"\nrange = [-1.0, 25.6]"),
+                         doctest::Contains("s.toml:6:10: error: 'arch.dram.bandwidth_gbps' must be in [0, 1000000] (got -1)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("name = \"arch.pe.simd_width\"\nvalues = [1, 2, 32]"),
+                         doctest::Contains("s.toml:6:17: error: 'arch.pe.simd_width' must be in [1, 16] (got 32)"), SpecError);
+    // The ends of the ranges are the parameters' own: valid, whether or not `where` keeps their points.
+    CHECK(parse("networks = [\"mobilenet\"]\n[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [1, 256]\n")
+              .points.size() == 2);
+    CHECK(sample("name = \"arch.array.cluster_rows\"\nrange = [1, 256]").points.size() == 3);
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.cluster_rows < 100\"]\n"
+                               "[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [4, 1000]\n"),
+                         doctest::Contains("'arch.array.cluster_rows' must be in [1, 256] (got 1000)"), SpecError);
   }
 
   TEST_CASE("a sample range is checked at its ends: finite, and valid for its parameter") {
