@@ -125,7 +125,18 @@ std::unique_ptr<ResultWriter> create_part(const SweepSpec& spec, const SweepOpti
 void close_part(std::unique_ptr<ResultWriter> writer, const SweepOptions& o, bool complete) {
   writer->finish(complete, utc_now());
   writer.reset();
-  std::filesystem::rename(o.output + ".part", o.output);
+  // The path was checked before any work (check_output_path), but it can change during a long sweep (a
+  // directory created there, a file system remounted read-only): the results are then in OUTPUT.part,
+  // whole and valid, and the message says so instead of a bare filesystem error.
+  const std::string part = o.output + ".part";
+  std::error_code ec;
+  std::filesystem::rename(part, o.output, ec);
+  if (ec)
+    throw std::runtime_error(fmt::format(
+        "the results are written, {}, in '{}', but it cannot be renamed to '{}' ({}); rename it yourself (it is a "
+        "valid result file){}",
+        complete ? "complete" : "as far as the sweep got", part, o.output, ec.message(),
+        std::filesystem::exists(o.output + ".journal") ? fmt::format(", then delete '{}.journal'", o.output) : ""));
 }
 
 /// Why a result file written by an earlier run (`path`: OUTPUT.part or OUTPUT) is not of `spec`, read

@@ -139,6 +139,23 @@ check(first.returncode == 0 and same(tables(live), whole) and tables(live)["comp
 check(not os.path.exists(live + ".lock") and not os.path.exists(live + ".journal"),
       "the finished sweep leaves no lock file and no journal")
 
+# The output path checked at the start can change during a sweep: a directory made there while it runs
+# leaves the finished results in OUTPUT.part (valid, whole) and a message saying so, not a bare filesystem
+# error, and the journal stays for --resume.
+moved = os.path.join(TMP, "moved.h5")
+first = sweep(moved, wait=False)
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline and first.poll() is None and complete_records(moved + ".journal") < 1:
+    time.sleep(0.005)
+first.send_signal(signal.SIGSTOP)
+os.makedirs(os.path.join(moved, "in_the_way"))
+first.send_signal(signal.SIGCONT)
+_, e = first.communicate(timeout=600)
+check(first.returncode == 1 and f"the results are written, complete, in '{moved}.part', but it cannot be renamed" in e,
+      f"a directory made at the output during the sweep: the results stay in OUTPUT.part, and it says so: {e.strip()}")
+check(os.path.exists(moved + ".journal") and same(tables(moved + ".part"), whole),
+      "... and OUTPUT.part holds every point, with the journal kept")
+
 killed = os.path.join(TMP, "killed.h5")
 rc = interrupt(killed, signal.SIGKILL)
 check(rc == -signal.SIGKILL, "kill -9 ends the process")
