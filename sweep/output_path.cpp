@@ -44,6 +44,12 @@ void check_output_path(const std::string& output, const std::vector<InputFile>& 
       throw OutputPathError(fmt::format("cannot write '{}': it is first written as '{}', which is one of the "
                                         "inputs ('{}', {}); choose another -o",
                                         output, part, in.path, in.role));
+    // The lock file is created, truncated and removed; the journal is appended to and removed.
+    for (const char* suffix : {".lock", ".journal"})
+      if (same_file(in.path, output + suffix))
+        throw OutputPathError(fmt::format("cannot write '{}': it keeps '{}{}' next to it, which is one of the "
+                                          "inputs ('{}', {}); choose another -o",
+                                          output, output, suffix, in.path, in.role));
   }
   if (const fs::file_status s = fs::status(part, ec); fs::exists(s) && !fs::is_regular_file(s))
     throw OutputPathError(fmt::format("cannot write '{}': it is first written as '{}', which exists and is {}",

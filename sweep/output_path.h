@@ -23,8 +23,9 @@ bool same_file(const std::string& a, const std::string& b);
 
 /// Throws OutputPathError when `output` cannot be written as a result file: it names no file, or a
 /// directory; it or OUTPUT.part exists and is not a regular file; its directory does not exist or is not
-/// writable; or it or OUTPUT.part is one of `inputs` (an input is never replaced, --force or not). Whether
-/// an existing result file may be replaced (--force) is the caller's to decide.
+/// writable; or it, OUTPUT.part, OUTPUT.lock or OUTPUT.journal is one of `inputs` (an input is never
+/// replaced, --force or not). Whether an existing result file may be replaced (--force) is the caller's to
+/// decide.
 void check_output_path(const std::string& output, const std::vector<InputFile>& inputs);
 
 }  // namespace eyesim::sweep

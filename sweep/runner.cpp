@@ -131,23 +131,36 @@ void close_part(std::unique_ptr<ResultWriter> writer, const SweepOptions& o, boo
   const std::string part = o.output + ".part";
   std::error_code ec;
   std::filesystem::rename(part, o.output, ec);
-  if (ec)
-    throw std::runtime_error(fmt::format(
-        "the results are written, {}, in '{}', but it cannot be renamed to '{}' ({}); rename it yourself (it is a "
-        "valid result file){}",
-        complete ? "complete" : "as far as the sweep got", part, o.output, ec.message(),
-        std::filesystem::exists(o.output + ".journal") ? fmt::format(", then delete '{}.journal'", o.output) : ""));
+  if (ec) {
+    const std::string journal = o.output + ".journal";
+    // Complete: the file is the result. Stopped: its journal holds the finished points and --resume needs it.
+    throw std::runtime_error(
+        complete ? fmt::format("the results are written, complete, in '{}', but it cannot be renamed to '{}' ({}); "
+                               "rename it yourself (it is a valid result file){}",
+                               part, o.output, ec.message(),
+                               std::filesystem::exists(journal) ? fmt::format(", then delete '{}'", journal) : "")
+                 : fmt::format("the results are written, as far as the sweep got, in '{}', but it cannot be renamed "
+                               "to '{}' ({}); clear '{}' and continue with --resume (keep '{}': it holds the finished "
+                               "points)",
+                               part, o.output, ec.message(), o.output, journal));
+  }
 }
 
 /// Why a result file written by an earlier run (`path`: OUTPUT.part or OUTPUT) is not of `spec`, read
 /// from what it records: the seed, the mapper search, the first line of the spec text that differs; when
 /// they all agree, the network or mask files (whose contents enter spec_hash) changed. Empty when the file
-/// cannot be read (a kill -9 can leave OUTPUT.part unreadable): the caller's message stands alone.
-std::string spec_difference(const std::string& path, const SweepSpec& spec) {
+/// cannot be read (a kill -9 can leave OUTPUT.part unreadable, or its header torn), or when `written_by` is
+/// given and the file's spec_hash is another: it is not the file of the run being explained (an older
+/// OUTPUT next to a newer journal).
+std::string spec_difference(const std::string& path, const SweepSpec& spec,
+                            std::optional<std::uint64_t> written_by = std::nullopt) {
   try {
     if (!std::filesystem::exists(path)) return {};
     Hdf5File f(path, Hdf5File::Mode::kReadOnly);
-    if (const std::string seed = f.attribute("seed"); seed != std::to_string(spec.seed))
+    if (written_by && f.attribute("spec_hash") != fmt::format("{:016x}", *written_by)) return {};
+    const std::string seed = f.attribute("seed");
+    if (seed.empty()) return {};  // no header to read: nothing to explain from
+    if (seed != std::to_string(spec.seed))
       return fmt::format("it was run with seed {}, this run's is {}", seed, spec.seed);
     if (const std::string mapper = f.attribute("mapper"); mapper != hw::describe(spec.mapper))
       return fmt::format("its mapper search was '{}', this run's is '{}'", mapper, hw::describe(spec.mapper));
@@ -162,6 +175,7 @@ std::string spec_difference(const std::string& path, const SweepSpec& spec) {
           return fmt::format("its spec text differs from line {}: '{}' then, '{}' now", line, ha ? la : "(end)",
                              hb ? lb : "(end)");
       }
+      return "its spec text differs only in its line endings or its last newline";
     }
     return "the spec text, seed and mapper search are the same, so the network or mask files it names have changed";
   } catch (const std::exception&) {
@@ -210,8 +224,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     if (have_journal) {
       Journal::Contents c = Journal::read(journal_path);
       if (c.spec_hash != spec.spec_hash) {
-        std::string why = spec_difference(part, spec);
-        if (why.empty()) why = spec_difference(o.output, spec);
+        std::string why = spec_difference(part, spec, c.spec_hash);
+        if (why.empty()) why = spec_difference(o.output, spec, c.spec_hash);
         throw std::runtime_error(fmt::format(
             "cannot resume: '{}' belongs to a different spec, seed or mapper search (or its network files changed){}",
             journal_path, why.empty() ? "" : ": " + why));

@@ -6,7 +6,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <utility>
 
@@ -544,11 +543,14 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   // hold: a resumed sweep or a merge must not mix points simulated on two versions of them. (Without
   // network files the hash is the text's and the seed's, as before.) A file that cannot be read or
   // parsed adds what can be read: its points fail anyway.
+  // Taken in the order of their identities (the paths as the spec writes them): the order of the resolved
+  // paths depends on how the spec was reached (an absolute network path sorts before or after a relative
+  // one resolved against a relative or an absolute spec path), and the hash is order-sensitive.
   std::uint64_t inputs = hash_name(spec.text);
-  std::set<std::string> files;
+  std::map<std::string, std::string> files;  // identity -> the file read
   for (const DesignPoint& p : spec.points)
-    if (!p.network_file.empty()) files.insert(p.network_file);
-  for (const std::string& f : files) {
+    if (!p.network_file.empty()) files.emplace(p.network, p.network_file);
+  for (const auto& [identity, f] : files) {
     try {
       inputs = derive_seed(inputs, hash_name(read_text_file(f, "network file")));
       for (const workloads::LayerSpec& l : load_network_file(f).layers)

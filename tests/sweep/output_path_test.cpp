@@ -117,6 +117,15 @@ TEST_SUITE("fast") {
           fmt::format("cannot write '{0}': it is first written as '{1}', which is one of the inputs ('{1}', a part); "
                       "choose another -o",
                       dir.file("p0.h5"), part));
+    // The lock file is truncated and removed, the journal appended to and removed (found by helper-37: a
+    // spec named s.h5.lock swept into s.h5 was deleted).
+    for (const char* suffix : {".lock", ".journal"}) {
+      const std::string beside = dir.file(std::string("s.h5") + suffix, "name = \"s\"");
+      CHECK(refusal(dir.file("s.h5"), {{beside, "the sweep spec"}}) ==
+            fmt::format("cannot write '{0}': it keeps '{1}' next to it, which is one of the inputs ('{1}', the sweep "
+                        "spec); choose another -o",
+                        dir.file("s.h5"), beside));
+    }
   }
 
   TEST_CASE("same_file: two spellings of one file, not two files nor a file that does not exist") {

@@ -339,6 +339,25 @@ TEST_SUITE("golden") {
                          doctest::Contains("it was run with seed 1, this run's is 7"), std::runtime_error);
     CHECK_THROWS_WITH_AS(run_sweep(tiny_spec("# reworded\n"), o, stop, stderr),
                          doctest::Contains("its spec text differs from line 1: 'networks = "), std::runtime_error);
+    SweepSpec unterminated = other;  // the same text but its last newline
+    unterminated.text.pop_back();
+    CHECK_THROWS_WITH_AS(run_sweep(unterminated, o, stop, stderr),
+                         doctest::Contains("its spec text differs only in its line endings or its last newline"),
+                         std::runtime_error);
+    // An OUTPUT of another run than the journal's (an older file kept beside a newer sweep's journal) explains
+    // nothing about the journal: the refusal says no more than it knows (found by helper-37).
+    {
+      const std::string older = run(tiny_spec("seed = 9\n"), 1, "older.h5");
+      fs::copy_file(older, path, fs::copy_options::overwrite_existing);
+      bool refused = false;
+      try {
+        run_sweep(other, o, stop, stderr);
+      } catch (const std::runtime_error& e) {
+        refused = true;
+        CHECK(std::string(e.what()).ends_with("(or its network files changed)"));
+      }
+      CHECK(refused);
+    }
     // Another eyesim version: its rows may be laid out differently and its model differs.
     o.version = "eyesim 0.1.0 (git other)";
     CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr),

@@ -155,6 +155,24 @@ check(first.returncode == 1 and f"the results are written, complete, in '{moved}
       f"a directory made at the output during the sweep: the results stay in OUTPUT.part, and it says so: {e.strip()}")
 check(os.path.exists(moved + ".journal") and same(tables(moved + ".part"), whole),
       "... and OUTPUT.part holds every point, with the journal kept")
+# The same with the sweep stopped (SIGINT) first: the journal must be kept, and --resume then completes
+# once the path is cleared (the message had said to delete the journal; found by helper-37).
+stuck = os.path.join(TMP, "stuck.h5")
+first = sweep(stuck, wait=False)
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline and first.poll() is None and complete_records(stuck + ".journal") < 1:
+    time.sleep(0.005)
+first.send_signal(signal.SIGSTOP)
+os.makedirs(os.path.join(stuck, "in_the_way"))
+first.send_signal(signal.SIGINT)
+first.send_signal(signal.SIGCONT)
+_, e = first.communicate(timeout=600)
+check(first.returncode != 0 and f"clear '{stuck}' and continue with --resume (keep '{stuck}.journal'" in e,
+      f"a stopped sweep that cannot rename its .part says to keep the journal and resume: {e.strip()}")
+os.rmdir(os.path.join(stuck, "in_the_way"))
+os.rmdir(stuck)
+rc, _, e = sweep(stuck, "--resume")
+check(rc == 0 and same(tables(stuck), whole), f"... and --resume then completes to the whole result: {e.strip()}")
 
 killed = os.path.join(TMP, "killed.h5")
 rc = interrupt(killed, signal.SIGKILL)

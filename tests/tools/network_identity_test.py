@@ -88,6 +88,20 @@ for spec_arg, cwd, name in ((os.path.relpath(SPEC, parent), parent, "relative.h5
     with h5py.File(path(name), "r") as f:
         same = p.returncode == 0 and np.array_equal(f["configs"][()], configs)
     check(same, f"the spec given as {spec_arg} from {cwd}: the same /configs, network paths and config_hash: {p.stderr.strip()}")
+# spec_hash too (found by helper-37): the network files are hashed in the order of their identities, not
+# of their resolved paths, which sort differently when an absolute network path meets a relative one
+# resolved against a relative or an absolute spec path.
+os.makedirs(path("z"))
+T.write("z/net.toml", network(16))
+MIXED = T.write("mixed.toml", open(SPEC).read().replace('networks = ["a/net.toml", "b/net.toml"]',
+                                                f'networks = ["{path("z/net.toml")}", "b/net.toml"]'))
+hashes = []
+for spec_arg, cwd, name in ((os.path.relpath(MIXED, parent), parent, "mixed_rel.h5"), (MIXED, "/", "mixed_abs.h5")):
+    p = subprocess.run([EYESIM, "sweep", spec_arg, "-o", path(name), "-q"], capture_output=True, text=True, timeout=300,
+                       cwd=cwd)
+    with h5py.File(path(name), "r") as f:
+        hashes.append(f.attrs["spec_hash"] if p.returncode == 0 else p.stderr)
+check(hashes[0] == hashes[1], f"an absolute and a relative network file: one spec_hash from any directory: {hashes}")
 # `where` sees the network as the spec writes it.
 WHERE = T.write("where.toml", open(SPEC).read().replace('networks = ["a/net.toml", "b/net.toml"]',
                                                         'networks = ["a/net.toml", "b/net.toml"]\n'
