@@ -93,16 +93,20 @@ def complete_records(journal):
         n += 1
 
 
-def interrupt(out, sig):
-    """Signals the sweep once its journal holds a finished point (not by time: CI machines are loaded)."""
+def signalled_sweep(out, sig):
+    """A sweep into `out`, sent `sig` once its journal holds a finished point (not by time: CI machines are
+    loaded). Returns the process, running or stopped."""
     p = sweep(out, wait=False)
-    journal = out + ".journal"
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and p.poll() is None:
-        if complete_records(journal) >= 1:
-            break
+    while time.monotonic() < deadline and p.poll() is None and complete_records(out + ".journal") < 1:
         time.sleep(0.005)
     p.send_signal(sig)
+    return p
+
+
+def interrupt(out, sig):
+    """Signals the sweep once it has finished a point; its exit code."""
+    p = signalled_sweep(out, sig)
     p.wait(timeout=600)
     return p.returncode
 
@@ -124,11 +128,7 @@ check(rc == 0 and same(tables(ref), whole), f"--force overwrites it: {e.strip()}
 # running sweep's file comes out whole: the second process used to truncate its .part. The first is frozen
 # (SIGSTOP) once it has finished a point, so it still holds its output whatever the machine's speed.
 live = os.path.join(TMP, "live.h5")
-first = sweep(live, wait=False)
-deadline = time.monotonic() + 300
-while time.monotonic() < deadline and first.poll() is None and complete_records(live + ".journal") < 1:
-    time.sleep(0.005)
-first.send_signal(signal.SIGSTOP)
+first = signalled_sweep(live, signal.SIGSTOP)  # frozen: it still holds its output
 rc, _, e = sweep(live, "--resume")
 first.send_signal(signal.SIGCONT)
 first.communicate(timeout=600)
@@ -143,11 +143,7 @@ check(not os.path.exists(live + ".lock") and not os.path.exists(live + ".journal
 # leaves the finished results in OUTPUT.part (valid, whole) and a message saying so, not a bare filesystem
 # error, and the journal stays for --resume.
 moved = os.path.join(TMP, "moved.h5")
-first = sweep(moved, wait=False)
-deadline = time.monotonic() + 300
-while time.monotonic() < deadline and first.poll() is None and complete_records(moved + ".journal") < 1:
-    time.sleep(0.005)
-first.send_signal(signal.SIGSTOP)
+first = signalled_sweep(moved, signal.SIGSTOP)  # frozen: it still holds its output
 os.makedirs(os.path.join(moved, "in_the_way"))
 first.send_signal(signal.SIGCONT)
 _, e = first.communicate(timeout=600)
@@ -158,11 +154,7 @@ check(os.path.exists(moved + ".journal") and same(tables(moved + ".part"), whole
 # The same with the sweep stopped (SIGINT) first: the journal must be kept, and --resume then completes
 # once the path is cleared (the message had said to delete the journal; found by helper-37).
 stuck = os.path.join(TMP, "stuck.h5")
-first = sweep(stuck, wait=False)
-deadline = time.monotonic() + 300
-while time.monotonic() < deadline and first.poll() is None and complete_records(stuck + ".journal") < 1:
-    time.sleep(0.005)
-first.send_signal(signal.SIGSTOP)
+first = signalled_sweep(stuck, signal.SIGSTOP)  # frozen: it still holds its output
 os.makedirs(os.path.join(stuck, "in_the_way"))
 first.send_signal(signal.SIGINT)
 first.send_signal(signal.SIGCONT)
