@@ -279,6 +279,12 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
   options.version = args.version;
 
   if (args.dry_run) {
+    // Nothing is written, but what the sweep would refuse before its first point is said now.
+    try {
+      sweep::check_output_path(options.output, input_files(args.spec, spec));
+    } catch (const sweep::OutputPathError& e) {
+      fmt::print(err, "eyesim: warning: the sweep would refuse its output: {}\n", e.what());
+    }
     std::size_t invalid = 0;
     for (const auto& p : spec.points) invalid += !p.invalid.empty();
     const std::vector<double> costs = sweep::estimated_costs(spec.points);
