@@ -248,11 +248,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
       journal_bytes = c.valid_bytes;
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
-      if (f.attribute("spec_hash") != fmt::format("{:016x}", spec.spec_hash))
+      if (f.attribute("spec_hash") != fmt::format("{:016x}", spec.spec_hash)) {
+        const std::string why = spec_difference(o.output, spec);
         throw std::runtime_error(fmt::format(
             "cannot resume: '{}' was written by a different spec, seed or mapper search (or its network files "
-            "changed): {}",
-            o.output, spec_difference(o.output, spec)));
+            "changed){}",
+            o.output, why.empty() ? "" : ": " + why));
+      }
       if (f.attribute("complete") == "true") {
         fmt::print(err, "eyesim: '{}' is already complete; nothing to resume\n", o.output);
         out.resumed = ids.size();

@@ -55,8 +55,8 @@ sweep::SweepSpec one_point_spec(const RunArgs& args, const hw::ArchSpec& arch, c
   spec.source_name = "<command line>";
   spec.text = fmt::format("# {}\n", args.command_line);
   spec.seed = args.seed;
-  spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = arch, .network = args.net, .network_file = {}, .seed = args.seed,
-                                           .batch = args.batch, .iact_density_scale = 1.0,
+  spec.points.push_back(sweep::DesignPoint{.id = 0, .arch = arch, .network = args.net, .network_file = {},
+                                           .seed = args.seed, .batch = args.batch, .iact_density_scale = 1.0,
                                            .weight_density_scale = 1.0, .invalid = {}});
   spec.mapper = mapper;
   spec.spec_hash = sweep::mapper_spec_hash(hash_name(spec.text), mapper);
