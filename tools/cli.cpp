@@ -73,7 +73,9 @@ int main(int argc, char** argv) {
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep into an HDF5 file");
   sweep->add_option("spec", sweep_args.spec, "sweep spec (TOML); default: the built-in sweep")->check(CLI::ExistingFile);
   sweep->add_option("-o,--output", sweep_args.output, "result file (may contain {shard})")->capture_default_str();
-  sweep->add_option("-j,--jobs", sweep_args.jobs, "simulation threads (default: all cores)")->check(CLI::Range(0, 4096));
+  sweep->add_option("-j,--jobs", sweep_args.jobs,
+                    "simulation threads (default and at most: the cores this process may use)")
+      ->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
   sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
   sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
@@ -98,7 +100,9 @@ int main(int argc, char** argv) {
   validate->add_option("--case", validate_args.case_filter, "only cases whose id contains this text");
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
-  validate->add_option("-j,--jobs", validate_args.jobs, "threads (default: all cores)")->check(CLI::Range(0, 4096));
+  validate->add_option("-j,--jobs", validate_args.jobs,
+                       "threads (default and at most: the cores this process may use)")
+      ->check(CLI::Range(0, 4096));
   validate->add_option("--mapper", validate_args.mapper.mode,
                        "estimate (the validated configuration) or simulate: each case with the mapping search by "
                        "simulation")
