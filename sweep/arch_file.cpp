@@ -36,7 +36,8 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 0 || *v > 0xffffffffLL)
-        fail(file, value.source(), fmt::format("'{}' expects a non-negative integer (got {})", path, value_text(value)));
+        fail(file, value.source(),
+             fmt::format("'{}' expects a non-negative integer below 2^32 (got {})", path, value_text(value)));
       field = static_cast<std::uint32_t>(*v);
     } else if constexpr (std::is_same_v<T, double>) {
       if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number (got {})", path, value_text(value)));

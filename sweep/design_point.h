@@ -12,7 +12,7 @@ namespace eyesim::sweep {
 struct DesignPoint {
   std::uint64_t id = 0;
   hw::ArchSpec arch;
-  /// A built-in name, or a network file's path as the spec writes it (lexically normalised): the
+  /// A built-in name, or a network file's path exactly as the spec writes it: the
   /// workload's identity in the result file, in `where` and in config_hash, whichever directory the sweep
   /// was started from and however the spec's own path was given.
   std::string network;

@@ -175,6 +175,8 @@ void Journal::remove() {
 }
 
 Journal::Contents Journal::read(const std::string& path) {
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw std::runtime_error(fmt::format("'{}' is a directory, not a sweep journal; move it away to start over", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
   const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -184,7 +186,10 @@ Journal::Contents Journal::read(const std::string& path) {
         "'{}' was written by an older eyesim (journal format {}) and cannot be resumed; delete it to start over",
         path, data[7]));
   if (data.size() < sizeof kHeader + 8 + 4 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
-    throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal", path));
+    throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal{}", path,
+                                         data.empty() ? " (it is empty: a sweep killed as it began leaves one; delete "
+                                                        "it if no sweep is running)"
+                                                      : ""));
   Contents c;
   std::memcpy(&c.spec_hash, data.data() + sizeof kHeader, 8);
   std::uint32_t version_bytes = 0;

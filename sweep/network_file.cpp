@@ -51,7 +51,7 @@ void read_density(const toml::table& t, std::string_view prefix, workloads::Dens
     if (!v) fail(file, n->source(), fmt::format("'{}' expects a file path", mask_key));
     const std::filesystem::path p(*v);
     d.mask_file = (p.is_absolute() ? p : base_dir / p).string();
-    if (!std::filesystem::exists(d.mask_file)) fail(file, n->source(), fmt::format("mask file '{}' does not exist", d.mask_file));
+    fail_unless_file(d.mask_file, "mask file", file, n->source());
   }
   if (const toml::node* n = t.get("mask_order")) {
     const auto v = n->value<std::string>();

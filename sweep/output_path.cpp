@@ -27,6 +27,8 @@ void check_output_path(const std::string& output, const std::vector<InputFile>& 
   // status() follows a link: a link to a directory is taken for the directory the user named (the rename
   // would replace the link with the file).
   const fs::file_status status = fs::status(path, ec);
+  if (status.type() == fs::file_type::none)  // the file system refuses the name: too long, a link loop, ...
+    throw OutputPathError(fmt::format("cannot use '{}' as the output: {}", output, ec.message()));
   if (fs::is_directory(status))
     throw OutputPathError(fmt::format("'{}' is a directory; expected the result file to write (such as '{}')", output,
                                       (path / "results.h5").string()));
@@ -51,9 +53,16 @@ void check_output_path(const std::string& output, const std::vector<InputFile>& 
                                           "inputs ('{}', {}); choose another -o",
                                           output, output, suffix, in.path, in.role));
   }
-  if (const fs::file_status s = fs::status(part, ec); fs::exists(s) && !fs::is_regular_file(s))
+  if (const fs::file_status s = fs::status(part, ec); s.type() == fs::file_type::none)
+    throw OutputPathError(fmt::format("cannot write '{}': it is first written as '{}', which cannot be used: {}", output,
+                                      part, ec.message()));
+  else if (fs::exists(s) && !fs::is_regular_file(s))
     throw OutputPathError(fmt::format("cannot write '{}': it is first written as '{}', which exists and is {}",
                                       output, part, fs::is_directory(s) ? "a directory" : "not a regular file"));
+  for (const char* suffix : {".lock", ".journal"})  // a name a few bytes short of the file system's limit
+    if (fs::status(output + suffix, ec).type() == fs::file_type::none)
+      throw OutputPathError(fmt::format("cannot write '{}': it keeps '{}{}' next to it, which cannot be used: {}",
+                                        output, output, suffix, ec.message()));
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const fs::file_status d = fs::status(dir, ec);
   if (d.type() == fs::file_type::not_found)

@@ -63,7 +63,8 @@ class Expander {
     if (s.name == "workload.seed" || s.name == "workload.batch") {
       const auto x = v.value_exact<std::int64_t>();
       if (!x || *x < (s.name == "workload.seed" ? 0 : 1) || *x > (s.name == "workload.seed" ? INT64_MAX : 1024))
-        fail(file_, v.source(), fmt::format("'{}' expects an integer{}", s.name, s.name == "workload.batch" ? " in [1, 1024]" : " >= 0"));
+        fail(file_, v.source(), fmt::format("'{}' expects an integer{} (got {})", s.name,
+                                            s.name == "workload.batch" ? " in [1, 1024]" : " >= 0", value_text(v)));
       if (s.name == "workload.seed") p.seed = static_cast<std::uint64_t>(*x);
       else p.batch = static_cast<std::uint32_t>(*x);
       return;
@@ -86,14 +87,15 @@ class Expander {
   }
 
   /// (identity, file) of a spec's network entry: a built-in's name and no file, or a network file's path
-  /// as written (lexically normalised) and that path resolved against the spec's directory.
+  /// exactly as written (so that `where` matches the spelling the spec uses) and that path resolved against
+  /// the spec's directory.
   std::pair<std::string, std::string> resolve_network_name(const std::string& text, const toml::node& where) const {
     if (workloads::builtin_network(text)) return {text, {}};
     if (text.ends_with(".toml")) {
       const std::filesystem::path p(text);
-      const std::string identity = p.lexically_normal().generic_string();
+      const std::string& identity = text;
       const auto full = p.is_absolute() ? p : base_dir_ / p;
-      if (!std::filesystem::exists(full)) fail(file_, where.source(), fmt::format("network file '{}' does not exist", full.string()));
+      fail_unless_file(full, "network file", file_, where.source());
       // The path is the network's identity in the result file (/configs.network, /runs.network): it is
       // never cut, so one that does not fit is refused here, before anything is simulated.
       if (identity.size() > kNetworkBytes)
@@ -189,12 +191,12 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   spec.name = "sweep";
   if (const toml::node* n = root.get("name")) {
     const auto v = n->value<std::string>();
-    if (!v) fail(file, n->source(), "'name' expects a string");
+    if (!v) fail(file, n->source(), fmt::format("'name' expects a string (got {})", value_text(*n)));
     spec.name = *v;
   }
   if (const toml::node* s = root.get("seed")) {
     const auto v = s->value_exact<std::int64_t>();
-    if (!v || *v < 0) fail(file, s->source(), "'seed' expects a non-negative integer");
+    if (!v || *v < 0) fail(file, s->source(), fmt::format("'seed' expects a non-negative integer (got {})", value_text(*s)));
     spec.seed = static_cast<std::uint64_t>(*v);
   }
   if (seed_override) spec.seed = *seed_override;  // --seed 0 too: 0 is a seed like any other
@@ -263,7 +265,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   base.arch = make_arch(base_preset);
   if (const toml::node* b = root.get("batch")) {
     const auto v = b->value_exact<std::int64_t>();
-    if (!v || *v < 1 || *v > 1024) fail(file, b->source(), "'batch' expects an integer in [1, 1024]");
+    if (!v || *v < 1 || *v > 1024)
+      fail(file, b->source(), fmt::format("'batch' expects an integer in [1, 1024] (got {})", value_text(*b)));
     base.batch = static_cast<std::uint32_t>(*v);
   }
   std::vector<std::pair<std::string, std::string>> networks;  // (identity, file), resolve_network_name
@@ -353,10 +356,13 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         fail(file, v.source(), fmt::format("unknown key '{}' in [sample] (expected count, seed, [[sample.axis]])", k.str()));
     }
     if (const toml::node* sd = sample->get("seed"); sd && (!sd->value_exact<std::int64_t>() || *sd->value_exact<std::int64_t>() < 0))
-      fail(file, sd->source(), "[sample] 'seed' expects a non-negative integer");
+      fail(file, sd->source(), fmt::format("[sample] 'seed' expects a non-negative integer (got {})", value_text(*sd)));
     const auto count = (*sample)["count"].value_exact<std::int64_t>();
-    if (!count || *count < 1 || std::uint64_t(*count) > kMaxPoints)
-      fail(file, sample->source(), fmt::format("[sample] needs 'count' in [1, {}]", kMaxPoints));
+    if (!count || *count < 1 || std::uint64_t(*count) > kMaxPoints) {
+      const toml::node* c = sample->get("count");
+      fail(file, c ? c->source() : sample->source(),
+           fmt::format("[sample] needs 'count' in [1, {}]{}", kMaxPoints, c ? " (got " + value_text(*c) + ")" : ""));
+    }
     Rng rng((*sample)["seed"].value_or(std::int64_t{1}));
     const toml::array* axes = (*sample)["axis"].as_array();
     if (!axes || axes->empty()) fail(file, sample->source(), "[sample] needs [[sample.axis]] entries with name and range or values");

@@ -1,8 +1,10 @@
 // Errors at a place in a user's TOML file, shared by the architecture, network and sweep spec parsers.
 #pragma once
 
+#include <filesystem>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <string_view>
 #include <utility>
 
@@ -26,6 +28,18 @@ inline std::string value_text(const toml::node& n) {
   else if (n.is_value()) n.visit([&](const auto& v) { os << v; });
   else os << (n.is_table() ? "a table" : "an array");
   return os.str();
+}
+
+/// A SpecError at `where` unless `path` names a file that can be read: it does not exist, it is a
+/// directory, or the file system refuses the name (too long, a symbolic-link loop), each said as such.
+inline void fail_unless_file(const std::filesystem::path& path, std::string_view what, std::string_view file,
+                             const toml::source_region& where) {
+  std::error_code ec;
+  const std::filesystem::file_status s = std::filesystem::status(path, ec);
+  if (s.type() == std::filesystem::file_type::not_found)
+    fail(file, where, fmt::format("{} '{}' does not exist", what, path.string()));
+  if (ec) fail(file, where, fmt::format("{} '{}' cannot be used: {}", what, path.string(), ec.message()));
+  if (std::filesystem::is_directory(s)) fail(file, where, fmt::format("{} '{}' is a directory", what, path.string()));
 }
 
 /// "line L, column C" of a place, for messages that point back at an earlier place in the same file.

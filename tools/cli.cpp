@@ -55,7 +55,10 @@ int main(int argc, char** argv) {
   run->add_option("--mapping", run_args.mapping, "TOML file forcing mapping factors ([[mapping]] m0 = ...)")
       ->check(CLI::ExistingFile);
   run->add_option("-o,--output", run_args.output,
-                  "also write the result printed, forced --mapping included, as HDF5 (docs/results.md)");
+                  "also write the result printed, forced --mapping included, as HDF5 (docs/results.md)")
+      ->check(CLI::Validator(
+          [](const std::string& s) { return s.empty() ? std::string("-o is empty; expected the result file to write") : ""; },
+          "FILE"));
   run->add_flag("-f,--force", run_args.force, "overwrite the -o file if it exists");
   run->add_option("--mapper", run_args.mapper.mode,
                   "estimate: the mapper's estimate picks each layer's mapping; simulate: the candidates within a window "

@@ -76,6 +76,10 @@ std::vector<std::string> validate(const LayerShape& l) {
   if (l.kind == LayerKind::kPointwise && (l.r != 1 || l.s != 1)) {
     issues.push_back(fmt::format("{}: a pointwise layer has a 1x1 filter (got {}x{})", l.name, l.r, l.s));
   }
+  // The non-zero index (workloads/nonzero_index.h) stores an output channel and an input column in 16
+  // bits: a wider layer is refused here, where the message can name it, not by an internal check there.
+  if (l.m > 65536) issues.push_back(fmt::format("{}: output channels m must be at most 65536 per group (got {})", l.name, l.m));
+  if (l.w > 65536) issues.push_back(fmt::format("{}: input width w must be at most 65536 (got {})", l.name, l.w));
   return issues;
 }
 

@@ -1,6 +1,7 @@
 // Mask files: reading and re-ordering into eyesim's layouts.
 #include "workloads/mask.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -10,6 +11,9 @@
 namespace eyesim::workloads {
 
 std::vector<std::uint8_t> read_mask_file(const std::string& path) {
+  // A directory opens as a stream whose first read throws "basic_filebuf::underflow", naming nothing.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw std::runtime_error(fmt::format("{}: the mask file is a directory", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open mask file", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -69,7 +69,7 @@ TEST_SUITE("fast") {
                          doctest::Contains("a.toml:2:16: error: unknown architecture parameter 'array.cluster_rowz'"),
                          SpecError);
     CHECK_THROWS_WITH_AS(parse_arch_toml("[array]\ncluster_rows = 2.5\n", "a.toml"),
-                         doctest::Contains("a.toml:2:16: error: 'array.cluster_rows' expects a non-negative integer (got 2.5)"),
+                         doctest::Contains("a.toml:2:16: error: 'array.cluster_rows' expects a non-negative integer below 2^32 (got 2.5)"),
                          SpecError);
     CHECK_THROWS_WITH_AS(parse_arch_toml("[pe]\nkind = \"sparse-ish\"\n", "a.toml"),
                          doctest::Contains("'pe.kind' expects one of \"sparse\", \"dense\""), SpecError);

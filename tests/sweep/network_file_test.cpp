@@ -102,6 +102,9 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \"nope.txt\"\n"),
                          doctest::Contains("does not exist"), SpecError);
     CHECK_THROWS_WITH_AS(resolve_network("no_such_net"), doctest::Contains("not a built-in network"), SpecError);
+    // A mask path that is a directory or a link loop: said at its key, not as a stream error later (helper-38).
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \".\"\n"),
+                         doctest::Contains("n.toml:7:15: error: mask file './.' is a directory"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\n"
                                "[[layer]]\nname = \"b\"\nkind = \"fc\"\nc = 4\nm = 4\n"
                                "[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 4\nm = 2\n"),

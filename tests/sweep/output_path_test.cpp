@@ -54,6 +54,18 @@ std::string refusal(const std::string& output, const std::vector<InputFile>& inp
 }  // namespace
 
 TEST_SUITE("fast") {
+  TEST_CASE("a name the file system refuses is refused up front, saying why (found by helper-38)") {
+    const ScratchDir dir;
+    const std::string long_name = dir.file(std::string(300, 'x') + ".h5");
+    CHECK(refusal(long_name) == fmt::format("cannot use '{}' as the output: File name too long", long_name));
+    // Short enough itself, too long with the suffix of a file written beside it.
+    const std::string near_limit = dir.file(std::string(252, 'y') + ".h5");
+    CHECK(refusal(near_limit).find("which cannot be used: File name too long") != std::string::npos);
+    const std::string loop = dir.file("loop.h5");
+    fs::create_symlink(loop, loop);
+    CHECK(refusal(loop) == fmt::format("cannot use '{}' as the output: Too many levels of symbolic links", loop));
+  }
+
   TEST_CASE("a new file and an existing result file can be written (replacing one is the caller's --force)") {
     const ScratchDir dir;
     CHECK(refusal(dir.file("new.h5")) == "");

@@ -686,6 +686,13 @@ TEST_SUITE("fast") {
       const std::string expected = std::string("older eyesim (journal format ") + format + ")";
       CHECK_THROWS_WITH(Journal::read(path), doctest::Contains(expected.c_str()));
     }
+    // An empty journal (a sweep killed as it began) and a directory in its place say what they are
+    // (the directory read as "basic_filebuf::underflow"; found by helper-38).
+    std::ofstream(path, std::ios::trunc).close();
+    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("is not an eyesim sweep journal (it is empty"));
+    fs::remove(path);
+    fs::create_directory(path);
+    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("is a directory, not a sweep journal"));
     fs::remove(path);
   }
 }

@@ -123,4 +123,9 @@ if os.geteuid() != 0:
 else:
     print("skip a read-only directory: root writes into it")
 
+# An empty -o: sweep and merge refuse it; run printed its table and wrote nothing (found by helper-38).
+p = eyesim("run", "--net", "sparse_mobilenet", "-o", "")
+check(p.returncode == 2 and "-o is empty; expected the result file to write" in p.stderr,
+      f"run -o '' is a usage error: {p.stderr.strip()}")
+
 T.finish("output path")

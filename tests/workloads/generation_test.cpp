@@ -136,6 +136,8 @@ TEST_SUITE("fast") {
                          std::runtime_error);
     CHECK_THROWS_WITH_AS(read_mask_file((dir / "eyesim_no_such_mask.txt").string()),
                          doctest::Contains("cannot open mask file"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(read_mask_file(dir.string()), doctest::Contains(": the mask file is a directory"),
+                         std::runtime_error);  // (a stream error naming nothing before; found by helper-38)
     std::filesystem::remove(bad);
   }
 

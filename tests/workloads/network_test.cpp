@@ -56,6 +56,14 @@ TEST_SUITE("fast") {
     CHECK(issues[1].find("depthwise") != std::string::npos);
     LayerShape zero{.name = "Z", .m = 0};
     CHECK(validate(zero).at(0) == "Z: output channels m must be >= 1 (got 0)");
+    // The non-zero index holds m and w in 16 bits (an internal check failed there; found by helper-38).
+    const auto pointwise = [](std::uint32_t m, std::uint32_t w) {
+      return LayerShape{.name = "P", .kind = LayerKind::kPointwise, .c = 1, .m = m, .h = 1, .w = w};
+    };
+    CHECK(validate(pointwise(65537, 1)) == std::vector<std::string>{"P: output channels m must be at most 65536 per group (got 65537)"});
+    CHECK(validate(pointwise(1, 65537)) == std::vector<std::string>{"P: input width w must be at most 65536 (got 65537)"});
+    CHECK(validate(pointwise(65536, 1)).empty());
+    CHECK(validate(pointwise(1, 65536)).empty());
   }
 
   TEST_CASE("validate bounds each operand of one image, without overflowing the count") {
@@ -63,7 +71,7 @@ TEST_SUITE("fast") {
     const LayerShape at_limit{.name = "A", .kind = LayerKind::kPointwise, .c = 1024, .m = 1, .h = 1024, .w = 1024};
     CHECK(validate(at_limit).empty());
     LayerShape big{.name = "B", .kind = LayerKind::kConv, .c = 3, .m = 4, .h = 100000, .w = 100000, .r = 3, .s = 3};
-    REQUIRE(validate(big).size() == 2);
+    REQUIRE(validate(big).size() == 3);  // and w above the index's 16 bits
     CHECK(validate(big)[0] == "B: at most 1073741824 input activations per image (got g*c*h*w = 1*3*100000*100000 = 3e+10)");
     CHECK(validate(big)[1] == "B: at most 1073741824 output activations per image (got g*m*e*f = 1*4*99998*99998 = 4e+10)");
     // G*C is one 32-bit tensor dimension: 65536 x 65537 wraps to 65536 there.
@@ -73,7 +81,7 @@ TEST_SUITE("fast") {
     // Every factor at its maximum: the saturating count stays above the limit instead of wrapping.
     const std::uint32_t max = 0xffffffffu;
     const LayerShape huge{.name = "H", .kind = LayerKind::kConv, .g = max, .c = max, .m = max, .h = max, .w = max, .r = 1, .s = 1};
-    CHECK(validate(huge).size() == 3);
+    CHECK(validate(huge).size() == 5);  // and m and w above the index's 16 bits
   }
 }
 }  // namespace eyesim::workloads
