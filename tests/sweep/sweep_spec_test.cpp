@@ -71,7 +71,17 @@ TEST_SUITE("fast") {
     // grid of 6 points instead of the mismatch below), the sweep named "sweep".
     const std::string axis = "[[sample.axis]]\nname = \"arch.array.cluster_rows\"\nrange = [1, 16]\n";
     CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\nseed = \"seven\"\n" + axis),
-                         doctest::Contains("s.toml:3:8: error: [sample] 'seed' expects a non-negative integer"), SpecError);
+                         doctest::Contains("s.toml:3:8: error: [sample] 'seed' expects a non-negative integer (got 'seven')"),
+                         SpecError);
+    // The refused value, at its key (found by helper-38: [sample] count pointed at the table, seed and
+    // batch showed no value).
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 0\n" + axis),
+                         doctest::Contains("s.toml:2:9: error: [sample] needs 'count' in [1, "), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 0\n" + axis), doctest::Contains("] (got 0)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("seed = -3\n"), doctest::Contains("s.toml:1:8: error: 'seed' expects a non-negative integer (got -3)"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("batch = 2000\n"), doctest::Contains("'batch' expects an integer in [1, 1024] (got 2000)"),
+                         SpecError);
     CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\nsed = 7\n" + axis),
                          doctest::Contains("s.toml:3:7: error: unknown key 'sed' in [sample]"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 3\n" + axis + "zip = \"w\"\n"),
