@@ -48,7 +48,7 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
         fail(file, value.source(),
              fmt::format("'{}' expects one of {} (got {})", path,
                          std::is_same_v<T, hw::PeKind> ? "\"sparse\", \"dense\"" : "\"hierarchical_mesh\", \"flat_multicast\"",
-                         text ? "\"" + *text + "\"" : std::string("a non-string")));
+                         value_text(value)));
       }
     }
   });

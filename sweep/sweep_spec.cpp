@@ -150,19 +150,36 @@ void check_setting(std::string_view name, const toml::node& v, std::string_view 
   if (name.starts_with("arch.") && name != "arch.preset") check_arch_value(name.substr(5), v, file);
 }
 
+/// Calls f with the value of spec name `name` (network, arch.name / arch.preset, workload.*, arch.<parameter>)
+/// at `p`, as it is stored: a std::string, an integer, a double, a bool or an enum. False for an unknown name.
+template <class F>
+bool visit_setting(const DesignPoint& p, std::string_view name, F&& f) {
+  if (name == "network") f(p.network);
+  else if (name == "arch.name" || name == "arch.preset") f(p.arch.name);
+  else if (name == "workload.seed") f(p.seed);
+  else if (name == "workload.batch") f(p.batch);
+  else if (name == "workload.iact_density_scale") f(p.iact_density_scale);
+  else if (name == "workload.weight_density_scale") f(p.weight_density_scale);
+  else if (!name.starts_with("arch.")) return false;
+  else {
+    bool found = false;
+    hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
+      if (n != name.substr(5)) return;
+      found = true;
+      f(v);
+    });
+    return found;
+  }
+  return true;
+}
+
+/// A spec name's value at `p` for `where` expressions: numbers (a bool as 0 or 1) or strings.
 std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view name) {
-  if (name == "network") return ExprValue{p.network};
-  if (name == "arch.name" || name == "arch.preset") return ExprValue{p.arch.name};
-  if (name == "workload.seed") return ExprValue{static_cast<double>(p.seed)};
-  if (name == "workload.batch") return ExprValue{static_cast<double>(p.batch)};
-  if (name == "workload.iact_density_scale") return ExprValue{p.iact_density_scale};
-  if (name == "workload.weight_density_scale") return ExprValue{p.weight_density_scale};
-  if (!name.starts_with("arch.")) return std::nullopt;
   std::optional<ExprValue> out;
-  hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
-    if (n != name.substr(5)) return;
+  visit_setting(p, name, [&](const auto& v) {
     using T = std::remove_cvref_t<decltype(v)>;
-    if constexpr (std::is_arithmetic_v<T>) out.emplace(static_cast<double>(v));
+    if constexpr (std::is_same_v<T, std::string>) out.emplace(v);
+    else if constexpr (std::is_arithmetic_v<T>) out.emplace(static_cast<double>(v));
     else out.emplace(std::string(hw::to_string(v)));
   });
   return out;
@@ -572,18 +589,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
 }
 
 std::string setting_text(const DesignPoint& p, std::string_view name) {
-  if (name == "network") return p.network;
-  if (name == "arch.preset" || name == "arch.name") return p.arch.name;
-  if (name == "workload.seed") return std::to_string(p.seed);
-  if (name == "workload.batch") return std::to_string(p.batch);
-  if (name == "workload.iact_density_scale") return fmt::format("{}", p.iact_density_scale);
-  if (name == "workload.weight_density_scale") return fmt::format("{}", p.weight_density_scale);
   std::string out;
-  if (!name.starts_with("arch.")) return out;
-  hw::for_each_param(p.arch, [&](std::string_view n, const auto& v) {
-    if (n != name.substr(5)) return;
+  visit_setting(p, name, [&](const auto& v) {
     using T = std::remove_cvref_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
+    if constexpr (std::is_same_v<T, std::string>) out = v;
+    else if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
     else if constexpr (std::is_arithmetic_v<T>) out = fmt::format("{}", v);
     else out = std::string(hw::to_string(v));
   });
