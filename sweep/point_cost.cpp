@@ -42,21 +42,88 @@ std::vector<double> estimated_costs(const std::vector<DesignPoint>& points) {
 
 double GroupTiming::Curve::seconds(double cost) const { return scale * std::pow(cost, exponent); }
 
-std::string timing_key(const DesignPoint& p) {
+std::string workload_group(const DesignPoint& p) {
   return fmt::format("{}|{}|{}|{}", p.network, p.batch, p.iact_density_scale, p.weight_density_scale);
 }
 
+std::string arch_class(const hw::ArchSpec& arch) {
+  std::string c = fmt::format("{}/{}", hw::to_string(arch.noc.kind), hw::to_string(arch.pe.kind));
+  if (arch.dram.bandwidth_gbps > 0) c += fmt::format("/{:g} GB/s", arch.dram.bandwidth_gbps);
+  return c;
+}
+
+double TimingTable::Fit::at(const std::string& w, const std::string& c) const {
+  const auto wi = workload.find(w);
+  const auto ci = cls.find(c);
+  return (wi == workload.end() ? mean_workload : wi->second) + (ci == cls.end() ? 0.0 : ci->second);
+}
+
+// y = workload term + class term, by alternating least squares (each term the mean residual of its
+// samples). The measured pairs are few (the dry run measures at most a dozen), so a fixed number of sweeps
+// converges; with one sample per workload it is exact. The class terms are centred at 0, so that an unseen
+// class adds nothing.
+TimingTable::Fit TimingTable::fit(const std::vector<Sample>& samples, double Sample::*y) {
+  Fit f;
+  for (const Sample& s : samples) f.workload[s.workload] = 0, f.cls[s.cls] = 0;
+  for (int sweep = 0; sweep < 200; ++sweep) {
+    for (auto& [w, term] : f.workload) {
+      double sum = 0;
+      int n = 0;
+      for (const Sample& s : samples)
+        if (s.workload == w) sum += s.*y - f.cls[s.cls], ++n;
+      term = sum / n;
+    }
+    for (auto& [c, term] : f.cls) {
+      double sum = 0;
+      int n = 0;
+      for (const Sample& s : samples)
+        if (s.cls == c) sum += s.*y - f.workload[s.workload], ++n;
+      term = sum / n;
+    }
+  }
+  double mean_cls = 0;
+  for (const auto& [c, term] : f.cls) mean_cls += term / double(f.cls.size());
+  for (auto& [c, term] : f.cls) term -= mean_cls;
+  for (auto& [w, term] : f.workload) term += mean_cls, f.mean_workload += term / double(f.workload.size());
+  return f;
+}
+
+void TimingTable::add(const DesignPoint& p, double cost, const GroupTiming& timing) {
+  const std::string w = workload_group(p), c = arch_class(p.arch);
+  measured_[{w, c}] = timing;
+  prepare_seconds_[w] = timing.prepare_seconds;
+  const auto log_per_cost = [&](const GroupTiming::Curve& curve) {
+    return std::log(std::max(curve.seconds(cost), 1e-9) / cost);
+  };
+  samples_.push_back({w, c, log_per_cost(timing.warm), log_per_cost(timing.cold)});
+  warm_ = fit(samples_, &Sample::log_warm);
+  cold_ = fit(samples_, &Sample::log_cold);
+}
+
+GroupTiming TimingTable::timing_of(const DesignPoint& p) const {
+  const std::string w = workload_group(p), c = arch_class(p.arch);
+  if (const auto it = measured_.find({w, c}); it != measured_.end()) return it->second;
+  GroupTiming t;
+  if (samples_.empty()) return t;
+  t.warm.scale = std::exp(warm_.at(w, c));
+  t.cold.scale = std::exp(cold_.at(w, c));
+  if (const auto it = prepare_seconds_.find(w); it != prepare_seconds_.end()) {
+    t.prepare_seconds = it->second;
+  } else {
+    for (const auto& [group, seconds] : prepare_seconds_) t.prepare_seconds += seconds / double(prepare_seconds_.size());
+  }
+  return t;
+}
+
 double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const std::map<std::string, GroupTiming>& timings, const GroupTiming& fallback,
-                           unsigned threads) {
+                           const TimingTable& timings, unsigned threads) {
   double seconds = 0;
   std::set<WorkloadKey> prepared;
   std::set<std::pair<WorkloadKey, std::uint32_t>> simulated;  // (workload, PEs) already simulated once
   for (std::size_t i = 0; i < points.size(); ++i) {
     const DesignPoint& p = points[i];
     if (!p.invalid.empty()) continue;
-    const auto it = timings.find(timing_key(p));
-    const GroupTiming& t = it == timings.end() ? fallback : it->second;
+    const GroupTiming t = timings.timing_of(p);
     const WorkloadKey w = key_of(p);
     if (prepared.insert(w).second) seconds += t.prepare_seconds;
     seconds += (simulated.emplace(w, p.arch.pes()).second ? t.cold : t.warm).seconds(costs[i]);

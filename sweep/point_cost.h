@@ -3,10 +3,13 @@
 // run's extrapolation.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "hw/arch_spec.h"
 #include "sweep/design_point.h"
 
 namespace eyesim::sweep {
@@ -18,11 +21,11 @@ namespace eyesim::sweep {
 /// path for its MACs; one that cannot be read counts as 10^8 MACs (its points fail anyway).
 std::vector<double> estimated_costs(const std::vector<DesignPoint>& points);
 
-/// What the dry run measured of one workload group (a network at one batch and density scales, any seed):
-/// a point of it takes warm.seconds(cost) on data other points already used with the same array size,
-/// cold.seconds(cost) otherwise (its first simulation builds weight-tile count tables that later points
-/// reuse; their number grows with the array), each fitted through the group's cheapest and costliest
-/// point; and preparing one workload's data takes prepare_seconds.
+/// What the dry run measured of one (workload group, architecture class) pair: a point of it takes
+/// warm.seconds(cost) on data other points already used with the same array size, cold.seconds(cost)
+/// otherwise (its first simulation builds weight-tile count tables that later points reuse; their number
+/// grows with the array), each fitted through the pair's cheapest and costliest point; and preparing one
+/// workload's data takes prepare_seconds.
 struct GroupTiming {
   struct Curve {
     double scale = 0;
@@ -33,18 +36,58 @@ struct GroupTiming {
   double prepare_seconds = 0;
 };
 
-/// The wall time of a sweep of `points` (with `costs`, estimated_costs's) on `threads` workers: the first
-/// point of each (workload, PE count) takes its group's cold time, the others its warm time, and each
-/// distinct workload (network, seed, batch, density scales) its data preparation once. `timings` is keyed by
-/// timing_key; a group without a timing is charged `fallback` (the mean of the measured ones).
-/// Points with an invalid architecture cost nothing. Ideal parallelism: the sum over `threads`.
-double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const std::map<std::string, GroupTiming>& timings, const GroupTiming& fallback,
-                           unsigned threads);
+/// "network|batch|iact scale|weight scale": a network at one batch and density scales, any seed. The
+/// density scales are part of it because they change what a point costs in ways estimated_costs does not
+/// follow (sparse weights build weight-tile count tables a dense layer does not need).
+std::string workload_group(const DesignPoint& p);
 
-/// "network|batch|iact scale|weight scale": the group of extrapolate_seconds's timings. The density scales
-/// are part of it because they change what a point costs in ways the cost heuristic does not follow
-/// (sparse weights build weight-tile count tables a dense layer does not need).
-std::string timing_key(const DesignPoint& p);
+/// The architecture's class, as the dry run times it: its NoC kind, PE kind and DRAM bandwidth, e.g.
+/// "flat_multicast/dense/0.48 GB/s" ("hierarchical_mesh/sparse" when the bandwidth is unlimited). Each
+/// changes a point's simulation time by up to 2x, differently per network, where estimated_costs sees only
+/// the array size (docs/sweeps.md, "What a point costs").
+std::string arch_class(const hw::ArchSpec& arch);
+
+/// The dry run's timings: those it measured, per (workload group, architecture class) pair, and an
+/// inference for the pairs it did not measure (it measures at most a few).
+class TimingTable {
+ public:
+  /// The measured timing of p's pair; `cost` is the estimated cost of the cheapest point measured, where
+  /// its curves are compared with the other pairs'.
+  void add(const DesignPoint& p, double cost, const GroupTiming& timing);
+  std::size_t size() const { return measured_.size(); }
+
+  /// p's pair's timing: as measured; else, per unit of cost (exponent 1), exp(workload term + class term),
+  /// the two terms fitted by least squares to the measured pairs' log seconds per unit of cost (warm and
+  /// cold separately), so that a pair inherits what its network costs on other architectures and what its
+  /// architecture costs with other networks. A workload group (class) that no measured pair has takes the
+  /// mean workload term (no class term). Data preparation: the workload group's measured time, else the
+  /// mean. Nothing measured: zero.
+  GroupTiming timing_of(const DesignPoint& p) const;
+
+ private:
+  struct Sample {
+    std::string workload, cls;
+    double log_warm, log_cold;  ///< log seconds per unit of cost at the sample's cost
+  };
+  struct Fit {
+    std::map<std::string, double> workload, cls;
+    double mean_workload = 0;
+    double at(const std::string& w, const std::string& c) const;
+  };
+  static Fit fit(const std::vector<Sample>& samples, double Sample::*y);
+
+  std::map<std::pair<std::string, std::string>, GroupTiming> measured_;
+  std::map<std::string, double> prepare_seconds_;  ///< per workload group
+  std::vector<Sample> samples_;
+  Fit warm_, cold_;
+};
+
+/// The wall time of a sweep of `points` (with `costs`, estimated_costs's) on `threads` workers: the first
+/// point of each (workload, PE count) takes its pair's cold time, the others its warm time
+/// (timings.timing_of), and each distinct workload (network, seed, batch, density scales) its data
+/// preparation once. Points with an invalid architecture cost nothing. Ideal parallelism: the sum over
+/// `threads`.
+double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
+                           const TimingTable& timings, unsigned threads);
 
 }  // namespace eyesim::sweep

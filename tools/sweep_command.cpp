@@ -65,28 +65,46 @@ void print_summary(const std::string& path, std::FILE* out) {
   }
 }
 
-/// The dry run's estimate. Per workload group (sweep::timing_key: a network at one batch and density
-/// scales), its cheapest and its costliest valid point by
-/// estimated cost are simulated as the sweep will (its mapper search included), each cold on freshly
-/// prepared data and then warm; its cold and warm times are each fitted as scale x cost^exponent through
-/// the two points, so the array sizes and presets of the sweep itself calibrate the heuristic. Every
-/// point is then charged its fitted time, cold or warm, and each distinct workload its data preparation
-/// (sweep::extrapolate_seconds). At most 8 groups are measured, those with the most estimated cost; the
-/// others are charged the measured ones' mean seconds per unit of cost.
+/// The dry run's estimate. Per (workload group, architecture class) pair (sweep/point_cost.h: a network at
+/// one batch and density scales; the NoC and PE kinds and the DRAM bandwidth), its cheapest and its
+/// costliest valid point by estimated cost are simulated as the sweep will (its mapper search included),
+/// each cold on freshly prepared data and then warm; its cold and warm times are each fitted as
+/// scale x cost^exponent through the two points, so the array sizes of the sweep itself calibrate the
+/// heuristic. At most 12 pairs are measured: first the costliest pair of each workload group and each class
+/// not yet covered, then the costliest others; the rest are inferred from what their network costs on the
+/// measured classes and their class with the measured networks (sweep::TimingTable). Every point is then
+/// charged its fitted time, cold or warm, and each distinct workload its data preparation
+/// (sweep::extrapolate_seconds).
 void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, int jobs, std::FILE* out) {
-  constexpr std::size_t kMaxGroups = 8;
-  std::map<std::string, std::vector<std::size_t>> groups;  // timing key -> valid points
-  std::map<std::string, double> group_cost;
+  constexpr std::size_t kMaxPairs = 12;
+  using Pair = std::pair<std::string, std::string>;  // (workload group, architecture class)
+  std::map<Pair, std::vector<std::size_t>> pairs;     // -> valid points
+  std::map<Pair, double> pair_cost;
+  std::set<std::string> classes;
   for (std::size_t i = 0; i < spec.points.size(); ++i) {
-    if (!spec.points[i].invalid.empty()) continue;
-    const std::string key = sweep::timing_key(spec.points[i]);
-    groups[key].push_back(i);
-    group_cost[key] += costs[i];
+    const sweep::DesignPoint& p = spec.points[i];
+    if (!p.invalid.empty()) continue;
+    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch)};
+    pairs[key].push_back(i);
+    pair_cost[key] += costs[i];
+    classes.insert(key.second);
   }
-  std::vector<std::string> order;
-  for (const auto& [key, c] : group_cost) order.push_back(key);
-  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) { return group_cost[a] > group_cost[b]; });
-  if (order.size() > kMaxGroups) order.resize(kMaxGroups);
+  std::vector<Pair> by_cost;
+  for (const auto& [key, c] : pair_cost) by_cost.push_back(key);
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](const Pair& a, const Pair& b) { return pair_cost[a] > pair_cost[b]; });
+  std::vector<Pair> order;  // what is measured: every workload group and class first, as far as the cap allows
+  std::set<std::string> groups_seen, classes_seen;
+  for (const Pair& key : by_cost) {
+    if (order.size() == kMaxPairs) break;
+    if (groups_seen.count(key.first) && classes_seen.count(key.second)) continue;
+    order.push_back(key);
+    groups_seen.insert(key.first);
+    classes_seen.insert(key.second);
+  }
+  for (const Pair& key : by_cost) {
+    if (order.size() == kMaxPairs) break;
+    if (std::find(order.begin(), order.end(), key) == order.end()) order.push_back(key);
+  }
 
   hw::RunOptions run_options;  // as the sweep runs its points (traces, mapper search)
   run_options.mapper = spec.mapper;
@@ -109,61 +127,54 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     return Probe{costs[i], since(t0), cold, prepare};
   };
 
-  std::map<std::string, sweep::GroupTiming> timings;
-  sweep::GroupTiming mean;  // the sums, then the mean, of the measured groups (exponent 1)
+  sweep::TimingTable timings;
   std::string measured, failures;
-  for (const std::string& key : order) {
-    const std::vector<std::size_t>& members = groups[key];
+  for (const Pair& key : order) {
+    const std::vector<std::size_t>& members = pairs[key];
     const auto [lo, hi] = std::minmax_element(members.begin(), members.end(),
                                               [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
     try {
       const Probe a = measure(*lo);
-      const Probe b = *hi == *lo ? a : measure(*hi);
-      // Each curve through the two points in log space; one point (or two of one cost): proportional.
+      // A second point only where the heuristic tells them apart: of one cost, it would fit nothing.
+      const bool two = costs[*hi] > costs[*lo] * 1.01;
+      const Probe b = two ? measure(*hi) : a;
+      // Each curve through the two points in log space; one point: proportional.
       const auto fit = [&](double ya, double yb) {
         sweep::GroupTiming::Curve c;
-        if (b.cost > a.cost * 1.01 && ya > 0 && yb > 0)
-          c.exponent = std::clamp(std::log(yb / ya) / std::log(b.cost / a.cost), 0.0, 3.0);
+        if (two && ya > 0 && yb > 0) c.exponent = std::clamp(std::log(yb / ya) / std::log(b.cost / a.cost), 0.0, 3.0);
         c.scale = ya / std::pow(a.cost, c.exponent);
         return c;
       };
-      sweep::GroupTiming t{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare};
-      timings[key] = t;
-      mean.warm.scale += a.warm / a.cost;
-      mean.cold.scale += a.cold / a.cost;
-      mean.prepare_seconds += a.prepare;
+      timings.add(spec.points[*lo], a.cost, sweep::GroupTiming{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare});
       const sweep::DesignPoint& p = spec.points[*lo];
       std::string name = p.network;
       if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
       if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
         name += fmt::format(" (densities x{:g} iacts, x{:g} weights)", p.iact_density_scale, p.weight_density_scale);
+      if (classes.size() > 1) name += " on " + key.second;
       // As a range, low to high: the costliest point by the heuristic can measure faster than the cheapest.
       measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, std::min(a.warm, b.warm) * 1e3,
-                              *hi == *lo ? "" : fmt::format("-{:.1f}", std::max(a.warm, b.warm) * 1e3));
+                              two ? fmt::format("-{:.1f}", std::max(a.warm, b.warm) * 1e3) : "");
     } catch (const std::exception& e) {
       failures += fmt::format("\n  {} could not be measured: {}", spec.points[*lo].network, e.what());
     }
   }
   const unsigned threads = sweep::worker_threads(jobs);
-  if (groups.empty()) {  // every point invalid: none is simulated
+  if (pairs.empty()) {  // every point invalid: none is simulated
     fmt::print(out, "estimated run time: none (every point has an invalid architecture: none is simulated)\n");
     return;
   }
-  if (timings.empty()) {
+  if (timings.size() == 0) {
     fmt::print(out, "estimated run time: unknown (no point could be measured){}\n", failures);
     return;
   }
-  const double n = double(timings.size());
-  mean.warm.scale /= n;
-  mean.cold.scale /= n;
-  mean.prepare_seconds /= n;
-  const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, mean, threads);
-  fmt::print(out, "estimated run time: {} on {} threads (from the cheapest and costliest point of each workload: {}{}){}\n",
+  const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, threads);
+  fmt::print(out, "estimated run time: {} on {} threads (from the cheapest and costliest point of each {}: {}{}){}\n",
              seconds < 1 ? fmt::format("{:.2f} s", seconds) : seconds < 10 ? fmt::format("{:.1f} s", seconds)
                                                              : fmt::format("{:.0f} s", seconds),
-             threads, measured,
-             groups.size() > timings.size()
-                 ? fmt::format("; {} more workloads charged the mean", groups.size() - timings.size())
+             threads, classes.size() > 1 ? "workload and architecture class (NoC/PE/DRAM)" : "workload", measured,
+             pairs.size() > timings.size()
+                 ? fmt::format("; {} more inferred from them", pairs.size() - timings.size())
                  : "",
              failures);
 }
