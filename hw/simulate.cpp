@@ -2,7 +2,10 @@
 #include "hw/simulate.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -125,19 +128,31 @@ LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& lay
   return runner.run(layer, std::nullopt);
 }
 
-NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options) {
+NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options,
+                               const IndexLoop& layers) {
   require_valid(arch);
   require_valid(options.mapper);
   NetworkResult result;
   result.network = net.network.name;
   result.batch = net.batch;
-  result.layers.reserve(net.layers.size());
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
-  LayerRunner runner(arch, options);
-  for (std::size_t i = 0; i < count; ++i) {
-    result.layers.push_back(runner.run(net.layers[i], written_oact_density(net, i)));
-    add_fields(result.totals, result.layers.back().stats);
-  }
+  result.layers.resize(count);
+  // One runner per thread at a time: a layer takes an idle one (or makes one) and gives it back, so a
+  // serial loop runs every layer on one runner, as before there were loops.
+  std::mutex idle_mutex;
+  std::vector<std::unique_ptr<LayerRunner>> idle;
+  for_each_index(layers, count, [&](std::size_t i) {
+    std::unique_ptr<LayerRunner> runner;
+    {
+      const std::lock_guard lock(idle_mutex);
+      if (!idle.empty()) runner = std::move(idle.back()), idle.pop_back();
+    }
+    if (!runner) runner = std::make_unique<LayerRunner>(arch, options);
+    result.layers[i] = runner->run(net.layers[i], written_oact_density(net, i));
+    const std::lock_guard lock(idle_mutex);
+    idle.push_back(std::move(runner));
+  });
+  for (const LayerResult& l : result.layers) add_fields(result.totals, l.stats);  // in layer order, as before
   LayerStats& t = result.totals;
   t.active_pes = 0;
   for (const LayerResult& l : result.layers) t.active_pes = std::max(t.active_pes, l.stats.active_pes);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/index_loop.h"
 #include "hw/arch_spec.h"
 #include "hw/layer_result.h"
 #include "workloads/layer_data.h"
@@ -95,6 +96,11 @@ std::optional<double> written_oact_density(const workloads::NetworkData& net, st
 
 /// Requires validate(arch) to be empty (checked: throws std::invalid_argument listing the issues).
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options = {});
-NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options = {});
+/// Every layer (the first `options.max_layers`), then the totals. The layers are independent (each from
+/// its own data; only storage and the mapper's caches are reused between the layers one thread runs), so
+/// `layers` may run them concurrently and the result is the same, bit for bit; an error is the first
+/// failing layer's in network order.
+NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options = {},
+                               const IndexLoop& layers = serial_loop);
 
 }  // namespace eyesim::hw

@@ -164,7 +164,8 @@ void prepare_layer(LayerData& ld, const LayerSpec& spec, std::uint64_t net_seed,
 
 }  // namespace
 
-std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch) {
+std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch,
+                                                   const IndexLoop& layers) {
   if (batch == 0) throw std::invalid_argument("batch must be >= 1 (got 0)");
   auto data = std::make_shared<NetworkData>();
   data->network = network;
@@ -172,7 +173,7 @@ std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::
   data->batch = batch;
   const std::uint64_t net_seed = derive_seed(seed, hash_name(network.name));
   data->layers.resize(network.layers.size());
-  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+  for_each_index(layers, network.layers.size(), [&](std::size_t i) {
     LayerSpec& spec = data->network.layers[i];
     spec.shape.n = batch;
     const LayerShape& l = spec.shape;
@@ -189,7 +190,7 @@ std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::
                                            "their non-zeros)",
                                            l.name, network.name, l.iact_count(), l.weight_count(), batch));
     }
-  }
+  });
   return data;
 }
 

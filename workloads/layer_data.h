@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/index_loop.h"
 #include "workloads/network.h"
 #include "workloads/nonzero_index.h"
 #include "workloads/tensor.h"
@@ -38,7 +39,10 @@ void generate_tensor(Tensor<std::int8_t>& out, const DensitySpec& density, std::
 
 /// Generates every layer from (seed, network name, layer index, operand). Real masks are read from
 /// their files (each image of a batch gets the same iact mask, with its own values). Throws
-/// std::runtime_error naming the file on a bad mask, std::invalid_argument on an invalid layer.
-std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch = 1);
+/// std::runtime_error naming the file on a bad mask, std::invalid_argument on an invalid layer: the first
+/// layer's error in network order. The layers are generated through `layers` (each from its own seed, so
+/// the data do not depend on the loop); several threads need the memory of the layers they hold at once.
+std::shared_ptr<const NetworkData> prepare_network(const Network& network, std::uint64_t seed, std::uint32_t batch = 1,
+                                                   const IndexLoop& layers = serial_loop);
 
 }  // namespace eyesim::workloads

@@ -1,0 +1,61 @@
+// for_each_index: a serial loop's errors whatever the loop.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/index_loop.h"
+
+namespace eyesim {
+namespace {
+
+/// Indices from the top down, each on a thread of its own: the order least like a serial loop's.
+void reversed_threads(std::size_t n, const std::function<void(std::size_t)>& body) {
+  std::vector<std::thread> threads;
+  for (std::size_t i = n; i-- > 0;) threads.emplace_back([&body, i] { body(i); });
+  for (std::thread& t : threads) t.join();
+}
+
+std::string error_of(const IndexLoop& loop, std::size_t n, const std::vector<std::size_t>& failing,
+                     std::vector<int>* ran = nullptr) {
+  try {
+    for_each_index(loop, n, [&](std::size_t i) {
+      if (ran) (*ran)[i] = 1;
+      if (std::find(failing.begin(), failing.end(), i) != failing.end()) throw std::runtime_error("layer " + std::to_string(i));
+    });
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("for_each_index runs every index once, through the given loop") {
+    for (const IndexLoop& loop : {IndexLoop(serial_loop), IndexLoop(reversed_threads)}) {
+      std::vector<std::atomic<int>> calls(17);
+      for_each_index(loop, calls.size(), [&](std::size_t i) { ++calls[i]; });
+      for (const auto& c : calls) CHECK(c == 1);
+    }
+    for_each_index(serial_loop, 0, [](std::size_t) { FAIL("no index"); });
+  }
+
+  TEST_CASE("for_each_index rethrows the lowest failing index's error, as a serial loop stops at its first") {
+    CHECK(error_of(serial_loop, 10, {3, 7}) == "layer 3");
+    CHECK(error_of(reversed_threads, 10, {3, 7}) == "layer 3");  // 7 may well fail first here
+    CHECK(error_of(reversed_threads, 10, {9}) == "layer 9");
+    CHECK(error_of(reversed_threads, 10, {}).empty());
+    // Serially, nothing after the failure is started.
+    std::vector<int> ran(10, 0);
+    CHECK(error_of(serial_loop, 10, {4}, &ran) == "layer 4");
+    CHECK(ran == std::vector<int>{1, 1, 1, 1, 1, 0, 0, 0, 0, 0});
+  }
+}
+
+}  // namespace eyesim
