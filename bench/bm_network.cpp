@@ -9,6 +9,7 @@
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
+#include "sweep/arena_loop.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim {
@@ -119,6 +120,25 @@ void BM_NetworkSearched(benchmark::State& state, const char* name) {
   t.report(state);
   state.counters["candidates"] = static_cast<double>(candidates);
 }
+/// What `eyesim run` does: prepare the data and simulate, the layers side by side on `threads` threads of a
+/// oneTBB arena (sweep/arena_loop.h; the results do not depend on it). Wall time: the ratio of 1 and 2
+/// threads is the layer parallelism's gain on a network of many layers of unequal cost.
+void BM_RunLayers(benchmark::State& state, const char* name) {
+  const hw::ArchSpec arch = *hw::preset("eyeriss_v2");
+  const auto network = *workloads::builtin_network(name);
+  tbb::task_arena arena(static_cast<int>(state.range(0)));
+  const IndexLoop layers = sweep::arena_loop(arena);
+  Throughput t;
+  for (auto _ : state) {
+    const auto data = workloads::prepare_network(network, 1, 1, layers);
+    const auto r = hw::simulate_network(arch, *data, hw::RunOptions{.verify = false, .collect_traces = true, .forced_mappings = {}},
+                                        layers);
+    t.add(r.totals);
+  }
+  t.report(state);
+}
+BENCHMARK_CAPTURE(BM_RunLayers, resnet50, "resnet50")->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 BENCHMARK_CAPTURE(BM_NetworkCold, sparse_mobilenet_timing, "sparse_mobilenet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_timing, "sparse_mobilenet", false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Network, sparse_mobilenet_verify, "sparse_mobilenet", true)->Unit(benchmark::kMillisecond);

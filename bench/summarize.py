@@ -174,6 +174,10 @@ def main():
               f"(1.65 GB in id order, docs/sweeps.md)")
     for note in density_notes:
         print(f"cost over density (shown, not a bound): {note}")
+    r1, r2 = t("BM_RunLayers/resnet50/threads:1"), t("BM_RunLayers/resnet50/threads:2")
+    if r1 and r2:
+        print(f"eyesim run's layers side by side (shown, not a bound): ResNet-50 prepared and simulated in "
+              f"{duration(r1)} on 1 thread, {duration(r2)} on 2 ({r1 / r2:.2f}x)")
 
 
 if __name__ == "__main__":

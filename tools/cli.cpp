@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
   run->add_option("--mapper-candidates", run_args.mapper.candidates,
                   "with --mapper simulate: at most this many candidates simulated per layer, in [1, 64] (default 8)");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
+  run->add_option("-j,--jobs", run_args.jobs,
+                  "threads preparing and simulating the layers side by side, with the same results (default and at "
+                  "most: the cores this process may use)")
+      ->check(CLI::Range(0, 4096));
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
   eyesim::tools::SweepArgs sweep_args;

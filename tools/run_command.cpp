@@ -22,6 +22,7 @@
 #include "sweep/network_file.h"
 #include "sweep/runner.h"
 #include "hw/simulate.h"
+#include "sweep/arena_loop.h"
 #include "workloads/layer_data.h"
 #include "workloads/mask.h"
 #include "workloads/network.h"
@@ -156,10 +157,17 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     }
   }
   try {
+    // The layers side by side (the result does not depend on it: hw/simulate.h).
+    const unsigned threads = sweep::worker_threads(args.jobs);
+    if (args.jobs > 0 && static_cast<unsigned>(args.jobs) > threads)
+      fmt::print(err, "eyesim: note: -j {} is more threads than the {} this process may use; running {}\n", args.jobs,
+                 sweep::available_threads(), threads);
+    tbb::task_arena arena(static_cast<int>(threads));
+    const IndexLoop layers = sweep::arena_loop(arena);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto data = workloads::prepare_network(*net, args.seed, args.batch);
+    const auto data = workloads::prepare_network(*net, args.seed, args.batch, layers);
     const auto t1 = std::chrono::steady_clock::now();
-    const hw::NetworkResult r = hw::simulate_network(*arch, *data, options);
+    const hw::NetworkResult r = hw::simulate_network(*arch, *data, options, layers);
     const auto t2 = std::chrono::steady_clock::now();
     const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
@@ -224,7 +232,8 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                    candidates, searched_layers, pick_cycles,
                    pick_cycles ? 100.0 * (double(pick_cycles) - double(t.cycles)) / double(pick_cycles) : 0.0);
       }
-      fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms)\n", sim_ms, t.events, prep_ms);
+      fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms; {} thread{})\n", sim_ms, t.events,
+                 prep_ms, threads, threads == 1 ? "" : "s");
     }
     // -o writes the file whatever --format printed: the table, CSV and JSON are views of the same run.
     if (!args.output.empty()) {

@@ -21,6 +21,7 @@ struct RunArgs {
   MapperArgs mapper;             ///< --mapper estimate|simulate and its window and candidate count
   std::string output;            ///< optional HDF5 file (the schema of docs/results.md, one design point)
   bool force = false;            ///< overwrite an existing output (without: refused, as sweep and merge do)
+  int jobs = 0;                  ///< threads preparing and simulating layers side by side (0: every available one)
   std::string command_line;
   std::string version;
 };

@@ -25,6 +25,7 @@
 #include "sweep/arch_override.h"
 #include "sweep/mapping_file.h"
 #include "sweep/runner.h"
+#include "sweep/arena_loop.h"
 #include "tools/validation/published_case.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -332,15 +333,16 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     jobs.push_back(std::move(j));
   }
 
-  // The distinct networks' data, prepared side by side (each one's layers in order, as eyesim run does).
+  // The distinct networks' data, prepared side by side, and each one's layers too (as eyesim run does).
   tbb::task_arena arena(static_cast<int>(sweep::worker_threads(args.jobs)));
+  const IndexLoop layers = sweep::arena_loop(arena);
   std::vector<ToPrepare*> preparing;
   for (auto& [data_key, p] : to_prepare) preparing.push_back(&p);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, preparing.size(), [&](std::size_t i) {
       ToPrepare& p = *preparing[i];
       try {
-        p.data = workloads::prepare_network(p.network, kValidationSeed, p.batch);
+        p.data = workloads::prepare_network(p.network, kValidationSeed, p.batch, layers);
       } catch (const std::exception& e) {
         p.failure = e.what();
       }
@@ -360,7 +362,8 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       Job& j = jobs[i];
       try {
         j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings,
-                                                                   .max_layers = j.max_layers, .mapper = *mapper});
+                                                                   .max_layers = j.max_layers, .mapper = *mapper},
+                                          layers);
       } catch (const std::exception& e) {
         j.failure = e.what();
       }

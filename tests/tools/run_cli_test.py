@@ -221,4 +221,21 @@ check(p.returncode == 0 and "mapper simulate (window 0.05, up to 8 candidates)" 
       and "mapper search:" in p.stdout and "fewer with the search's" in p.stdout,
       "the table names the search and sums up what it found: " + p.stdout[-400:])
 
+# -j: the layers side by side, with the same output and the same result file, bit for bit (hw/simulate.h).
+for args in (("--net", "sparse_alexnet", "--format", "csv"), ("--net", "sparse_mobilenet", "--format", "json", "--verify"),
+             ("--net", "mobilenet", "--arch", "eyeriss_v1_scaled", "--format", "csv", "--mapper", "simulate")):
+    one, two = run(*args, "-j", "1"), run(*args, "-j", "2")
+    check(one.returncode == 0 and one.stdout == two.stdout, f"run {' '.join(args)} prints the same with -j 1 and -j 2")
+h5_one, h5_two = path("j1.h5"), path("j2.h5")
+run("--net", "sparse_mobilenet", "-j", "1", "-o", h5_one)
+run("--net", "sparse_mobilenet", "-j", "2", "-o", h5_two)
+with h5py.File(h5_one) as a, h5py.File(h5_two) as b:
+    same_layers = a["layers"][()].tobytes() == b["layers"][()].tobytes()
+    same_traces = all(a["traces"][k][()].tobytes() == b["traces"][k][()].tobytes() for k in a["traces"])
+    check(same_layers and same_traces and sorted(a["traces"]) == sorted(b["traces"]),
+          "run -o writes the same /layers and /traces with -j 1 and -j 2")
+p = run("--net", NET, "-j", "4096")
+check(p.returncode == 0 and "eyesim: note: -j 4096 is more threads than the" in p.stderr,
+      f"run -j above the available threads says how many run: {p.stderr.strip()}")
+
 T.finish("run CLI")
