@@ -105,6 +105,7 @@ PointRecord ResultTables::record(const DesignPoint& p, const hw::NetworkResult& 
   PointRecord rec;
   rec.point_id = p.id;
   rec.n_layers = static_cast<std::uint32_t>(r.layers.size());
+  rec.wall_ms = wall_ms;
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const hw::LayerResult& l = r.layers[i];
     Row row(layers_);
@@ -159,6 +160,7 @@ PointRecord ResultTables::failed_record(const DesignPoint& p, const std::string&
   PointRecord rec;
   rec.point_id = p.id;
   rec.ok = false;
+  rec.wall_ms = wall_ms;
   Row run(runs_);
   run.set<std::uint64_t>(0, p.id);
   run.set_string(1, p.network);  // network_name stays empty: the network may not have been loaded

@@ -36,6 +36,7 @@ struct PointRecord {
   std::vector<std::uint64_t> traces;
   std::vector<std::uint32_t> pe_counts, port_counts;
   bool ok = true;
+  double wall_ms = 0;  ///< the point's time on its worker, as in its /runs row (0 for one read back from a journal)
 };
 
 class ResultTables {

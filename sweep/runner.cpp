@@ -31,6 +31,7 @@
 #include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
+#include "sweep/remaining_time.h"
 #include "sweep/result_tables.h"
 #include "sweep/result_writer.h"
 #include "sweep/schedule.h"
@@ -46,23 +47,25 @@ using Clock = std::chrono::steady_clock;
 /// Progress on stderr: redrawn in place on a terminal, a plain line every few seconds otherwise.
 class Progress {
  public:
-  Progress(std::FILE* err, const SweepOptions& o, std::size_t total, double total_cost)
-      : err_(err), total_(total), total_cost_(total_cost), interval_(o.progress_interval_s), start_(Clock::now()) {
+  /// `remaining`: the points of this run (not those a resumed sweep had finished), which the rate and the
+  /// ETA are about; `total` counts every point of the sweep (or shard), as `done` does.
+  Progress(std::FILE* err, const SweepOptions& o, std::size_t total, const RemainingTime& remaining)
+      : err_(err), total_(total), remaining_(remaining), interval_(o.progress_interval_s), start_(Clock::now()) {
     tty_ = o.progress == "always" || (o.progress == "auto" && isatty(fileno(err)));
     enabled_ = o.progress != "never";
   }
-  void update(std::size_t done, std::size_t failed, double cost_done, bool final) {
+  void update(std::size_t done, std::size_t failed, bool final) {
     if (!enabled_) return;
     const auto now = Clock::now();
     const double since = std::chrono::duration<double>(now - last_).count();
     if (!final && since < (tty_ ? 0.25 : interval_)) return;
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double eta = cost_done > 0 ? elapsed * (total_cost_ - cost_done) / cost_done : 0.0;
+    const double rate = elapsed > 0 ? double(remaining_.finished_points()) / elapsed : 0.0;
     const std::string line = fmt::format("[{:>{}}/{}] {:5.1f}% | {} failed | {:.1f} points/s | {:.0f}s elapsed | ETA {:.0f}s",
                                          done, std::to_string(total_).size(), total_,
-                                         total_ ? 100.0 * double(done) / double(total_) : 100.0, failed,
-                                         elapsed > 0 ? double(done) / elapsed : 0.0, elapsed, eta);
+                                         total_ ? 100.0 * double(done) / double(total_) : 100.0, failed, rate,
+                                         elapsed, remaining_.seconds(elapsed));
     if (tty_) fmt::print(err_, "\r{}\x1b[K{}", line, final ? "\n" : "");
     else fmt::print(err_, "eyesim: sweep {}\n", line);
     std::fflush(err_);
@@ -71,7 +74,7 @@ class Progress {
  private:
   std::FILE* err_;
   std::size_t total_;
-  double total_cost_;
+  const RemainingTime& remaining_;
   double interval_;
   bool tty_ = false, enabled_ = true;
   Clock::time_point start_, last_{};
@@ -296,19 +299,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   WorkloadStore workloads(spec.points, todo);
   tbb::task_arena arena(static_cast<int>(worker_threads(o.jobs)));
 
-  double total_cost = 0, cost_done = 0;
-  for (std::uint64_t id : ids) total_cost += costs[id];
+  RemainingTime remaining(spec.points, costs, todo);  // of this run's points (the writer thread's)
   std::atomic<std::size_t> simulated{0}, failed{0};
-  for (const PointRecord& r : earlier) {
-    failed += r.ok ? 0 : 1;
-    cost_done += costs[r.point_id];
-  }
+  for (const PointRecord& r : earlier) failed += r.ok ? 0 : 1;
   out.resumed = earlier.size();
 
   BoundedQueue<Message> queue(std::size_t{4} * worker_threads(o.jobs));
   std::string writer_error;
   std::thread writer_thread([&] {
-    Progress progress(err, o, ids.size(), total_cost);
+    Progress progress(err, o, ids.size(), remaining);
     std::size_t written = earlier.size();
     Clock::duration busy{};
     try {
@@ -320,12 +319,12 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         PointRecord& r = std::get<PointRecord>(m);
         const auto t0 = Clock::now();
         if (journal) journal->append(r);
-        cost_done += costs[r.point_id];
+        remaining.finished(r.point_id, r.wall_ms / 1e3);
         writer->add(std::move(r));
         busy += Clock::now() - t0;
-        progress.update(++written, failed.load(), cost_done, false);
+        progress.update(++written, failed.load(), false);
       }
-      progress.update(written, failed.load(), cost_done, true);
+      progress.update(written, failed.load(), true);
       out.writer_seconds = std::chrono::duration<double>(busy).count();
     } catch (const std::exception& e) {
       writer_error = e.what();

@@ -1,0 +1,44 @@
+// RemainingTime: see remaining_time.h.
+#include "sweep/remaining_time.h"
+
+#include <map>
+
+#include "sweep/point_cost.h"
+
+namespace eyesim::sweep {
+
+RemainingTime::RemainingTime(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
+                             const std::vector<std::uint64_t>& todo)
+    : class_of_(points.size(), 0), cost_of_(points.size(), 0.0) {
+  std::map<std::string, std::size_t> index;
+  for (std::uint64_t id : todo) {
+    const DesignPoint& p = points[id];
+    const auto [it, fresh] = index.try_emplace(arch_class(p.arch), classes_.size());
+    if (fresh) classes_.emplace_back();
+    class_of_[id] = it->second;
+    cost_of_[id] = p.invalid.empty() ? costs[id] : 0.0;
+    classes_[it->second].remaining_cost += cost_of_[id];
+  }
+}
+
+void RemainingTime::finished(std::uint64_t id, double worker_seconds) {
+  Class& c = classes_[class_of_[id]];
+  c.remaining_cost -= cost_of_[id];
+  c.done_cost += cost_of_[id];
+  c.done_seconds += worker_seconds;
+  ++finished_points_;
+}
+
+double RemainingTime::seconds(double elapsed) const {
+  double done_cost = 0, done_seconds = 0;
+  for (const Class& c : classes_) done_cost += c.done_cost, done_seconds += c.done_seconds;
+  if (done_cost <= 0 || done_seconds <= 0) return 0.0;
+  double remaining_seconds = 0;  // of worker time
+  for (const Class& c : classes_) {
+    const double per_cost = c.done_cost > 0 ? c.done_seconds / c.done_cost : done_seconds / done_cost;
+    remaining_seconds += (c.remaining_cost > 0 ? c.remaining_cost : 0.0) * per_cost;
+  }
+  return elapsed * remaining_seconds / done_seconds;
+}
+
+}  // namespace eyesim::sweep

@@ -1,0 +1,48 @@
+// RemainingTime: the progress line's ETA. A sweep's points cost very different times (sweep/point_cost.h),
+// and the cost heuristic does not see the architecture class (the NoC, the PE kind, the DRAM bandwidth),
+// so the remaining time is learnt from the points this run has finished, class by class.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sweep/design_point.h"
+
+namespace eyesim::sweep {
+
+class RemainingTime {
+ public:
+  /// `todo`: the ids of the points this run simulates (a resumed sweep's earlier points are not in it:
+  /// they took no time of this run). `costs`: estimated_costs of every point. A point with an invalid
+  /// architecture costs nothing (it fails without simulating).
+  RemainingTime(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
+                const std::vector<std::uint64_t>& todo);
+
+  /// Point `id` of `todo` took `worker_seconds` on its worker.
+  void finished(std::uint64_t id, double worker_seconds);
+
+  /// The points of `todo` finished so far.
+  std::size_t finished_points() const { return finished_points_; }
+
+  /// Seconds until the last point of `todo` is done, `elapsed` seconds into this run: each unfinished
+  /// point costs its estimated cost times the worker seconds per unit of cost of the finished points of
+  /// its architecture class (of all finished points, for a class none has finished yet), and the sum is
+  /// scaled by the elapsed time over the worker seconds spent so far, which folds in the threads and what
+  /// the workers waited for. 0 until a point with a cost has finished.
+  double seconds(double elapsed) const;
+
+ private:
+  struct Class {
+    double remaining_cost = 0;
+    double done_cost = 0;
+    double done_seconds = 0;
+  };
+  std::vector<std::size_t> class_of_;  ///< per point id (only those of `todo` are read)
+  std::vector<double> cost_of_;        ///< per point id: its cost, 0 when invalid
+  std::vector<Class> classes_;
+  std::size_t finished_points_ = 0;
+};
+
+}  // namespace eyesim::sweep

@@ -1,0 +1,59 @@
+// RemainingTime: the progress line's ETA, learnt per architecture class from this run's finished points.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "sweep/remaining_time.h"
+#include "test_point.h"
+
+namespace eyesim::sweep {
+namespace {
+using testing::test_point;
+}  // namespace
+
+TEST_SUITE("fast") {
+  TEST_CASE("RemainingTime charges each unfinished point its class's measured seconds per unit of cost") {
+    // Points 0-3 on v2, 4-7 on the JSSC chip (another class), all of cost 1.
+    std::vector<DesignPoint> points;
+    for (int i = 0; i < 8; ++i) points.push_back(test_point(i < 4 ? "eyeriss_v2" : "eyeriss_v1_jssc", "sparse_mobilenet"));
+    const std::vector<double> costs(8, 1.0);
+    RemainingTime t(points, costs, {0, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(t.seconds(5) == 0);  // nothing finished: nothing known
+    t.finished(0, 1.0);
+    t.finished(4, 3.0);       // the JSSC chip: 3 s per point
+    CHECK(t.finished_points() == 2);
+    // Left: 3 v2 points at 1 s and 3 JSSC points at 3 s = 12 worker seconds; 4 spent in 2 s of wall time.
+    CHECK(t.seconds(2.0) == doctest::Approx(2.0 * 12 / 4));
+    // With both classes at 1 s per point: 2 s x 6 points / 2 points = 6 s, what the costs alone give (the
+    // old ETA's answer whatever the classes took).
+    RemainingTime same(points, costs, {0, 1, 2, 3, 4, 5, 6, 7});
+    same.finished(0, 1.0);
+    same.finished(4, 1.0);
+    CHECK(same.seconds(2.0) == doctest::Approx(6.0));
+  }
+
+  TEST_CASE("RemainingTime: a class nothing finished takes the mean rate; invalid points cost nothing") {
+    std::vector<DesignPoint> points = {test_point("eyeriss_v2", "sparse_mobilenet"), test_point("eyeriss_v2", "sparse_mobilenet"),
+                                       test_point("eyeriss_v1_5", "sparse_mobilenet"), test_point("eyeriss_v2", "sparse_mobilenet")};
+    points[3].invalid.push_back("arch.array.pe_rows must be positive");
+    const std::vector<double> costs = {1.0, 2.0, 4.0, 100.0};
+    RemainingTime t(points, costs, {0, 1, 2, 3});
+    t.finished(0, 0.5);  // v2: 0.5 s per unit of cost
+    // Left: point 1 (v2, 2 units: 1 s), point 2 (v1.5, unseen: the mean 0.5 s per unit, 2 s), point 3
+    // (invalid: 0) = 3 worker seconds; 0.5 spent in 1 s of wall time.
+    CHECK(t.seconds(1.0) == doctest::Approx(1.0 * 3 / 0.5));
+  }
+
+  TEST_CASE("RemainingTime of a resumed sweep counts only the points this run simulates") {
+    std::vector<DesignPoint> points(10, test_point("eyeriss_v2", "sparse_mobilenet"));
+    const std::vector<double> costs(10, 1.0);
+    RemainingTime t(points, costs, {8, 9});  // 0-7 finished by an earlier run
+    t.finished(8, 1.0);
+    CHECK(t.finished_points() == 1);
+    // One point left, as long as the one that took 1 s: 1 s, not 1 s x 1 / 9 (the 8 earlier points are
+    // not this run's progress).
+    CHECK(t.seconds(1.0) == doctest::Approx(1.0));
+  }
+}
+
+}  // namespace eyesim::sweep
