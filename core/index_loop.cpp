@@ -14,17 +14,26 @@ void serial_loop(std::size_t n, const std::function<void(std::size_t)>& body) {
 void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body) {
   std::vector<std::exception_ptr> errors(n);  // each index writes only its own
   std::atomic<std::size_t> first_failed{n};
-  loop(n, [&](std::size_t i) {
-    if (i > first_failed.load(std::memory_order_acquire)) return;  // a serial loop would have stopped before i
-    try {
-      body(i);
-    } catch (...) {
-      errors[i] = std::current_exception();
-      std::size_t seen = first_failed.load(std::memory_order_relaxed);
-      while (i < seen && !first_failed.compare_exchange_weak(seen, i, std::memory_order_acq_rel)) {
+  // Every call's end is released here and acquired after the loop: what body(i) wrote is then visible to
+  // the caller through this atomic, whatever the loop synchronises with (a oneTBB loop does, inside a
+  // library ThreadSanitizer cannot see into, which would report the caller's reads as races).
+  // (`each` is destroyed after the acquire, at the end of this function.)
+  std::atomic<std::size_t> ended{0};
+  const std::function<void(std::size_t)> each = [&](std::size_t i) {
+    if (i <= first_failed.load(std::memory_order_acquire)) {  // a serial loop would have stopped before i
+      try {
+        body(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        std::size_t seen = first_failed.load(std::memory_order_relaxed);
+        while (i < seen && !first_failed.compare_exchange_weak(seen, i, std::memory_order_acq_rel)) {
+        }
       }
     }
-  });
+    ended.fetch_add(1, std::memory_order_release);
+  };
+  loop(n, each);
+  ended.load(std::memory_order_acquire);
   if (const std::size_t i = first_failed.load(); i < n) std::rethrow_exception(errors[i]);
 }
 
