@@ -46,10 +46,19 @@ std::string workload_group(const DesignPoint& p) {
   return fmt::format("{}|{}|{}|{}", p.network, p.batch, p.iact_density_scale, p.weight_density_scale);
 }
 
-std::string arch_class(const hw::ArchSpec& arch) {
-  std::string c = fmt::format("{}/{}", hw::to_string(arch.noc.kind), hw::to_string(arch.pe.kind));
-  if (arch.dram.bandwidth_gbps > 0) c += fmt::format("/{:g} GB/s", arch.dram.bandwidth_gbps);
+ArchClass arch_class(const hw::ArchSpec& arch) {
+  ArchClass c;
+  c.noc = arch.noc.kind;
+  c.pe = arch.pe.kind;
+  if (arch.dram.bandwidth_gbps > 0) c.dram_octave = static_cast<std::int32_t>(std::floor(std::log2(arch.dram.bandwidth_gbps)));
   return c;
+}
+
+std::string ArchClass::label() const {
+  std::string text = fmt::format("{}/{}", hw::to_string(noc), hw::to_string(pe));
+  if (dram_octave != kUnlimited)
+    text += fmt::format("/DRAM {:g}-{:g} GB/s", std::ldexp(1.0, dram_octave), std::ldexp(1.0, dram_octave + 1));
+  return text;
 }
 
 double TimingTable::Fit::at(const std::string& w, const std::string& c) const {
@@ -88,7 +97,7 @@ TimingTable::Fit TimingTable::fit(const std::vector<Sample>& samples, double Sam
 }
 
 void TimingTable::add(const DesignPoint& p, double cost, const GroupTiming& timing) {
-  const std::string w = workload_group(p), c = arch_class(p.arch);
+  const std::string w = workload_group(p), c = arch_class(p.arch).label();
   measured_[{w, c}] = timing;
   prepare_seconds_[w] = timing.prepare_seconds;
   const auto log_per_cost = [&](const GroupTiming::Curve& curve) {
@@ -100,7 +109,7 @@ void TimingTable::add(const DesignPoint& p, double cost, const GroupTiming& timi
 }
 
 GroupTiming TimingTable::timing_of(const DesignPoint& p) const {
-  const std::string w = workload_group(p), c = arch_class(p.arch);
+  const std::string w = workload_group(p), c = arch_class(p.arch).label();
   if (const auto it = measured_.find({w, c}); it != measured_.end()) return it->second;
   GroupTiming t;
   if (samples_.empty()) return t;

@@ -3,7 +3,10 @@
 // run's extrapolation.
 #pragma once
 
+#include <compare>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -41,11 +44,21 @@ struct GroupTiming {
 /// follow (sparse weights build weight-tile count tables a dense layer does not need).
 std::string workload_group(const DesignPoint& p);
 
-/// The architecture's class, as the dry run times it: its NoC kind, PE kind and DRAM bandwidth, e.g.
-/// "flat_multicast/dense/0.48 GB/s" ("hierarchical_mesh/sparse" when the bandwidth is unlimited). Each
-/// changes a point's simulation time by up to 2x, differently per network, where estimated_costs sees only
-/// the array size (docs/sweeps.md, "What a point costs").
-std::string arch_class(const hw::ArchSpec& arch);
+/// The architecture's class, as the dry run and the progress line time it: its NoC kind, its PE kind and
+/// its DRAM bandwidth by octave ([2^k, 2^(k+1)) GB/s; unlimited is a class of its own). Each changes a
+/// point's simulation time by up to 2x, differently per network, where estimated_costs sees only the
+/// array size (docs/sweeps.md, "What a point costs"); octaves keep a sweep over sampled bandwidths to a
+/// few classes.
+struct ArchClass {
+  static constexpr std::int32_t kUnlimited = std::numeric_limits<std::int32_t>::min();
+  hw::NocKind noc = hw::NocKind::kHierarchicalMesh;
+  hw::PeKind pe = hw::PeKind::kSparse;
+  std::int32_t dram_octave = kUnlimited;  ///< floor(log2(bandwidth in GB/s))
+  friend auto operator<=>(const ArchClass&, const ArchClass&) = default;
+  /// "hierarchical_mesh/sparse", "flat_multicast/dense/DRAM 0.25-0.5 GB/s".
+  std::string label() const;
+};
+ArchClass arch_class(const hw::ArchSpec& arch);
 
 /// The dry run's timings: those it measured, per (workload group, architecture class) pair, and an
 /// inference for the pairs it did not measure (it measures at most a few).

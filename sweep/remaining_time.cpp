@@ -9,22 +9,22 @@ namespace eyesim::sweep {
 
 RemainingTime::RemainingTime(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
                              const std::vector<std::uint64_t>& todo)
-    : class_of_(points.size(), 0), cost_of_(points.size(), 0.0) {
-  std::map<std::string, std::size_t> index;
+    : costs_(costs), class_of_(points.size(), 0), free_(points.size(), false) {
+  std::map<ArchClass, std::uint32_t> index;
   for (std::uint64_t id : todo) {
     const DesignPoint& p = points[id];
-    const auto [it, fresh] = index.try_emplace(arch_class(p.arch), classes_.size());
+    const auto [it, fresh] = index.try_emplace(arch_class(p.arch), static_cast<std::uint32_t>(classes_.size()));
     if (fresh) classes_.emplace_back();
     class_of_[id] = it->second;
-    cost_of_[id] = p.invalid.empty() ? costs[id] : 0.0;
-    classes_[it->second].remaining_cost += cost_of_[id];
+    free_[id] = !p.invalid.empty();
+    classes_[it->second].remaining_cost += cost_of(id);
   }
 }
 
 void RemainingTime::finished(std::uint64_t id, double worker_seconds) {
   Class& c = classes_[class_of_[id]];
-  c.remaining_cost -= cost_of_[id];
-  c.done_cost += cost_of_[id];
+  c.remaining_cost -= cost_of(id);
+  c.done_cost += cost_of(id);
   c.done_seconds += worker_seconds;
   ++finished_points_;
 }

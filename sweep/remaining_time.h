@@ -15,8 +15,9 @@ namespace eyesim::sweep {
 class RemainingTime {
  public:
   /// `todo`: the ids of the points this run simulates (a resumed sweep's earlier points are not in it:
-  /// they took no time of this run). `costs`: estimated_costs of every point. A point with an invalid
-  /// architecture costs nothing (it fails without simulating).
+  /// they took no time of this run). `costs`: estimated_costs of every point, kept by reference. A point
+  /// with an invalid architecture costs nothing (it fails without simulating). Holds 4 bytes and a bit per
+  /// point.
   RemainingTime(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
                 const std::vector<std::uint64_t>& todo);
 
@@ -39,8 +40,11 @@ class RemainingTime {
     double done_cost = 0;
     double done_seconds = 0;
   };
-  std::vector<std::size_t> class_of_;  ///< per point id (only those of `todo` are read)
-  std::vector<double> cost_of_;        ///< per point id: its cost, 0 when invalid
+  double cost_of(std::uint64_t id) const { return free_[id] ? 0.0 : costs_[id]; }
+
+  const std::vector<double>& costs_;
+  std::vector<std::uint32_t> class_of_;  ///< per point id (only those of `todo` are read)
+  std::vector<bool> free_;               ///< per point id: an invalid architecture, which costs nothing
   std::vector<Class> classes_;
   std::size_t finished_points_ = 0;
 };

@@ -84,7 +84,7 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   for (std::size_t i = 0; i < spec.points.size(); ++i) {
     const sweep::DesignPoint& p = spec.points[i];
     if (!p.invalid.empty()) continue;
-    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch)};
+    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch).label()};
     pairs[key].push_back(i);
     pair_cost[key] += costs[i];
     classes.insert(key.second);

@@ -82,16 +82,25 @@ TEST_SUITE("fast") {
     CHECK(extrapolate_seconds(points, costs, TimingTable{}, 1) == 0);  // nothing measured: nothing known
   }
 
-  TEST_CASE("workload groups take any seed; architecture classes are the NoC, the PE kind and the DRAM bandwidth") {
+  TEST_CASE("workload groups take any seed; architecture classes are the NoC, the PE kind and the DRAM bandwidth's octave") {
     CHECK(workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1)) == workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 2)));
     CHECK(workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1)) !=
           workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1, 0.5)));  // density scales do not
     // The array size is the cost heuristic's, not a class: the scaled v2 arrays share eyeriss_v2's.
-    CHECK(arch_class(*hw::preset("eyeriss_v2")) == "hierarchical_mesh/sparse");
-    CHECK(arch_class(*hw::preset("eyeriss_v2_16384")) == "hierarchical_mesh/sparse");
-    CHECK(arch_class(*hw::preset("eyeriss_v1_5")) == "hierarchical_mesh/dense");
-    CHECK(arch_class(*hw::preset("eyeriss_v1_scaled")) == "flat_multicast/dense");
-    CHECK(arch_class(*hw::preset("eyeriss_v1_jssc")) == "flat_multicast/dense/0.48 GB/s");
+    CHECK(arch_class(*hw::preset("eyeriss_v2")).label() == "hierarchical_mesh/sparse");
+    CHECK(arch_class(*hw::preset("eyeriss_v2_16384")).label() == "hierarchical_mesh/sparse");
+    CHECK(arch_class(*hw::preset("eyeriss_v1_5")).label() == "hierarchical_mesh/dense");
+    CHECK(arch_class(*hw::preset("eyeriss_v1_scaled")).label() == "flat_multicast/dense");
+    CHECK(arch_class(*hw::preset("eyeriss_v1_jssc")).label() == "flat_multicast/dense/DRAM 0.25-0.5 GB/s");
+    // Bandwidths by octave: a sweep over sampled bandwidths has a few classes, not one per point.
+    hw::ArchSpec a = *hw::preset("eyeriss_v2"), b = a;
+    a.dram.bandwidth_gbps = 16.0;
+    b.dram.bandwidth_gbps = 31.9;
+    CHECK(arch_class(a) == arch_class(b));
+    CHECK(arch_class(a).label() == "hierarchical_mesh/sparse/DRAM 16-32 GB/s");
+    b.dram.bandwidth_gbps = 32.0;
+    CHECK(arch_class(a) != arch_class(b));
+    CHECK(arch_class(a) != arch_class(*hw::preset("eyeriss_v2")));  // unlimited
   }
 
   TEST_CASE("TimingTable infers an unmeasured pair from its network on other classes and its class with other networks") {
