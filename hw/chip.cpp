@@ -136,16 +136,18 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   window_slots_ = std::bit_ceil(map_.k_red);
   if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
   // A window holds at most c0 x U interior counts and, per channel, the window's columns within S - 1 of
-  // either end (PeCostModel::iact_window): reserved here, so that no lane step allocates.
+  // either end, each meeting at most ceil(S / U) filter columns (PeCostModel::iact_window): reserved
+  // here, so that no lane step allocates.
   const std::size_t interior_bound = std::size_t{map_.factors.c0} * shape_.u;
   const std::size_t edge_bound =
       std::size_t{map_.factors.c0} *
       std::min<std::size_t>(2 * (std::size_t{shape_.s} - 1), std::min<std::size_t>(shape_.w, std::size_t{map_.factors.f0 - 1} * shape_.u + shape_.s));
+  const std::size_t edge_column_bound = edge_bound * ceil_div(shape_.s, shape_.u);
   for (std::size_t w = 0; w < lanes_.size() * window_slots_; ++w) {
     lane_windows_[w].interior.reserve(interior_bound);
-    lane_windows_[w].edges.reserve(edge_bound);
+    lane_windows_[w].edge_columns.reserve(edge_column_bound);
   }
-  step_window_.edges.reserve(edge_bound);
+  step_window_.edge_columns.reserve(edge_column_bound);
   lane_window_rows_.assign(lanes_.size() * window_slots_, 0);
   for_each_borrowed_trace([](auto& mine, auto& lent) { mine = std::move(lent); });
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
