@@ -84,6 +84,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
     const std::size_t tiles = std::size_t{map_.k_m} * map_.k_red;
     grp.tiles.clear();  // (emptied by the chip that used them)
     for (std::size_t t = 0; t < tiles; ++t) grp.tiles.emplace_back(&tile_arena_);
+    if (weights_dense_) grp.dense_tile_shapes.assign(tiles, 0);
     grp.reduction_slots.assign(map_.k_red, ReductionSlot{});
     grp.output_slots.assign(map_.k_m, OutputSlot{});
     if (options_.verify && grp.verify_tiles.size() < tiles) grp.verify_tiles.resize(tiles);
@@ -295,9 +296,21 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       const ReductionSlot& in = grp.reduction_slots[red_i];
       if (!out.used || !in.used) {
         tile.columns.clear();
+        if (weights_dense_) grp.dense_tile_shapes[m_i * map_.k_red + red_i] = 0;
         continue;
       }
-      pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+      if (weights_dense_) {
+        // Every column of a dense tile holds `height` non-zeros: its costs are those of any tile of the same
+        // shape, such as the one this slot held in the previous pass (on large arrays most of the tiles).
+        const std::uint64_t shape = std::uint64_t{out.m_end - out.m_begin} << 32 | (in.c_end - in.c_begin);
+        std::uint64_t& dense_shape = grp.dense_tile_shapes[m_i * map_.k_red + red_i];
+        if (shape != dense_shape) {
+          pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+          dense_shape = shape;
+        }
+      } else {
+        pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+      }
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
