@@ -68,6 +68,9 @@ void BM_PeWorkItem(benchmark::State& state, const char* net, const char* layer) 
 BENCHMARK_CAPTURE(BM_PeWorkItem, conv_alexnet_conv3, "sparse_alexnet", "CONV3")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PeWorkItem, pointwise_mobilenet_l27, "sparse_mobilenet", "L27")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PeWorkItem, depthwise_mobilenet_l20, "sparse_mobilenet", "L20")->Unit(benchmark::kMillisecond);
+// An 11 x 11 filter at stride 4: the iacts within S - 1 columns of a window's ends meet only some of the
+// filter columns of their class, one by one (IactWindow::edge_columns).
+BENCHMARK_CAPTURE(BM_PeWorkItem, conv_alexnet_conv1, "sparse_alexnet", "CONV1")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace eyesim

@@ -84,6 +84,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
     const std::size_t tiles = std::size_t{map_.k_m} * map_.k_red;
     grp.tiles.clear();  // (emptied by the chip that used them)
     for (std::size_t t = 0; t < tiles; ++t) grp.tiles.emplace_back(&tile_arena_);
+    if (weights_dense_) grp.dense_tile_shapes.assign(tiles, 0);
     grp.reduction_slots.assign(map_.k_red, ReductionSlot{});
     grp.output_slots.assign(map_.k_m, OutputSlot{});
     if (options_.verify && grp.verify_tiles.size() < tiles) grp.verify_tiles.resize(tiles);
@@ -136,16 +137,18 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   window_slots_ = std::bit_ceil(map_.k_red);
   if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
   // A window holds at most c0 x U interior counts and, per channel, the window's columns within S - 1 of
-  // either end (PeCostModel::iact_window): reserved here, so that no lane step allocates.
+  // either end, each meeting at most ceil(S / U) filter columns (PeCostModel::iact_window): reserved
+  // here, so that no lane step allocates.
   const std::size_t interior_bound = std::size_t{map_.factors.c0} * shape_.u;
   const std::size_t edge_bound =
       std::size_t{map_.factors.c0} *
       std::min<std::size_t>(2 * (std::size_t{shape_.s} - 1), std::min<std::size_t>(shape_.w, std::size_t{map_.factors.f0 - 1} * shape_.u + shape_.s));
+  const std::size_t edge_column_bound = edge_bound * ceil_div(shape_.s, shape_.u);
   for (std::size_t w = 0; w < lanes_.size() * window_slots_; ++w) {
     lane_windows_[w].interior.reserve(interior_bound);
-    lane_windows_[w].edges.reserve(edge_bound);
+    lane_windows_[w].edge_columns.reserve(edge_column_bound);
   }
-  step_window_.edges.reserve(edge_bound);
+  step_window_.edge_columns.reserve(edge_column_bound);
   lane_window_rows_.assign(lanes_.size() * window_slots_, 0);
   for_each_borrowed_trace([](auto& mine, auto& lent) { mine = std::move(lent); });
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
@@ -293,9 +296,21 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       const ReductionSlot& in = grp.reduction_slots[red_i];
       if (!out.used || !in.used) {
         tile.columns.clear();
+        if (weights_dense_) grp.dense_tile_shapes[m_i * map_.k_red + red_i] = 0;
         continue;
       }
-      pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+      if (weights_dense_) {
+        // Every column of a dense tile holds `height` non-zeros: its costs are those of any tile of the same
+        // shape, such as the one this slot held in the previous pass (on large arrays most of the tiles).
+        const std::uint64_t shape = std::uint64_t{out.m_end - out.m_begin} << 32 | (in.c_end - in.c_begin);
+        std::uint64_t& dense_shape = grp.dense_tile_shapes[m_i * map_.k_red + red_i];
+        if (shape != dense_shape) {
+          pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+          dense_shape = shape;
+        }
+      } else {
+        pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+      }
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so

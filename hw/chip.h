@@ -99,6 +99,10 @@ class Chip {
     std::uint64_t read_issue = 0;  ///< when the DRAM read of the next pass's weights can be issued
     std::uint64_t epoch_start = 0; ///< when the current block (or pass, kSlice) started: its input prefetch
     std::vector<WeightTileCost> tiles;  ///< per (m_i, red_i) of the current pass
+    /// Dense weights: per (m_i, red_i), the shape (height << 32 | channels) of the tile `tiles` holds (0:
+    /// none). Such a tile's costs depend only on its shape, so a pass whose tile has the shape of the
+    /// slot's previous one keeps it (load_weights). Sized only for dense weights.
+    std::vector<std::uint64_t> dense_tile_shapes;
     /// The current pass's work, decoded once when its weights load (a lane step adds only its position).
     std::vector<ReductionSlot> reduction_slots;  ///< per red_i
     std::vector<OutputSlot> output_slots;        ///< per m_i

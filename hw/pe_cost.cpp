@@ -120,7 +120,7 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
 }
 
 void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
-  out.edges.clear();
+  out.edge_columns.clear();
   out.nnz = out.span = out.segment_visits = 0;
   out.c_count = it.c_end - it.c_begin;
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
@@ -140,14 +140,24 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   const std::int64_t in_hi = std::clamp<std::int64_t>(std::int64_t{it.f_end} * U - pad, in_lo, w_hi);
   const auto& index = layer_.index;
   const bool row_start = w_lo == 0, row_end_reached = w_hi >= shape_.w;
+  // An edge iact at w meets filter columns s = w + pad - f*U for f in [f_begin, f_end), s < S: from the
+  // class of w (the smallest s, f_end - 1 >= f) or from f = f_end - 1, up to f = f_begin.
+  const std::int64_t f_last_offset = std::int64_t{it.f_end - 1} * U, f_first_offset = std::int64_t{it.f_begin} * U;
+  const auto add_edge = [&](std::uint32_t ci, std::uint32_t w) {
+    const std::int64_t base = std::int64_t{w} + pad;
+    const std::int64_t s_end = std::min<std::int64_t>(S, base - f_first_offset + 1);
+    const std::uint32_t channel_columns = ci * S;
+    for (std::int64_t s = base >= f_last_offset ? base - f_last_offset : class_of_w_[w]; s < s_end; s += U)
+      out.edge_columns.push_back(channel_columns + static_cast<std::uint32_t>(s));
+  };
   std::uint64_t nnz = 0;  // (summed here: `out` is written through a reference)
   for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
     const std::uint32_t ci = c - it.c_begin;
     std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
     if (index.iacts_dense()) {
-      for (std::int64_t w = w_lo; w < in_lo; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
+      for (std::int64_t w = w_lo; w < in_lo; ++w) add_edge(ci, std::uint32_t(w));
       for (std::int64_t w = in_lo; w < in_hi; ++w) ++interior[class_of_w_[w]];
-      for (std::int64_t w = in_hi; w < w_hi; ++w) out.edges.emplace_back(ci, std::uint32_t(w));
+      for (std::int64_t w = in_hi; w < w_hi; ++w) add_edge(ci, std::uint32_t(w));
       nnz += out.span;
       continue;
     }
@@ -163,7 +173,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     // (A window without edges, a 1 x 1 filter's whole row, never reads the row's columns.)
     const std::uint16_t* lo = first;
     if (in_lo > w_lo)
-      for (; lo != last && *lo < in_lo; ++lo) out.edges.emplace_back(ci, *lo);
+      for (; lo != last && *lo < in_lo; ++lo) add_edge(ci, *lo);
     const std::uint16_t* hi = last;
     if (in_hi < w_hi)
       while (hi != lo && *(hi - 1) >= in_hi) --hi;
@@ -172,7 +182,7 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     } else {
       for (const std::uint16_t* p = lo; p != hi; ++p) ++interior[class_of_w_[*p]];
     }
-    for (const std::uint16_t* p = hi; p != last; ++p) out.edges.emplace_back(ci, *p);
+    for (const std::uint16_t* p = hi; p != last; ++p) add_edge(ci, *p);
     nnz += static_cast<std::uint64_t>(last - first);
   }
   out.nnz = nnz;

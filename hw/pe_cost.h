@@ -78,7 +78,11 @@ struct IactWindow {
   std::uint64_t span = 0;              ///< window columns (w_hi - w_lo)
   std::uint32_t c_count = 0;
   std::vector<std::uint32_t> interior; ///< [c - c_begin][(w + pad) mod U]: interior non-zeros
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  ///< (c - c_begin, w) at the edges
+  /// The iacts at the edges, expanded once per window into the weight columns each meets: per edge iact
+  /// (c, w), the column (c - c_begin) * S + s of every filter column s whose output column
+  /// f = (w + pad - s) / U is in the item's range. (The k_m PEs that share the window, and the lane's
+  /// later steps that reuse it, then only sum those columns of their tiles.)
+  std::vector<std::uint32_t> edge_columns;
   /// The iact segments (CSC segments of C0 x U iacts) the output columns' windows visit: output column f
   /// visits segments f + t, t < ceil(S / U), each for its filter columns s = t*U + u < S, unless all their
   /// input columns w = f*U + s - pad are padding. Counted only for pe.iact_segment_cycle on a sparse PE.
@@ -132,8 +136,8 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
     cost = WorkItemCost{.empty = true};
     return;
   }
-  const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
-  std::uint64_t cycles = 0, macs = 0, words = 0, edge_columns = 0;
+  const std::uint32_t S = shape_.s, U = shape_.u;
+  std::uint64_t cycles = 0, macs = 0, words = 0;
   const std::size_t classes = std::size_t{window.c_count} * U;
   const WeightClassCost* const class_costs = tile.class_costs();
   for (std::size_t k = 0; k < classes; ++k) {
@@ -143,20 +147,13 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
     macs += count * cls.nnz;
     words += count * cls.words;
   }
-  // Output columns f with f*U + s - pad == w, s in [0, S), f in [f_begin, f_end): s from the class of w (the
-  // smallest s, f_end - 1 >= f) or from f = f_end - 1, up to f = f_begin.
-  const std::int64_t f_last_offset = std::int64_t{it.f_end - 1} * U, f_first_offset = std::int64_t{it.f_begin} * U;
-  for (const auto& [ci, w] : window.edges) {
-    const std::int64_t base = std::int64_t{w} + pad;
-    const std::int64_t s_end = std::min<std::int64_t>(S, base - f_first_offset + 1);
-    const WeightColumnCost* column = tile.columns.data() + std::size_t{ci} * S;
-    for (std::int64_t s = base >= f_last_offset ? base - f_last_offset : class_of_w_[w]; s < s_end; s += U) {
-      cycles += column[s].cycles;
-      macs += column[s].nnz;
-      words += column[s].words;
-      ++edge_columns;
-    }
+  const WeightColumnCost* const columns = tile.columns.data();
+  for (const std::uint32_t k : window.edge_columns) {
+    cycles += columns[k].cycles;
+    macs += columns[k].nnz;
+    words += columns[k].words;
   }
+  const std::uint64_t edge_columns = window.edge_columns.size();
   // Every field of `cost` is written below, in both branches, instead of zeroing the record first (the
   // caller reuses it): a field added to WorkItemCost must be written here too.
   cost.empty = false;
