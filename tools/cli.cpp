@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
   sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
   sweep->add_flag("--strict", sweep_args.strict, "exit 3 if any design point failed");
   sweep->add_flag("--dry-run", sweep_args.dry_run,
-                  "print the points, why any are invalid, and memory and run-time estimates (the run time from the "
-                  "cheapest and costliest point of each workload and architecture class, simulated); write nothing");
+                  "print the points, why any are invalid, and memory and run-time estimates (the run time from a "
+                  "few of its points simulated, per workload and architecture class); write nothing");
   sweep->add_flag("-q,--quiet", sweep_args.quiet, "no progress output");
   sweep->add_option("--progress", sweep_args.progress, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();

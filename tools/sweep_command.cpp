@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "sweep/output_path.h"
 #include "sweep/point_cost.h"
 #include "sweep/point_memory.h"
+#include "sweep/timing_table.h"
 #include "sweep/result_tables.h"
 #include "sweep/runner.h"
 #include "sweep/schedule.h"
@@ -65,35 +67,43 @@ void print_summary(const std::string& path, std::FILE* out) {
   }
 }
 
-/// The dry run's estimate. Per (workload group, architecture class) pair (sweep/point_cost.h: a network at
-/// one batch and density scales; the NoC and PE kinds and the DRAM bandwidth), its cheapest and its
-/// costliest valid point by estimated cost are simulated as the sweep will (its mapper search included),
-/// each cold on freshly prepared data and then warm; its cold and warm times are each fitted as
-/// scale x cost^exponent through the two points, so the array sizes of the sweep itself calibrate the
-/// heuristic. At most 12 pairs are measured: first the costliest pair of each workload group and each class
-/// not yet covered, then the costliest others; the rest are inferred from what their network costs on the
-/// measured classes and their class with the measured networks (sweep::TimingTable). Every point is then
-/// charged its fitted time, cold or warm, and each distinct workload its data preparation
-/// (sweep::extrapolate_seconds).
+/// The dry run's estimate (docs/sweeps.md). The valid points fall into (workload group, architecture
+/// class) pairs (sweep/point_cost.h). A few points are simulated as the sweep will (its mapper search
+/// included), each cold on freshly prepared data and then warm (a probe): in the first measured pair of a
+/// workload group its cheapest and its costliest point, whose times fit how the group's time grows with the
+/// estimated cost (the array sizes of the sweep itself calibrate the heuristic); in its other pairs the
+/// cheapest only. At most 12 pairs and max(2 x workload groups, points / 10) probes, so that a sweep of
+/// one network over many classes is not simulated twice over by its dry run: first the costliest pair of
+/// each workload group and each class not yet measured, then the costliest others. The other pairs are inferred from what their network costs on the measured
+/// classes and their class with the measured networks (sweep::TimingTable). Every point is then charged its
+/// time, cold or warm, and each distinct workload its data preparation (sweep::extrapolate_seconds).
 void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, int jobs, std::FILE* out) {
   constexpr std::size_t kMaxPairs = 12;
-  using Pair = std::pair<std::string, std::string>;  // (workload group, architecture class)
-  std::map<Pair, std::vector<std::size_t>> pairs;     // -> valid points
+  using Pair = std::pair<std::string, sweep::ArchClass>;  // (workload group, architecture class)
+  std::map<Pair, std::vector<std::size_t>> pairs;          // -> valid points
   std::map<Pair, double> pair_cost;
-  std::set<std::string> classes;
+  std::set<sweep::ArchClass> classes;
+  std::size_t valid = 0;
   for (std::size_t i = 0; i < spec.points.size(); ++i) {
     const sweep::DesignPoint& p = spec.points[i];
     if (!p.invalid.empty()) continue;
-    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch).label()};
+    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch)};
     pairs[key].push_back(i);
     pair_cost[key] += costs[i];
     classes.insert(key.second);
+    ++valid;
   }
+  std::set<std::string> groups;
+  for (const auto& [key, members] : pairs) groups.insert(key.first);
+  // Two probes per workload group (its growth with the cost), or a tenth of the points if more, and at
+  // most two per measured pair.
+  const std::size_t max_probes = std::min(2 * kMaxPairs, std::max(2 * groups.size(), valid / 10));
   std::vector<Pair> by_cost;
   for (const auto& [key, c] : pair_cost) by_cost.push_back(key);
   std::stable_sort(by_cost.begin(), by_cost.end(), [&](const Pair& a, const Pair& b) { return pair_cost[a] > pair_cost[b]; });
   std::vector<Pair> order;  // what is measured: every workload group and class first, as far as the cap allows
-  std::set<std::string> groups_seen, classes_seen;
+  std::set<std::string> groups_seen;
+  std::set<sweep::ArchClass> classes_seen;
   for (const Pair& key : by_cost) {
     if (order.size() == kMaxPairs) break;
     if (groups_seen.count(key.first) && classes_seen.count(key.second)) continue;
@@ -110,11 +120,10 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   run_options.mapper = spec.mapper;
   using Clock = std::chrono::steady_clock;
   const auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-  struct Probe {
-    double cost, warm, cold, prepare;
-  };
+  std::size_t probes = 0;
   const auto measure = [&](std::size_t i) {
     const sweep::DesignPoint& p = spec.points[i];
+    ++probes;
     auto t0 = Clock::now();
     const auto data = workloads::prepare_network(
         sweep::scaled_network(sweep::network_source(p), p.iact_density_scale, p.weight_density_scale), p.seed, p.batch);
@@ -124,39 +133,33 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     const double cold = since(t0);
     t0 = Clock::now();
     hw::simulate_network(p.arch, *data, run_options);
-    return Probe{costs[i], since(t0), cold, prepare};
+    return sweep::Probe{costs[i], since(t0), cold, prepare};
   };
 
   sweep::TimingTable timings;
   std::string measured, failures;
   for (const Pair& key : order) {
+    if (probes >= max_probes) break;
     const std::vector<std::size_t>& members = pairs[key];
     const auto [lo, hi] = std::minmax_element(members.begin(), members.end(),
                                               [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
+    const sweep::DesignPoint& p = spec.points[*lo];
+    std::string name = p.network;
+    if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
+    if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
+      name += fmt::format(" (densities x{:g} iacts, x{:g} weights)", p.iact_density_scale, p.weight_density_scale);
+    if (classes.size() > 1) name += " on " + key.second.label();
     try {
-      const Probe a = measure(*lo);
-      // A second point only where the heuristic tells them apart: of one cost, it would fit nothing.
-      const bool two = costs[*hi] > costs[*lo] * 1.01;
-      const Probe b = two ? measure(*hi) : a;
-      // Each curve through the two points in log space; one point: proportional.
-      const auto fit = [&](double ya, double yb) {
-        sweep::GroupTiming::Curve c;
-        if (two && ya > 0 && yb > 0) c.exponent = std::clamp(std::log(yb / ya) / std::log(b.cost / a.cost), 0.0, 3.0);
-        c.scale = ya / std::pow(a.cost, c.exponent);
-        return c;
-      };
-      timings.add(spec.points[*lo], a.cost, sweep::GroupTiming{fit(a.warm, b.warm), fit(a.cold, b.cold), a.prepare});
-      const sweep::DesignPoint& p = spec.points[*lo];
-      std::string name = p.network;
-      if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
-      if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
-        name += fmt::format(" (densities x{:g} iacts, x{:g} weights)", p.iact_density_scale, p.weight_density_scale);
-      if (classes.size() > 1) name += " on " + key.second;
+      const sweep::Probe a = measure(*lo);
+      // The costliest too where the heuristic tells it apart and the group's growth is not known yet.
+      std::optional<sweep::Probe> b;
+      if (costs[*hi] > costs[*lo] * 1.01 && !timings.has_exponents(p) && probes < max_probes) b = measure(*hi);
+      timings.add(p, a, b);
       // As a range, low to high: the costliest point by the heuristic can measure faster than the cheapest.
-      measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, std::min(a.warm, b.warm) * 1e3,
-                              two ? fmt::format("-{:.1f}", std::max(a.warm, b.warm) * 1e3) : "");
+      measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, std::min(a.warm, b ? b->warm : a.warm) * 1e3,
+                              b ? fmt::format("-{:.1f}", std::max(a.warm, b->warm) * 1e3) : "");
     } catch (const std::exception& e) {
-      failures += fmt::format("\n  {} could not be measured: {}", spec.points[*lo].network, e.what());
+      failures += fmt::format("\n  {} could not be measured: {}", name, e.what());
     }
   }
   const unsigned threads = sweep::worker_threads(jobs);
@@ -169,12 +172,12 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     return;
   }
   const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, threads);
-  fmt::print(out, "estimated run time: {} on {} threads (from the cheapest and costliest point of each {}: {}{}){}\n",
+  fmt::print(out, "estimated run time: {} on {} threads (from {} of its points simulated, per workload{}: {}{}){}\n",
              seconds < 1 ? fmt::format("{:.2f} s", seconds) : seconds < 10 ? fmt::format("{:.1f} s", seconds)
                                                              : fmt::format("{:.0f} s", seconds),
-             threads, classes.size() > 1 ? "workload and architecture class (NoC/PE/DRAM)" : "workload", measured,
+             threads, probes, classes.size() > 1 ? " and architecture class (NoC/PE/DRAM)" : "", measured,
              pairs.size() > timings.size()
-                 ? fmt::format("; {} more inferred from them", pairs.size() - timings.size())
+                 ? fmt::format("; {} more pairs inferred from them", pairs.size() - timings.size())
                  : "",
              failures);
 }
