@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace eyesim {
 
@@ -33,8 +36,11 @@ void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<vo
     ended.fetch_add(1, std::memory_order_release);
   };
   loop(n, each);
-  ended.load(std::memory_order_acquire);
   if (const std::size_t i = first_failed.load(); i < n) std::rethrow_exception(errors[i]);
+  // A loop that returned without calling every index (a cancelled oneTBB loop does) would leave results
+  // unset, silently.
+  if (const std::size_t calls = ended.load(std::memory_order_acquire); calls != n)
+    throw std::logic_error(fmt::format("a loop over {} indices called {} of them", n, calls));
 }
 
 }  // namespace eyesim

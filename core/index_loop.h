@@ -15,9 +15,10 @@ using IndexLoop = std::function<void(std::size_t n, const std::function<void(std
 void serial_loop(std::size_t n, const std::function<void(std::size_t)>& body);
 
 /// body(i) for every i in [0, n) through `loop`, with a serial loop's errors whatever the loop: once
-/// body(i) throws, no index above i is started, and when the loop is done the exception of the lowest
-/// index that threw is rethrown (a concurrent loop may have finished some higher ones; their results are
-/// dropped with the rest).
+/// body(i)'s exception is recorded, no index above i is started (a concurrent loop may already have
+/// started or finished some; their results are dropped with the rest), and when the loop is done the
+/// exception of the lowest index that threw is rethrown. Throws std::logic_error if the loop returned
+/// without calling every index.
 void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body);
 
 }  // namespace eyesim

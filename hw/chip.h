@@ -247,8 +247,8 @@ class Chip {
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
 
  public:
-  /// Storage a chip uses for one layer and leaves to the next: simulate_network runs a network's layers
-  /// one after another on one workspace, so a layer after the first reuses the event queue (4096
+  /// Storage a chip uses for one layer and leaves to the next: simulate_network runs the layers a thread
+  /// takes one after another on one workspace (one per thread), so a layer after its first reuses the event queue (4096
   /// buckets), the per-row, per-lane and placement tables, the per-step scratch and lane windows, the
   /// groups with their weight tiles' storage, the NoC's ports and planned routes, the DRAM window table
   /// and the per-PE traces instead of allocating and freeing them again (tables only grow). A chip sets

@@ -38,7 +38,7 @@ struct LayerRunner {
   const ArchSpec& arch;
   const RunOptions& options;
   RunOptions quiet;            ///< the candidates' runs: no traces, no verification
-  Chip::Workspace workspace;   // the layers run one after another: each reuses the storage of the one before
+  Chip::Workspace workspace;   // the layers this runner runs, one after another, each reuse the storage of the one before
   IactTreeLoads trees;         // the mapper routes each candidate's iact trees once for the whole network
   MapperScratch mapper_scratch;  // and keeps its candidate tables
   std::vector<Mapping> candidates;

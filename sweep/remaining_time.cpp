@@ -3,6 +3,8 @@
 
 #include <map>
 
+#include <fmt/format.h>
+
 #include "sweep/point_cost.h"
 
 namespace eyesim::sweep {
@@ -39,6 +41,14 @@ double RemainingTime::seconds(double elapsed) const {
     remaining_seconds += (c.remaining_cost > 0 ? c.remaining_cost : 0.0) * per_cost;
   }
   return elapsed * remaining_seconds / done_seconds;
+}
+
+std::string progress_line(std::size_t done, std::size_t total, std::size_t failed, const RemainingTime& remaining,
+                          double elapsed) {
+  const double rate = elapsed > 0 ? double(remaining.finished_points()) / elapsed : 0.0;
+  return fmt::format("[{:>{}}/{}] {:5.1f}% | {} failed | {:.1f} points/s | {:.0f}s elapsed | ETA {:.0f}s", done,
+                     std::to_string(total).size(), total, total ? 100.0 * double(done) / double(total) : 100.0, failed,
+                     rate, elapsed, remaining.seconds(elapsed));
 }
 
 }  // namespace eyesim::sweep

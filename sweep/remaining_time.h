@@ -1,6 +1,7 @@
-// RemainingTime: the progress line's ETA. A sweep's points cost very different times (sweep/point_cost.h),
-// and the cost heuristic does not see the architecture class (the NoC, the PE kind, the DRAM bandwidth),
-// so the remaining time is learnt from the points this run has finished, class by class.
+// RemainingTime and progress_line: the sweep's progress line and its ETA. A sweep's points cost very
+// different times (sweep/point_cost.h), and the cost heuristic does not see the architecture class (the
+// NoC, the PE kind, the DRAM bandwidth), so the remaining time is learnt from the points this run has
+// finished, class by class.
 #pragma once
 
 #include <cstddef>
@@ -48,5 +49,11 @@ class RemainingTime {
   std::vector<Class> classes_;
   std::size_t finished_points_ = 0;
 };
+
+/// "[ 9/10]  90.0% | 0 failed | 0.5 points/s | 2s elapsed | ETA 2s": `done` and `failed` count every
+/// point of the sweep (or shard) that is finished, a resumed sweep's earlier ones included; the rate and
+/// the ETA are this run's (`remaining`, `elapsed` seconds into it).
+std::string progress_line(std::size_t done, std::size_t total, std::size_t failed, const RemainingTime& remaining,
+                          double elapsed);
 
 }  // namespace eyesim::sweep

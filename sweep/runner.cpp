@@ -61,11 +61,7 @@ class Progress {
     if (!final && since < (tty_ ? 0.25 : interval_)) return;
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double rate = elapsed > 0 ? double(remaining_.finished_points()) / elapsed : 0.0;
-    const std::string line = fmt::format("[{:>{}}/{}] {:5.1f}% | {} failed | {:.1f} points/s | {:.0f}s elapsed | ETA {:.0f}s",
-                                         done, std::to_string(total_).size(), total_,
-                                         total_ ? 100.0 * double(done) / double(total_) : 100.0, failed, rate,
-                                         elapsed, remaining_.seconds(elapsed));
+    const std::string line = progress_line(done, total_, failed, remaining_, elapsed);
     if (tty_) fmt::print(err_, "\r{}\x1b[K{}", line, final ? "\n" : "");
     else fmt::print(err_, "eyesim: sweep {}\n", line);
     std::fflush(err_);
@@ -204,6 +200,12 @@ unsigned available_threads() {
 unsigned worker_threads(int jobs) {
   const unsigned available = available_threads();
   return jobs > 0 ? std::min(unsigned(jobs), available) : available;
+}
+
+std::string clamped_jobs_note(int jobs) {
+  if (jobs <= 0 || static_cast<unsigned>(jobs) <= available_threads()) return {};
+  return fmt::format("eyesim: note: -j {} is more threads than the {} this process may use; running {}\n", jobs,
+                     available_threads(), worker_threads(jobs));
 }
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::atomic<int>& stop, std::FILE* err) {

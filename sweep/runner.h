@@ -27,6 +27,10 @@ unsigned available_threads();
 /// the dry run's estimate. What a sweep runs on, and what its schedule, memory estimate and dry run assume.
 unsigned worker_threads(int jobs);
 
+/// "eyesim: note: -j 64 is more threads than the 2 this process may use; running 2\n" when `jobs` asks
+/// for more than available_threads(), else empty: what run, sweep and validate say of a clamped -j.
+std::string clamped_jobs_note(int jobs);
+
 struct SweepOptions {
   std::string output = "results.h5";
   int jobs = 0;                    ///< 0 = all cores

@@ -159,9 +159,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   try {
     // The layers side by side (the result does not depend on it: hw/simulate.h).
     const unsigned threads = sweep::worker_threads(args.jobs);
-    if (args.jobs > 0 && static_cast<unsigned>(args.jobs) > threads)
-      fmt::print(err, "eyesim: note: -j {} is more threads than the {} this process may use; running {}\n", args.jobs,
-                 sweep::available_threads(), threads);
+    fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
     tbb::task_arena arena(static_cast<int>(threads));
     const IndexLoop layers = sweep::arena_loop(arena);
     const auto t0 = std::chrono::steady_clock::now();
@@ -232,8 +230,9 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                    candidates, searched_layers, pick_cycles,
                    pick_cycles ? 100.0 * (double(pick_cycles) - double(t.cycles)) / double(pick_cycles) : 0.0);
       }
+      const std::size_t used = std::min<std::size_t>(threads, r.layers.size());  // a thread per layer at most
       fmt::print(out, "simulated in {:.2f} ms ({} events; data prepared in {:.1f} ms; {} thread{})\n", sim_ms, t.events,
-                 prep_ms, threads, threads == 1 ? "" : "s");
+                 prep_ms, used, used == 1 ? "" : "s");
     }
     // -o writes the file whatever --format printed: the table, CSV and JSON are views of the same run.
     if (!args.output.empty()) {

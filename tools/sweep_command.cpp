@@ -284,9 +284,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
   }
   options.output = sweep::expand_shard_pattern(args.output, options.shard);
   options.jobs = args.jobs;
-  if (args.jobs > 0 && static_cast<unsigned>(args.jobs) > sweep::available_threads() && !args.quiet)
-    fmt::print(err, "eyesim: note: -j {} is more threads than the {} this process may use; running {}\n", args.jobs,
-               sweep::available_threads(), sweep::worker_threads(args.jobs));
+  if (!args.quiet) fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
   options.resume = args.resume;
   options.progress = args.quiet ? "never" : args.progress;
   options.command_line = args.command_line;

@@ -334,6 +334,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   }
 
   // The distinct networks' data, prepared side by side, and each one's layers too (as eyesim run does).
+  fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
   tbb::task_arena arena(static_cast<int>(sweep::worker_threads(args.jobs)));
   const IndexLoop layers = sweep::arena_loop(arena);
   std::vector<ToPrepare*> preparing;

@@ -6,20 +6,14 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/index_loop.h"
+#include "tests/thread_per_index.h"
 
 namespace eyesim {
 namespace {
 
-/// Indices from the top down, each on a thread of its own: the order least like a serial loop's.
-void reversed_threads(std::size_t n, const std::function<void(std::size_t)>& body) {
-  std::vector<std::thread> threads;
-  for (std::size_t i = n; i-- > 0;) threads.emplace_back([&body, i] { body(i); });
-  for (std::thread& t : threads) t.join();
-}
 
 std::string error_of(const IndexLoop& loop, std::size_t n, const std::vector<std::size_t>& failing,
                      std::vector<int>* ran = nullptr) {
@@ -38,7 +32,7 @@ std::string error_of(const IndexLoop& loop, std::size_t n, const std::vector<std
 
 TEST_SUITE("fast") {
   TEST_CASE("for_each_index runs every index once, through the given loop") {
-    for (const IndexLoop& loop : {IndexLoop(serial_loop), IndexLoop(reversed_threads)}) {
+    for (const IndexLoop& loop : {IndexLoop(serial_loop), IndexLoop(testing::thread_per_index)}) {
       std::vector<std::atomic<int>> calls(17);
       for_each_index(loop, calls.size(), [&](std::size_t i) { ++calls[i]; });
       for (const auto& c : calls) CHECK(c == 1);
@@ -48,9 +42,15 @@ TEST_SUITE("fast") {
 
   TEST_CASE("for_each_index rethrows the lowest failing index's error, as a serial loop stops at its first") {
     CHECK(error_of(serial_loop, 10, {3, 7}) == "layer 3");
-    CHECK(error_of(reversed_threads, 10, {3, 7}) == "layer 3");  // 7 may well fail first here
-    CHECK(error_of(reversed_threads, 10, {9}) == "layer 9");
-    CHECK(error_of(reversed_threads, 10, {}).empty());
+    CHECK(error_of(testing::thread_per_index, 10, {3, 7}) == "layer 3");  // 7 may well fail first here
+    CHECK(error_of(testing::thread_per_index, 10, {9}) == "layer 9");
+    CHECK(error_of(testing::thread_per_index, 10, {}).empty());
+    // A loop that skips an index (a cancelled one) is an error, not unset results.
+    const IndexLoop skips_last = [](std::size_t n, const std::function<void(std::size_t)>& body) {
+      for (std::size_t i = 0; i + 1 < n; ++i) body(i);
+    };
+    CHECK_THROWS_WITH_AS(for_each_index(skips_last, 3, [](std::size_t) {}), "a loop over 3 indices called 2 of them",
+                         std::logic_error);
     // Serially, nothing after the failure is started.
     std::vector<int> ran(10, 0);
     CHECK(error_of(serial_loop, 10, {4}, &ran) == "layer 4");

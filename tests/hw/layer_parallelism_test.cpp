@@ -9,13 +9,13 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "core/index_loop.h"
+#include "tests/thread_per_index.h"
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
@@ -24,12 +24,6 @@
 namespace eyesim::hw {
 namespace {
 
-/// Every index on a thread of its own, started from the last: the order least like a serial loop's.
-void reversed_threads(std::size_t n, const std::function<void(std::size_t)>& body) {
-  std::vector<std::thread> threads;
-  for (std::size_t i = n; i-- > 0;) threads.emplace_back([&body, i] { body(i); });
-  for (std::thread& t : threads) t.join();
-}
 
 /// Every field of a field list, doubles as hexadecimal floats (bit-exact).
 template <class S>
@@ -73,7 +67,7 @@ TEST_SUITE("fast") {
     const auto net = workloads::builtin_network("sparse_mobilenet");
     REQUIRE(net);
     const auto serial_data = workloads::prepare_network(*net, 3);
-    const auto threaded_data = workloads::prepare_network(*net, 3, 1, reversed_threads);
+    const auto threaded_data = workloads::prepare_network(*net, 3, 1, testing::thread_per_index);
     REQUIRE(serial_data->layers.size() == threaded_data->layers.size());
     for (std::size_t i = 0; i < serial_data->layers.size(); ++i) {
       const auto same = [](const auto& a, const auto& b) { return std::ranges::equal(a.values(), b.values()); };
@@ -86,7 +80,7 @@ TEST_SUITE("fast") {
     for (const auto& [arch, options] : {std::pair{*preset("eyeriss_v2"), RunOptions{}}, std::pair{*preset("eyeriss_v2"), searched},
                                         std::pair{*preset("eyeriss_v1_5"), RunOptions{}}}) {
       INFO(arch.name, " mapper ", to_string(options.mapper.mode));
-      check_same(simulate_network(arch, *serial_data, options), simulate_network(arch, *threaded_data, options, reversed_threads));
+      check_same(simulate_network(arch, *serial_data, options), simulate_network(arch, *threaded_data, options, testing::thread_per_index));
     }
   }
 
@@ -104,7 +98,7 @@ TEST_SUITE("fast") {
       serial = e.what();
     }
     try {
-      simulate_network(*preset("eyeriss_v2"), *data, options, reversed_threads);
+      simulate_network(*preset("eyeriss_v2"), *data, options, testing::thread_per_index);
     } catch (const std::exception& e) {
       threaded = e.what();
     }

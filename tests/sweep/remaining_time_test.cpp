@@ -53,6 +53,9 @@ TEST_SUITE("fast") {
     // One point left, as long as the one that took 1 s: 1 s, not 1 s x 1 / 9 (the 8 earlier points are
     // not this run's progress).
     CHECK(t.seconds(1.0) == doctest::Approx(1.0));
+    // The line: 9 of 10 done, but this run's rate, 1 point in 2 s (it read 4.5 points/s, and an ETA of
+    // 0 s, counting the earlier points as this run's).
+    CHECK(progress_line(9, 10, 0, t, 2.0) == "[ 9/10]  90.0% | 0 failed | 0.5 points/s | 2s elapsed | ETA 2s");
   }
 }
 
