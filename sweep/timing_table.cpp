@@ -136,12 +136,12 @@ GroupTiming TimingTable::timing_of(const DesignPoint& p) const {
   return t;
 }
 
-double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const TimingTable& timings, unsigned threads) {
+double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<std::uint64_t>& ids,
+                           const std::vector<double>& costs, const TimingTable& timings, unsigned threads) {
   double seconds = 0;
   std::set<WorkloadKey> prepared;
   std::set<std::pair<WorkloadKey, std::uint32_t>> simulated;  // (workload, PEs) already simulated once
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  for (const std::uint64_t i : ids) {
     const DesignPoint& p = points[i];
     if (!p.invalid.empty()) continue;
     const GroupTiming t = timings.timing_of(p);

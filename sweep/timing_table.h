@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,12 +72,12 @@ class TimingTable {
   Fit warm_, cold_;
 };
 
-/// The wall time of a sweep of `points` (with `costs`, estimated_costs's) on `threads` workers: the first
-/// point of each (workload, PE count) takes its pair's cold time, the others its warm time
-/// (timings.timing_of), and each distinct workload (network, seed, batch, density scales) its data
-/// preparation once. Points with an invalid architecture cost nothing. Ideal parallelism: the sum over
-/// `threads`.
-double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<double>& costs,
-                           const TimingTable& timings, unsigned threads);
+/// The wall time of simulating the points `ids` of `points` (a sweep's, or a shard's: sweep/shard.h; with
+/// `costs`, estimated_costs's of every point) on `threads` workers: the first point of each (workload, PE
+/// count) takes its pair's cold time, the others its warm time (timings.timing_of), and each distinct
+/// workload (network, seed, batch, density scales) its data preparation once. Points with an invalid
+/// architecture cost nothing. Ideal parallelism: the sum over `threads`.
+double extrapolate_seconds(const std::vector<DesignPoint>& points, const std::vector<std::uint64_t>& ids,
+                           const std::vector<double>& costs, const TimingTable& timings, unsigned threads);
 
 }  // namespace eyesim::sweep

@@ -77,14 +77,16 @@ void print_summary(const std::string& path, std::FILE* out) {
 /// each workload group and each class not yet measured, then the costliest others. The other pairs are inferred from what their network costs on the measured
 /// classes and their class with the measured networks (sweep::TimingTable). Every point is then charged its
 /// time, cold or warm, and each distinct workload its data preparation (sweep::extrapolate_seconds).
-void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, int jobs, std::FILE* out) {
+void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, const sweep::ShardSpec& shard,
+                             int jobs, std::FILE* out) {
+  const std::vector<std::uint64_t> ids = sweep::points_of_shard(costs, shard);  // what this process runs
   constexpr std::size_t kMaxPairs = 12;
   using Pair = std::pair<std::string, sweep::ArchClass>;  // (workload group, architecture class)
   std::map<Pair, std::vector<std::size_t>> pairs;          // -> valid points
   std::map<Pair, double> pair_cost;
   std::set<sweep::ArchClass> classes;
   std::size_t valid = 0;
-  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+  for (const std::uint64_t i : ids) {
     const sweep::DesignPoint& p = spec.points[i];
     if (!p.invalid.empty()) continue;
     const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch)};
@@ -171,11 +173,11 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
     fmt::print(out, "estimated run time: unknown (no point could be measured){}\n", failures);
     return;
   }
-  const double seconds = sweep::extrapolate_seconds(spec.points, costs, timings, threads);
-  fmt::print(out, "estimated run time: {} on {} threads (from {} of its points simulated, per workload{}: {}{}){}\n",
+  const double seconds = sweep::extrapolate_seconds(spec.points, ids, costs, timings, threads);
+  fmt::print(out, "estimated run time: {} on {} thread{} (from {} of its points simulated, per workload{}: {}{}){}\n",
              seconds < 1 ? fmt::format("{:.2f} s", seconds) : seconds < 10 ? fmt::format("{:.1f} s", seconds)
                                                              : fmt::format("{:.0f} s", seconds),
-             threads, probes, classes.size() > 1 ? " and architecture class (NoC/PE/DRAM)" : "", measured,
+             threads, threads == 1 ? "" : "s", probes, classes.size() > 1 ? " and architecture class (NoC/PE/DRAM)" : "", measured,
              pairs.size() > timings.size()
                  ? fmt::format("; {} more pairs inferred from them", pairs.size() - timings.size())
                  : "",
@@ -334,7 +336,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
                  net_width, p.arch.pes(), p.seed, p.batch, values.empty() ? "" : ":", values);
     }
     print_memory_estimate(spec, costs, options.shard, args.jobs, out);
-    print_run_time_estimate(spec, costs, args.jobs, out);
+    print_run_time_estimate(spec, costs, options.shard, args.jobs, out);
     return 0;
   }
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "sweep/timing_table.h"
@@ -25,6 +26,7 @@ TEST_SUITE("fast") {
     };
     points[5].invalid.push_back("arch.array.pe_rows must be positive");
     const std::vector<double> costs = {1, 1, 4, 1, 10, 1};
+    const std::vector<std::uint64_t> all = {0, 1, 2, 3, 4, 5};
     TimingTable timings;
     timings.add(points[0], Probe{.cost = 1, .warm = 1, .cold = 3, .prepare = 100});  // one point: exponent 1
     // resnet50, the measured pair's class and an unmeasured network: the mean network's scale (warm 1,
@@ -35,9 +37,11 @@ TEST_SUITE("fast") {
     CHECK(inferred.prepare_seconds == doctest::Approx(100));
     // A: 100 + 3 + 1 + 3 x 4; B: 100 + 3; resnet50: 100 + 3 x 10.
     const double expected = (100 + 3 + 1 + 12) + (100 + 3) + (100 + 30);
-    CHECK(extrapolate_seconds(points, costs, timings, 1) == doctest::Approx(expected));
-    CHECK(extrapolate_seconds(points, costs, timings, 2) == doctest::Approx(expected / 2));
-    CHECK(extrapolate_seconds(points, costs, TimingTable{}, 1) == 0);  // nothing measured: nothing known
+    CHECK(extrapolate_seconds(points, all, costs, timings, 1) == doctest::Approx(expected));
+    CHECK(extrapolate_seconds(points, all, costs, timings, 2) == doctest::Approx(expected / 2));
+    CHECK(extrapolate_seconds(points, all, costs, TimingTable{}, 1) == 0);  // nothing measured: nothing known
+    // A shard of points 2 and 4: A on 1024 PEs (prepare + cold 12) and resnet50 (100 + 30).
+    CHECK(extrapolate_seconds(points, {2, 4}, costs, timings, 1) == doctest::Approx((100 + 12) + (100 + 30)));
   }
 
   TEST_CASE("TimingTable: a group's growth with the cost, fitted on two points, holds for its other pairs") {
