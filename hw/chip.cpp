@@ -94,42 +94,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       lane.pos_i = pos_i;
     }
   }
-  // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
-  // multicast's route, are worked out once.
-  dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
-  const std::size_t per_lane = std::size_t{map_.k_m} * map_.k_red;  // PEs of a lane in lane_pes_
-  lane_pes_.resize(lanes_.size() * per_lane);
-  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
-    const Lane& l = lanes_[lane];
-    const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
-    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);
-    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i.
-      const std::uint32_t src = placement_.iact_multicast(pes, red_i, dests_);
-      iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
-      iact_banks_.push_back(glb_iact_bank(src));
-    }
-    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
-      // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
-      const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
-      const std::uint32_t exit = pes[m_i * map_.k_red + map_.k_red - 1];  // the chain's exit_pe
-      psum_banks_.push_back(glb_psum_bank(exit));
-      psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
-      psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
-    }
-  }
+  wire();
   out_rows_ = shape_.e();
   out_cols_ = shape_.f();
-  for (std::uint32_t group = 0; group < map_.k_g; ++group) {
-    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
-      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-        // The PE of (pos_i, group, m_i, red_i), from the lanes' table
-        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
-          dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
-        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));
-      }
-    }
-  }
   step_work_.assign(std::size_t{map_.k_m} * map_.k_red, PeWork{});
   step_ends_.assign(step_work_.size(), 0);
   step_arrival_.assign(map_.k_red, 0);
@@ -159,6 +126,74 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   }
   sim_.reserve_events(lanes_.size() + map_.k_g + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
+}
+
+void Chip::wire() {
+  // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
+  // multicast's route, are worked out once, or taken from the workspace when an earlier layer was wired
+  // alike (on this architecture): routing is most of a chip's set-up, and a network's depthwise and
+  // pointwise layers are mostly mapped alike, each kind in every other layer.
+  const WiringKey key{map_.k_red, map_.k_m, map_.k_g, map_.k_pos, map_.partials, glb_.iact_banks, glb_.psum_banks};
+  std::array<Wiring, 2>& wirings = workspace_.wirings;
+  const std::uint64_t use = ++workspace_.wiring_uses;
+  for (Wiring& w : wirings) {
+    if (!w.set || w.key != key || w.arch != arch_) continue;
+    w.last_use = use;
+    lane_pes_ = w.lane_pes;
+    iact_routes_ = w.iact_routes;
+    iact_banks_ = w.iact_banks;
+    psum_banks_ = w.psum_banks;
+    psum_ports_ = w.psum_ports;
+    psum_chain_hops_ = w.psum_chain_hops;
+    weight_routes_ = w.weight_routes;
+    noc_.restore_planned(w.routes);
+    return;
+  }
+  dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
+  const std::size_t per_lane = std::size_t{map_.k_m} * map_.k_red;  // PEs of a lane in lane_pes_
+  lane_pes_.resize(lanes_.size() * per_lane);
+  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
+    const Lane& l = lanes_[lane];
+    const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
+    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i.
+      const std::uint32_t src = placement_.iact_multicast(pes, red_i, dests_);
+      iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
+      iact_banks_.push_back(glb_iact_bank(src));
+    }
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
+      const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
+      const std::uint32_t exit = pes[m_i * map_.k_red + map_.k_red - 1];  // the chain's exit_pe
+      psum_banks_.push_back(glb_psum_bank(exit));
+      psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
+      psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
+    }
+  }
+  for (std::uint32_t group = 0; group < map_.k_g; ++group) {
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+        // The PE of (pos_i, group, m_i, red_i), from the lanes' table
+        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
+          dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
+        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));
+      }
+    }
+  }
+  Wiring& w = wirings[0].last_use <= wirings[1].last_use ? wirings[0] : wirings[1];
+  w.set = true;
+  w.last_use = use;
+  if (w.arch != arch_) w.arch = arch_;
+  w.key = key;
+  w.lane_pes = lane_pes_;
+  w.iact_routes = iact_routes_;
+  w.iact_banks = iact_banks_;
+  w.psum_banks = psum_banks_;
+  w.psum_ports = psum_ports_;
+  w.psum_chain_hops = psum_chain_hops_;
+  w.weight_routes = weight_routes_;
+  noc_.save_planned(w.routes);
 }
 
 Chip::~Chip() {

@@ -2,6 +2,7 @@
 // PEs grouped into lanes, the NoC ports, the GLB and DRAM (read it like a schematic).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -108,6 +109,26 @@ class Chip {
     std::vector<OutputSlot> output_slots;        ///< per m_i
     std::vector<VerifyTile> verify_tiles;  ///< functional mode: the decoded tiles, same order
   };
+
+  /// What a layer's wiring depends on besides the architecture: the placement's spatial factors (hw/placement.h)
+  /// and the GLB bank split (glb_iact_bank, glb_psum_bank).
+  struct WiringKey {
+    std::uint32_t k_red = 0, k_m = 0, k_g = 0, k_pos = 0, partials = 0, iact_banks = 0, psum_banks = 0;
+    friend bool operator==(const WiringKey&, const WiringKey&) = default;
+  };
+  /// A layer's wiring, worked out at set-up from the placement: every lane's PEs, GLB banks and psum ports
+  /// and every multicast's planned route (the chip's tables of the same names, and its NoC's routes).
+  /// The workspace keeps the last ones for later layers wired alike.
+  struct Wiring {
+    bool set = false;
+    std::uint64_t last_use = 0;  ///< the workspace's wiring_uses when it was last set or used
+    ArchSpec arch;
+    WiringKey key;
+    std::vector<std::uint32_t> lane_pes, iact_routes, iact_banks, psum_banks, psum_ports, psum_chain_hops, weight_routes;
+    Noc::PlannedRoutes routes;
+  };
+  /// Fills the wiring tables (lane_pes_ .. weight_routes_ and the NoC's planned routes) from the placement.
+  void wire();
 
   void start();
   /// Calls f(chip's table, workspace's table) for every table the chip borrows from its workspace.
@@ -280,6 +301,10 @@ class Chip {
     Dram::Storage dram_windows;
     std::unique_ptr<std::byte[]> tile_storage;  // the chip's tile arena
     std::size_t tile_storage_bytes = 0;
+    /// The wirings of the last layers wired differently, least recently used replaced first: a network's
+    /// depthwise and pointwise layers alternate, and most of each kind are wired alike.
+    std::array<Wiring, 2> wirings;
+    std::uint64_t wiring_uses = 0;
   };
 };
 
