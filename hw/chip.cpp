@@ -374,10 +374,17 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
     stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
     lane.next_pos = 0;
     lane.positions = block_len > lane.pos_i ? ceil_div(block_len - lane.pos_i, map_.k_pos) : 0;
-    if (weights_dense_) {
-      sim_.schedule_at<&Chip::on_lane_step<true>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+    const Tick at = clock_.to_ticks(Cycles{loaded});
+    if (map_.k_m == 1) {
+      if (weights_dense_) {
+        sim_.schedule_at<&Chip::on_lane_step<true, true>>(at, *this, grp.first_lane + l);
+      } else {
+        sim_.schedule_at<&Chip::on_lane_step<false, true>>(at, *this, grp.first_lane + l);
+      }
+    } else if (weights_dense_) {
+      sim_.schedule_at<&Chip::on_lane_step<true, false>>(at, *this, grp.first_lane + l);
     } else {
-      sim_.schedule_at<&Chip::on_lane_step<false>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+      sim_.schedule_at<&Chip::on_lane_step<false, false>>(at, *this, grp.first_lane + l);
     }
   }
   last_activity_ = std::max(last_activity_, loaded);
@@ -385,7 +392,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
 
 void Chip::on_group_pass(std::uint64_t group) { load_weights(static_cast<std::uint32_t>(group), now_cycles()); }
 
-template <bool kDenseWeights>
+template <bool kDenseWeights, bool kOneChain>
 void Chip::on_lane_step(std::uint64_t lane_id) {
   Lane& lane = lanes_[lane_id];
   Group& grp = groups_[lane.g_i];
@@ -417,7 +424,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   std::vector<std::uint64_t>& arrival = step_arrival_;
   std::vector<PeWork>& work = step_work_;
   std::vector<std::uint64_t>& ends = step_ends_;
-  const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
+  // kOneChain: a constant k_m = 1 (depthwise layers, whose lanes are single psum chains) lets the compiler
+  // drop the loops over output slots from the hot path of those layers' many short steps.
+  const std::uint32_t k_red = map_.k_red, k_m = kOneChain ? 1 : map_.k_m;
   std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), 0u);
   WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
   // rows_ index of input row h = e*U + r - pad: this base plus the slot's row_key_offset (the sum wraps
@@ -635,7 +644,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   }
   stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
   last_activity_ = std::max(last_activity_, next);
-  sim_.schedule_at<&Chip::on_lane_step<kDenseWeights>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
+  sim_.schedule_at<&Chip::on_lane_step<kDenseWeights, kOneChain>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
 }
 
 const IactWindow& Chip::row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding) {

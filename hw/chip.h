@@ -139,8 +139,8 @@ class Chip {
   void for_each_borrowed_trace(F&& f);
   void on_group_pass(std::uint64_t group);
   /// kDenseWeights: the layer's weights have no zero (weights_dense_), so PEs whose tiles have one height
-  /// share their work item's cost.
-  template <bool kDenseWeights>
+  /// share their work item's cost. kOneChain: k_m = 1.
+  template <bool kDenseWeights, bool kOneChain>
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
   // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
