@@ -273,8 +273,9 @@ class Chip {
   /// buckets), the per-row, per-lane and placement tables, the per-step scratch and lane windows, the
   /// groups with their weight tiles' storage, the NoC's ports and planned routes, the DRAM window table
   /// and the per-PE traces instead of allocating and freeing them again (tables only grow). A chip sets
-  /// every part before it reads it, so nothing of one layer reaches the next. Used by one chip at a time
-  /// (one per thread); no globals.
+  /// every part before it reads it, so nothing of one layer reaches the next, except the wirings it keeps
+  /// on purpose (`wirings`: a layer wired as one of the last two, on the same architecture, takes its
+  /// tables and routes instead of working them out). Used by one chip at a time (one per thread); no globals.
   class Workspace {
    public:
     Workspace() = default;
