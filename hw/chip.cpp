@@ -94,42 +94,9 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       lane.pos_i = pos_i;
     }
   }
-  // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
-  // multicast's route, are worked out once.
-  dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
-  const std::size_t per_lane = std::size_t{map_.k_m} * map_.k_red;  // PEs of a lane in lane_pes_
-  lane_pes_.resize(lanes_.size() * per_lane);
-  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
-    const Lane& l = lanes_[lane];
-    const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
-    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);
-    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i.
-      const std::uint32_t src = placement_.iact_multicast(pes, red_i, dests_);
-      iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
-      iact_banks_.push_back(glb_iact_bank(src));
-    }
-    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
-      // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
-      const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
-      const std::uint32_t exit = pes[m_i * map_.k_red + map_.k_red - 1];  // the chain's exit_pe
-      psum_banks_.push_back(glb_psum_bank(exit));
-      psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
-      psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
-    }
-  }
+  wire();
   out_rows_ = shape_.e();
   out_cols_ = shape_.f();
-  for (std::uint32_t group = 0; group < map_.k_g; ++group) {
-    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
-      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
-        // The PE of (pos_i, group, m_i, red_i), from the lanes' table
-        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
-          dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
-        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));
-      }
-    }
-  }
   step_work_.assign(std::size_t{map_.k_m} * map_.k_red, PeWork{});
   step_ends_.assign(step_work_.size(), 0);
   step_arrival_.assign(map_.k_red, 0);
@@ -159,6 +126,74 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   }
   sim_.reserve_events(lanes_.size() + map_.k_g + 1);
   sim_.watch<&Chip::is_idle, &Chip::describe_state>(*this);
+}
+
+void Chip::wire() {
+  // The placement is fixed by the mapping: every lane's PEs, GLB banks and psum ports, and every
+  // multicast's route, are worked out once, or taken from the workspace when an earlier layer was wired
+  // alike (on this architecture): routing is most of a chip's set-up, and a network's depthwise and
+  // pointwise layers are mostly mapped alike, each kind in every other layer.
+  const WiringKey key{map_.k_red, map_.k_m, map_.k_g, map_.k_pos, map_.partials, glb_.iact_banks, glb_.psum_banks};
+  std::array<Wiring, 2>& wirings = workspace_.wirings;
+  const std::uint64_t use = ++workspace_.wiring_uses;
+  for (Wiring& w : wirings) {
+    if (!w.set || w.key != key || w.arch != arch_) continue;
+    w.last_use = use;
+    lane_pes_ = w.lane_pes;
+    iact_routes_ = w.iact_routes;
+    iact_banks_ = w.iact_banks;
+    psum_banks_ = w.psum_banks;
+    psum_ports_ = w.psum_ports;
+    psum_chain_hops_ = w.psum_chain_hops;
+    weight_routes_ = w.weight_routes;
+    noc_.restore_planned(w.routes);
+    return;
+  }
+  dests_.assign(std::max(map_.k_m, map_.k_pos), 0);
+  const std::size_t per_lane = std::size_t{map_.k_m} * map_.k_red;  // PEs of a lane in lane_pes_
+  lane_pes_.resize(lanes_.size() * per_lane);
+  for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
+    const Lane& l = lanes_[lane];
+    const std::span<std::uint32_t> pes = std::span(lane_pes_).subspan(lane * per_lane, per_lane);
+    placement_.lane_pes(placement_.lane_slot(l.pos_i, l.g_i), pes);
+    for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+      // The row's multicast from its m_i = 0 PE to the k_m PEs of this red_i.
+      const std::uint32_t src = placement_.iact_multicast(pes, red_i, dests_);
+      iact_routes_.push_back(noc_.plan_route(DataType::kIact, src, std::span(dests_.data(), map_.k_m)));
+      iact_banks_.push_back(glb_iact_bank(src));
+    }
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      // The chain's psums leave through its exit PE's psum router, into that cluster's psum bank.
+      const std::uint32_t chain = chain_of(l.pos_i, l.g_i, m_i);
+      const std::uint32_t exit = pes[m_i * map_.k_red + map_.k_red - 1];  // the chain's exit_pe
+      psum_banks_.push_back(glb_psum_bank(exit));
+      psum_ports_.push_back(noc_.port_of(DataType::kPsum, exit));
+      psum_chain_hops_.push_back(map_.k_red - 1 + 2 * placement_.chains().crossings(chain));
+    }
+  }
+  for (std::uint32_t group = 0; group < map_.k_g; ++group) {
+    for (std::uint32_t m_i = 0; m_i < map_.k_m; ++m_i) {
+      for (std::uint32_t red_i = 0; red_i < map_.k_red; ++red_i) {
+        // The PE of (pos_i, group, m_i, red_i), from the lanes' table
+        for (std::uint32_t pos_i = 0; pos_i < map_.k_pos; ++pos_i)
+          dests_[pos_i] = lane_pes_[(std::size_t{group} * map_.k_pos + pos_i) * per_lane + m_i * map_.k_red + red_i];
+        weight_routes_.push_back(noc_.plan_route(DataType::kWeight, dests_[0], std::span(dests_.data(), map_.k_pos)));
+      }
+    }
+  }
+  Wiring& w = wirings[0].last_use <= wirings[1].last_use ? wirings[0] : wirings[1];
+  w.set = true;
+  w.last_use = use;
+  if (w.arch != arch_) w.arch = arch_;
+  w.key = key;
+  w.lane_pes = lane_pes_;
+  w.iact_routes = iact_routes_;
+  w.iact_banks = iact_banks_;
+  w.psum_banks = psum_banks_;
+  w.psum_ports = psum_ports_;
+  w.psum_chain_hops = psum_chain_hops_;
+  w.weight_routes = weight_routes_;
+  noc_.save_planned(w.routes);
 }
 
 Chip::~Chip() {
@@ -339,10 +374,17 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
     stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
     lane.next_pos = 0;
     lane.positions = block_len > lane.pos_i ? ceil_div(block_len - lane.pos_i, map_.k_pos) : 0;
-    if (weights_dense_) {
-      sim_.schedule_at<&Chip::on_lane_step<true>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+    const Tick at = clock_.to_ticks(Cycles{loaded});
+    if (map_.k_m == 1) {
+      if (weights_dense_) {
+        sim_.schedule_at<&Chip::on_lane_step<true, true>>(at, *this, grp.first_lane + l);
+      } else {
+        sim_.schedule_at<&Chip::on_lane_step<false, true>>(at, *this, grp.first_lane + l);
+      }
+    } else if (weights_dense_) {
+      sim_.schedule_at<&Chip::on_lane_step<true, false>>(at, *this, grp.first_lane + l);
     } else {
-      sim_.schedule_at<&Chip::on_lane_step<false>>(clock_.to_ticks(Cycles{loaded}), *this, grp.first_lane + l);
+      sim_.schedule_at<&Chip::on_lane_step<false, false>>(at, *this, grp.first_lane + l);
     }
   }
   last_activity_ = std::max(last_activity_, loaded);
@@ -350,7 +392,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
 
 void Chip::on_group_pass(std::uint64_t group) { load_weights(static_cast<std::uint32_t>(group), now_cycles()); }
 
-template <bool kDenseWeights>
+template <bool kDenseWeights, bool kOneChain>
 void Chip::on_lane_step(std::uint64_t lane_id) {
   Lane& lane = lanes_[lane_id];
   Group& grp = groups_[lane.g_i];
@@ -382,7 +424,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   std::vector<std::uint64_t>& arrival = step_arrival_;
   std::vector<PeWork>& work = step_work_;
   std::vector<std::uint64_t>& ends = step_ends_;
-  const std::uint32_t k_red = map_.k_red, k_m = map_.k_m;
+  // kOneChain: a constant k_m = 1 (depthwise layers, whose lanes are single psum chains) lets the compiler
+  // drop the loops over output slots from the hot path of those layers' many short steps.
+  const std::uint32_t k_red = map_.k_red, k_m = kOneChain ? 1 : map_.k_m;
   std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), 0u);
   WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
   // rows_ index of input row h = e*U + r - pad: this base plus the slot's row_key_offset (the sum wraps
@@ -600,7 +644,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   }
   stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
   last_activity_ = std::max(last_activity_, next);
-  sim_.schedule_at<&Chip::on_lane_step<kDenseWeights>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
+  sim_.schedule_at<&Chip::on_lane_step<kDenseWeights, kOneChain>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
 }
 
 const IactWindow& Chip::row_window(std::uint32_t lane_id, const WorkItem& item, std::size_t row_key, bool padding) {

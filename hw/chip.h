@@ -2,6 +2,7 @@
 // PEs grouped into lanes, the NoC ports, the GLB and DRAM (read it like a schematic).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -109,6 +110,26 @@ class Chip {
     std::vector<VerifyTile> verify_tiles;  ///< functional mode: the decoded tiles, same order
   };
 
+  /// What a layer's wiring depends on besides the architecture: the placement's spatial factors (hw/placement.h)
+  /// and the GLB bank split (glb_iact_bank, glb_psum_bank).
+  struct WiringKey {
+    std::uint32_t k_red = 0, k_m = 0, k_g = 0, k_pos = 0, partials = 0, iact_banks = 0, psum_banks = 0;
+    friend bool operator==(const WiringKey&, const WiringKey&) = default;
+  };
+  /// A layer's wiring, worked out at set-up from the placement: every lane's PEs, GLB banks and psum ports
+  /// and every multicast's planned route (the chip's tables of the same names, and its NoC's routes).
+  /// The workspace keeps the last ones for later layers wired alike.
+  struct Wiring {
+    bool set = false;
+    std::uint64_t last_use = 0;  ///< the workspace's wiring_uses when it was last set or used
+    ArchSpec arch;
+    WiringKey key;
+    std::vector<std::uint32_t> lane_pes, iact_routes, iact_banks, psum_banks, psum_ports, psum_chain_hops, weight_routes;
+    Noc::PlannedRoutes routes;
+  };
+  /// Fills the wiring tables (lane_pes_ .. weight_routes_ and the NoC's planned routes) from the placement.
+  void wire();
+
   void start();
   /// Calls f(chip's table, workspace's table) for every table the chip borrows from its workspace.
   template <class F>
@@ -118,8 +139,8 @@ class Chip {
   void for_each_borrowed_trace(F&& f);
   void on_group_pass(std::uint64_t group);
   /// kDenseWeights: the layer's weights have no zero (weights_dense_), so PEs whose tiles have one height
-  /// share their work item's cost.
-  template <bool kDenseWeights>
+  /// share their work item's cost. kOneChain: k_m = 1.
+  template <bool kDenseWeights, bool kOneChain>
   void on_lane_step(std::uint64_t lane);
   void load_weights(std::uint32_t group, std::uint64_t now);
   // Functional mode: the decoded input row of the current step and reduction slot, the decoded tiles of
@@ -252,8 +273,9 @@ class Chip {
   /// buckets), the per-row, per-lane and placement tables, the per-step scratch and lane windows, the
   /// groups with their weight tiles' storage, the NoC's ports and planned routes, the DRAM window table
   /// and the per-PE traces instead of allocating and freeing them again (tables only grow). A chip sets
-  /// every part before it reads it, so nothing of one layer reaches the next. Used by one chip at a time
-  /// (one per thread); no globals.
+  /// every part before it reads it, so nothing of one layer reaches the next, except the wirings it keeps
+  /// on purpose (`wirings`: a layer wired as one of the last two, on the same architecture, takes its
+  /// tables and routes instead of working them out). Used by one chip at a time (one per thread); no globals.
   class Workspace {
    public:
     Workspace() = default;
@@ -280,6 +302,10 @@ class Chip {
     Dram::Storage dram_windows;
     std::unique_ptr<std::byte[]> tile_storage;  // the chip's tile arena
     std::size_t tile_storage_bytes = 0;
+    /// The wirings of the last layers wired differently, least recently used replaced first: a network's
+    /// depthwise and pointwise layers alternate, and most of each kind are wired alike.
+    std::array<Wiring, 2> wirings;
+    std::uint64_t wiring_uses = 0;
   };
 };
 

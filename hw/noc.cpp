@@ -228,6 +228,38 @@ std::uint32_t Noc::plan_route(DataType type, std::uint32_t src_pe, std::span<con
   return static_cast<std::uint32_t>(planned_.size() - 1);
 }
 
+void Noc::save_planned(PlannedRoutes& out) const {
+  out.routes = planned_;
+  out.injected = planned_injected_;
+  out.segments = planned_segments_;
+  // A held server by number: ports first, then the mesh links of each data type (servers()).
+  out.held.resize(planned_held_.size());
+  for (std::size_t i = 0; i < planned_held_.size(); ++i) {
+    const PortServer* server = planned_held_[i];
+    std::size_t number = 0;
+    if (server >= ports_.data() && server < ports_.data() + ports_.size()) {
+      number = static_cast<std::size_t>(server - ports_.data());
+    } else {
+      std::size_t t = 0;
+      while (!(server >= links_[t].data() && server < links_[t].data() + links_[t].size())) ++t;
+      number = ports_.size() + t * links_[0].size() + static_cast<std::size_t>(server - links_[t].data());
+    }
+    out.held[i] = static_cast<std::uint32_t>(number);
+  }
+}
+
+void Noc::restore_planned(const PlannedRoutes& saved) {
+  planned_ = saved.routes;
+  planned_injected_ = saved.injected;
+  planned_segments_ = saved.segments;
+  planned_held_.resize(saved.held.size());
+  const std::size_t ports = ports_.size(), links = links_[0].size();
+  for (std::size_t i = 0; i < saved.held.size(); ++i) {
+    const std::size_t number = saved.held[i];
+    planned_held_[i] = number < ports ? &ports_[number] : &links_[(number - ports) / links][(number - ports) % links];
+  }
+}
+
 std::uint32_t Noc::port_of(DataType type, std::uint32_t pe) const {
   const int t = static_cast<int>(type);
   if (arch_.noc.kind == NocKind::kFlatMulticast) return first_port_[t];

@@ -102,6 +102,20 @@ class Noc {
   /// tiles): its route is computed once, at set-up, and reused by multicast(id, ...).
   std::uint32_t plan_route(DataType type, std::uint32_t src_pe, std::span<const std::uint32_t> dest_pes);
   Transfer multicast(std::uint32_t planned_route, std::uint64_t ready, std::uint64_t bits);
+
+  /// Every route planned so far, kept apart from any Noc: a caller that plans the same routes again (a
+  /// later layer wired as an earlier one, Chip::Workspace) restores them instead (routing is most of a
+  /// chip's set-up). The servers a route holds are kept by number (as servers() counts them), not by address.
+  class PlannedRoutes {
+   private:
+    friend class Noc;
+    std::vector<PlannedRoute> routes;
+    std::vector<std::uint32_t> held, injected, segments;
+  };
+  void save_planned(PlannedRoutes& out) const;
+  /// Replaces the planned routes with `saved` (from save_planned of a Noc of the same architecture): route
+  /// ids are those they had there.
+  void restore_planned(const PlannedRoutes& saved);
   /// Counts `bits` delivered over one more local hop (a multicast's extra destinations).
   void count_delivery(DataType t, std::uint64_t bits) { bit_hops_[static_cast<int>(t)] += bits; }
   std::uint64_t transfers(DataType t) const { return transfers_[static_cast<int>(t)]; }

@@ -185,6 +185,62 @@ TEST_SUITE("fast") {
     }
   }
 
+  TEST_CASE("a chip workspace's kept wirings: a layer wired as an earlier one, or differently, equals it on a fresh workspace") {
+    // The workspace keeps the wiring (lane tables, planned routes) of the last two layers wired differently
+    // and reuses one for a layer with the same spatial factors and GLB banks on the same architecture. In
+    // this sequence layers alternate two wirings (hits), differ in one spatial factor (k_g), in the
+    // architecture only (the same forced factors on the same clusters in a 4 x 4 mesh, whose routes differ)
+    // and evict each other; a stale wiring would send the multicasts on other routes, from other banks and ports.
+    const ArchSpec v2 = *preset("eyeriss_v2");
+    ArchSpec square = v2;
+    square.name = "eyeriss_v2 on a 4 x 4 mesh";
+    square.array.cluster_rows = 4;
+    square.array.cluster_cols = 4;
+    REQUIRE(validate(square).empty());
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L14", "L15", "L16", "L17", "L02"}), 1);
+    const auto& l14 = data->layers[0];
+    const auto& l15 = data->layers[1];
+    const auto& l16 = data->layers[2];
+    const auto& l17 = data->layers[3];
+    const auto& l02 = data->layers[4];
+    const Mapping dw = map_layer(v2, l14);
+    const MappingOverride dw_factors{.layer = "", .m0 = dw.factors.m0, .c0 = dw.factors.c0, .f0 = dw.factors.f0,
+                                     .spatial_red = dw.k_red, .spatial_m = dw.k_m, .spatial_g = dw.k_g, .spatial_pos = dw.k_pos};
+    MappingOverride half_groups = dw_factors;
+    half_groups.spatial_g = dw.k_g / 2;
+    struct Step {
+      const ArchSpec* arch;
+      const workloads::LayerData* layer;
+      const MappingOverride* forced;
+    };
+    const Mapping pw = map_layer(v2, l15);
+    const MappingOverride pw_factors{.layer = "", .m0 = pw.factors.m0, .c0 = pw.factors.c0, .f0 = pw.factors.f0,
+                                     .spatial_red = pw.k_red, .spatial_m = pw.k_m, .spatial_g = pw.k_g, .spatial_pos = pw.k_pos};
+    REQUIRE(pw.k_m > 1);  // its iact multicasts reach several clusters: their routes depend on the mesh
+    const Step steps[] = {{&v2, &l14, nullptr},     {&v2, &l15, nullptr},         {&v2, &l16, nullptr},
+                          {&v2, &l17, nullptr},     {&v2, &l14, &half_groups},     {&v2, &l16, nullptr},
+                          {&v2, &l15, nullptr},     {&square, &l15, &pw_factors},  {&v2, &l17, &pw_factors},
+                          {&v2, &l02, nullptr},     {&square, &l16, &dw_factors},  {&v2, &l14, &dw_factors}};
+    Chip::Workspace shared;
+    int index = 0;
+    for (const Step& step : steps) {
+      INFO("step " << index++ << ": " << step.layer->shape().name << " on " << step.arch->name);
+      const Mapping mapping = map_layer(*step.arch, *step.layer, step.forced);
+      const RunOptions options{.verify = false, .collect_traces = true, .forced_mappings = {}};
+      const LayerResult a = Chip(*step.arch, *step.layer, mapping, options, shared).run();
+      Chip::Workspace fresh;
+      const LayerResult b = Chip(*step.arch, *step.layer, mapping, options, fresh).run();
+      CHECK(a.stats.cycles == b.stats.cycles);
+      CHECK(a.stats.energy_chip_pj == b.stats.energy_chip_pj);
+      CHECK(a.stats.noc_iact_bits == b.stats.noc_iact_bits);
+      CHECK(a.stats.noc_weight_bits == b.stats.noc_weight_bits);
+      CHECK(a.stats.noc_psum_bits == b.stats.noc_psum_bits);
+      CHECK(a.traces.pe_busy_cycles == b.traces.pe_busy_cycles);
+      CHECK(a.traces.port_busy_cycles == b.traces.port_busy_cycles);
+      CHECK(a.traces.port_bits == b.traces.port_bits);
+    }
+  }
+
   TEST_CASE("depthwise layers broadcast nothing to iacts and map channel groups across PEs") {
     const ArchSpec arch = *preset("eyeriss_v2");
     const auto data = workloads::prepare_network(pick("mobilenet", {"L14"}), 1);
