@@ -887,6 +887,22 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
         for (std::size_t i = 0; i < n; ++i) acc[i] += product(a, wts[i]);
       }
     }
+  } else if (S == 1 && U == 1 && !list_m) {
+    // A 1-wide filter at stride 1 (pointwise layers): the iact at w meets the one filter column at output
+    // column f = w + pad. The general loop below finds that one tap per iact at a cost that, with M0 of 8,
+    // is as much as the MACs.
+    const std::int64_t w_first = std::max<std::int64_t>(w_lo, std::int64_t{it.f_begin} - l.pad);
+    const std::int64_t w_last = std::min<std::int64_t>(w_hi, std::int64_t{it.f_end} - l.pad);
+    for (std::int64_t w = w_first; w < w_last; ++w) {
+      std::uint32_t* acc = verify_acc_.data() + static_cast<std::size_t>(w + l.pad - it.f_begin) * m0;
+      const std::int8_t* column = iacts.data() + static_cast<std::size_t>(w - w_lo) * c0;
+      for (std::uint32_t c = 0; c < c0; ++c) {
+        const std::int8_t a = column[c];
+        if (a == 0) continue;
+        const std::int8_t* wcol = tile.dense.data() + std::size_t{c} * m0;
+        for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
+      }
+    }
   } else {
     // The filter columns an iact at w meets: s = (w + pad) mod U, + U, ..., output column f = (w + pad - s) / U,
     // those with f in [f_begin, f_end). (s_first, f_first) follow w without a division.
