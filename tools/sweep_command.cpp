@@ -74,25 +74,31 @@ void print_summary(const std::string& path, std::FILE* out) {
 /// estimated cost (the array sizes of the sweep itself calibrate the heuristic); in its other pairs the
 /// cheapest only. At most 12 pairs and max(2 x workload groups, points / 10) probes, so that a sweep of
 /// one network over many classes is not simulated twice over by its dry run: first the costliest pair of
-/// each workload group and each class not yet measured, then the costliest others. The other pairs are inferred from what their network costs on the measured
-/// classes and their class with the measured networks (sweep::TimingTable). Every point is then charged its
-/// time, cold or warm, and each distinct workload its data preparation (sweep::extrapolate_seconds).
+/// each workload group and each class not yet measured, then the costliest others. The other pairs are
+/// inferred from what their network costs on the measured classes and their class with the measured
+/// networks (sweep::TimingTable). Every point is then charged its time, cold or warm, and each distinct
+/// workload its data preparation (sweep::extrapolate_seconds).
 void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<double>& costs, const sweep::ShardSpec& shard,
                              int jobs, std::FILE* out) {
   const std::vector<std::uint64_t> ids = sweep::points_of_shard(costs, shard);  // what this process runs
   constexpr std::size_t kMaxPairs = 12;
   using Pair = std::pair<std::string, sweep::ArchClass>;  // (workload group, architecture class)
-  std::map<Pair, std::vector<std::size_t>> pairs;          // -> valid points
-  std::map<Pair, double> pair_cost;
+  struct Members {
+    std::uint64_t cheapest = 0, costliest = 0;  // the first cheapest and the last costliest valid point
+    double cost = 0;                            // of all its valid points
+  };
+  std::map<Pair, Members> pairs;
   std::set<sweep::ArchClass> classes;
   std::size_t valid = 0;
   for (const std::uint64_t i : ids) {
     const sweep::DesignPoint& p = spec.points[i];
     if (!p.invalid.empty()) continue;
-    const Pair key{sweep::workload_group(p), sweep::arch_class(p.arch)};
-    pairs[key].push_back(i);
-    pair_cost[key] += costs[i];
-    classes.insert(key.second);
+    const auto [it, fresh] = pairs.try_emplace(Pair{sweep::workload_group(p), sweep::arch_class(p.arch)}, Members{i, i, 0.0});
+    Members& m = it->second;
+    if (costs[i] < costs[m.cheapest]) m.cheapest = i;
+    if (costs[i] >= costs[m.costliest]) m.costliest = i;
+    m.cost += costs[i];
+    classes.insert(it->first.second);
     ++valid;
   }
   std::set<std::string> groups;
@@ -101,8 +107,8 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   // most two per measured pair.
   const std::size_t max_probes = std::min(2 * kMaxPairs, std::max(2 * groups.size(), valid / 10));
   std::vector<Pair> by_cost;
-  for (const auto& [key, c] : pair_cost) by_cost.push_back(key);
-  std::stable_sort(by_cost.begin(), by_cost.end(), [&](const Pair& a, const Pair& b) { return pair_cost[a] > pair_cost[b]; });
+  for (const auto& [key, members] : pairs) by_cost.push_back(key);
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](const Pair& a, const Pair& b) { return pairs[a].cost > pairs[b].cost; });
   std::vector<Pair> order;  // what is measured: every workload group and class first, as far as the cap allows
   std::set<std::string> groups_seen;
   std::set<sweep::ArchClass> classes_seen;
@@ -142,20 +148,18 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   std::string measured, failures;
   for (const Pair& key : order) {
     if (probes >= max_probes) break;
-    const std::vector<std::size_t>& members = pairs[key];
-    const auto [lo, hi] = std::minmax_element(members.begin(), members.end(),
-                                              [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
-    const sweep::DesignPoint& p = spec.points[*lo];
+    const std::uint64_t lo = pairs[key].cheapest, hi = pairs[key].costliest;
+    const sweep::DesignPoint& p = spec.points[lo];
     std::string name = p.network;
     if (p.batch != 1) name += fmt::format(" batch {}", p.batch);
     if (p.iact_density_scale != 1.0 || p.weight_density_scale != 1.0)
       name += fmt::format(" (densities x{:g} iacts, x{:g} weights)", p.iact_density_scale, p.weight_density_scale);
     if (classes.size() > 1) name += " on " + key.second.label();
     try {
-      const sweep::Probe a = measure(*lo);
+      const sweep::Probe a = measure(lo);
       // The costliest too where the heuristic tells it apart and the group's growth is not known yet.
       std::optional<sweep::Probe> b;
-      if (costs[*hi] > costs[*lo] * 1.01 && !timings.has_exponents(p) && probes < max_probes) b = measure(*hi);
+      if (costs[hi] > costs[lo] * 1.01 && !timings.has_exponents(p) && probes < max_probes) b = measure(hi);
       timings.add(p, a, b);
       // As a range, low to high: the costliest point by the heuristic can measure faster than the cheapest.
       measured += fmt::format("{}{} {:.1f}{} ms", measured.empty() ? "" : ", ", name, std::min(a.warm, b ? b->warm : a.warm) * 1e3,
