@@ -784,6 +784,7 @@ void Chip::decode_tile(std::uint32_t g, std::uint32_t m_begin, std::uint32_t m_e
     out.nz_m.resize(nz);
     out.nz_value.resize(nz);
   }
+  if (S == 1 && shape_.u == 1) out.dense16.assign(out.dense.begin(), out.dense.end());
   if (reversed_filter_rows()) {
     out.reversed.resize(out.dense.size());
     for (std::size_t c = 0; c < c0; ++c)
@@ -893,14 +894,17 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
     // is as much as the MACs.
     const std::int64_t w_first = std::max<std::int64_t>(w_lo, std::int64_t{it.f_begin} - l.pad);
     const std::int64_t w_last = std::min<std::int64_t>(w_hi, std::int64_t{it.f_end} - l.pad);
+    // The weights as 16-bit values (decode_tile): gcc vectorises a loop over int8 by 16 elements, so with
+    // the M0 of 8-16 these layers get, the int8 loop ran scalar.
     for (std::int64_t w = w_first; w < w_last; ++w) {
       std::uint32_t* acc = verify_acc_.data() + static_cast<std::size_t>(w + l.pad - it.f_begin) * m0;
       const std::int8_t* column = iacts.data() + static_cast<std::size_t>(w - w_lo) * c0;
       for (std::uint32_t c = 0; c < c0; ++c) {
-        const std::int8_t a = column[c];
+        const std::int16_t a = column[c];
         if (a == 0) continue;
-        const std::int8_t* wcol = tile.dense.data() + std::size_t{c} * m0;
-        for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
+        const std::int16_t* wcol = tile.dense16.data() + std::size_t{c} * m0;
+        for (std::uint32_t m = 0; m < m0; ++m)
+          acc[m] += static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(a * wcol[m])));
       }
     }
   } else {

@@ -77,6 +77,7 @@ class Chip {
   struct VerifyTile {
     std::vector<std::int8_t> dense;     ///< [c][s][m]
     std::vector<std::int8_t> reversed;  ///< [c][S-1-s][m] when reversed_filter_rows()
+    std::vector<std::int16_t> dense16;  ///< `dense` widened, for 1-wide filters at stride 1 (compute_values)
     std::vector<std::uint32_t> column_start;
     std::vector<std::uint16_t> nz_m;  ///< m - m_begin
     std::vector<std::int8_t> nz_value;
