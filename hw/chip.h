@@ -263,7 +263,7 @@ class Chip {
   std::vector<std::int8_t> verify_row_;      ///< functional mode: the decoded input row segment
   workloads::CscEncoding verify_csc_;        ///< functional mode: the CSC form of the row or tile in flight
   std::vector<std::size_t> verify_positions_;  ///< functional mode: per column of a tile, where its walk is (decode_tiles)
-  std::vector<std::int8_t> verify_row_t_;    ///< functional mode: the row segment as [c][w mod U][w / U]
+  std::vector<std::int16_t> verify_row_t_;   ///< functional mode: the row segment as [c][w mod U][w / U], 16-bit
   bool verify_row_transposed_ = false;       ///< functional mode: verify_row_t_ holds verify_row_ (reset by decode_row)
   std::vector<std::uint32_t> verify_acc_;    ///< functional mode: one work item's psums modulo 2^32, [f][m] or [m][f]
   workloads::Tensor<std::int32_t> output_;  ///< functional mode: 20-bit psum accumulators
