@@ -807,9 +807,10 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
   // wrapping after every MAC.
   verify_acc_.assign(std::size_t{fw} * m0, 0);
   const std::int64_t U = l.u;
-  // |a x w| <= 2^14: a product is exact in 16 bits (one vector multiply on any x86-64).
-  const auto product = [](std::int8_t a, std::int8_t w) {
-    return static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(std::int16_t{a} * w)));
+  // |a x w| <= 2^14: a product is exact in 16 bits (one vector multiply on any x86-64). The operands are
+  // int8 values; loops whose operands are stored as int16 vectorise by 8 elements, not 16 (below).
+  const auto product = [](std::int16_t a, std::int16_t w) {
+    return static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(a * w)));
   };
   // Two loop orders, the same sums: along m for each non-zero iact (zero iacts skipped), or along f for
   // each weight (vectorised over the output row, zero iacts multiplied). Dense weights: along f for long
@@ -860,8 +861,7 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
         const auto column = [&](std::uint32_t m, std::int16_t wv) {
           std::uint32_t* acc = verify_acc_.data() + std::size_t{m} * fw + static_cast<std::size_t>(f_lo - it.f_begin);
           const std::int16_t* x = row + first;
-          for (std::int64_t f = 0; f < count; ++f)
-            acc[f] += static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(wv * x[f])));
+          for (std::int64_t f = 0; f < count; ++f) acc[f] += product(wv, x[f]);
         };
         if (sparse) {
           const std::size_t k = std::size_t{c} * S + s;
@@ -906,8 +906,7 @@ void Chip::compute_values(const WorkItem& it, std::span<const std::int8_t> iacts
         const std::int16_t a = column[c];
         if (a == 0) continue;
         const std::int16_t* wcol = tile.dense16.data() + std::size_t{c} * m0;
-        for (std::uint32_t m = 0; m < m0; ++m)
-          acc[m] += static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int16_t>(a * wcol[m])));
+        for (std::uint32_t m = 0; m < m0; ++m) acc[m] += product(a, wcol[m]);
       }
     }
   } else {
