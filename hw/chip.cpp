@@ -139,13 +139,7 @@ void Chip::wire() {
   for (Wiring& w : wirings) {
     if (!w.set || w.key != key || w.arch != arch_) continue;
     w.last_use = use;
-    lane_pes_ = w.lane_pes;
-    iact_routes_ = w.iact_routes;
-    iact_banks_ = w.iact_banks;
-    psum_banks_ = w.psum_banks;
-    psum_ports_ = w.psum_ports;
-    psum_chain_hops_ = w.psum_chain_hops;
-    weight_routes_ = w.weight_routes;
+    for_each_wiring_table(w, [](auto& mine, const auto& kept) { mine = kept; });
     noc_.restore_planned(w.routes);
     return;
   }
@@ -186,14 +180,19 @@ void Chip::wire() {
   w.last_use = use;
   if (w.arch != arch_) w.arch = arch_;
   w.key = key;
-  w.lane_pes = lane_pes_;
-  w.iact_routes = iact_routes_;
-  w.iact_banks = iact_banks_;
-  w.psum_banks = psum_banks_;
-  w.psum_ports = psum_ports_;
-  w.psum_chain_hops = psum_chain_hops_;
-  w.weight_routes = weight_routes_;
+  for_each_wiring_table(w, [](const auto& mine, auto& kept) { kept = mine; });
   noc_.save_planned(w.routes);
+}
+
+template <class F>
+void Chip::for_each_wiring_table(Wiring& kept, F&& f) {
+  f(lane_pes_, kept.lane_pes);
+  f(iact_routes_, kept.iact_routes);
+  f(iact_banks_, kept.iact_banks);
+  f(psum_banks_, kept.psum_banks);
+  f(psum_ports_, kept.psum_ports);
+  f(psum_chain_hops_, kept.psum_chain_hops);
+  f(weight_routes_, kept.weight_routes);
 }
 
 Chip::~Chip() {
@@ -334,18 +333,16 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
         if (weights_dense_) grp.dense_tile_shapes[m_i * map_.k_red + red_i] = 0;
         continue;
       }
+      // Every column of a dense tile holds `height` non-zeros: its costs are those of any tile of the same
+      // shape, such as the one this slot held in the previous pass (on large arrays most of the tiles).
+      bool same_dense_tile = false;
       if (weights_dense_) {
-        // Every column of a dense tile holds `height` non-zeros: its costs are those of any tile of the same
-        // shape, such as the one this slot held in the previous pass (on large arrays most of the tiles).
         const std::uint64_t shape = std::uint64_t{out.m_end - out.m_begin} << 32 | (in.c_end - in.c_begin);
         std::uint64_t& dense_shape = grp.dense_tile_shapes[m_i * map_.k_red + red_i];
-        if (shape != dense_shape) {
-          pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
-          dense_shape = shape;
-        }
-      } else {
-        pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
+        same_dense_tile = shape == dense_shape;
+        dense_shape = shape;
       }
+      if (!same_dense_tile) pe_cost_.weight_tile(tp.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, tile);
       // Weights stream DRAM -> weight router -> every PE of the group that uses this tile (multicast).
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so

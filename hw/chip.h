@@ -130,6 +130,9 @@ class Chip {
   };
   /// Fills the wiring tables (lane_pes_ .. weight_routes_ and the NoC's planned routes) from the placement.
   void wire();
+  /// Calls f(chip's table, kept table) for every wiring table a Wiring keeps (not the NoC's routes).
+  template <class F>
+  void for_each_wiring_table(Wiring& kept, F&& f);
 
   void start();
   /// Calls f(chip's table, workspace's table) for every table the chip borrows from its workspace.
