@@ -115,6 +115,13 @@ std::string ParamRange::describe() const {
 
 std::span<const ParamRange> param_ranges() { return kRanges; }
 
+std::vector<std::string_view> param_names() {
+  std::vector<std::string_view> names;
+  const ArchSpec spec;
+  for_each_param(spec, [&](std::string_view name, const auto&) { names.push_back(name); });
+  return names;
+}
+
 const ParamRange* param_range(std::string_view path) {
   for (const ParamRange& r : kRanges)
     if (r.path == path) return &r;

@@ -199,6 +199,9 @@ constexpr void for_each_param(S& a, F&& f) {
   f("energy.leakage_pj_per_pe_cycle", a.energy.leakage_pj_per_pe_cycle);
 }
 
+/// Every parameter's dotted name, in for_each_param order (for "did you mean" in errors).
+std::vector<std::string_view> param_names();
+
 /// One problem found by validate(): the dotted parameter and what is wrong, with expected and actual.
 struct ConfigIssue {
   std::string path;     ///< e.g. "array.pe_rows"

@@ -10,6 +10,7 @@
 #include "sweep/toml_place.h"
 #include "sweep/toml_text.h"
 
+#include "core/nearest_name.h"
 #include "hw/presets.h"
 
 namespace eyesim::sweep {
@@ -70,7 +71,8 @@ void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string
     }
     if (const auto [it, fresh] = seen.emplace(path, &value); !fresh) fail_set_twice(file, path, *it->second, value);
     if (!apply_arch_value(arch, path, value, file)) {
-      fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2')", path));
+      fail(file, value.source(), fmt::format("unknown architecture parameter '{}' (see 'eyesim show arch eyeriss_v2'){}",
+                                             path, did_you_mean(path, hw::param_names())));
     }
   }
 }
@@ -89,7 +91,9 @@ hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
     const auto v = p->value<std::string>();
     if (!v) fail(file, p->source(), "'preset' expects a string");
     preset = *v;
-    if (!hw::preset(preset)) fail(file, p->source(), fmt::format("unknown preset '{}' (expected one of: {})", preset, preset_list()));
+    if (!hw::preset(preset))
+      fail(file, p->source(), fmt::format("unknown preset '{}' (expected one of: {}){}", preset, preset_list(),
+                                          did_you_mean(preset, hw::preset_names())));
   }
   hw::ArchSpec arch = *hw::preset(preset);
   if (const toml::node* n = root.get("name")) {
@@ -110,7 +114,8 @@ hw::ArchSpec resolve_arch(std::string_view name_or_path) {
   if (auto p = hw::preset(name_or_path)) return *p;
   if (name_or_path.ends_with(".toml")) return load_arch_file(std::filesystem::path(name_or_path));
   throw SpecError(name_or_path, 0, 0,
-                  fmt::format("not a preset ({}) nor a .toml architecture file", preset_list()));
+                  fmt::format("not a preset ({}) nor a .toml architecture file{}", preset_list(),
+                              did_you_mean(name_or_path, hw::preset_names())));
 }
 
 std::string arch_to_toml(const hw::ArchSpec& arch) {

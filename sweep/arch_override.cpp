@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/nearest_name.h"
+
 namespace eyesim::sweep {
 
 std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_view path, std::string_view value) {
@@ -31,10 +33,15 @@ std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_v
       if (ec != std::errc{} || end != value.data() + value.size()) problem = fmt::format("expected a number (got '{}')", value);
       else field = v;
     } else {
-      if (!hw::parse_enum(value, field)) problem = fmt::format("unknown value '{}'", value);
+      if (!hw::parse_enum(value, field)) {
+        const std::vector<std::string_view> names = std::is_same_v<T, hw::PeKind>
+                                                        ? std::vector<std::string_view>{"sparse", "dense"}
+                                                        : std::vector<std::string_view>{"hierarchical_mesh", "flat_multicast"};
+        problem = fmt::format("expected {} or {} (got '{}'){}", names[0], names[1], value, did_you_mean(value, names));
+      }
     }
   });
-  if (!found) return fmt::format("unknown architecture parameter '{}'", path);
+  if (!found) return fmt::format("unknown architecture parameter '{}'{}", path, did_you_mean(path, hw::param_names()));
   return problem;
 }
 

@@ -9,6 +9,10 @@
 
 namespace eyesim::sweep {
 
+UnknownName::UnknownName(std::string unknown)
+    : std::invalid_argument(fmt::format("unknown name '{}'", unknown)), name(std::move(unknown)) {}
+
+
 struct Expression::Node {
   enum class Kind { kNumber, kString, kName, kUnary, kBinary } kind;
   double number = 0;
@@ -138,7 +142,7 @@ ExprValue eval(const Node& n, const NameLookup& lookup) {
     case Node::Kind::kString: return n.text;
     case Node::Kind::kName: {
       auto v = lookup(n.text);
-      if (!v) throw std::invalid_argument(fmt::format("unknown name '{}'", n.text));
+      if (!v) throw UnknownName(n.text);
       return *v;
     }
     case Node::Kind::kUnary: return number(eval(*n.a, lookup), "not") == 0.0 ? 1.0 : 0.0;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,12 +18,19 @@ using ExprValue = std::variant<double, std::string>;
 /// Looks a dotted name up; nullopt if unknown.
 using NameLookup = std::function<std::optional<ExprValue>(std::string_view)>;
 
+/// What holds() throws for a name the lookup does not know ("unknown name 'arch.foo'"): the name, so that
+/// the caller can say which one was probably meant.
+struct UnknownName : std::invalid_argument {
+  explicit UnknownName(std::string unknown);
+  std::string name;
+};
+
 class Expression {
  public:
   /// Parses `text`; throws std::invalid_argument "column N: message" on a syntax error.
   explicit Expression(std::string_view text);
-  /// Evaluates to true/false (a number is true when non-zero). Throws std::invalid_argument for
-  /// unknown names or type errors (e.g. "name 'arch.foo' is not a parameter").
+  /// Evaluates to true/false (a number is true when non-zero). Throws UnknownName for a name the lookup
+  /// does not know, std::invalid_argument for a type error ("'<' needs numbers, got the string ...").
   bool holds(const NameLookup& lookup) const;
   const std::string& text() const { return text_; }
 

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/nearest_name.h"
 #include "sweep/text_file.h"
 
 namespace eyesim::sweep {
@@ -15,6 +16,12 @@ namespace {
 
 /// "4 layers: conv1, dw2, pw3, fc4"; "28 layers: L01, L02, L03, L04, L05, L06, L07, L08, ..., L28": every
 /// name of a short network, the first eight and the last of a long one (ResNet-50 has 54).
+std::vector<std::string> layer_names(const workloads::Network& net) {
+  std::vector<std::string> names;
+  for (const workloads::LayerSpec& l : net.layers) names.push_back(l.shape.name);
+  return names;
+}
+
 std::string layer_list(const workloads::Network& net) {
   constexpr std::size_t kShown = 8;
   std::string out = fmt::format("{} layer{}: ", net.layers.size(), net.layers.size() == 1 ? "" : "s");
@@ -59,7 +66,8 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
           throw SpecError(file, where.line, where.column,
                           fmt::format("the [[mapping]] entry at line {} names layer '{}', which is not a layer of "
                                       "network '{}' ({})",
-                                      entry.line, *v, network->name, layer_list(*network)));
+                                      entry.line, *v, network->name, layer_list(*network)) +
+                              did_you_mean(*v, layer_names(*network)));
         continue;
       }
       std::uint32_t* field = key == "m0" ? &o.m0 : key == "c0" ? &o.c0 : key == "f0" ? &o.f0
@@ -68,7 +76,10 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
       if (!field)
         throw SpecError(file, where.line, where.column,
                         fmt::format("unknown mapping key '{}' (expected layer, m0, c0, f0, spatial_red, spatial_m, "
-                                    "spatial_g, spatial_pos)", key.str()));
+                                    "spatial_g, spatial_pos){}",
+                                    key.str(),
+                                    did_you_mean(key.str(), std::vector<std::string_view>{"layer", "m0", "c0", "f0", "spatial_red", "spatial_m",
+                                                             "spatial_g", "spatial_pos"})));
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 1 || *v > 65536)
         throw SpecError(file, where.line, where.column, fmt::format("'{}' expects an integer in [1, 65536]", key.str()));

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <array>
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/nearest_name.h"
 #include "sweep/text_file.h"
 #include "sweep/toml_place.h"
 #include "sweep/toml_text.h"
@@ -71,7 +73,9 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     fail(file, e.source(), e.description());
   }
   for (const auto& [key, value] : root) {
-    if (key != "name" && key != "layer") fail(file, value.source(), fmt::format("unknown key '{}' (expected name, [[layer]])", key.str()));
+    if (key != "name" && key != "layer")
+      fail(file, value.source(), fmt::format("unknown key '{}' (expected name, [[layer]]){}", key.str(),
+                                             did_you_mean(key.str(), std::vector<std::string_view>{"name", "layer"})));
   }
   workloads::Network net;
   const auto name = root["name"].value<std::string>();
@@ -84,7 +88,9 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     if (!t) fail(file, node.source(), "[[layer]] entries must be tables");
     for (const auto& [key, value] : *t) {
       if (std::find(kLayerKeys.begin(), kLayerKeys.end(), key.str()) == kLayerKeys.end())
-        fail(file, value.source(), fmt::format("unknown layer key '{}'", key.str()));
+        fail(file, value.source(), fmt::format("unknown layer key '{}' (expected one of: {}){}", key.str(),
+                                               fmt::join(kLayerKeys, ", "),
+                                               did_you_mean(key.str(), std::vector<std::string_view>(kLayerKeys.begin(), kLayerKeys.end()))));
     }
     workloads::LayerSpec l;
     workloads::LayerShape& s = l.shape;
@@ -209,7 +215,8 @@ workloads::Network resolve_network(std::string_view name_or_path) {
   if (name_or_path.ends_with(".toml")) return load_network_file(std::filesystem::path(name_or_path));
   std::string names;
   for (const auto& n : workloads::builtin_network_names()) names += (names.empty() ? "" : ", ") + n;
-  throw SpecError(name_or_path, 0, 0, fmt::format("not a built-in network ({}) nor a .toml network file", names));
+  throw SpecError(name_or_path, 0, 0, fmt::format("not a built-in network ({}) nor a .toml network file{}", names,
+                                                  did_you_mean(name_or_path, workloads::builtin_network_names())));
 }
 
 std::vector<InputFile> network_input_files(std::string_view name_or_path, const workloads::Network& net) {

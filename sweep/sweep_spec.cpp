@@ -14,6 +14,7 @@
 #include "sweep/text_file.h"
 #include "sweep/toml_place.h"
 
+#include "core/nearest_name.h"
 #include "core/rng.h"
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
@@ -41,10 +42,28 @@ constexpr std::string_view kWorkloadNames[] = {"workload.seed", "workload.batch"
 /// of points, which would exhaust memory while they are expanded (each point holds its architecture).
 constexpr std::uint64_t kMaxPoints = 10'000'000;
 
+/// "; did you mean 'X'?" for an unknown point parameter, among network, arch.preset, workload.* and
+/// arch.<parameter> ("iact_port_bits" -> "arch.noc.iact_port_bits").
+std::string parameter_suggestion(std::string_view name) {
+  std::vector<std::string> arch_names;
+  for (const std::string_view p : hw::param_names()) arch_names.push_back("arch." + std::string(p));
+  std::vector<std::string_view> names = {"network", "arch.preset"};
+  names.insert(names.end(), std::begin(kWorkloadNames), std::end(kWorkloadNames));
+  names.insert(names.end(), arch_names.begin(), arch_names.end());
+  return did_you_mean(name, names);
+}
+
+/// "; did you mean 'X'?" for an unknown key of a table whose keys are `keys`.
+template <std::size_t N>
+std::string key_suggestion(std::string_view key, const std::string_view (&keys)[N]) {
+  return did_you_mean(key, std::vector<std::string_view>(std::begin(keys), std::end(keys)));
+}
+
 /// The error for a value of arch.preset that names no preset: the value and the presets there are.
 std::string preset_expected(const toml::node& value) {
-  return fmt::format("'arch.preset' expects a preset name (got {}; the presets: {})", value_text(value),
-                     fmt::join(hw::preset_names(), ", "));
+  const auto name = value.value<std::string>();
+  return fmt::format("'arch.preset' expects a preset name (got {}; the presets: {}){}", value_text(value),
+                     fmt::join(hw::preset_names(), ", "), name ? did_you_mean(*name, hw::preset_names()) : "");
 }
 
 class Expander {
@@ -79,11 +98,13 @@ class Expander {
     if (s.name.starts_with("arch.")) {
       const std::string_view path = std::string_view(s.name).substr(5);
       if (!apply_arch_value(p.arch, path, v, file_))
-        fail(file_, v.source(), fmt::format("unknown parameter '{}' (see 'eyesim show arch eyeriss_v2')", s.name));
+        fail(file_, v.source(), fmt::format("unknown parameter '{}' (see 'eyesim show arch eyeriss_v2'){}", s.name,
+                                            parameter_suggestion(s.name)));
       return;
     }
     fail(file_, v.source(),
-         fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*)", s.name));
+         fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*){}", s.name,
+                     parameter_suggestion(s.name)));
   }
 
   /// (identity, file) of a spec's network entry: a built-in's name and no file, or a network file's path
@@ -107,7 +128,8 @@ class Expander {
     }
     std::string names;
     for (const auto& n : workloads::builtin_network_names()) names += (names.empty() ? "" : ", ") + n;
-    fail(file_, where.source(), fmt::format("unknown network '{}' (built-in: {}; or a .toml file)", text, names));
+    fail(file_, where.source(), fmt::format("unknown network '{}' (built-in: {}; or a .toml file){}", text, names,
+                                            did_you_mean(text, workloads::builtin_network_names())));
   }
 
  private:
@@ -200,7 +222,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   for (const auto& [k, v] : root) {
     if (std::find(std::begin(kKeys), std::end(kKeys), k.str()) == std::end(kKeys))
       fail(file, v.source(), fmt::format("unknown key '{}' (expected one of name, seed, batch, networks, arch, [[axis]], "
-                                         "[[point]], [sample], where, mapper, mapper_window, mapper_candidates)", k.str()));
+                                         "[[point]], [sample], where, mapper, mapper_window, mapper_candidates){}",
+                                         k.str(), key_suggestion(k.str(), kKeys)));
   }
   SweepSpec spec;
   spec.source_name = std::string(file);
@@ -257,7 +280,9 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   if (const toml::node* a = root.get("arch")) {
     if (auto name = a->value<std::string>()) {
       base_preset = *name;
-      if (!hw::preset(base_preset)) fail(file, a->source(), fmt::format("unknown preset '{}'", base_preset));
+      if (!hw::preset(base_preset))
+        fail(file, a->source(), fmt::format("unknown preset '{}' (the presets: {}){}", base_preset,
+                                            fmt::join(hw::preset_names(), ", "), did_you_mean(base_preset, hw::preset_names())));
     } else if (const toml::table* t = a->as_table()) {
       if (const toml::node* p = t->get("preset")) {
         const auto v = p->value<std::string>();
@@ -275,7 +300,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     hw::ArchSpec arch = *hw::preset(preset_name);
     for (const auto& [path, value] : base_overrides) {
       if (!apply_arch_value(arch, path, *value, file))
-        fail(file, value->source(), fmt::format("unknown parameter 'arch.{}' (see 'eyesim show arch eyeriss_v2')", path));
+        fail(file, value->source(), fmt::format("unknown parameter 'arch.{}' (see 'eyesim show arch eyeriss_v2'){}", path,
+                                                did_you_mean(path, hw::param_names())));
     }
     return arch;
   };
@@ -326,7 +352,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
                        (name.starts_with("arch.") && lookup_point(base, name).has_value());
     if (!known)
       fail(file, where.source(),
-           fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*)", name));
+           fmt::format("unknown parameter '{}' (expected arch.<parameter>, arch.preset, network or workload.*){}", name,
+                       parameter_suggestion(name)));
   };
   if (const toml::node* axes = root.get("axis")) {
     const toml::array* arr = axes->as_array();
@@ -334,8 +361,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     for (const toml::node& node : *arr) {
       const toml::table* t = node.as_table();
       if (!t) fail(file, node.source(), "[[axis]] entries must be tables");
+      static constexpr std::string_view kAxisKeys[] = {"name", "values", "zip"};
       for (const auto& [k, v] : *t) {
-        if (k != "name" && k != "values" && k != "zip") fail(file, v.source(), fmt::format("unknown key '{}' in [[axis]] (expected name, values, zip)", k.str()));
+        if (std::find(std::begin(kAxisKeys), std::end(kAxisKeys), k.str()) == std::end(kAxisKeys))
+          fail(file, v.source(), fmt::format("unknown key '{}' in [[axis]] (expected name, values, zip){}", k.str(),
+                                             key_suggestion(k.str(), kAxisKeys)));
       }
       const auto name = (*t)["name"].value<std::string>();
       if (!name) fail(file, t->source(), "[[axis]] needs a string 'name'");
@@ -368,9 +398,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   const toml::table* sample = root["sample"].as_table();
   if (sample) {
     if (!grid.empty()) fail(file, sample->source(), "use either [[axis]] (a grid) or [sample] (random points), not both");
+    static constexpr std::string_view kSampleKeys[] = {"count", "seed", "axis"};
     for (const auto& [k, v] : *sample) {
-      if (k != "count" && k != "seed" && k != "axis")
-        fail(file, v.source(), fmt::format("unknown key '{}' in [sample] (expected count, seed, [[sample.axis]])", k.str()));
+      if (std::find(std::begin(kSampleKeys), std::end(kSampleKeys), k.str()) == std::end(kSampleKeys))
+        fail(file, v.source(), fmt::format("unknown key '{}' in [sample] (expected count, seed, [[sample.axis]]){}", k.str(),
+                                           key_suggestion(k.str(), kSampleKeys)));
     }
     if (const toml::node* sd = sample->get("seed"); sd && (!sd->value_exact<std::int64_t>() || *sd->value_exact<std::int64_t>() < 0))
       fail(file, sd->source(), fmt::format("[sample] 'seed' expects a non-negative integer (got {})", value_text(*sd)));
@@ -394,9 +426,11 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     for (const toml::node& node : *axes) {
       const toml::table* t = node.as_table();
       if (!t) fail(file, node.source(), "[[sample.axis]] entries must be tables");
+      static constexpr std::string_view kSampleAxisKeys[] = {"name", "range", "values"};
       for (const auto& [k, v] : *t) {
-        if (k != "name" && k != "range" && k != "values")
-          fail(file, v.source(), fmt::format("unknown key '{}' in [[sample.axis]] (expected name, range or values)", k.str()));
+        if (std::find(std::begin(kSampleAxisKeys), std::end(kSampleAxisKeys), k.str()) == std::end(kSampleAxisKeys))
+          fail(file, v.source(), fmt::format("unknown key '{}' in [[sample.axis]] (expected name, range or values){}",
+                                             k.str(), key_suggestion(k.str(), kSampleAxisKeys)));
       }
       SampleAxis a;
       const auto name = (*t)["name"].value<std::string>();
@@ -544,6 +578,9 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       for (const Expression& e : where) {
         try {
           keep = keep && e.holds([&](std::string_view n) { return lookup_point(p, n); });
+        } catch (const UnknownName& err) {
+          fail(file, root.get("where")->source(),
+               fmt::format("constraint \"{}\": {}{}", e.text(), err.what(), parameter_suggestion(err.name)));
         } catch (const std::invalid_argument& err) {
           fail(file, root.get("where")->source(), fmt::format("constraint \"{}\": {}", e.text(), err.what()));
         }

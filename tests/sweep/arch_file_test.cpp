@@ -66,8 +66,17 @@ TEST_SUITE("fast") {
 
   TEST_CASE("architecture file errors name the file / line / column and the key") {
     CHECK_THROWS_WITH_AS(parse_arch_toml("[array]\ncluster_rowz = 3\n", "a.toml"),
-                         doctest::Contains("a.toml:2:16: error: unknown architecture parameter 'array.cluster_rowz'"),
+                         doctest::Contains("a.toml:2:16: error: unknown architecture parameter 'array.cluster_rowz' "
+                                           "(see 'eyesim show arch eyeriss_v2'); did you mean 'array.cluster_rows'?"),
                          SpecError);
+    // A parameter outside its table is found by its last part; a preset by its spelling.
+    CHECK_THROWS_WITH_AS(parse_arch_toml("iact_port_bits = 48\n", "a.toml"),
+                         doctest::Contains("unknown architecture parameter 'iact_port_bits' (see 'eyesim show arch "
+                                           "eyeriss_v2'); did you mean 'noc.iact_port_bits'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("preset = \"eyeriss_v15\"\n", "a.toml"),
+                         doctest::Contains("did you mean 'eyeriss_v1_5'?"), SpecError);
+    CHECK_THROWS_WITH_AS(resolve_arch("eyeriss_2"), doctest::Contains("did you mean 'eyeriss_v2'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse_arch_toml("[array]\ncluster_rows = 2.5\n", "a.toml"),
                          doctest::Contains("a.toml:2:16: error: 'array.cluster_rows' expects a non-negative integer below 2^32 (got 2.5)"),
                          SpecError);
@@ -94,7 +103,9 @@ TEST_SUITE("fast") {
     CHECK(a.pe.kind == hw::PeKind::kDense);
     CHECK_FALSE(apply_arch_override(a, "dram.bandwidth_gbps", "25.6").has_value());
     CHECK(a.dram.bandwidth_gbps == 25.6);
-    CHECK(apply_arch_override(a, "pe.simd", "1").value() == "unknown architecture parameter 'pe.simd'");
+    CHECK(apply_arch_override(a, "pe.simd", "1").value() ==
+          "unknown architecture parameter 'pe.simd'; did you mean 'pe.simd_width'?");
+    CHECK(apply_arch_override(a, "frequency", "1").value() == "unknown architecture parameter 'frequency'");
     CHECK(apply_arch_override(a, "pe.simd_width", "two").value().find("non-negative integer") != std::string::npos);
   }
 }

@@ -45,6 +45,8 @@ TEST_SUITE("fast") {
   TEST_CASE("mapping file errors name the place and the key") {
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm00 = 3\n", "m.toml"),
                          doctest::Contains("m.toml:2:7: error: unknown mapping key 'm00'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nspatial_rde = 3\n", "m.toml"),
+                         doctest::Contains("spatial_pos); did you mean 'spatial_red'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 0\n", "m.toml"),
                          doctest::Contains("'m0' expects an integer in [1, 65536]"), SpecError);
   }

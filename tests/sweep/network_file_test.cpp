@@ -84,7 +84,18 @@ TEST_SUITE("fast") {
 
   TEST_CASE("network file errors name the place and the key") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nfoo = 1\n"),
-                         doctest::Contains("n.toml:8:7: error: unknown layer key 'foo'"), SpecError);
+                         doctest::Contains("n.toml:8:7: error: unknown layer key 'foo' (expected one of: name, kind, c, "),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(
+        parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nwieght_density = 0.5\n"),
+        doctest::Contains("unknown layer key 'wieght_density' (expected one of: name, kind, c, m, h, w, r, s, stride, pad, "
+                          "groups, iact_density, weight_density, iact_pattern, weight_pattern, iact_mask, weight_mask, "
+                          "mask_order, n); did you mean 'weight_density'?"),
+        SpecError);
+    CHECK_THROWS_WITH_AS(parse("nme = \"x\"\n"), doctest::Contains("unknown key 'nme' (expected name, [[layer]]); did you "
+                                                                     "mean 'name'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(resolve_network("sparse_mobilnet"), doctest::Contains("did you mean 'sparse_mobilenet'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nh = 8\n"),
                          doctest::Contains("missing the required key 'm'"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = \"3\"\nm = 4\nh = 8\n"),

@@ -330,8 +330,36 @@ TEST_SUITE("fast") {
 
   TEST_CASE("spec errors name the file / line / column and the key") {
     CHECK_THROWS_WITH_AS(parse("netwerks = []\n"), doctest::Contains("s.toml:1:12: error: unknown key 'netwerks'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("netwerks = []\n"), doctest::Contains("mapper_candidates); did you mean 'networks'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rowz\"\nvalues = [1]\n"),
                          doctest::Contains("s.toml:2:8: error: unknown parameter 'arch.array.cluster_rowz'"), SpecError);
+    // Every unknown name says which known one is probably meant, where one is that close.
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rowz\"\nvalues = [1]\n"),
+                         doctest::Contains("or workload.*); did you mean 'arch.array.cluster_rows'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"iact_port_bits\"\nvalues = [1]\n"),
+                         doctest::Contains("did you mean 'arch.noc.iact_port_bits'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"workload.sed\"\nvalues = [1]\n"),
+                         doctest::Contains("did you mean 'workload.seed'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[point]]\nnetwrk = \"mobilenet\"\n"), doctest::Contains("did you mean 'network'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[arch]\npreset = \"eyeriss_v2\"\nnoc.iact_port_bit = 48\n"),
+                         doctest::Contains("unknown parameter 'arch.noc.iact_port_bit' (see 'eyesim show arch eyeriss_v2'); "
+                                           "did you mean 'noc.iact_port_bits'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.pe.simd_width\"\nvalue = [1]\n"),
+                         doctest::Contains("unknown key 'value' in [[axis]] (expected name, values, zip); did you mean 'values'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncont = 2\n"), doctest::Contains("did you mean 'count'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 2\n[[sample.axis]]\nname = \"workload.seed\"\nrnge = [1, 2]\n"),
+                         doctest::Contains("did you mean 'range'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("networks = [\"sparse_mobilnet\"]\n"), doctest::Contains("did you mean 'sparse_mobilenet'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("arch = \"eyeriss_2\"\n"),
+                         doctest::Contains("unknown preset 'eyeriss_2' (the presets: eyeriss_v2, "), SpecError);
+    CHECK_THROWS_WITH_AS(parse("arch = \"eyeriss_2\"\n"), doctest::Contains("did you mean 'eyeriss_v2'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v15\"]\n"),
+                         doctest::Contains("did you mean 'eyeriss_v1_5'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rowz > 1\"]\n"),
+                         doctest::Contains("unknown name 'arch.array.pe_rowz'; did you mean 'arch.array.pe_rows'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = []\n"),
                          doctest::Contains("has no values"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [\"four\"]\n"),

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/nearest_name.h"
+
 extern const std::string_view eyesim_published_toml;
 extern const std::string_view eyesim_jssc_table3_mapping_toml;
 
@@ -73,7 +75,9 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     if (!t) fail(file, node.source(), "every [[case]] entry must be a table");
     for (const auto& [key, value] : *t) {
       if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown))
-        fail(file, value.source(), fmt::format("unknown key '{}' in [[case]]", key.str()));
+        fail(file, value.source(), fmt::format("unknown key '{}' in [[case]] (expected one of: {}){}", key.str(),
+                                               fmt::join(kKnown, ", "),
+                                               did_you_mean(key.str(), std::vector<std::string_view>(std::begin(kKnown), std::end(kKnown)))));
     }
     PublishedCase c;
     c.id = (*t)["id"].value_or(std::string{});
@@ -82,7 +86,9 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     c.group = static_cast<int>((*t)["group"].value_or(std::int64_t{0}));
     c.metric = (*t)["metric"].value_or(std::string{});
     if (std::find(std::begin(kMetrics), std::end(kMetrics), c.metric) == std::end(kMetrics))
-      fail(file, t->source(), fmt::format("case '{}': unknown metric '{}'", c.id, c.metric));
+      fail(file, t->source(), fmt::format("case '{}': unknown metric '{}' (expected one of: {}){}", c.id, c.metric,
+                                          fmt::join(kMetrics, ", "),
+                                          did_you_mean(c.metric, std::vector<std::string_view>(std::begin(kMetrics), std::end(kMetrics)))));
     if (c.metric == "mean_abs_error_percent") {
       const toml::array* of = (*t)["of_cases"].as_array();
       if (!of || of->empty())
