@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <stdexcept>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -43,6 +44,26 @@ std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_v
   });
   if (!found) return fmt::format("unknown architecture parameter '{}'{}", path, did_you_mean(path, hw::param_names()));
   return problem;
+}
+
+void apply_arch_sets(hw::ArchSpec& arch, const std::vector<std::string>& sets) {
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const std::string& text = sets[i];
+    const std::size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+      throw std::invalid_argument(fmt::format("--set '{}': expected PARAM=VALUE, e.g. noc.iact_port_bits=48 (the "
+                                              "parameters: eyesim show arch)", text));
+    const std::string_view path = std::string_view(text).substr(0, eq), value = std::string_view(text).substr(eq + 1);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (std::string_view(sets[j]).substr(0, sets[j].find('=')) == path)
+        throw std::invalid_argument(
+            fmt::format("--set '{}' and --set '{}' both set {}: give one value", sets[j], text, path));
+    }
+    if (const auto problem = apply_arch_override(arch, path, value))
+      throw std::invalid_argument(fmt::format("--set '{}': {}", text, *problem));
+    if (const auto issue = hw::check_own_range(arch, path))
+      throw std::invalid_argument(fmt::format("--set '{}': {} {}", text, issue->path, issue->message));
+  }
 }
 
 }  // namespace eyesim::sweep

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   eyesim::tools::RunArgs run_args;
   auto* run = app.add_subcommand("run", "simulate one network on one architecture");
   run->add_option("--arch", run_args.arch, "architecture: a preset (eyesim list archs) or a .toml file")->capture_default_str();
+  run->add_option("--set", run_args.sets,
+                  "PARAM=VALUE: set one architecture parameter after --arch (repeatable), e.g. noc.iact_port_bits=48; "
+                  "the parameters: eyesim show arch");
   run->add_option("--net", run_args.net, "network: a built-in (eyesim list nets) or a .toml file")->capture_default_str();
   run->add_option("--seed", run_args.seed, "seed of the generated data")->check(kSeedText)->capture_default_str();
   run->add_option("--batch", run_args.batch, "images per inference")->check(CLI::Range(1, 1024))->capture_default_str();
@@ -140,6 +143,9 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "print a resolved architecture or network as TOML (a file to edit)");
   show->add_option("what", show_what, "arch or net")->required()->check(CLI::IsMember({"arch", "net"}));
   show->add_option("name", show_name, "built-in name or .toml file")->required();
+  std::vector<std::string> show_sets;
+  show->add_option("--set", show_sets,
+                   "PARAM=VALUE: with arch, set one parameter of the architecture printed (repeatable), as for run");
 
   try {
     app.parse(argc, argv);
@@ -170,7 +176,7 @@ int main(int argc, char** argv) {
     }
     if (report->parsed()) return eyesim::tools::report_command(report_args, stdout, stderr);
     if (list->parsed()) return eyesim::tools::list_command(list_what, stdout, stderr);
-    if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, stdout, stderr);
+    if (show->parsed()) return eyesim::tools::show_command(show_what, show_name, show_sets, stdout, stderr);
     return 0;
   };
   // Each command reports its own errors; anything that still escapes one (an allocation failure, a

@@ -16,6 +16,7 @@
 #include "hw/mapper.h"
 #include "hw/presets.h"
 #include "sweep/arch_file.h"
+#include "sweep/arch_override.h"
 #include "sweep/mapping_file.h"
 #include "sweep/output_path.h"
 #include "sweep/result_tables.h"
@@ -81,6 +82,13 @@ std::vector<sweep::InputFile> input_files(const RunArgs& args, const workloads::
   return files;
 }
 
+/// The architecture as the command line gave it, for messages: "eyeriss_v2", "eyeriss_v2 with --set pe.simd_width=1".
+std::string arch_label(const RunArgs& args) {
+  std::string label = args.arch;
+  for (std::size_t i = 0; i < args.sets.size(); ++i) label += (i == 0 ? " with --set " : ", --set ") + args.sets[i];
+  return label;
+}
+
 double dram_bytes(const hw::LayerStats& s) {
   return static_cast<double>(s.dram_iact_read_bytes + s.dram_weight_read_bytes + s.dram_psum_read_bytes +
                              s.dram_psum_write_bytes + s.dram_oact_write_bytes);
@@ -107,15 +115,19 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   const bool searched = mapper->mode == hw::MapperMode::kSimulate;
   try {
     arch = sweep::resolve_arch(args.arch);
+    sweep::apply_arch_sets(*arch, args.sets);
     net = sweep::resolve_network(args.net);
     // With the network: an entry for a layer it does not have is refused, not silently unused.
     if (!args.mapping.empty()) options.forced_mappings = sweep::load_mapping_file(args.mapping, &*net);
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
     return 2;
+  } catch (const std::invalid_argument& e) {  // a --set
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 2;
   }
   if (const auto issues = hw::validate(*arch); !issues.empty()) {
-    for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", args.arch, i.path, i.message);
+    for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", arch_label(args), i.path, i.message);
     return 2;
   }
   // -o: the file a sweep writes, with this run as its one design point, written from this run's result
@@ -201,7 +213,8 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       }
       fmt::print(out, "]}}\n");
     } else {
-      fmt::print(out, "eyesim run: {} on {} (batch {}, seed {}{}{})\n\n", r.network, arch->name, r.batch, args.seed,
+      fmt::print(out, "eyesim run: {} on {}{} (batch {}, seed {}{}{})\n\n", r.network, arch->name,
+                 args.sets.empty() ? "" : " with " + fmt::format("{}", fmt::join(args.sets, ", ")), r.batch, args.seed,
                  args.verify ? ", verified against the reference convolution" : "",
                  searched ? ", mapper " + hw::describe(*mapper) : "");
       fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
@@ -252,17 +265,33 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   }
 }
 
-int show_command(std::string_view what, std::string_view name, std::FILE* out, std::FILE* err) {
+int show_command(std::string_view what, std::string_view name, const std::vector<std::string>& sets, std::FILE* out,
+                 std::FILE* err) {
   if (what != "arch" && what != "net") {
     fmt::print(err, "eyesim: error: 'show' takes arch|net NAME|FILE (got '{}')\n", what);
     return 2;
   }
+  if (what == "net" && !sets.empty()) {
+    fmt::print(err, "eyesim: error: --set changes an architecture parameter; 'show net' takes none\n");
+    return 2;
+  }
   try {
-    fmt::print(out, "{}", what == "arch" ? sweep::arch_to_toml(sweep::resolve_arch(name))
-                                         : sweep::network_to_toml(sweep::resolve_network(name)));
+    if (what == "net") {
+      fmt::print(out, "{}", sweep::network_to_toml(sweep::resolve_network(name)));
+      return 0;
+    }
+    hw::ArchSpec arch = sweep::resolve_arch(name);
+    sweep::apply_arch_sets(arch, sets);
+    // Printed even when its parameters do not fit together (a file to edit), with what is wrong on stderr.
+    for (const hw::ConfigIssue& i : hw::validate(arch))
+      fmt::print(err, "eyesim: warning: {}: {} {}\n", name, i.path, i.message);
+    fmt::print(out, "{}", sweep::arch_to_toml(arch));
     return 0;
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {  // a --set
+    fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
   }
 }

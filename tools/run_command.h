@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tools/mapper_args.h"
 
@@ -12,6 +13,7 @@ namespace eyesim::tools {
 
 struct RunArgs {
   std::string arch = "eyeriss_v2";  ///< preset name or .toml architecture file
+  std::vector<std::string> sets;    ///< --set PARAM=VALUE, applied to `arch` in order
   std::string net = "sparse_mobilenet";  ///< built-in name or .toml network file
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
@@ -29,9 +31,10 @@ struct RunArgs {
 /// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net or bad format.
 int run_command(const RunArgs& args, std::FILE* out, std::FILE* err);
 
-/// `eyesim show arch|net NAME|FILE`: the resolved architecture, or the network as a network file, as TOML.
-/// Exit code 2 for unknown names or bad files.
-int show_command(std::string_view what, std::string_view name, std::FILE* out, std::FILE* err);
+/// `eyesim show arch|net NAME|FILE`: the resolved architecture (with `sets`, PARAM=VALUE, applied), or the
+/// network as a network file, as TOML. Exit code 2 for unknown names, bad files or bad --set values.
+int show_command(std::string_view what, std::string_view name, const std::vector<std::string>& sets, std::FILE* out,
+                 std::FILE* err);
 
 /// `eyesim list archs|nets`. Exit code 2 for anything else.
 int list_command(std::string_view what, std::FILE* out, std::FILE* err);

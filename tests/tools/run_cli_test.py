@@ -3,7 +3,8 @@
 -o refuses the output of an interrupted sweep (its journal) and leaves its files alone; --mapping entries that
 would not apply (a layer the network lacks, a second entry for a layer) are refused by file, line and name;
 -o with --mapping writes the forced mapping, the one printed; --mapper simulate is checked, printed in every
-format and recorded by -o (root attribute and spec hash).
+format and recorded by -o (root attribute and spec hash); -j gives the same output; --set changes one
+parameter as an architecture file does, and a bad --set is refused by name.
 Run by ctest with Debian's python3: run_cli_test.py EYESIM (from the repository root)."""
 import csv
 import io
@@ -241,5 +242,46 @@ with h5py.File(h5_one) as a, h5py.File(h5_two) as b:
 p = run("--net", NET, "-j", "4096")
 check(p.returncode == 0 and "eyesim: note: -j 4096 is more threads than the" in p.stderr,
       f"run -j above the available threads says how many run: {p.stderr.strip()}")
+
+# --set PARAM=VALUE: the architecture of --arch with that parameter changed, exactly as an architecture file
+# with the same override gives it (printed output and the -o file's /configs row), and every bad --set refused
+# with exit 2 before anything runs, naming the option and what is wrong.
+arch_file = T.write("wide_iact.toml", 'preset = "eyeriss_v1_5"\n[noc]\niact_port_bits = 48\n[pe]\nsimd_width = 1\n')
+by_set = run("--net", NET, "--arch", "eyeriss_v1_5", "--set", "noc.iact_port_bits=48", "--set", "pe.simd_width=1",
+             "--format", "csv")
+by_file = run("--net", NET, "--arch", arch_file, "--format", "csv")
+plain = run("--net", NET, "--arch", "eyeriss_v1_5", "--format", "csv")
+check(by_set.returncode == 0 and by_set.stdout == by_file.stdout and by_set.stdout != plain.stdout,
+      f"run --set gives the architecture file's results, not the preset's: {by_set.stderr.strip()}")
+table = run("--net", NET, "--arch", "eyeriss_v1_5", "--set", "noc.iact_port_bits=48")
+check("on eyeriss_v1_5 with noc.iact_port_bits=48 (batch 1" in table.stdout, "the table's header names the --set: "
+      + table.stdout[:120])
+h5_set, h5_file = path("set.h5"), path("file.h5")
+run("--net", NET, "--arch", "eyeriss_v1_5", "--set", "noc.iact_port_bits=48", "--set", "pe.simd_width=1", "-o", h5_set)
+run("--net", NET, "--arch", arch_file, "-o", h5_file)
+with h5py.File(h5_set) as f, h5py.File(h5_file) as g:
+    configs = f["configs"][()]
+    check(int(configs["arch.noc.iact_port_bits"][0]) == 48 and int(configs["arch.noc.weight_port_bits"][0]) == 24
+          and configs.tobytes() == g["configs"][()].tobytes(),
+          "run --set -o records the changed parameter in /configs, as the architecture file's run does")
+shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v1_5", "--set", "noc.iact_port_bits=48"], capture_output=True,
+                       text=True, timeout=60)
+check(shown.returncode == 0 and tomllib.loads(shown.stdout)["noc"]["iact_port_bits"] == 48,
+      "show arch --set prints the architecture with the parameter changed")
+for args, message in (
+        (("--set", "iact_port_bits=48"),
+         "--set 'iact_port_bits=48': unknown architecture parameter 'iact_port_bits'; did you mean 'noc.iact_port_bits'?"),
+        (("--set", "noc.iact_port_bits"), "--set 'noc.iact_port_bits': expected PARAM=VALUE"),
+        (("--set", "noc.iact_port_bits=wide"), "--set 'noc.iact_port_bits=wide': expected a non-negative integer (got 'wide')"),
+        (("--set", "noc.iact_port_bits=0"), "--set 'noc.iact_port_bits=0': noc.iact_port_bits must be in [1, "),
+        (("--set", "pe.kind=dens"), "--set 'pe.kind=dens': expected sparse or dense (got 'dens'); did you mean 'dense'?"),
+        (("--set", "pe.simd_width=1", "--set", "pe.simd_width=2"),
+         "--set 'pe.simd_width=1' and --set 'pe.simd_width=2' both set pe.simd_width: give one value"),
+        # A value inside its own range that breaks a constraint between parameters: named with the --set.
+        (("--set", "pe.iact_data_bits=4"),
+         "eyesim: eyeriss_v2 with --set pe.iact_data_bits=4: error: pe.iact_data_bits must hold at least one iact")):
+    p = run("--net", NET, *args)
+    check(p.returncode == 2 and message in p.stderr and p.stdout == "", f"run {' '.join(args)} exits 2 with '{message}': "
+          f"{p.returncode} {p.stderr.strip()}")
 
 T.finish("run CLI")
