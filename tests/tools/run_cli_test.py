@@ -268,6 +268,15 @@ shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v1_5", "--set", "noc.ia
                        text=True, timeout=60)
 check(shown.returncode == 0 and tomllib.loads(shown.stdout)["noc"]["iact_port_bits"] == 48,
       "show arch --set prints the architecture with the parameter changed")
+# show arch prints a file to edit even when its parameters do not fit together, and says what is wrong.
+shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v2", "--set", "pe.iact_data_bits=4"], capture_output=True,
+                       text=True, timeout=60)
+check(shown.returncode == 0 and "iact_data_bits = 4" in shown.stdout
+      and "eyesim: warning: eyeriss_v2: pe.iact_data_bits must hold at least one iact" in shown.stderr,
+      f"show arch --set with a broken constraint prints the file and warns: {shown.stderr.strip()}")
+shown = subprocess.run([EYESIM, "show", "net", "alexnet", "--set", "pe.simd_width=1"], capture_output=True, text=True,
+                       timeout=60)
+check(shown.returncode == 2 and "'show net' takes none" in shown.stderr, "show net refuses --set")
 for args, message in (
         (("--set", "iact_port_bits=48"),
          "--set 'iact_port_bits=48': unknown architecture parameter 'iact_port_bits'; did you mean 'noc.iact_port_bits'?"),
