@@ -17,7 +17,7 @@ std::size_t typo_budget(std::string_view given) { return std::max<std::size_t>(1
 /// The closest candidate within the budget, if it is the only one that close (a tie is no suggestion).
 /// `key` maps a candidate to the text compared (the whole name, or its last component).
 template <class Key>
-std::optional<std::string_view> unique_closest(std::string_view given, const std::vector<std::string_view>& candidates,
+std::optional<std::string_view> unique_closest(std::string_view given, std::span<const std::string_view> candidates,
                                                Key key) {
   std::size_t best = std::numeric_limits<std::size_t>::max();
   std::optional<std::string_view> found;
@@ -57,7 +57,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-std::optional<std::string> nearest_name(std::string_view given, const std::vector<std::string_view>& candidates) {
+std::optional<std::string> nearest_name(std::string_view given, std::span<const std::string_view> candidates) {
   if (given.empty()) return std::nullopt;
   // A name cut short: its distance to the whole name can exceed the budget, and a shorter name can be
   // closer ("pe.simd" is two edits from "pe.kind", six from "pe.simd_width").
@@ -83,13 +83,14 @@ std::optional<std::string> nearest_name(std::string_view given, const std::vecto
   return std::nullopt;
 }
 
-std::string did_you_mean(std::string_view given, const std::vector<std::string_view>& candidates) {
+std::string did_you_mean(std::string_view given, std::span<const std::string_view> candidates) {
   const auto name = nearest_name(given, candidates);
   return name ? "; did you mean '" + *name + "'?" : std::string();
 }
 
 std::string did_you_mean(std::string_view given, const std::vector<std::string>& candidates) {
-  return did_you_mean(given, std::vector<std::string_view>(candidates.begin(), candidates.end()));
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return did_you_mean(given, views);
 }
 
 }  // namespace eyesim

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,11 +22,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// - otherwise, for a name without the dotted prefix its candidates have, the one candidate whose last
 ///   component it is, or is a likely typo of ("iact_port_bits" -> "noc.iact_port_bits").
 /// A candidate equal to `given` is never suggested (the caller has refused it for another reason).
-std::optional<std::string> nearest_name(std::string_view given, const std::vector<std::string_view>& candidates);
+std::optional<std::string> nearest_name(std::string_view given, std::span<const std::string_view> candidates);
 
 /// "; did you mean 'X'?" for the nearest_name of `given`, or "" when there is none: the tail of an error
 /// ("unknown layer key 'wieght_density'; did you mean 'weight_density'?").
-std::string did_you_mean(std::string_view given, const std::vector<std::string_view>& candidates);
+std::string did_you_mean(std::string_view given, std::span<const std::string_view> candidates);
 std::string did_you_mean(std::string_view given, const std::vector<std::string>& candidates);
 
 }  // namespace eyesim

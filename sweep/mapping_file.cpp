@@ -73,13 +73,12 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
       std::uint32_t* field = key == "m0" ? &o.m0 : key == "c0" ? &o.c0 : key == "f0" ? &o.f0
                            : key == "spatial_red" ? &o.spatial_red : key == "spatial_m" ? &o.spatial_m
                            : key == "spatial_g" ? &o.spatial_g : key == "spatial_pos" ? &o.spatial_pos : nullptr;
+      static constexpr std::string_view kKeys[] = {"layer",     "m0",        "c0",        "f0",
+                                                   "spatial_red", "spatial_m", "spatial_g", "spatial_pos"};
       if (!field)
         throw SpecError(file, where.line, where.column,
-                        fmt::format("unknown mapping key '{}' (expected layer, m0, c0, f0, spatial_red, spatial_m, "
-                                    "spatial_g, spatial_pos){}",
-                                    key.str(),
-                                    did_you_mean(key.str(), std::vector<std::string_view>{"layer", "m0", "c0", "f0", "spatial_red", "spatial_m",
-                                                             "spatial_g", "spatial_pos"})));
+                        fmt::format("unknown mapping key '{}' (expected {}){}", key.str(), fmt::join(kKeys, ", "),
+                                    did_you_mean(key.str(), kKeys)));
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 1 || *v > 65536)
         throw SpecError(file, where.line, where.column, fmt::format("'{}' expects an integer in [1, 65536]", key.str()));

@@ -75,7 +75,7 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
   for (const auto& [key, value] : root) {
     if (key != "name" && key != "layer")
       fail(file, value.source(), fmt::format("unknown key '{}' (expected name, [[layer]]){}", key.str(),
-                                             did_you_mean(key.str(), std::vector<std::string_view>{"name", "layer"})));
+                                             did_you_mean(key.str(), std::array<std::string_view, 2>{"name", "layer"})));
   }
   workloads::Network net;
   const auto name = root["name"].value<std::string>();
@@ -90,7 +90,7 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
       if (std::find(kLayerKeys.begin(), kLayerKeys.end(), key.str()) == kLayerKeys.end())
         fail(file, value.source(), fmt::format("unknown layer key '{}' (expected one of: {}){}", key.str(),
                                                fmt::join(kLayerKeys, ", "),
-                                               did_you_mean(key.str(), std::vector<std::string_view>(kLayerKeys.begin(), kLayerKeys.end()))));
+                                               did_you_mean(key.str(), kLayerKeys)));
     }
     workloads::LayerSpec l;
     workloads::LayerShape& s = l.shape;

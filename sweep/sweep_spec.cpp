@@ -53,12 +53,6 @@ std::string parameter_suggestion(std::string_view name) {
   return did_you_mean(name, names);
 }
 
-/// "; did you mean 'X'?" for an unknown key of a table whose keys are `keys`.
-template <std::size_t N>
-std::string key_suggestion(std::string_view key, const std::string_view (&keys)[N]) {
-  return did_you_mean(key, std::vector<std::string_view>(std::begin(keys), std::end(keys)));
-}
-
 /// The error for a value of arch.preset that names no preset: the value and the presets there are.
 std::string preset_expected(const toml::node& value) {
   const auto name = value.value<std::string>();
@@ -223,7 +217,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     if (std::find(std::begin(kKeys), std::end(kKeys), k.str()) == std::end(kKeys))
       fail(file, v.source(), fmt::format("unknown key '{}' (expected one of name, seed, batch, networks, arch, [[axis]], "
                                          "[[point]], [sample], where, mapper, mapper_window, mapper_candidates){}",
-                                         k.str(), key_suggestion(k.str(), kKeys)));
+                                         k.str(), did_you_mean(k.str(), kKeys)));
   }
   SweepSpec spec;
   spec.source_name = std::string(file);
@@ -365,7 +359,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       for (const auto& [k, v] : *t) {
         if (std::find(std::begin(kAxisKeys), std::end(kAxisKeys), k.str()) == std::end(kAxisKeys))
           fail(file, v.source(), fmt::format("unknown key '{}' in [[axis]] (expected name, values, zip){}", k.str(),
-                                             key_suggestion(k.str(), kAxisKeys)));
+                                             did_you_mean(k.str(), kAxisKeys)));
       }
       const auto name = (*t)["name"].value<std::string>();
       if (!name) fail(file, t->source(), "[[axis]] needs a string 'name'");
@@ -402,7 +396,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     for (const auto& [k, v] : *sample) {
       if (std::find(std::begin(kSampleKeys), std::end(kSampleKeys), k.str()) == std::end(kSampleKeys))
         fail(file, v.source(), fmt::format("unknown key '{}' in [sample] (expected count, seed, [[sample.axis]]){}", k.str(),
-                                           key_suggestion(k.str(), kSampleKeys)));
+                                           did_you_mean(k.str(), kSampleKeys)));
     }
     if (const toml::node* sd = sample->get("seed"); sd && (!sd->value_exact<std::int64_t>() || *sd->value_exact<std::int64_t>() < 0))
       fail(file, sd->source(), fmt::format("[sample] 'seed' expects a non-negative integer (got {})", value_text(*sd)));
@@ -430,7 +424,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       for (const auto& [k, v] : *t) {
         if (std::find(std::begin(kSampleAxisKeys), std::end(kSampleAxisKeys), k.str()) == std::end(kSampleAxisKeys))
           fail(file, v.source(), fmt::format("unknown key '{}' in [[sample.axis]] (expected name, range or values){}",
-                                             k.str(), key_suggestion(k.str(), kSampleAxisKeys)));
+                                             k.str(), did_you_mean(k.str(), kSampleAxisKeys)));
       }
       SampleAxis a;
       const auto name = (*t)["name"].value<std::string>();

@@ -77,7 +77,7 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
       if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown))
         fail(file, value.source(), fmt::format("unknown key '{}' in [[case]] (expected one of: {}){}", key.str(),
                                                fmt::join(kKnown, ", "),
-                                               did_you_mean(key.str(), std::vector<std::string_view>(std::begin(kKnown), std::end(kKnown)))));
+                                               did_you_mean(key.str(), kKnown)));
     }
     PublishedCase c;
     c.id = (*t)["id"].value_or(std::string{});
@@ -88,7 +88,7 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     if (std::find(std::begin(kMetrics), std::end(kMetrics), c.metric) == std::end(kMetrics))
       fail(file, t->source(), fmt::format("case '{}': unknown metric '{}' (expected one of: {}){}", c.id, c.metric,
                                           fmt::join(kMetrics, ", "),
-                                          did_you_mean(c.metric, std::vector<std::string_view>(std::begin(kMetrics), std::end(kMetrics)))));
+                                          did_you_mean(c.metric, kMetrics)));
     if (c.metric == "mean_abs_error_percent") {
       const toml::array* of = (*t)["of_cases"].as_array();
       if (!of || of->empty())
