@@ -1,15 +1,19 @@
 // eyesim: the command line. Parses arguments with CLI11 and dispatches to the subcommands.
 // Exit codes: 0 ok; 1 runtime failure; 2 usage or spec error; 3 some design points failed (--strict).
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <new>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "core/nearest_name.h"
 #include "eyesim/build_info.h"
 #include "tools/merge_command.h"
 #include "tools/number_text.h"
@@ -38,6 +42,50 @@ const CLI::Validator kSeedText(
       return {};
     },
     "SEED");
+
+/// What a misspelt command or option most likely meant, for a parse error CLI11 words without it ("A
+/// subcommand is required" for `eyesim valdate`, "The following arguments were not expected: --mapers" for
+/// `eyesim run --mapers`): the first word that is not a command, or the first option of the command that it
+/// does not have, named with the nearest known one. Empty when neither is the problem.
+std::string usage_hint(CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return {};
+  const std::string_view word = argv[1];
+  CLI::App* command = nullptr;
+  std::vector<std::string> commands;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    commands.push_back(sub->get_name());
+    if (sub->get_name() == word) command = sub;
+  }
+  if (!command) {
+    if (word.starts_with("--")) {  // an option of eyesim itself: only --help and --version
+      const std::vector<std::string> own = {"--help", "--version"};
+      const std::string_view name = word.substr(0, word.find('='));
+      if (std::find(own.begin(), own.end(), name) != own.end()) return {};
+      return fmt::format("eyesim: error: unknown option '{}' (eyesim takes --help, --version or a command){}\n", name,
+                         eyesim::did_you_mean(name, own));
+    }
+    if (word.starts_with('-')) return {};
+    std::string list;
+    for (const std::string& c : commands) list += (list.empty() ? "" : ", ") + c;
+    return fmt::format("eyesim: error: unknown command '{}' (the commands: {}){}\n", word, list,
+                       eyesim::did_you_mean(word, commands));
+  }
+  std::vector<std::string> options;
+  for (const CLI::Option* o : command->get_options()) {
+    for (const std::string& n : o->get_lnames()) options.push_back("--" + n);
+    for (const std::string& n : o->get_snames()) options.push_back("-" + n);
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (!arg.starts_with("--")) continue;  // a value, or short options, which CLI11 names well enough
+    const std::string_view name = arg.substr(0, arg.find('='));
+    if (std::find(options.begin(), options.end(), name) != options.end()) continue;
+    return fmt::format("eyesim {}: error: unknown option '{}' (eyesim {} --help lists them){}\n", word, name, word,
+                       eyesim::did_you_mean(name, options));
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -150,6 +198,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A misspelt command or option: named, with the nearest known one, instead of CLI11's words.
+    if (const std::string hint = e.get_exit_code() != 0 ? usage_hint(app, argc, argv) : std::string(); !hint.empty()) {
+      fmt::print(stderr, "{}", hint);
+      return kExitUsage;
+    }
     const int rc = app.exit(e);
     if (rc != 0) fmt::print(stderr, "eyesim: run 'eyesim --help' or 'eyesim <command> --help' for usage\n");
     return rc == 0 ? 0 : kExitUsage;
