@@ -20,6 +20,7 @@ DRAM excluded, as the paper's inferences/J), delay is seconds per inference (1 /
 = latency_seconds at batch 1), EDP = their product in J*s.
 """
 import builtins
+import difflib
 import json
 import os
 import shutil
@@ -274,8 +275,10 @@ class ResultFile:
         if row.empty:
             names = list(mine["layer_name"])
             shown = ", ".join(names) if len(names) <= 12 else ", ".join(names[:6] + ["..."] + names[-3:])
+            close = difflib.get_close_matches(str(layer), names, n=1)
+            guess = f"; did you mean '{close[0]}'?" if close else ""
             raise EyesimFileError(f"{self.path}: point {pid} ({pt['network']}) has no layer '{layer}' "
-                                  f"(expected a name or index 0-{len(names) - 1}: {shown})")
+                                  f"(expected a name or index 0-{len(names) - 1}: {shown}){guess}")
         return pt, row.iloc[0]
 
     def traces(self, point, layer, network=None, kind="pe"):

@@ -138,6 +138,7 @@ with er.open(RESULTS) as rf:
         (lambda: rf.point("x"), ("'x'", "not a point id"), "a point id that is not a number"),
         (lambda: rf.traces(FAILED, "L01"), (f"point {FAILED} failed", "pe_rows"), "the failed point"),
         (lambda: rf.traces(V2_CHIP, "L99"), ("no layer 'L99'", "L01"), "an unknown layer"),
+        (lambda: rf.traces(V2_CHIP, "l05"), ("no layer 'l05'", "did you mean 'L05'?"), "a misspelt layer"),
         (lambda: rf.traces(V2_CHIP, "L05", network="mobilenet"), ("'sparse_mobilenet', not 'mobilenet'",),
          "the wrong network for a point"),
     ]:
@@ -213,6 +214,9 @@ BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([RESULTS, "param", "--y", "speed", "--x", "cluster_rows"], 2, ("unknown metric 'speed'", "edp"), False),
     ([RESULTS, "param", "--y", "edp", "--x", "glb_size"], 2, ("unknown parameter 'glb_size'", "arch.array.cluster_rows"),
      False),
+    ([RESULTS, "param", "--y", "edp", "--x", "cluster_row"], 2,
+     ("unknown parameter 'cluster_row'", "did you mean 'arch.array.cluster_rows'?"), False),
+    ([RESULTS, "param", "--y", "edpp", "--x", "cluster_rows"], 2, ("unknown metric 'edpp'", "did you mean 'edp'?"), False),
     ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "dram.bandwidth_gbps=3"], 2,
      ("no simulated point has arch.dram.bandwidth_gbps = 3", "0, 25.6"), False),
     ([RESULTS, "bogus"], 2, ("invalid choice",), False),
