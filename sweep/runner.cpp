@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <utility>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -94,29 +96,44 @@ ResultFileHeader result_header(const SweepSpec& spec, const SweepOptions& o) {
   return h;
 }
 
-/// The packed /configs rows of `ids`, in that order. A name too long for its column (a network file path,
-/// an arch name) is refused, naming the point, before any file is created.
-std::vector<std::byte> config_rows(const SweepSpec& spec, const std::vector<std::uint64_t>& ids,
-                                   const ResultTables& tables) {
-  std::vector<std::byte> rows;
-  for (std::uint64_t id : ids) {
-    std::vector<std::byte> row;
-    try {
-      row = tables.config_row(spec.points[id], config_hash(spec.points[id]));
-    } catch (const std::length_error& e) {
-      throw std::runtime_error(fmt::format("point #{}: {}", id, e.what()));
-    }
-    rows.insert(rows.end(), row.begin(), row.end());
+/// The /configs row of point `id`; a name too long for its column (a network file path, an arch name)
+/// throws std::runtime_error naming the point.
+std::vector<std::byte> config_row(const SweepSpec& spec, std::uint64_t id, const ResultTables& tables) {
+  try {
+    return tables.config_row(spec.points[id], config_hash(spec.points[id]));
+  } catch (const std::length_error& e) {
+    throw std::runtime_error(fmt::format("point #{}: {}", id, e.what()));
   }
-  return rows;
 }
 
-/// Creates OUTPUT.part (truncating it) with the header and the /configs rows of `ids`; an unwritable
-/// path throws here, before any simulation.
+/// Refuses, before any file is created, a point of `ids` whose names do not fit their /configs columns
+/// (the first such point, as writing the rows in order would find it). The names are the network and the
+/// arch name: one row per distinct pair of them is built.
+void check_config_names(const SweepSpec& spec, const std::vector<std::uint64_t>& ids, const ResultTables& tables) {
+  std::set<std::pair<std::string_view, std::string_view>> checked;
+  for (const std::uint64_t id : ids) {
+    const DesignPoint& p = spec.points[id];
+    if (checked.emplace(p.network, p.arch.name).second) config_row(spec, id, tables);
+  }
+}
+
+/// Creates OUTPUT.part (truncating it) with the header and the /configs rows of `ids`, built and appended
+/// a chunk at a time (a row is about 1 kB: a sweep of millions of points would otherwise hold gigabytes of
+/// them); an unwritable path throws here, before any simulation.
 std::unique_ptr<ResultWriter> create_part(const SweepSpec& spec, const SweepOptions& o, const ResultTables& tables,
-                                          const std::vector<std::uint64_t>& ids, const std::vector<std::byte>& configs) {
+                                          const std::vector<std::uint64_t>& ids) {
+  constexpr std::size_t kChunkRows = 4096;
   auto writer = std::make_unique<ResultWriter>(o.output + ".part", result_header(spec, o), tables, ids);
-  writer->add_configs(configs.data(), ids.size());
+  std::vector<std::byte> chunk;
+  for (std::size_t start = 0; start < ids.size(); start += kChunkRows) {
+    const std::size_t n = std::min(kChunkRows, ids.size() - start);
+    chunk.clear();
+    for (std::size_t i = start; i < start + n; ++i) {
+      const std::vector<std::byte> row = config_row(spec, ids[i], tables);
+      chunk.insert(chunk.end(), row.begin(), row.end());
+    }
+    writer->add_configs(chunk.data(), n);
+  }
   return writer;
 }
 
@@ -282,7 +299,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   // is refused before any file is created. Then the output: an unwritable path is reported before any
   // simulation.
   const ResultTables tables;
-  auto writer = create_part(spec, o, tables, ids, config_rows(spec, ids, tables));
+  check_config_names(spec, ids, tables);
+  auto writer = create_part(spec, o, tables, ids);
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version, journal_bytes);
   // The sweep's first line, before its progress, says how many points `where` dropped (docs/sweeps.md),
@@ -411,7 +429,7 @@ SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& o, const hw
   refuse_journal(o.output);
   const std::vector<std::uint64_t> ids{0};
   const ResultTables tables;
-  const std::vector<std::byte> configs = config_rows(spec, ids, tables);
+  check_config_names(spec, ids, tables);
   // The record before the file: a layer name too long for its column (which run_sweep fails unsimulated,
   // through check_storable) creates no file either.
   PointRecord record;
@@ -420,7 +438,7 @@ SweepOutcome write_result(const SweepSpec& spec, const SweepOptions& o, const hw
   } catch (const std::length_error& e) {
     throw std::runtime_error(fmt::format("point #0: {}", e.what()));
   }
-  auto writer = create_part(spec, o, tables, ids, configs);
+  auto writer = create_part(spec, o, tables, ids);
   writer->add(std::move(record));
   close_part(std::move(writer), o, true);
   SweepOutcome out;

@@ -589,6 +589,15 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     }
   };
   if (combos.empty() && explicit_points.empty()) combos.push_back({});
+  // The list at its final size at once: grown by doubling, a sample of millions of points would hold up to
+  // twice its size while it is copied. (With `where`, the count is not known: most points may be dropped.)
+  if (where.empty()) {
+    std::size_t count = 0;
+    for (const auto* list : {&combos, &explicit_points})
+      for (const Assignment& as : *list)
+        count += std::any_of(as.begin(), as.end(), [](const Setting& s) { return s.name == "network"; }) ? 1 : networks.size();
+    spec.points.reserve(count);
+  }
   for (const Assignment& as : combos) add_points(as);
   for (const Assignment& as : explicit_points) add_points(as);
   if (spec.points.empty()) fail(file, root.source(), "the sweep has no points (every point was dropped by 'where')");

@@ -47,10 +47,11 @@ void Row::set_string_cut(std::size_t column, std::string_view text) {
   set_string(column, fmt::format("{}...", text.substr(0, keep)));
 }
 
-std::string Row::get_string(std::size_t column) const {
-  const Column& c = schema_->columns()[column];
-  const auto* p = reinterpret_cast<const char*>(bytes_.data() + c.offset);
-  return std::string(p, strnlen(p, c.size));
+std::string read_string(const std::byte* row, const Column& column) {
+  const auto* p = reinterpret_cast<const char*>(row + column.offset);
+  return std::string(p, strnlen(p, column.size));
 }
+
+std::string Row::get_string(std::size_t column) const { return read_string(bytes_.data(), schema_->columns()[column]); }
 
 }  // namespace eyesim::sweep

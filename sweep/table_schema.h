@@ -40,6 +40,9 @@ T read_field(const std::byte* row, const Column& column) {
   return v;
 }
 
+/// A string field of a packed row read from a file (up to its first NUL).
+std::string read_string(const std::byte* row, const Column& column);
+
 /// One packed row. Setters check the column type in debug builds only (schemas are built in code).
 class Row {
  public:

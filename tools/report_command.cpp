@@ -49,11 +49,7 @@ Cell cell(const std::byte* row, const sweep::Column& c) {
     case sweep::ColumnType::kI32: out.number = sweep::read_field<std::int32_t>(row, c); break;
     case sweep::ColumnType::kU8: out.number = sweep::read_field<std::uint8_t>(row, c); break;
     case sweep::ColumnType::kF64: out.number = sweep::read_field<double>(row, c); break;
-    case sweep::ColumnType::kString: {
-      const auto* p = reinterpret_cast<const char*>(row + c.offset);
-      out.text.assign(p, strnlen(p, c.size));
-      return out;
-    }
+    case sweep::ColumnType::kString: out.text = sweep::read_string(row, c); return out;
   }
   out.text = c.type == sweep::ColumnType::kF64 ? fmt::format("{}", out.number)
              : c.type == sweep::ColumnType::kU64 ? fmt::format("{}", sweep::read_field<std::uint64_t>(row, c))

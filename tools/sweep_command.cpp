@@ -22,6 +22,7 @@
 #include "sweep/timing_table.h"
 #include "sweep/result_tables.h"
 #include "sweep/runner.h"
+#include "sweep/result_reader.h"
 #include "sweep/schedule.h"
 #include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
@@ -30,40 +31,44 @@
 namespace eyesim::tools {
 namespace {
 
-/// Best points per network by latency and by energy efficiency, read back from the result file.
+/// Best points per network by latency and by energy efficiency, read back from the result file: /runs
+/// and /configs (both in ascending point order) in batches, so that a file of millions of points is
+/// summed up in little memory.
 void print_summary(const std::string& path, std::FILE* out) {
   sweep::Hdf5File f(path, sweep::Hdf5File::Mode::kReadOnly);
   const sweep::ResultTables tables;
-  const auto rows = f.read_rows("runs", tables.runs());
-  const auto configs = f.read_rows("configs", tables.configs());
-  const std::uint32_t rb = tables.runs().row_bytes(), cb = tables.configs().row_bytes();
-  std::map<std::uint64_t, std::string> arch_of;
-  for (std::size_t i = 0; i * cb < configs.size(); ++i) {
-    sweep::Row r(tables.configs());
-    std::copy_n(configs.begin() + std::ptrdiff_t(i * cb), cb, r.bytes().begin());
-    arch_of[r.get<std::uint64_t>(0)] = r.get_string(tables.configs().index("arch.name"));
-  }
+  const auto& rcols = tables.runs().columns();
+  const auto& ccols = tables.configs().columns();
+  const sweep::Column &r_id = rcols[tables.runs().index("point_id")], &r_net = rcols[tables.runs().index("network")],
+                      &r_status = rcols[tables.col_run_status()], &r_lat = rcols[tables.runs().index("latency_seconds")],
+                      &r_eff = rcols[tables.runs().index("inferences_per_joule")];
+  const sweep::Column &c_id = ccols[tables.configs().index("point_id")], &c_arch = ccols[tables.configs().index("arch.name")];
   struct Best {
     std::uint64_t id = 0;
     double value = 0;
+    std::string arch;
     bool set = false;
   };
   std::map<std::string, std::pair<Best, Best>> best;  // network -> (latency, inferences/J)
-  const std::size_t lat = tables.runs().index("latency_seconds"), eff = tables.runs().index("inferences_per_joule");
-  for (std::size_t i = 0; i * rb < rows.size(); ++i) {
-    sweep::Row r(tables.runs());
-    std::copy_n(rows.begin() + std::ptrdiff_t(i * rb), rb, r.bytes().begin());
-    if (r.get<std::uint8_t>(tables.col_run_status()) != 0) continue;
-    auto& [b_lat, b_eff] = best[r.get_string(1)];
-    const double l = r.get<double>(lat), e = r.get<double>(eff);
-    if (!b_lat.set || l < b_lat.value) b_lat = {r.get<std::uint64_t>(0), l, true};
-    if (!b_eff.set || e > b_eff.value) b_eff = {r.get<std::uint64_t>(0), e, true};
+  sweep::TableCursor runs(f, "runs", tables.runs(), 4096), configs(f, "configs", tables.configs(), 4096);
+  const std::byte* config = configs.next();
+  while (const std::byte* run = runs.next()) {
+    const std::uint64_t id = sweep::read_field<std::uint64_t>(run, r_id);
+    while (config && sweep::read_field<std::uint64_t>(config, c_id) < id) config = configs.next();
+    if (sweep::read_field<std::uint8_t>(run, r_status) != 0) continue;
+    auto& [b_lat, b_eff] = best[sweep::read_string(run, r_net)];
+    const double l = sweep::read_field<double>(run, r_lat), e = sweep::read_field<double>(run, r_eff);
+    const auto arch = [&] {
+      return config && sweep::read_field<std::uint64_t>(config, c_id) == id ? sweep::read_string(config, c_arch)
+                                                                              : std::string("?");
+    };
+    if (!b_lat.set || l < b_lat.value) b_lat = {id, l, arch(), true};
+    if (!b_eff.set || e > b_eff.value) b_eff = {id, e, arch(), true};
   }
   fmt::print(out, "{:<20} {:>28} {:>32}\n", "network", "fastest point", "most efficient point");
   for (const auto& [net, b] : best) {
-    fmt::print(out, "{:<20} {:>28} {:>32}\n", net,
-               fmt::format("#{} {} {:.3f} ms", b.first.id, arch_of[b.first.id], b.first.value * 1e3),
-               fmt::format("#{} {} {:.0f} inf/J", b.second.id, arch_of[b.second.id], b.second.value));
+    fmt::print(out, "{:<20} {:>28} {:>32}\n", net, fmt::format("#{} {} {:.3f} ms", b.first.id, b.first.arch, b.first.value * 1e3),
+               fmt::format("#{} {} {:.0f} inf/J", b.second.id, b.second.arch, b.second.value));
   }
 }
 

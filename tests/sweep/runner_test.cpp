@@ -428,6 +428,29 @@ TEST_SUITE("golden") {
 }
 
 TEST_SUITE("fast") {
+  TEST_CASE("/configs is written a chunk at a time: every row of a sweep of several chunks, in point order") {
+    // 9,001 points with an invalid architecture (an iact SPad entry narrower than an iact): failed rows,
+    // nothing simulated, so the test is quick; the runner builds /configs in chunks of 4096 rows.
+    fs::create_directories(test_dir());
+    const SweepSpec spec = parse_sweep_spec("networks = [\"sparse_mobilenet\"]\n"
+                                            "[arch]\npreset = \"eyeriss_v2\"\npe.iact_data_bits = 4\n"
+                                            "[sample]\ncount = 9001\n"
+                                            "[[sample.axis]]\nname = \"arch.noc.iact_port_bits\"\nrange = [8, 64]\n",
+                                            "chunks.toml", test_dir());
+    REQUIRE(spec.points.size() == 9001);
+    Hdf5File f(run(spec, 2, "chunks.h5"), Hdf5File::Mode::kReadOnly);
+    const ResultTables t;
+    const std::vector<std::byte> configs = f.read_rows("configs", t.configs());
+    std::vector<std::byte> expected;
+    for (const DesignPoint& p : spec.points) {
+      const std::vector<std::byte> row = t.config_row(p, config_hash(p));
+      expected.insert(expected.end(), row.begin(), row.end());
+    }
+    CHECK(configs.size() == expected.size());
+    CHECK(configs == expected);
+    CHECK(f.rows("runs") == 9001);
+  }
+
   TEST_CASE("write_result writes the file run_sweep writes for the same one-point spec, from the result it is given") {
     const SweepSpec spec = one_point_spec();
     const std::string swept = run(spec, 1, "one_point_swept.h5");
