@@ -111,4 +111,15 @@ double estimated_peak_bytes(const std::vector<std::uint64_t>& order, const std::
   return peak;
 }
 
+double point_list_bytes(const std::vector<DesignPoint>& points) {
+  // A string's text is on the heap beyond the 15 characters std::string keeps inside itself.
+  const auto heap = [](const std::string& s) { return s.capacity() > 15 ? double(s.capacity() + 1) : 0.0; };
+  double bytes = double(points.capacity()) * double(sizeof(DesignPoint));
+  for (const DesignPoint& p : points) {
+    bytes += heap(p.network) + heap(p.network_file) + heap(p.arch.name) + double(p.invalid.capacity() * sizeof(std::string));
+    for (const std::string& s : p.invalid) bytes += heap(s);
+  }
+  return bytes;
+}
+
 }  // namespace eyesim::sweep

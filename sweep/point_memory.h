@@ -30,6 +30,10 @@ struct PointMemory {
 /// points with an invalid architecture share one workload of no data (they are never simulated).
 PointMemory estimated_memory(const std::vector<DesignPoint>& points);
 
+/// The bytes the list of points itself takes while the sweep runs: each point's architecture and names
+/// (about 0.45 kB a point, so a sample of millions of points holds gigabytes before anything is simulated).
+double point_list_bytes(const std::vector<DesignPoint>& points);
+
 /// The most bytes of data and results held at once when `workers` take the points of `order` (ids) one
 /// after another, each running costs[id] (estimated_costs's relative units: only the order of events
 /// matters) and the writer writing them in ascending id order.

@@ -234,12 +234,15 @@ void print_memory_estimate(const sweep::SweepSpec& spec, const std::vector<doubl
   const unsigned threads = sweep::worker_threads(jobs);
   const sweep::Schedule s = sweep::schedule_points(ids, costs, sweep::estimated_memory(spec.points), threads);
   const auto size = [](double bytes) {
+    if (bytes < 1e6) return fmt::format("{:.0f} kB", bytes / 1e3);
     return bytes < 1e9 ? fmt::format("{:.0f} MB", bytes / 1e6) : fmt::format("{:.1f} GB", bytes / 1e9);
   };
-  fmt::print(out, "estimated memory: {} of workload data and results held at once at the peak, {}\n",
+  fmt::print(out, "estimated memory: {} of workload data and results held at once at the peak, {}; and {} for the "
+                  "list of the {} points\n",
              size(s.peak_bytes),
              s.by_workload ? fmt::format("taking the points workload by workload ({} in id order)", size(s.id_order_peak_bytes))
-                           : std::string("in id order"));
+                           : std::string("in id order"),
+             size(sweep::point_list_bytes(spec.points)), spec.points.size());
 }
 
 /// The files the sweep reads, which its output must not replace: the spec file (`spec_path`, empty for the

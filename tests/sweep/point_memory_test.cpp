@@ -35,6 +35,19 @@ PointMemory synthetic(std::size_t n, std::size_t workloads, double data, double 
 }  // namespace
 
 TEST_SUITE("fast") {
+  TEST_CASE("point_list_bytes: each point's size, and the names it keeps on the heap") {
+    std::vector<DesignPoint> points;
+    points.reserve(4);
+    for (std::uint64_t i = 0; i < 4; ++i) points.push_back(testing::test_point("eyeriss_v2", "alexnet", 1, 1.0, i));
+    const double base = point_list_bytes(points);
+    CHECK(base == double(4 * sizeof(DesignPoint)));  // short names stay inside the strings
+    points[1].network = std::string(100, 'n');
+    points[2].invalid = {std::string(40, 'x')};
+    const double more = point_list_bytes(points);
+    CHECK(more >= base + 101 + sizeof(std::string) + 41);
+    CHECK(more <= base + 2 * (101 + sizeof(std::string) + 41));
+  }
+
   TEST_CASE("estimated_memory: a workload's data from its layers' operands and index, a result from its array") {
     const auto m = estimated_memory({test_point("eyeriss_v2", "alexnet"), test_point("eyeriss_v2_16384", "alexnet"),
                                      test_point("eyeriss_v2", "alexnet", 2), test_point("eyeriss_v2", "sparse_alexnet"),
