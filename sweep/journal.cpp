@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -174,49 +175,113 @@ void Journal::remove() {
   std::remove(path_.c_str());
 }
 
-Journal::Contents Journal::read(const std::string& path) {
+namespace {
+
+/// Reads the bytes of the record at the stream's position into `body` (its fields, then the 8-byte
+/// checksum), interpreting only its sizes; false at the end of the file, at a record cut short, or at
+/// bytes that are not a record. `available`: the file's bytes from the record's start on (a garbled size
+/// is not allocated).
+bool read_record_bytes(std::istream& in, std::uint64_t available, std::vector<char>& body) {
+  body.clear();
+  const auto take = [&](std::uint64_t n) {
+    if (n > available - body.size()) return false;
+    const std::size_t at = body.size();
+    body.resize(at + n);
+    return static_cast<bool>(in.read(body.data() + at, static_cast<std::streamsize>(n)));
+  };
+  std::uint32_t magic = 0;
+  if (!take(4 + 8 + 1 + 4)) return false;
+  std::memcpy(&magic, body.data(), 4);
+  if (magic != kRecordMagic) return false;
+  // The run row and layer rows (bytes), the PE and port counts (u32), the traces (u64).
+  for (const std::uint64_t element : {1, 1, 4, 4, 8}) {
+    if (!take(8)) return false;
+    std::uint64_t n = 0;
+    std::memcpy(&n, body.data() + body.size() - 8, 8);
+    if (n > available / element || !take(n * element)) return false;
+  }
+  return take(8);
+}
+
+bool checksum_holds(const std::vector<char>& body) {
+  std::uint64_t sum = 0;
+  std::memcpy(&sum, body.data() + body.size() - 8, 8);
+  return sum == checksum(reinterpret_cast<const std::byte*>(body.data()), body.size() - 8);
+}
+
+}  // namespace
+
+Journal::Contents Journal::scan(const std::string& path) {
   if (std::error_code ec; std::filesystem::is_directory(path, ec))
     throw std::runtime_error(fmt::format("'{}' is a directory, not a sweep journal; move it away to start over", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
-  const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() >= sizeof kHeader && std::memcmp(data.data(), kHeaderPrefix, sizeof kHeaderPrefix) == 0 &&
-      (data[7] == '1' || data[7] == '2'))
+  std::error_code ec;
+  const std::uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
+  std::vector<char> head(sizeof kHeader + 8 + 4);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.size() >= sizeof kHeader && std::memcmp(head.data(), kHeaderPrefix, sizeof kHeaderPrefix) == 0 &&
+      (head[7] == '1' || head[7] == '2'))
     throw std::runtime_error(fmt::format(
         "'{}' was written by an older eyesim (journal format {}) and cannot be resumed; delete it to start over",
-        path, data[7]));
-  if (data.size() < sizeof kHeader + 8 + 4 || std::memcmp(data.data(), kHeader, sizeof kHeader) != 0)
+        path, head[7]));
+  if (head.size() < sizeof kHeader + 8 + 4 || std::memcmp(head.data(), kHeader, sizeof kHeader) != 0)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal{}", path,
-                                         data.empty() ? " (it is empty: a sweep killed as it began leaves one; delete "
+                                         head.empty() ? " (it is empty: a sweep killed as it began leaves one; delete "
                                                         "it if no sweep is running)"
                                                       : ""));
   Contents c;
-  std::memcpy(&c.spec_hash, data.data() + sizeof kHeader, 8);
+  std::memcpy(&c.spec_hash, head.data() + sizeof kHeader, 8);
   std::uint32_t version_bytes = 0;
-  std::memcpy(&version_bytes, data.data() + sizeof kHeader + 8, 4);
-  std::size_t pos = sizeof kHeader + 8 + 4;
-  if (version_bytes > kMaxVersionBytes || version_bytes > data.size() - pos)
+  std::memcpy(&version_bytes, head.data() + sizeof kHeader + 8, 4);
+  std::uint64_t pos = head.size();
+  if (version_bytes > kMaxVersionBytes || version_bytes > file_bytes - pos)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal (its header is cut short)", path));
-  c.version.assign(data.data() + pos, version_bytes);
+  c.version.resize(version_bytes);
+  in.read(c.version.data(), version_bytes);
   pos += version_bytes;
-  for (;;) {
-    Reader rd(data, pos);
-    PointRecord r;
-    std::uint32_t magic = 0;
-    std::uint8_t ok = 0;
-    if (!rd.get(magic) || magic != kRecordMagic || !rd.get(r.point_id) || !rd.get(ok) || !rd.get(r.n_layers) ||
-        !rd.get_vector(r.run_row) || !rd.get_vector(r.layer_rows) || !rd.get_vector(r.pe_counts) ||
-        !rd.get_vector(r.port_counts) || !rd.get_vector(r.traces))
-      break;  // end of file or a record cut short by a kill
-    const std::size_t body_end = rd.pos();
-    std::uint64_t sum = 0;
-    if (!rd.get(sum) || sum != checksum(reinterpret_cast<const std::byte*>(data.data() + pos), body_end - pos)) break;
-    r.ok = ok != 0;
-    c.records.push_back(std::move(r));
-    pos = rd.pos();
+  std::vector<char> body;  // one record at a time
+  while (read_record_bytes(in, file_bytes - pos, body) && checksum_holds(body)) {
+    Entry e;
+    std::memcpy(&e.point_id, body.data() + 4, 8);
+    e.ok = body[12] != 0;
+    e.offset = pos;
+    c.entries.push_back(e);
+    pos += body.size();
   }
   c.valid_bytes = pos;
   return c;
+}
+
+PointRecord Journal::load(std::istream& in, const std::string& path, const Entry& entry) {
+  std::vector<char> body;
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(entry.offset));
+  std::uint64_t id = 0;
+  const bool read = in && read_record_bytes(in, std::numeric_limits<std::uint64_t>::max() / 2, body) &&
+                    checksum_holds(body);
+  if (read) std::memcpy(&id, body.data() + 4, 8);
+  if (!read || id != entry.point_id)
+    throw std::runtime_error(fmt::format("the sweep journal '{}' changed while it was resumed: the record of point #{} "
+                                         "at byte {} is gone",
+                                         path, entry.point_id, entry.offset));
+  Reader rd(body, 0);
+  PointRecord r;
+  std::uint32_t magic = 0;
+  std::uint8_t ok = 0;
+  rd.get(magic);
+  rd.get(r.point_id);
+  rd.get(ok);
+  rd.get(r.n_layers);
+  rd.get_vector(r.run_row);
+  rd.get_vector(r.layer_rows);
+  rd.get_vector(r.pe_counts);
+  rd.get_vector(r.port_counts);
+  rd.get_vector(r.traces);
+  r.ok = ok != 0;
+  return r;
 }
 
 }  // namespace eyesim::sweep

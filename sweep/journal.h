@@ -1,12 +1,14 @@
 // Journal: an append-only file of completed design points next to the result file (out.h5.journal).
 // Every record is flushed to the OS as soon as it is written, so a `kill -9` loses no completed point;
-// `--resume` reads it back (a truncated last record is ignored) and the result file is rebuilt. The
+// `--resume` scans it (a truncated last record is ignored) and the result file is rebuilt, each record read
+// back when the writer reaches its point, so a journal larger than memory can be resumed. The
 // header names the spec (its hash) and the eyesim version that wrote the records: their rows are raw
 // bytes in that version's layout, and a resumed file must not mix two versions' models.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -29,14 +31,25 @@ class Journal {
   /// Removes the file (after the result file is complete).
   void remove();
 
+  /// A complete record: its point, whether the point succeeded, and where the record starts in the file.
+  struct Entry {
+    std::uint64_t point_id = 0;
+    bool ok = true;
+    std::uint64_t offset = 0;
+  };
   struct Contents {
     std::uint64_t spec_hash = 0;
     std::string version;  ///< of the eyesim that wrote it
-    std::vector<PointRecord> records;
+    std::vector<Entry> entries;  ///< in the file's order (the order the points finished)
     std::uint64_t valid_bytes = 0;  ///< the header and every complete record: what a resumed sweep appends to
   };
-  /// Reads a journal; throws std::runtime_error when the file is not a journal or one of an older format.
-  static Contents read(const std::string& path);
+  /// Reads a journal through, one record at a time, checking each record's checksum; keeps where each
+  /// complete record is, not the records. Throws std::runtime_error when the file is not a journal or one
+  /// of an older format.
+  static Contents scan(const std::string& path);
+  /// The record of `entry` (from scan() of the journal `path`, opened as `in`); throws std::runtime_error
+  /// naming the file when the bytes there are no longer that record.
+  static PointRecord load(std::istream& in, const std::string& path, const Entry& entry);
 
  private:
   std::string path_;

@@ -41,15 +41,35 @@ void ResultWriter::add_configs(const std::byte* rows, std::size_t count) {
   file_.append_rows("configs", tables_.configs(), rows, count);
 }
 
-void ResultWriter::add(PointRecord r) {
-  pending_.emplace(r.point_id, std::move(r));
+void ResultWriter::write_ready() {
   while (next_ < ids_.size()) {
-    auto it = pending_.find(ids_[next_]);
-    if (it == pending_.end()) break;
-    write(it->second);
-    pending_.erase(it);
+    const std::uint64_t id = ids_[next_];
+    if (next_stored_ < stored_.size() && stored_[next_stored_].point_id == id) {
+      PointRecord r = load_(stored_[next_stored_++].where);
+      write(r);
+    } else if (auto it = pending_.find(id); it != pending_.end()) {
+      write(it->second);
+      pending_.erase(it);
+    } else {
+      break;
+    }
     ++next_;
   }
+}
+
+void ResultWriter::add_stored(std::vector<StoredRecord> stored, RecordLoader load) {
+  std::sort(stored.begin(), stored.end(),
+            [](const StoredRecord& a, const StoredRecord& b) { return a.point_id < b.point_id; });
+  stored_ = std::move(stored);
+  next_stored_ = 0;
+  load_ = std::move(load);
+  write_ready();
+  write_buffered(false);
+}
+
+void ResultWriter::add(PointRecord r) {
+  pending_.emplace(r.point_id, std::move(r));
+  write_ready();
   if (std::chrono::duration<double>(Clock::now() - last_flush_).count() > kFlushSeconds) {
     write_buffered(true);
     file_.flush();
@@ -60,7 +80,17 @@ void ResultWriter::add(PointRecord r) {
 }
 
 void ResultWriter::finish(bool complete, std::string_view end_utc) {
-  for (auto& [id, r] : pending_) write(r);
+  // After an interruption: the finished points past a gap, taken and stored ones merged in id order.
+  auto it = pending_.begin();
+  while (it != pending_.end() || next_stored_ < stored_.size()) {
+    if (it == pending_.end() || (next_stored_ < stored_.size() && stored_[next_stored_].point_id < it->first)) {
+      PointRecord r = load_(stored_[next_stored_++].where);
+      write(r);
+    } else {
+      write(it->second);
+      ++it;
+    }
+  }
   pending_.clear();
   write_buffered(true);
   file_.set_attribute("complete", complete ? "true" : "false");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -42,6 +43,17 @@ class ResultWriter {
   /// Takes a record; writes every record that is now next in point order.
   void add(PointRecord r);
 
+  /// A finished point whose record is kept elsewhere (a resumed sweep's journal, on disk) and is read,
+  /// by the loader given with it, only when it is its turn to be written: so the records a resumed sweep
+  /// finished earlier are not all held in memory while the points between them are simulated again.
+  struct StoredRecord {
+    std::uint64_t point_id = 0;
+    std::uint64_t where = 0;  ///< what the loader reads it by
+  };
+  using RecordLoader = std::function<PointRecord(std::uint64_t where)>;
+  /// Takes stored records (in any order; at most one call, before add()); writes those that are next.
+  void add_stored(std::vector<StoredRecord> stored, RecordLoader load);
+
   void set_attribute(const std::string& name, std::string_view value) { file_.set_attribute(name, value); }
 
   /// Writes what is left (after an interruption: the finished points past a gap, still in id order),
@@ -74,11 +86,16 @@ class ResultWriter {
   void write_buffered(bool all);
   void write_rows(const char* table, const TableSchema& schema, TableBuffer& b, std::size_t chunk, bool all);
   void write(PointRecord& r);
+  /// Writes every record, taken or stored, that is next in point order.
+  void write_ready();
 
   Hdf5File file_;
   const ResultTables& tables_;
   std::vector<std::uint64_t> ids_;
   std::map<std::uint64_t, PointRecord> pending_;
+  std::vector<StoredRecord> stored_;  ///< by point id
+  std::size_t next_stored_ = 0;
+  RecordLoader load_;
   std::size_t next_ = 0;
   std::uint64_t pe_offset_ = 0, port_offset_ = 0;
   Clock::time_point last_flush_;

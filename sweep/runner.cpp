@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <fstream>
+#include <memory>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -238,13 +240,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   const std::vector<std::uint64_t> ids = points_of_shard(costs, o.shard);
   out.points = ids.size();
 
-  // Resume: what an earlier run of the same spec already finished.
-  std::vector<PointRecord> earlier;
+  // Resume: what an earlier run of the same spec already finished (where its records are in the journal:
+  // each is read back when the writer reaches its point).
+  std::vector<Journal::Entry> earlier;
   std::uint64_t journal_bytes = 0;  // its complete records: a torn last one is cut before appending
   const bool have_journal = std::filesystem::exists(journal_path);
   if (o.resume) {
     if (have_journal) {
-      Journal::Contents c = Journal::read(journal_path);
+      Journal::Contents c = Journal::scan(journal_path);
       if (c.spec_hash != spec.spec_hash) {
         std::string why = spec_difference(part, spec, c.spec_hash);
         if (why.empty()) why = spec_difference(o.output, spec, c.spec_hash);
@@ -259,14 +262,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
             journal_path, c.version.empty() ? std::string("an unnamed eyesim") : c.version, o.version));
       // A journal of another shard (resumed with another --shard into the same -o) holds points this
       // run does not own: they would be written next to its own, under its shard.
-      const std::set<std::uint64_t> own(ids.begin(), ids.end());
-      for (const PointRecord& r : c.records)
-        if (!own.count(r.point_id))
+      for (const Journal::Entry& e : c.entries)
+        if (!std::binary_search(ids.begin(), ids.end(), e.point_id))
           throw std::runtime_error(fmt::format(
               "cannot resume: '{}' holds point #{}, which is not one of the {} points of shard {}/{} (was it "
               "written with another --shard?)",
-              journal_path, r.point_id, ids.size(), o.shard.index, o.shard.count));
-      earlier = std::move(c.records);
+              journal_path, e.point_id, ids.size(), o.shard.index, o.shard.count));
+      earlier = std::move(c.entries);
       journal_bytes = c.valid_bytes;
     } else if (std::filesystem::exists(o.output)) {
       Hdf5File f(o.output, Hdf5File::Mode::kReadOnly);
@@ -288,11 +290,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   } else if (have_journal) {
     refuse_journal(o.output);
   }
-  std::map<std::uint64_t, bool> done;
-  for (const PointRecord& r : earlier) done[r.point_id] = true;
+  std::vector<bool> done(spec.points.size());
+  for (const Journal::Entry& e : earlier) done[e.point_id] = true;
   std::vector<std::uint64_t> todo;
   for (std::uint64_t id : ids)
-    if (!done.count(id)) todo.push_back(id);
+    if (!done[id]) todo.push_back(id);
   todo = schedule_points(todo, costs, estimated_memory(spec.points), worker_threads(o.jobs)).order;
 
   // The /configs rows come first: a name too long for its column (a network file path, an arch name)
@@ -321,7 +323,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
 
   RemainingTime remaining(spec.points, costs, todo);  // of this run's points (the writer thread's)
   std::atomic<std::size_t> simulated{0}, failed{0};
-  for (const PointRecord& r : earlier) failed += r.ok ? 0 : 1;
+  for (const Journal::Entry& e : earlier) failed += e.ok ? 0 : 1;
   out.resumed = earlier.size();
 
   BoundedQueue<Message> queue(std::size_t{4} * worker_threads(o.jobs));
@@ -331,7 +333,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
     std::size_t written = earlier.size();
     Clock::duration busy{};
     try {
-      for (PointRecord& r : earlier) writer->add(std::move(r));
+      if (!earlier.empty()) {
+        std::vector<ResultWriter::StoredRecord> stored;
+        stored.reserve(earlier.size());
+        for (std::size_t i = 0; i < earlier.size(); ++i) stored.push_back({earlier[i].point_id, i});
+        auto in = std::make_shared<std::ifstream>(journal_path, std::ios::binary);
+        writer->add_stored(std::move(stored), [in, &journal_path, &earlier](std::uint64_t i) {
+          return Journal::load(*in, journal_path, earlier[i]);
+        });
+      }
       for (;;) {
         Message m;
         if (!queue.pop(m)) break;

@@ -132,6 +132,15 @@ double wall_ms_of(const std::string& path) {
   return r.get<double>(t.col_run_wall_ms());
 }
 
+/// Every complete record of a journal, read back one by one as a resumed sweep does.
+std::vector<PointRecord> journal_records(const std::string& path) {
+  const Journal::Contents c = Journal::scan(path);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<PointRecord> out;
+  for (const Journal::Entry& e : c.entries) out.push_back(Journal::load(in, path, e));
+  return out;
+}
+
 /// A complete file, and every table and trace of `b` equal to `a`'s.
 void check_same_tables(const Tables& a, const Tables& b) {
   CHECK(a.complete == "true");
@@ -625,6 +634,44 @@ TEST_SUITE("fast") {
     CHECK(f.attribute("complete") == "true");
   }
 
+  TEST_CASE("stored records are read only when it is their turn, and written in point order with taken ones") {
+    const ResultTables tables;
+    fs::create_directories(test_dir());
+    const auto record = [&](std::uint64_t id) {
+      PointRecord r;
+      r.point_id = id;
+      r.run_row.assign(tables.runs().row_bytes(), std::byte{static_cast<unsigned char>(id)});
+      return r;
+    };
+    const auto run_ids = [&](const std::string& path) {
+      Hdf5File f(path, Hdf5File::Mode::kReadOnly);
+      const auto runs = f.read_rows("runs", tables.runs());
+      std::vector<int> out;
+      for (std::size_t i = 0; i < runs.size(); i += tables.runs().row_bytes()) out.push_back(int(runs[i]));
+      return out;
+    };
+    std::vector<std::uint64_t> loaded;  // the `where`s read, in order
+    const ResultWriter::RecordLoader load = [&](std::uint64_t where) {
+      loaded.push_back(where);
+      return record(where / 10);  // where = 10 x id: not the id itself
+    };
+    const std::string path = (test_dir() / "stored.h5").string();
+    {
+      ResultWriter w(path, ResultFileHeader{}, tables, {0, 1, 2, 3, 4, 5, 6, 7});
+      // Points 0, 1, 4 and 6 finished in an earlier run (stored in the order they finished).
+      w.add_stored({{4, 40}, {0, 0}, {6, 60}, {1, 10}}, load);
+      CHECK(loaded == std::vector<std::uint64_t>{0, 10});  // the first two are next: written at once
+      w.add(record(3));
+      CHECK(loaded.size() == 2);  // 2 is missing: 4 waits on disk, 3 in memory
+      w.add(record(2));
+      CHECK(loaded == std::vector<std::uint64_t>{0, 10, 40});
+      w.add(record(7));
+      w.finish(false, "2026-11-30T00:00:00Z");  // 5 never came: 6 (stored) and 7 (taken) past the gap, in order
+    }
+    CHECK(loaded == std::vector<std::uint64_t>{0, 10, 40, 60});
+    CHECK(run_ids(path) == std::vector<int>{0, 1, 2, 3, 4, 6, 7});
+  }
+
   TEST_CASE("a journal cut short by a kill keeps every complete record") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
@@ -639,11 +686,14 @@ TEST_SUITE("fast") {
       }
     }
     fs::resize_file(path, fs::file_size(path) - 5);  // the last record loses its tail
-    const auto c = Journal::read(path);
+    const auto c = Journal::scan(path);
     CHECK(c.spec_hash == 42);
     CHECK(c.version == "eyesim 0.1.0 (git test)");
-    REQUIRE(c.records.size() == 2);
-    CHECK(c.records[1].traces == std::vector<std::uint64_t>{1, 2});
+    REQUIRE(c.entries.size() == 2);
+    const auto records = journal_records(path);
+    CHECK(records[1].point_id == 1);
+    CHECK(records[1].run_row == std::vector<std::byte>(16, std::byte{1}));
+    CHECK(records[1].traces == std::vector<std::uint64_t>{1, 2});
     fs::remove(path);
   }
 
@@ -664,16 +714,21 @@ TEST_SUITE("fast") {
       for (std::uint64_t i = 0; i < 3; ++i) j.append(record(i));
     }
     fs::resize_file(path, fs::file_size(path) - 5);  // a kill while record 2 was written
-    const auto torn = Journal::read(path);
-    REQUIRE(torn.records.size() == 2);
+    const auto torn = Journal::scan(path);
+    REQUIRE(torn.entries.size() == 2);
     CHECK(torn.valid_bytes < fs::file_size(path));
     {
       Journal j(path, 42, "eyesim 0.1.0 (git test)", torn.valid_bytes);  // --resume: records 2 and 3 again
       for (std::uint64_t i = 2; i < 4; ++i) j.append(record(i));
     }
-    const auto c = Journal::read(path);
-    REQUIRE(c.records.size() == 4);
-    for (std::uint64_t i = 0; i < 4; ++i) CHECK(c.records[i].point_id == i);
+    const auto c = Journal::scan(path);
+    REQUIRE(c.entries.size() == 4);
+    const auto records = journal_records(path);
+    for (std::uint64_t i = 0; i < 4; ++i) {
+      CHECK(c.entries[i].point_id == i);
+      CHECK(records[i].point_id == i);
+      CHECK(records[i].traces == std::vector<std::uint64_t>{i, i + 1});
+    }
     CHECK(c.valid_bytes == fs::file_size(path));
     fs::remove(path);
   }
@@ -691,15 +746,15 @@ TEST_SUITE("fast") {
         j.append(r);
       }
     }
-    CHECK(Journal::read(path).records.size() == 2);
+    CHECK(Journal::scan(path).entries.size() == 2);
     {
       std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
       f.seekp(static_cast<std::streamoff>(fs::file_size(path)) - 12);  // inside the last record's traces
       f.put('\x55');
     }
-    const auto c = Journal::read(path);
-    REQUIRE(c.records.size() == 1);
-    CHECK(c.records[0].traces == std::vector<std::uint64_t>{100, 200});
+    const auto c = Journal::scan(path);
+    REQUIRE(c.entries.size() == 1);
+    CHECK(journal_records(path)[0].traces == std::vector<std::uint64_t>{100, 200});
     for (const char format : {'1', '2'}) {  // before the word-wise checksum; before the version
       {
         std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -707,15 +762,15 @@ TEST_SUITE("fast") {
         f.put(format);
       }
       const std::string expected = std::string("older eyesim (journal format ") + format + ")";
-      CHECK_THROWS_WITH(Journal::read(path), doctest::Contains(expected.c_str()));
+      CHECK_THROWS_WITH(Journal::scan(path), doctest::Contains(expected.c_str()));
     }
     // An empty journal (a sweep killed as it began) and a directory in its place say what they are
     // (the directory read as "basic_filebuf::underflow"; found by helper-38).
     std::ofstream(path, std::ios::trunc).close();
-    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("is not an eyesim sweep journal (it is empty"));
+    CHECK_THROWS_WITH(Journal::scan(path), doctest::Contains("is not an eyesim sweep journal (it is empty"));
     fs::remove(path);
     fs::create_directory(path);
-    CHECK_THROWS_WITH(Journal::read(path), doctest::Contains("is a directory, not a sweep journal"));
+    CHECK_THROWS_WITH(Journal::scan(path), doctest::Contains("is a directory, not a sweep journal"));
     fs::remove(path);
   }
 }
