@@ -3,7 +3,10 @@
 #
 # doctest 2.4.9's doctestAddTests.cmake (Debian's doctest-dev), used by tests/CMakeLists.txt in its place.
 # Changed: a test case name holding a ';' is an error (the list of names is split at every ';', so such a
-# test became two ctest tests whose filters matched no test case, and passed without running it).
+# test became two ctest tests whose filters matched no test case, and passed without running it); the query
+# for a test's suites escapes the commas of its name as the test's own command does (unescaped, a name with a
+# comma matched no test case and got no label, so `ctest -L fast` left it out), and a test case in no suite
+# is an error.
 
 set(prefix "${TEST_PREFIX}")
 set(suffix "${TEST_SUFFIX}")
@@ -66,11 +69,13 @@ foreach(line ${output})
     continue()
   endif()
   set(test ${line})
+  # use escape commas to handle properly test cases with commas inside the name
+  string(REPLACE "," "\\," test_name ${test})
   set(labels "")
   if(${add_labels})
     # get test suite that test belongs to
     execute_process(
-      COMMAND ${TEST_EXECUTOR} "${TEST_EXECUTABLE}" --test-case=${test} --list-test-suites
+      COMMAND ${TEST_EXECUTOR} "${TEST_EXECUTABLE}" --test-case=${test_name} --list-test-suites
       OUTPUT_VARIABLE labeloutput
       RESULT_VARIABLE labelresult
       WORKING_DIRECTORY "${TEST_WORKING_DIR}"
@@ -90,6 +95,9 @@ foreach(line ${output})
       endif()
       list(APPEND labels ${labelline})
     endforeach()
+    if(NOT labels)
+      message(FATAL_ERROR "${TEST_EXECUTABLE}: test case '${test}' is in no test suite, so no ctest label selects it")
+    endif()
   endif()
 
   if(NOT "${junit_output_dir}" STREQUAL "")
@@ -99,8 +107,6 @@ foreach(line ${output})
   else()
     unset(TEST_JUNIT_OUTPUT_PARAM)
   endif()
-  # use escape commas to handle properly test cases with commas inside the name
-  string(REPLACE "," "\\," test_name ${test})
   # ...and add to script
   add_command(add_test
     "${prefix}${test}${suffix}"
