@@ -456,8 +456,12 @@ TEST_SUITE("fast") {
   TEST_CASE("an invalid architecture is refused with every issue named") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.array.pe_cols = 0;
+    arch.noc.psum_port_bits = 0;
     const auto data = workloads::prepare_network(testing::one_layer(kPointwise, 1, 1), 1);
-    CHECK_THROWS_WITH_AS(simulate_layer(arch, data->layers[0]), doctest::Contains("array.pe_cols"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(simulate_layer(arch, data->layers[0]),
+                         doctest::Contains("array.pe_cols must be in [1, 64] (got 0); noc.psum_port_bits must be in "
+                                           "[1, 4096] (got 0);"),
+                         std::invalid_argument);
   }
 }
 

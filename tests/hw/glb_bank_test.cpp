@@ -40,7 +40,7 @@ TEST_SUITE("fast") {
     CHECK(b.free_at() == 201);
   }
 
-  TEST_CASE("a word fits exactly a gap; adjacent reads leave none") {
+  TEST_CASE("a word fits exactly a gap, and adjacent reads leave none") {
     GlbBank b;
     b.reserve(0, 3);
     b.reserve(3, 3);  // merged with the first: [0, 6)

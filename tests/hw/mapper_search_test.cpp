@@ -197,14 +197,19 @@ TEST_SUITE("fast") {
   TEST_CASE("an invalid mapper search is refused with the value named") {
     const ArchSpec arch = *preset("eyeriss_v2");
     const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L02"}), 1);
-    for (const MapperSearch& bad : {MapperSearch{.mode = MapperMode::kSimulate, .window = -0.1, .max_candidates = 8},
-                                    MapperSearch{.mode = MapperMode::kSimulate, .window = 0.05, .max_candidates = 0},
-                                    MapperSearch{.mode = MapperMode::kSimulate, .window = 0.05, .max_candidates = 65},
-                                    MapperSearch{.mode = MapperMode::kSimulate, .window = 1.5, .max_candidates = 8}}) {
+    for (const auto& [bad, named] :
+         {std::pair{MapperSearch{.mode = MapperMode::kSimulate, .window = -0.1, .max_candidates = 8},
+                    "mapper.window must be in [0, 1] (got -0.1);"},
+          std::pair{MapperSearch{.mode = MapperMode::kSimulate, .window = 0.05, .max_candidates = 0},
+                    "mapper.candidates must be in [1, 64] (got 0);"},
+          std::pair{MapperSearch{.mode = MapperMode::kSimulate, .window = 0.05, .max_candidates = 65},
+                    "mapper.candidates must be in [1, 64] (got 65);"},
+          std::pair{MapperSearch{.mode = MapperMode::kSimulate, .window = 1.5, .max_candidates = 8},
+                    "mapper.window must be in [0, 1] (got 1.5);"}}) {
       RunOptions o;
       o.mapper = bad;
       CHECK(validate(bad).size() == 1);
-      CHECK_THROWS_WITH_AS(simulate_network(arch, *data, o), doctest::Contains("mapper."), std::invalid_argument);
+      CHECK_THROWS_WITH_AS(simulate_network(arch, *data, o), doctest::Contains(named), std::invalid_argument);
     }
     CHECK(validate(MapperSearch{}).empty());
     // describe() is a result file's provenance and goes into its spec hash: the window as given, to the

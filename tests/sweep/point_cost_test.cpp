@@ -54,7 +54,7 @@ TEST_SUITE("fast") {
     std::filesystem::remove_all(dir);
   }
 
-  TEST_CASE("workload groups take any seed; architecture classes are the NoC, the PE kind and the DRAM bandwidth's octave") {
+  TEST_CASE("workload groups take any seed, and architecture classes are the NoC, the PE kind and the DRAM bandwidth's octave") {
     CHECK(workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1)) == workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 2)));
     CHECK(workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1)) !=
           workload_group(test_point("eyeriss_v2", "sparse_mobilenet", 1, 0.5)));  // density scales do not

@@ -32,7 +32,7 @@ TEST_SUITE("fast") {
     CHECK(same.seconds(2.0) == doctest::Approx(6.0));
   }
 
-  TEST_CASE("RemainingTime: a class nothing finished takes the mean rate; invalid points cost nothing") {
+  TEST_CASE("RemainingTime: a class nothing finished takes the mean rate, and invalid points cost nothing") {
     std::vector<DesignPoint> points = {test_point("eyeriss_v2", "sparse_mobilenet"), test_point("eyeriss_v2", "sparse_mobilenet"),
                                        test_point("eyeriss_v1_5", "sparse_mobilenet"), test_point("eyeriss_v2", "sparse_mobilenet")};
     points[3].invalid.push_back("arch.array.pe_rows must be positive");

@@ -160,7 +160,7 @@ TEST_SUITE("fast") {
     CHECK(stored == names);
   }
 
-  TEST_CASE("/runs.network is the network as the spec names it, as /configs.network; the declared name is network_name") {
+  TEST_CASE("/runs.network is the network as the spec names it, as /configs.network, and the declared name is network_name") {
     const ResultTables t;
     DesignPoint p;
     p.network = "nets/a.toml";
