@@ -42,7 +42,7 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
       field = static_cast<std::uint32_t>(*v);
     } else if constexpr (std::is_same_v<T, double>) {
       if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number (got {})", path, value_text(value)));
-      field = *value.value<double>();
+      field = *number_value(value);
     } else {
       const auto text = value.value<std::string>();
       if (!text || !hw::parse_enum(*text, field)) {

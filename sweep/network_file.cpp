@@ -37,7 +37,7 @@ void read_density(const toml::table& t, std::string_view prefix, workloads::Dens
   const std::string density_key = fmt::format("{}_density", prefix);
   if (const toml::node* n = t.get(density_key)) {
     if (!n->is_number()) fail(file, n->source(), fmt::format("'{}' expects a number in [0, 1]", density_key));
-    d.density = *n->value<double>();
+    d.density = *number_value(*n);
     if (!(d.density >= 0.0 && d.density <= 1.0))
       fail(file, n->source(), fmt::format("'{}' must be in [0, 1] (got {})", density_key, d.density));
   }

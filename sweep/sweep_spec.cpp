@@ -84,7 +84,7 @@ class Expander {
     }
     if (s.name == "workload.iact_density_scale" || s.name == "workload.weight_density_scale") {
       if (!v.is_number()) fail(file_, v.source(), fmt::format("'{}' expects a number", s.name));
-      const double x = *v.value<double>();
+      const double x = *number_value(v);
       if (!(x >= 0.0 && x <= 100.0)) fail(file_, v.source(), fmt::format("'{}' must be in [0, 100] (got {})", s.name, x));
       (s.name == "workload.iact_density_scale" ? p.iact_density_scale : p.weight_density_scale) = x;
       return;
@@ -246,7 +246,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       fail(file, n->source(), fmt::format("'{}' applies only with mapper = \"simulate\"", key));
   }
   if (const toml::node* w = root.get("mapper_window")) {
-    const auto v = w->value<double>();
+    const auto v = number_value(*w);
     if (!w->is_number() || !v || !(*v >= 0 && *v <= hw::MapperSearch::kMaxWindow))
       fail(file, w->source(), fmt::format("'mapper_window' expects a number in [0, {}] (got {})", hw::MapperSearch::kMaxWindow,
                                           value_text(*w)));
@@ -441,8 +441,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
           a.int_lo = *r->get(0)->value<std::int64_t>();
           a.int_hi = *r->get(1)->value<std::int64_t>();
         }
-        a.lo = *r->get(0)->value<double>();
-        a.hi = *r->get(1)->value<double>();
+        a.lo = *number_value(*r->get(0));
+        a.hi = *number_value(*r->get(1));
         if (!std::isfinite(a.lo) || !std::isfinite(a.hi))
           fail(file, t->get("range")->source(), fmt::format("'range' expects finite numbers [low, high] (got [{}, {}])", a.lo, a.hi));
         if (a.integer ? a.int_hi < a.int_lo : a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");

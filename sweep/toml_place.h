@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -28,6 +29,15 @@ inline std::string value_text(const toml::node& n) {
   else if (n.is_value()) n.visit([&](const auto& v) { os << v; });
   else os << (n.is_table() ? "a table" : "an array");
   return os.str();
+}
+
+/// A number's value as a double: a float as written, an integer converted (rounded beyond 2^53, where
+/// toml++'s value<double>() gives no value at all, and reading that empty optional was undefined); nullopt
+/// for a value that is not a number.
+inline std::optional<double> number_value(const toml::node& n) {
+  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+  if (const auto* f = n.as_floating_point()) return f->get();
+  return std::nullopt;
 }
 
 /// A SpecError at `where` unless `path` names a file that can be read: it does not exist, it is a

@@ -82,6 +82,13 @@ TEST_SUITE("fast") {
     CHECK(parse(layer + "n = 1\n").layers.front().shape.n == 1);
   }
 
+  TEST_CASE("a density given as an integer beyond 2^53 is refused as out of range, not read as garbage") {
+    // It read as 6.95e-310, inside [0, 1]: a layer with almost no non-zeros, without a word.
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\n"
+                               "weight_density = 9007199254740993\n"),
+                         doctest::Contains("'weight_density' must be in [0, 1] (got 9007199254740992)"), SpecError);
+  }
+
   TEST_CASE("network file errors name the place and the key") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nfoo = 1\n"),
                          doctest::Contains("n.toml:8:7: error: unknown layer key 'foo' (expected one of: name, kind, c, "),

@@ -185,6 +185,18 @@ TEST_SUITE("fast") {
     std::filesystem::remove_all(dir);
   }
 
+  TEST_CASE("an integer beyond 2^53 where a real number is expected is checked as that number") {
+    CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"workload.weight_density_scale\"\nvalues = [9007199254740993]\n"),
+                         doctest::Contains("must be in [0, 100] (got 9007199254740992)"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("mapper = \"simulate\"\nmapper_window = 9007199254740993\n"),
+                         doctest::Contains("'mapper_window' expects a number in [0, "), SpecError);
+    // A sample range's end (it went through the same empty optional: a nan end, or a garbage one in range).
+    CHECK_THROWS_WITH_AS(parse("[sample]\ncount = 4\n[[sample.axis]]\nname = \"arch.dram.bandwidth_gbps\"\n"
+                               "range = [0.5, 9007199254740993]\n"),
+                         doctest::Contains("'arch.dram.bandwidth_gbps' must be in [0, 1000000] (got 9007199254740992)"),
+                         SpecError);
+  }
+
   TEST_CASE("an integer sample range is drawn from exactly, up to the largest seed") {
     // The ends went through a double: 9223372036854775807 became 2^63, which does not fit an int64 (UB;
     // every drawn seed was 0), and ends past 2^53 lost their last digits.

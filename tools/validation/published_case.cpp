@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "core/nearest_name.h"
+#include "sweep/toml_place.h"
 
 extern const std::string_view eyesim_published_toml;
 extern const std::string_view eyesim_jssc_table3_mapping_toml;
@@ -135,14 +136,15 @@ std::vector<PublishedCase> parse_published_cases(std::string_view text, std::str
     // A number of the wrong type or range was read as absent (or as tolerance 0): say so instead.
     for (std::string_view key : {"published", "tolerance", "at_least", "at_most"}) {
       const toml::node* n = t->get(key);
-      if (n && (!n->is_number() || !std::isfinite(*n->value<double>()) || (key == "tolerance" && *n->value<double>() < 0)))
+      if (n && (!n->is_number() || !std::isfinite(*sweep::number_value(*n)) || (key == "tolerance" && *sweep::number_value(*n) < 0)))
         fail(file, n->source(), fmt::format("case '{}': '{}' expects a finite number{}", c.id, key,
                                             key == "tolerance" ? " >= 0 (the allowed relative error, e.g. 0.1)" : ""));
     }
-    c.published = (*t)["published"].value<double>();
-    c.tolerance = (*t)["tolerance"].value_or(0.0);
-    c.at_least = (*t)["at_least"].value<double>();
-    c.at_most = (*t)["at_most"].value<double>();
+    const auto number = [&](std::string_view key) { return t->get(key) ? sweep::number_value(*t->get(key)) : std::nullopt; };
+    c.published = number("published");
+    c.tolerance = number("tolerance").value_or(0.0);
+    c.at_least = number("at_least");
+    c.at_most = number("at_most");
     c.informational = (*t)["informational"].value_or(false);
     c.cheap = (*t)["cheap"].value_or(false);
     c.source = (*t)["source"].value_or(std::string{});
