@@ -149,6 +149,13 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("a layer whose data do not fit in memory is named, not a bare std::bad_alloc") {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer ends the process on an allocation above its limit instead of throwing std::bad_alloc
+    // (allocator_may_return_null applies to malloc, not to a throwing operator new): what this checks cannot
+    // happen under it. The Release run checks it.
+    MESSAGE("not checked under AddressSanitizer, which aborts on the allocation");
+    return;
+#endif
     // One image within validate()'s bound, but a batch of 2^24 of them asks for 2^54 bytes: more than
     // any address space, so the allocation fails at once, before anything is touched.
     Network n{"huge", {}};
