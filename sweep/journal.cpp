@@ -1,4 +1,4 @@
-// Journal records: [magic][id][ok][sizes][run row][layer rows][trace counts][traces][checksum].
+// Journal records: [magic][id][ok][sizes][run row][layer rows][trace counts][traces, coded][checksum].
 #include "sweep/journal.h"
 
 #include <algorithm>
@@ -17,14 +17,54 @@
 namespace eyesim::sweep {
 namespace {
 
-// Format 3: the magic, the spec hash, then the writer's version (u32 length + bytes), then records
-// (checksum over 8-byte words). Older formats are refused with a message rather than silently read as
-// empty: format 1 (a byte-wise FNV checksum) and format 2 (no version: its rows may be in another
-// layout, which nothing could tell).
-constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '3'};
+// Format 4: the magic, the spec hash, then the writer's version (u32 length + bytes), then records
+// (checksum over 8-byte words), their traces coded (trace_coding below). Older formats are refused with a
+// message rather than silently read as empty: format 1 (a byte-wise FNV checksum), format 2 (no version:
+// its rows may be in another layout, which nothing could tell) and format 3 (traces as raw 64-bit words).
+constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '4'};
 constexpr char kHeaderPrefix[7] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J'};
 constexpr std::uint32_t kMaxVersionBytes = 4096;
 constexpr std::uint32_t kRecordMagic = 0x52454331;
+
+// trace_coding: a record's traces are counters of neighbouring PEs and ports (busy cycles, stalls, MACs,
+// bits), stored as 64-bit words in the result tables but mostly a few thousand apart from their neighbour.
+// The journal keeps each as the difference from the value before it, zigzag-mapped to an unsigned number
+// (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...) and written 7 bits per byte, low bits first, the high bit set on
+// every byte but the last: about 2 bytes a value instead of 8.
+void code_traces(const std::vector<std::uint64_t>& values, std::vector<std::uint8_t>& out) {
+  out.clear();
+  std::uint64_t previous = 0;
+  for (const std::uint64_t v : values) {
+    const std::uint64_t delta = v - previous;  // modulo 2^64: any two values
+    previous = v;
+    std::uint64_t z = (delta << 1) ^ (0 - (delta >> 63));  // zigzag of the delta read as signed
+    while (z >= 0x80) {
+      out.push_back(static_cast<std::uint8_t>(z | 0x80));
+      z >>= 7;
+    }
+    out.push_back(static_cast<std::uint8_t>(z));
+  }
+}
+
+/// The `count` values coded in `bytes`; false when the bytes do not hold exactly that many.
+bool decode_traces(const std::uint8_t* bytes, std::size_t n, std::uint64_t count, std::vector<std::uint64_t>& out) {
+  out.clear();
+  out.reserve(count);
+  std::uint64_t previous = 0;
+  std::size_t i = 0;
+  for (std::uint64_t k = 0; k < count; ++k) {
+    std::uint64_t z = 0;
+    for (int shift = 0;; shift += 7) {
+      if (i == n || shift > 63) return false;
+      const std::uint8_t b = bytes[i++];
+      z |= std::uint64_t{b & 0x7fu} << shift;
+      if ((b & 0x80) == 0) break;
+    }
+    previous += (z >> 1) ^ (0 - (z & 1));
+    out.push_back(previous);
+  }
+  return i == n;
+}
 
 class Reader {
  public:
@@ -136,8 +176,9 @@ void Journal::append(const PointRecord& r) {
   };
   const std::uint32_t magic = kRecordMagic;
   const std::uint8_t ok = r.ok ? 1 : 0;
-  const std::uint64_t sizes[5] = {r.run_row.size(), r.layer_rows.size(), r.pe_counts.size(), r.port_counts.size(),
-                                  r.traces.size()};
+  code_traces(r.traces, coded_);
+  const std::uint64_t sizes[6] = {r.run_row.size(),     r.layer_rows.size(), r.pe_counts.size(), r.port_counts.size(),
+                                  r.traces.size(),      coded_.size()};
   const Piece pieces[] = {
       {&magic, sizeof magic},
       {&r.point_id, sizeof r.point_id},
@@ -152,7 +193,8 @@ void Journal::append(const PointRecord& r) {
       {&sizes[3], 8},
       {r.port_counts.data(), r.port_counts.size() * sizeof(std::uint32_t)},
       {&sizes[4], 8},
-      {r.traces.data(), r.traces.size() * sizeof(std::uint64_t)},
+      {&sizes[5], 8},
+      {coded_.data(), coded_.size()},
   };
   std::size_t total = 0;
   for (const Piece& p : pieces) total += p.bytes;
@@ -193,13 +235,19 @@ bool read_record_bytes(std::istream& in, std::uint64_t available, std::vector<ch
   if (!take(4 + 8 + 1 + 4)) return false;
   std::memcpy(&magic, body.data(), 4);
   if (magic != kRecordMagic) return false;
-  // The run row and layer rows (bytes), the PE and port counts (u32), the traces (u64).
-  for (const std::uint64_t element : {1, 1, 4, 4, 8}) {
+  // The run row and layer rows (bytes), the PE and port counts (u32), then the traces' count and their
+  // coded bytes (at least one a value).
+  std::uint64_t n = 0;
+  for (const std::uint64_t element : {1, 1, 4, 4}) {
     if (!take(8)) return false;
-    std::uint64_t n = 0;
     std::memcpy(&n, body.data() + body.size() - 8, 8);
     if (n > available / element || !take(n * element)) return false;
   }
+  std::uint64_t values = 0;
+  if (!take(16)) return false;
+  std::memcpy(&values, body.data() + body.size() - 16, 8);
+  std::memcpy(&n, body.data() + body.size() - 8, 8);
+  if (values > n || !take(n)) return false;
   return take(8);
 }
 
@@ -223,7 +271,7 @@ Journal::Contents Journal::scan(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.size() >= sizeof kHeader && std::memcmp(head.data(), kHeaderPrefix, sizeof kHeaderPrefix) == 0 &&
-      (head[7] == '1' || head[7] == '2'))
+      (head[7] == '1' || head[7] == '2' || head[7] == '3'))
     throw std::runtime_error(fmt::format(
         "'{}' was written by an older eyesim (journal format {}) and cannot be resumed; delete it to start over",
         path, head[7]));
@@ -279,7 +327,13 @@ PointRecord Journal::load(std::istream& in, const std::string& path, const Entry
   rd.get_vector(r.layer_rows);
   rd.get_vector(r.pe_counts);
   rd.get_vector(r.port_counts);
-  rd.get_vector(r.traces);
+  std::uint64_t values = 0;
+  std::vector<std::uint8_t> coded;
+  rd.get(values);
+  rd.get_vector(coded);
+  if (!decode_traces(coded.data(), coded.size(), values, r.traces))
+    throw std::runtime_error(fmt::format("the sweep journal '{}' holds a record of point #{} whose traces do not decode",
+                                         path, entry.point_id));
   r.ok = ok != 0;
   return r;
 }

@@ -54,6 +54,7 @@ class Journal {
  private:
   std::string path_;
   std::FILE* file_ = nullptr;
+  std::vector<std::uint8_t> coded_;  ///< a record's coded traces (kept: no allocation per record)
 };
 
 }  // namespace eyesim::sweep

@@ -672,6 +672,30 @@ TEST_SUITE("fast") {
     CHECK(run_ids(path) == std::vector<int>{0, 1, 2, 3, 4, 6, 7});
   }
 
+  TEST_CASE("a journal gives back any 64-bit trace values through its coding, in a fraction of their size") {
+    const std::string path = (test_dir() / "coding.journal").string();
+    fs::create_directories(test_dir());
+    fs::remove(path);
+    const std::uint64_t max = ~std::uint64_t{0};
+    PointRecord extremes;
+    extremes.point_id = 3;
+    extremes.traces = {0, max, 1, std::uint64_t{1} << 63, 12345, 12345, 0, max - 1, 127, 128, 16383, 16384, 0};
+    PointRecord counters;  // like a layer's: neighbouring PEs' busy cycles a few apart
+    counters.point_id = 4;
+    for (std::uint64_t i = 0; i < 10000; ++i) counters.traces.push_back(5000 + (i * 37) % 200);
+    {
+      Journal j(path, 1, "eyesim test");
+      j.append(extremes);
+      j.append(counters);
+    }
+    const auto records = journal_records(path);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].traces == extremes.traces);
+    CHECK(records[1].traces == counters.traces);
+    CHECK(fs::file_size(path) < 10000 * 8 / 3);  // at most 2 bytes a counter (raw: 8)
+    fs::remove(path);
+  }
+
   TEST_CASE("a journal cut short by a kill keeps every complete record") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
@@ -755,7 +779,7 @@ TEST_SUITE("fast") {
     const auto c = Journal::scan(path);
     REQUIRE(c.entries.size() == 1);
     CHECK(journal_records(path)[0].traces == std::vector<std::uint64_t>{100, 200});
-    for (const char format : {'1', '2'}) {  // before the word-wise checksum; before the version
+    for (const char format : {'1', '2', '3'}) {  // before the word-wise checksum; the version; coded traces
       {
         std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(7);
