@@ -79,7 +79,7 @@ TEST_SUITE("fast") {
       CHECK(c.front().estimated_cycles == best.estimated_cycles);
       for (std::size_t i = 0; i < c.size(); ++i) {
         CHECK(c[i].estimated_cycles <= best.estimated_cycles * 1.05);
-        if (i > 1) CHECK(c[i - 1].estimated_cycles <= c[i].estimated_cycles);
+        if (i > 0) CHECK(c[i - 1].estimated_cycles <= c[i].estimated_cycles);
         for (std::size_t j = 0; j < i; ++j)
           CHECK(!(c[i].k_red == c[j].k_red && c[i].k_m == c[j].k_m && c[i].k_g == c[j].k_g));
         const MappingOverride o = forced(c[i].factors);

@@ -111,9 +111,11 @@ p = run("merge", "-o", path("m4.h5"), parts[0], foreign, parts[2])
 check(p.returncode == 2 and "foreign.h5" in p.stderr and "another_sweep" in p.stderr,
       "a part of another sweep is refused, naming it and its spec: " + p.stderr.strip())
 reseeded = path("reseeded.h5")
-run("sweep", SPEC, "--shard", "1/3", "--seed", "7", "-o", reseeded, "-q")
+p = run("sweep", SPEC, "--shard", "1/3", "--seed", "7", "-o", reseeded, "-q")
+check(p.returncode == 0 and os.path.exists(reseeded), "the part with another seed is written: " + p.stderr.strip())
 p = run("merge", "-o", path("m5.h5"), parts[0], reseeded, parts[2])
-check(p.returncode == 2 and "reseeded.h5" in p.stderr, "a part run with another seed is refused")
+check(p.returncode == 2 and "reseeded.h5" in p.stderr and "seed" in p.stderr,
+      "a part run with another seed is refused, naming it and the seed: " + p.stderr.strip())
 searched_spec = path("searched.toml")
 with open(searched_spec, "w") as f:
     f.write('mapper = "simulate"\n' + SPEC_TEXT)
