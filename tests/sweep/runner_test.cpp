@@ -517,7 +517,7 @@ TEST_SUITE("fast") {
     const hw::NetworkResult r = simulate(spec);
     {
       std::ofstream journal(o.output + ".journal");
-      journal << "EYESIMJ3 finished points";
+      journal << "EYESIMJ4 finished points";
     }
     const std::string refusal =
         "exists: a sweep into '" + o.output +
