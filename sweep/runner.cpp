@@ -7,17 +7,17 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <fstream>
-#include <memory>
 #include <set>
-#include <string_view>
-#include <utility>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <variant>
 
 #include <fmt/format.h>
@@ -290,8 +290,15 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   } else if (have_journal) {
     refuse_journal(o.output);
   }
+  // A point the journal held twice would count once, by its first record (nothing appends a point twice,
+  // but a second record must not become a second row).
   std::vector<bool> done(spec.points.size());
-  for (const Journal::Entry& e : earlier) done[e.point_id] = true;
+  std::vector<Journal::Entry> unique;
+  for (const Journal::Entry& e : earlier) {
+    if (!done[e.point_id]) unique.push_back(e);
+    done[e.point_id] = true;
+  }
+  earlier = std::move(unique);
   std::vector<std::uint64_t> todo;
   for (std::uint64_t id : ids)
     if (!done[id]) todo.push_back(id);

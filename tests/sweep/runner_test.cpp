@@ -413,6 +413,34 @@ TEST_SUITE("golden") {
     CHECK_FALSE(fs::exists(o.output + ".journal"));
   }
 
+  TEST_CASE("a resumed journal that holds a point twice gives one row for it, and the uninterrupted run's tables") {
+    const SweepSpec spec = tiny_spec();
+    const std::string whole = run(spec, 1, "dup_whole.h5");
+    SweepOptions o;
+    o.output = (test_dir() / "dup.h5").string();
+    o.progress = "never";
+    o.resume = true;
+    fs::remove(o.output);
+    fs::remove(o.output + ".journal");
+    {
+      // Points 3 and 1 finished (3 twice), the rest not: the journal a stopped run would leave, plus a copy.
+      const ResultTables tables;
+      ResultReader reader(whole, tables);
+      Journal j(o.output + ".journal", spec.spec_hash, o.version);
+      std::vector<PointRecord> kept;
+      while (auto r = reader.next_record())
+        if (r->point_id == 1 || r->point_id == 3) kept.push_back(std::move(*r));
+      REQUIRE(kept.size() == 2);
+      j.append(kept[1]);
+      j.append(kept[0]);
+      j.append(kept[1]);
+    }
+    std::atomic<int> stop{0};
+    const SweepOutcome out = run_sweep(spec, o, stop, stderr);
+    CHECK(out.resumed == 2);
+    check_same_tables(read_all(o.output), read_all(whole));
+  }
+
   TEST_CASE("without a journal (eyesim run -o) a stopped run leaves none, and an existing journal is still refused") {
     const SweepSpec spec = tiny_spec();
     SweepOptions o;
