@@ -1,6 +1,7 @@
 // RemainingTime: see remaining_time.h.
 #include "sweep/remaining_time.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -31,24 +32,36 @@ void RemainingTime::finished(std::uint64_t id, double worker_seconds) {
   ++finished_points_;
 }
 
-double RemainingTime::seconds(double elapsed) const {
+double RemainingTime::seconds(double elapsed, double in_flight) const {
   double done_cost = 0, done_seconds = 0;
   for (const Class& c : classes_) done_cost += c.done_cost, done_seconds += c.done_seconds;
   if (done_cost <= 0 || done_seconds <= 0) return 0.0;
-  double remaining_seconds = 0;  // of worker time
+  double remaining_seconds = 0;  // of worker time, the points in flight whole
   for (const Class& c : classes_) {
     const double per_cost = c.done_cost > 0 ? c.done_seconds / c.done_cost : done_seconds / done_cost;
     remaining_seconds += (c.remaining_cost > 0 ? c.remaining_cost : 0.0) * per_cost;
   }
-  return elapsed * remaining_seconds / done_seconds;
+  in_flight = std::max(0.0, in_flight);
+  return elapsed * std::max(0.0, remaining_seconds - in_flight) / (done_seconds + in_flight);
+}
+
+double PointsInFlight::seconds(Clock::time_point now) const {
+  double total = 0;
+  for (const auto& s : since_) {
+    const std::int64_t since = s.load(std::memory_order_relaxed);
+    if (since == 0) continue;
+    const Clock::duration spent(ticks(now) - (since - 1));
+    total += std::max(0.0, std::chrono::duration<double>(spent).count());
+  }
+  return total;
 }
 
 std::string progress_line(std::size_t done, std::size_t total, std::size_t failed, const RemainingTime& remaining,
-                          double elapsed) {
+                          double elapsed, double in_flight) {
   const double rate = elapsed > 0 ? double(remaining.finished_points()) / elapsed : 0.0;
   return fmt::format("[{:>{}}/{}] {:5.1f}% | {} failed | {:.1f} points/s | {:.0f}s elapsed | ETA {:.0f}s", done,
                      std::to_string(total).size(), total, total ? 100.0 * double(done) / double(total) : 100.0, failed,
-                     rate, elapsed, remaining.seconds(elapsed));
+                     rate, elapsed, remaining.seconds(elapsed, in_flight));
 }
 
 }  // namespace eyesim::sweep

@@ -53,8 +53,10 @@ class Progress {
  public:
   /// `remaining`: the points of this run (not those a resumed sweep had finished), which the rate and the
   /// ETA are about; `total` counts every point of the sweep (or shard), as `done` does.
-  Progress(std::FILE* err, const SweepOptions& o, std::size_t total, const RemainingTime& remaining)
-      : err_(err), total_(total), remaining_(remaining), interval_(o.progress_interval_s), start_(Clock::now()) {
+  Progress(std::FILE* err, const SweepOptions& o, std::size_t total, const RemainingTime& remaining,
+           const PointsInFlight& in_flight)
+      : err_(err), total_(total), remaining_(remaining), in_flight_(in_flight), interval_(o.progress_interval_s),
+        start_(Clock::now()) {
     tty_ = o.progress == "always" || (o.progress == "auto" && isatty(fileno(err)));
     enabled_ = o.progress != "never";
   }
@@ -65,7 +67,7 @@ class Progress {
     if (!final && since < (tty_ ? 0.25 : interval_)) return;
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const std::string line = progress_line(done, total_, failed, remaining_, elapsed);
+    const std::string line = progress_line(done, total_, failed, remaining_, elapsed, in_flight_.seconds(now));
     if (tty_) fmt::print(err_, "\r{}\x1b[K{}", line, final ? "\n" : "");
     else fmt::print(err_, "eyesim: sweep {}\n", line);
     std::fflush(err_);
@@ -75,6 +77,7 @@ class Progress {
   std::FILE* err_;
   std::size_t total_;
   const RemainingTime& remaining_;
+  const PointsInFlight& in_flight_;
   double interval_;
   bool tty_ = false, enabled_ = true;
   Clock::time_point start_, last_{};
@@ -329,6 +332,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   tbb::task_arena arena(static_cast<int>(worker_threads(o.jobs)));
 
   RemainingTime remaining(spec.points, costs, todo);  // of this run's points (the writer thread's)
+  PointsInFlight in_flight(static_cast<std::size_t>(arena.max_concurrency()));  // the workers' points, for the ETA
   std::atomic<std::size_t> simulated{0}, failed{0};
   for (const Journal::Entry& e : earlier) failed += e.ok ? 0 : 1;
   out.resumed = earlier.size();
@@ -336,7 +340,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   BoundedQueue<Message> queue(std::size_t{4} * worker_threads(o.jobs));
   std::string writer_error;
   std::thread writer_thread([&] {
-    Progress progress(err, o, ids.size(), remaining);
+    Progress progress(err, o, ids.size(), remaining, in_flight);
     std::size_t written = earlier.size();
     Clock::duration busy{};
     try {
@@ -377,7 +381,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::atomic<std::size_t> next{0};
   arena.execute([&] {
     const int workers = arena.max_concurrency();
-    tbb::parallel_for(0, workers, [&](int) {
+    tbb::parallel_for(0, workers, [&](int worker) {
       std::vector<std::size_t> set_aside;  // positions in `todo`
       for (;;) {
         if (stop.load(std::memory_order_relaxed) != 0) return;
@@ -403,6 +407,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         }
         const DesignPoint& p = spec.points[todo[i]];
         const auto t0 = Clock::now();
+        in_flight.started(static_cast<std::size_t>(worker), t0);
         PointRecord rec;
         const WorkloadKey k = key_of(p);
         try {
@@ -418,6 +423,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
           ++failed;
         }
         workloads.point_done(k);
+        in_flight.finished(static_cast<std::size_t>(worker));
         ++simulated;
         if (!queue.push(std::move(rec))) return;  // the writer failed: stop
       }

@@ -1,6 +1,8 @@
 // RemainingTime: the progress line's ETA, learnt per architecture class from this run's finished points.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <vector>
 
 #include "sweep/remaining_time.h"
@@ -42,6 +44,37 @@ TEST_SUITE("fast") {
     // Left: point 1 (v2, 2 units: 1 s), point 2 (v1.5, unseen: the mean 0.5 s per unit, 2 s), point 3
     // (invalid: 0) = 3 worker seconds; 0.5 spent in 1 s of wall time.
     CHECK(t.seconds(1.0) == doctest::Approx(1.0 * 3 / 0.5));
+  }
+
+  TEST_CASE("RemainingTime counts the time already spent on the points in flight") {
+    // 40 points of 1 s on 4 workers, 1.5 s in: 4 finished, 4 half done. Left: 36 points less 4 x 0.5 s in
+    // flight = 34 worker seconds on 4 workers, 8.5 s. Without the in-flight seconds: 1.5 x 36 / 4 = 13.5 s,
+    // high by 1 + T / 2k = 1.5 (the time the running points took was in the elapsed time only).
+    std::vector<DesignPoint> points(40, test_point("eyeriss_v2", "sparse_mobilenet"));
+    const std::vector<double> costs(40, 1.0);
+    std::vector<std::uint64_t> todo(40);
+    for (std::uint64_t i = 0; i < 40; ++i) todo[i] = i;
+    RemainingTime t(points, costs, todo);
+    for (std::uint64_t i = 0; i < 4; ++i) t.finished(i, 1.0);
+    CHECK(t.seconds(1.5, 2.0) == doctest::Approx(8.5));
+    CHECK(t.seconds(1.5) == doctest::Approx(13.5));
+    CHECK(progress_line(4, 40, 0, t, 1.5, 2.0) == "[ 4/40]  10.0% | 0 failed | 2.7 points/s | 2s elapsed | ETA 8s");
+    // More in flight than the estimate left: 0, not negative.
+    CHECK(t.seconds(1.5, 100.0) == 0.0);
+  }
+
+  TEST_CASE("PointsInFlight sums the time its busy workers have spent, and nothing for idle ones") {
+    using Clock = PointsInFlight::Clock;
+    PointsInFlight f(3);
+    const Clock::time_point t0 = Clock::now();
+    CHECK(f.seconds(t0) == 0.0);
+    f.started(0, t0);
+    f.started(2, t0 + std::chrono::milliseconds(500));
+    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(2.0 + 1.5));
+    f.finished(0);
+    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(1.5));
+    f.started(1, t0 + std::chrono::seconds(3));
+    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(1.5));  // started later than "now": 0
   }
 
   TEST_CASE("RemainingTime of a resumed sweep counts only the points this run simulates") {
