@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -308,8 +307,10 @@ PointRecord Journal::load(std::istream& in, const std::string& path, const Entry
   in.clear();
   in.seekg(static_cast<std::streamoff>(entry.offset));
   std::uint64_t id = 0;
-  const bool read = in && read_record_bytes(in, std::numeric_limits<std::uint64_t>::max() / 2, body) &&
-                    checksum_holds(body);
+  std::error_code ec;
+  const std::uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  const bool read = !ec && entry.offset < file_bytes && in &&
+                    read_record_bytes(in, file_bytes - entry.offset, body) && checksum_holds(body);
   if (read) std::memcpy(&id, body.data() + 4, 8);
   if (!read || id != entry.point_id)
     throw std::runtime_error(fmt::format("the sweep journal '{}' changed while it was resumed: the record of point #{} "

@@ -214,7 +214,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       fmt::print(out, "]}}\n");
     } else {
       fmt::print(out, "eyesim run: {} on {}{} (batch {}, seed {}{}{})\n\n", r.network, arch->name,
-                 args.sets.empty() ? "" : " with " + fmt::format("{}", fmt::join(args.sets, ", ")), r.batch, args.seed,
+                 args.sets.empty() ? "" : fmt::format(" with {}", fmt::join(args.sets, ", ")), r.batch, args.seed,
                  args.verify ? ", verified against the reference convolution" : "",
                  searched ? ", mapper " + hw::describe(*mapper) : "");
       fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",

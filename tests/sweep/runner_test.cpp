@@ -724,6 +724,30 @@ TEST_SUITE("fast") {
     fs::remove(path);
   }
 
+  TEST_CASE("a journal record gone after the scan is an error naming the journal and the point") {
+    const std::string path = (test_dir() / "gone.journal").string();
+    fs::create_directories(test_dir());
+    fs::remove(path);
+    {
+      Journal j(path, 1, "eyesim test");
+      for (std::uint64_t i = 0; i < 2; ++i) {
+        PointRecord r;
+        r.point_id = 10 + i;
+        r.traces = {i, i + 7};
+        j.append(r);
+      }
+    }
+    const Journal::Contents c = Journal::scan(path);
+    REQUIRE(c.entries.size() == 2);
+    fs::resize_file(path, c.entries[1].offset + 10);  // the second record cut after the scan
+    std::ifstream in(path, std::ios::binary);
+    CHECK(Journal::load(in, path, c.entries[0]).traces == std::vector<std::uint64_t>{0, 7});
+    CHECK_THROWS_WITH_AS(Journal::load(in, path, c.entries[1]),
+                         doctest::Contains("changed while it was resumed: the record of point #11 at byte"),
+                         std::runtime_error);
+    fs::remove(path);
+  }
+
   TEST_CASE("a journal cut short by a kill keeps every complete record") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
