@@ -54,6 +54,7 @@ void ResultWriter::write_ready() {
       break;
     }
     ++next_;
+    write_buffered(false);  // whole chunks out as they fill: a resume may write many stored records at once
   }
 }
 
@@ -64,7 +65,6 @@ void ResultWriter::add_stored(std::vector<StoredRecord> stored, RecordLoader loa
   next_stored_ = 0;
   load_ = std::move(load);
   write_ready();
-  write_buffered(false);
 }
 
 void ResultWriter::add(PointRecord r) {
@@ -90,6 +90,7 @@ void ResultWriter::finish(bool complete, std::string_view end_utc) {
       write(it->second);
       ++it;
     }
+    write_buffered(false);
   }
   pending_.clear();
   write_buffered(true);
