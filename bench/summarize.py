@@ -3,6 +3,7 @@
 rate) and the speed targets of issue 9, met or not. Usage:
     bench/summarize.py bench/results/latest.json [--sweep-memory bench/results/sweep_memory.json]
         [--sweep-memory-workloads bench/results/sweep_memory_workloads.json]
+        [--sweep-memory-resume bench/results/sweep_memory_resume.json]
 Reads Google Benchmark's JSON with or without repetitions (medians when there are aggregates)."""
 import argparse
 import json
@@ -83,6 +84,7 @@ def main():
     ap.add_argument("json")
     ap.add_argument("--sweep-memory", help="the JSON written by bench/sweep_memory --json")
     ap.add_argument("--sweep-memory-workloads", help="the JSON written by bench/sweep_memory --workloads --json")
+    ap.add_argument("--sweep-memory-resume", help="the JSON written by bench/sweep_memory --resume --json")
     a = ap.parse_args()
     context, runs = load(a.json)
 
@@ -162,6 +164,7 @@ def main():
 
     mem = read_json(a.sweep_memory)
     workloads = read_json(a.sweep_memory_workloads)
+    resume = read_json(a.sweep_memory_resume)
     limit(f"peak RSS, {mem['points'] if mem else 1000}-point sparse MobileNet sweep"
           + (f" (-j {mem['jobs']}, {mem['points_per_second']} points/s)" if mem else ""),
           mem["peak_rss_mb"] if mem else None, 300.0, lambda x: f"{x:.0f} MB")
@@ -172,6 +175,11 @@ def main():
         print(f"peak RSS (shown, not a bound), {workloads['points']}-point AlexNet sweep of 16 workloads taken workload "
               f"by workload (-j {workloads['jobs']}): {workloads['peak_rss_mb']:.0f} MB, {workloads['wall_seconds']} s "
               f"(1.65 GB in id order, docs/sweeps.md)")
+    if resume:
+        print(f"peak RSS (shown, not a bound), the {resume['points']}-point sparse MobileNet sweep resumed with "
+              f"{resume.get('resumed', '?')} points in its journal (-j {resume['jobs']}): {resume['peak_rss_mb']:.0f} MB, "
+              f"{resume['wall_seconds']} s "
+              f"(records read back from the journal one at a time, docs/results.md)")
     for note in density_notes:
         print(f"cost over density (shown, not a bound): {note}")
     r1, r2 = t("BM_RunLayers/resnet50/threads:1"), t("BM_RunLayers/resnet50/threads:2")
