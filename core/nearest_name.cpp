@@ -59,6 +59,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> nearest_name(std::string_view given, std::span<const std::string_view> candidates) {
   if (given.empty()) return std::nullopt;
+  // The name in another case: "Mobilenet" is "mobilenet", not the one longer name that begins with it.
+  for (const std::string_view c : candidates)
+    if (c != given && c.size() == given.size() && edit_distance(c, given) == 0) return std::string(c);
   // A name cut short: its distance to the whole name can exceed the budget, and a shorter name can be
   // closer ("pe.simd" is two edits from "pe.kind", six from "pe.simd_width").
   std::optional<std::string_view> longer;

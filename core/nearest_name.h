@@ -16,6 +16,7 @@ namespace eyesim {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The known name `given` most likely misspells, or nullopt when none is a likely typo of it:
+/// - the candidate it is in another case ("Mobilenet" -> "mobilenet");
 /// - the one candidate that begins with `given` ("pe.simd" -> "pe.simd_width");
 /// - otherwise the one candidate at the fewest edits, if that is at most max(1, size of `given` / 3) and no
 ///   other candidate is as close ("noc.iact_port_bit" -> "noc.iact_port_bits");

@@ -23,6 +23,7 @@ import builtins
 import difflib
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -55,6 +56,26 @@ class EyesimFileError(Exception):
 def open(path):  # noqa: A001 (the module's entry point reads like builtins.open on purpose)
     """Opens an eyesim result file read-only; use as a context manager or call close()."""
     return ResultFile(path)
+
+
+def did_you_mean(name, choices):
+    """"; did you mean 'X'?" for the choice a misspelt `name` most likely means, or "": the same name in
+    another case; a layer number written without its zeros ("L1" is "L01"); else the choice closest by
+    difflib's ratio (at least 0.6), if no other is as close ("L1" is as close to L10-L19 as to L01)."""
+    name, choices = str(name), [str(c) for c in choices]
+    for c in choices:
+        if c.lower() == name.lower() and c != name:
+            return f"; did you mean '{c}'?"
+    m = re.fullmatch(r"([^\d]*?)0*(\d+)", name)
+    if m:
+        same = [c for c in choices if (k := re.fullmatch(r"([^\d]*?)0*(\d+)", c))
+                and k.group(1).lower() == m.group(1).lower() and int(k.group(2)) == int(m.group(2))]
+        if len(same) == 1:
+            return f"; did you mean '{same[0]}'?"
+    scores = sorted(((difflib.SequenceMatcher(None, name, c).ratio(), c) for c in choices), reverse=True)
+    if scores and scores[0][0] >= 0.6 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+        return f"; did you mean '{scores[0][1]}'?"
+    return ""
 
 
 def id_ranges(ids, limit=8):
@@ -275,10 +296,8 @@ class ResultFile:
         if row.empty:
             names = list(mine["layer_name"])
             shown = ", ".join(names) if len(names) <= 12 else ", ".join(names[:6] + ["..."] + names[-3:])
-            close = difflib.get_close_matches(str(layer), names, n=1)
-            guess = f"; did you mean '{close[0]}'?" if close else ""
             raise EyesimFileError(f"{self.path}: point {pid} ({pt['network']}) has no layer '{layer}' "
-                                  f"(expected a name or index 0-{len(names) - 1}: {shown}){guess}")
+                                  f"(expected a name or index 0-{len(names) - 1}: {shown}){did_you_mean(layer, names)}")
         return pt, row.iloc[0]
 
     def traces(self, point, layer, network=None, kind="pe"):

@@ -51,6 +51,11 @@ TEST_SUITE("fast") {
     CHECK(nearest_name("PE.SIMD", pe) == "pe.simd_width");
     // Two names begin with it: the closest by edits, if one is.
     CHECK(nearest_name("glb.iact_bank", pe) == "glb.iact_banks");
+    // A name in another case is that name, even when one longer name begins with it.
+    const std::vector<std::string_view> nets = {"alexnet", "mobilenet", "mobilenet_1_0_224", "sparse_mobilenet"};
+    CHECK(nearest_name("Mobilenet", nets) == "mobilenet");
+    CHECK(nearest_name("MobileNet", nets) == "mobilenet");
+    CHECK(nearest_name("mobilenet_1", nets) == "mobilenet_1_0_224");
     CHECK_FALSE(nearest_name("glb.iact_b", pe).has_value());
   }
 

@@ -139,6 +139,8 @@ with er.open(RESULTS) as rf:
         (lambda: rf.traces(FAILED, "L01"), (f"point {FAILED} failed", "pe_rows"), "the failed point"),
         (lambda: rf.traces(V2_CHIP, "L99"), ("no layer 'L99'", "L01"), "an unknown layer"),
         (lambda: rf.traces(V2_CHIP, "l05"), ("no layer 'l05'", "did you mean 'L05'?"), "a misspelt layer"),
+        # As close to L10-L19 as to L01 by difflib (it picked L21): the layer number without its zero.
+        (lambda: rf.traces(V2_CHIP, "L1"), ("no layer 'L1'", "did you mean 'L01'?"), "a layer number without its zero"),
         (lambda: rf.traces(V2_CHIP, "L05", network="mobilenet"), ("'sparse_mobilenet', not 'mobilenet'",),
          "the wrong network for a point"),
     ]:
