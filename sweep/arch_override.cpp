@@ -26,7 +26,8 @@ std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_v
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
       std::uint32_t v = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (ec != std::errc{} || end != value.data() + value.size()) problem = fmt::format("expected a non-negative integer (got '{}')", value);
+      if (ec != std::errc{} || end != value.data() + value.size())
+        problem = fmt::format("expected a non-negative integer below 2^32 (got '{}')", value);
       else field = v;
     } else if constexpr (std::is_same_v<T, double>) {
       double v = 0;

@@ -32,32 +32,35 @@ void RemainingTime::finished(std::uint64_t id, double worker_seconds) {
   ++finished_points_;
 }
 
-double RemainingTime::seconds(double elapsed, double in_flight) const {
+double RemainingTime::seconds(double elapsed, std::span<const PointInFlight> in_flight) const {
   double done_cost = 0, done_seconds = 0;
   for (const Class& c : classes_) done_cost += c.done_cost, done_seconds += c.done_seconds;
   if (done_cost <= 0 || done_seconds <= 0) return 0.0;
   double remaining_seconds = 0;  // of worker time, the points in flight whole
-  for (const Class& c : classes_) {
-    const double per_cost = c.done_cost > 0 ? c.done_seconds / c.done_cost : done_seconds / done_cost;
-    remaining_seconds += (c.remaining_cost > 0 ? c.remaining_cost : 0.0) * per_cost;
+  for (const Class& c : classes_)
+    remaining_seconds += (c.remaining_cost > 0 ? c.remaining_cost : 0.0) * per_cost(c, done_cost, done_seconds);
+  double spent = 0, credit = 0;  // worker seconds in flight; what they took off the remaining estimate
+  for (const PointInFlight& p : in_flight) {
+    if (p.id >= class_of_.size() || !(p.seconds > 0)) continue;
+    spent += p.seconds;
+    credit += std::min(p.seconds, cost_of(p.id) * per_cost(classes_[class_of_[p.id]], done_cost, done_seconds));
   }
-  in_flight = std::max(0.0, in_flight);
-  return elapsed * std::max(0.0, remaining_seconds - in_flight) / (done_seconds + in_flight);
+  return elapsed * std::max(0.0, remaining_seconds - credit) / (done_seconds + spent);
 }
 
-double PointsInFlight::seconds(Clock::time_point now) const {
-  double total = 0;
-  for (const auto& s : since_) {
-    const std::int64_t since = s.load(std::memory_order_relaxed);
+std::vector<PointInFlight> PointsInFlight::at(Clock::time_point now) const {
+  std::vector<PointInFlight> out;
+  for (std::size_t w = 0; w < since_.size(); ++w) {
+    const std::int64_t since = since_[w].load(std::memory_order_relaxed);
     if (since == 0) continue;
     const Clock::duration spent(ticks(now) - (since - 1));
-    total += std::max(0.0, std::chrono::duration<double>(spent).count());
+    out.push_back({point_[w].load(std::memory_order_relaxed), std::max(0.0, std::chrono::duration<double>(spent).count())});
   }
-  return total;
+  return out;
 }
 
 std::string progress_line(std::size_t done, std::size_t total, std::size_t failed, const RemainingTime& remaining,
-                          double elapsed, double in_flight) {
+                          double elapsed, std::span<const PointInFlight> in_flight) {
   const double rate = elapsed > 0 ? double(remaining.finished_points()) / elapsed : 0.0;
   return fmt::format("[{:>{}}/{}] {:5.1f}% | {} failed | {:.1f} points/s | {:.0f}s elapsed | ETA {:.0f}s", done,
                      std::to_string(total).size(), total, total ? 100.0 * double(done) / double(total) : 100.0, failed,

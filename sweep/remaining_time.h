@@ -8,12 +8,19 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "sweep/design_point.h"
 
 namespace eyesim::sweep {
+
+/// A point a worker is simulating, and the seconds it has spent on it so far.
+struct PointInFlight {
+  std::uint64_t id = 0;
+  double seconds = 0;
+};
 
 class RemainingTime {
  public:
@@ -30,15 +37,16 @@ class RemainingTime {
   /// The points of `todo` finished so far.
   std::size_t finished_points() const { return finished_points_; }
 
-  /// Seconds until the last point of `todo` is done, `elapsed` seconds into this run, with `in_flight`
-  /// worker seconds already spent on the points being simulated: each unfinished point costs its estimated
-  /// cost times the worker seconds per unit of cost of the finished points of its architecture class (of
-  /// all finished points, for a class none has finished yet), less what is in flight, and the sum is scaled
-  /// by the elapsed time over the worker seconds spent so far (finished and in flight), which folds in the
-  /// threads and what the workers waited for. Without `in_flight`, the time spent on unfinished points is
-  /// in the elapsed time but not in the worker seconds, and after k points on T threads the ETA ran high by
-  /// about 1 + T / 2k. 0 until a point with a cost has finished.
-  double seconds(double elapsed, double in_flight = 0) const;
+  /// Seconds until the last point of `todo` is done, `elapsed` seconds into this run, `in_flight` the
+  /// points being simulated: each unfinished point costs its estimated cost times the worker seconds per
+  /// unit of cost of the finished points of its architecture class (of all finished points, for a class
+  /// none has finished yet), less what a point in flight has already spent (at most its own estimate: one
+  /// that runs over it does not make the others' time disappear), and the sum is scaled by the elapsed time
+  /// over the worker seconds spent so far (finished and in flight), which folds in the threads and what the
+  /// workers waited for. Without the points in flight, their time is in the elapsed time but not in the
+  /// worker seconds, and after k points on T threads the ETA runs high by about 1 + T / 2k. 0 until a
+  /// point with a cost has finished.
+  double seconds(double elapsed, std::span<const PointInFlight> in_flight = {}) const;
 
  private:
   struct Class {
@@ -47,6 +55,11 @@ class RemainingTime {
     double done_seconds = 0;
   };
   double cost_of(std::uint64_t id) const { return free_[id] ? 0.0 : costs_[id]; }
+  /// Worker seconds per unit of cost: the class's finished points', or all finished points' for a class
+  /// none has finished (`done_cost`, `done_seconds`: the sums over every class).
+  double per_cost(const Class& c, double done_cost, double done_seconds) const {
+    return c.done_cost > 0 ? c.done_seconds / c.done_cost : done_seconds / done_cost;
+  }
 
   const std::vector<double>& costs_;
   std::vector<std::uint32_t> class_of_;  ///< per point id (only those of `todo` are read)
@@ -55,27 +68,30 @@ class RemainingTime {
   std::size_t finished_points_ = 0;
 };
 
-/// When each worker started the point it is simulating: written by the workers, read by the progress
+/// Which point each worker is simulating and since when: written by the workers, read by the progress
 /// line, so that the ETA counts the time already spent on unfinished points (RemainingTime::seconds).
 class PointsInFlight {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit PointsInFlight(std::size_t workers) : since_(workers) {}
-  void started(std::size_t worker, Clock::time_point t) { since_[worker].store(ticks(t) + 1, std::memory_order_relaxed); }
+  explicit PointsInFlight(std::size_t workers) : since_(workers), point_(workers) {}
+  void started(std::size_t worker, std::uint64_t point, Clock::time_point t) {
+    point_[worker].store(point, std::memory_order_relaxed);
+    since_[worker].store(ticks(t) + 1, std::memory_order_relaxed);
+  }
   void finished(std::size_t worker) { since_[worker].store(0, std::memory_order_relaxed); }
-  /// Worker seconds spent at `now` on the points in flight.
-  double seconds(Clock::time_point now) const;
+  /// The points in flight at `now`, with the seconds spent on each (a point started after `now`: 0).
+  std::vector<PointInFlight> at(Clock::time_point now) const;
 
  private:
   static std::int64_t ticks(Clock::time_point t) { return t.time_since_epoch().count(); }
-  std::vector<std::atomic<std::int64_t>> since_;  ///< per worker: 1 + the start's ticks, 0 when idle
+  std::vector<std::atomic<std::int64_t>> since_;   ///< per worker: 1 + the start's ticks, 0 when idle
+  std::vector<std::atomic<std::uint64_t>> point_;  ///< per worker: its point's id while busy
 };
 
 /// "[ 9/10]  90.0% | 0 failed | 0.5 points/s | 2s elapsed | ETA 2s": `done` and `failed` count every
 /// point of the sweep (or shard) that is finished, a resumed sweep's earlier ones included; the rate and
-/// the ETA are this run's (`remaining`, `elapsed` seconds into it, `in_flight` worker seconds spent on the
-/// points being simulated).
+/// the ETA are this run's (`remaining`, `elapsed` seconds into it, `in_flight` the points being simulated).
 std::string progress_line(std::size_t done, std::size_t total, std::size_t failed, const RemainingTime& remaining,
-                          double elapsed, double in_flight = 0);
+                          double elapsed, std::span<const PointInFlight> in_flight = {});
 
 }  // namespace eyesim::sweep

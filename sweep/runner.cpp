@@ -67,7 +67,7 @@ class Progress {
     if (!final && since < (tty_ ? 0.25 : interval_)) return;
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const std::string line = progress_line(done, total_, failed, remaining_, elapsed, in_flight_.seconds(now));
+    const std::string line = progress_line(done, total_, failed, remaining_, elapsed, in_flight_.at(now));
     if (tty_) fmt::print(err_, "\r{}\x1b[K{}", line, final ? "\n" : "");
     else fmt::print(err_, "eyesim: sweep {}\n", line);
     std::fflush(err_);
@@ -407,7 +407,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         }
         const DesignPoint& p = spec.points[todo[i]];
         const auto t0 = Clock::now();
-        in_flight.started(static_cast<std::size_t>(worker), t0);
+        in_flight.started(static_cast<std::size_t>(worker), todo[i], t0);
         PointRecord rec;
         const WorkloadKey k = key_of(p);
         try {

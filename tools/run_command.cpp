@@ -122,7 +122,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   } catch (const sweep::SpecError& e) {
     fmt::print(err, "eyesim: {}\n", e.what());
     return 2;
-  } catch (const std::invalid_argument& e) {  // a --set
+  } catch (const std::invalid_argument& e) {  // a --set, or another argument the loaders refuse
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
   }
@@ -284,7 +284,8 @@ int show_command(std::string_view what, std::string_view name, const std::vector
     sweep::apply_arch_sets(arch, sets);
     // Printed even when its parameters do not fit together (a file to edit), with what is wrong on stderr.
     for (const hw::ConfigIssue& i : hw::validate(arch))
-      fmt::print(err, "eyesim: warning: {}: {} {}\n", name, i.path, i.message);
+      fmt::print(err, "eyesim: warning: {}{}: {} {}\n", name,
+                 sets.empty() ? "" : fmt::format(" with --set {}", fmt::join(sets, ", --set ")), i.path, i.message);
     fmt::print(out, "{}", sweep::arch_to_toml(arch));
     return 0;
   } catch (const sweep::SpecError& e) {

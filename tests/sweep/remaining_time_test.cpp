@@ -46,9 +46,9 @@ TEST_SUITE("fast") {
     CHECK(t.seconds(1.0) == doctest::Approx(1.0 * 3 / 0.5));
   }
 
-  TEST_CASE("RemainingTime counts the time already spent on the points in flight") {
+  TEST_CASE("RemainingTime counts the time already spent on the points in flight, each up to its estimate") {
     // 40 points of 1 s on 4 workers, 1.5 s in: 4 finished, 4 half done. Left: 36 points less 4 x 0.5 s in
-    // flight = 34 worker seconds on 4 workers, 8.5 s. Without the in-flight seconds: 1.5 x 36 / 4 = 13.5 s,
+    // flight = 34 worker seconds on 4 workers, 8.5 s. Without the points in flight: 1.5 x 36 / 4 = 13.5 s,
     // high by 1 + T / 2k = 1.5 (the time the running points took was in the elapsed time only).
     std::vector<DesignPoint> points(40, test_point("eyeriss_v2", "sparse_mobilenet"));
     const std::vector<double> costs(40, 1.0);
@@ -56,25 +56,36 @@ TEST_SUITE("fast") {
     for (std::uint64_t i = 0; i < 40; ++i) todo[i] = i;
     RemainingTime t(points, costs, todo);
     for (std::uint64_t i = 0; i < 4; ++i) t.finished(i, 1.0);
-    CHECK(t.seconds(1.5, 2.0) == doctest::Approx(8.5));
+    const std::vector<PointInFlight> half = {{4, 0.5}, {5, 0.5}, {6, 0.5}, {7, 0.5}};
+    CHECK(t.seconds(1.5, half) == doctest::Approx(8.5));
     CHECK(t.seconds(1.5) == doctest::Approx(13.5));
-    CHECK(progress_line(4, 40, 0, t, 1.5, 2.0) == "[ 4/40]  10.0% | 0 failed | 2.7 points/s | 2s elapsed | ETA 8s");
-    // More in flight than the estimate left: 0, not negative.
-    CHECK(t.seconds(1.5, 100.0) == 0.0);
+    CHECK(progress_line(4, 40, 0, t, 1.5, half) == "[ 4/40]  10.0% | 0 failed | 2.7 points/s | 2s elapsed | ETA 8s");
+    // One point running 30 s past its 1 s estimate, three half done, 31 s in: each in-flight point takes
+    // off at most its own estimate (1 + 3 x 0.5 s: 33.5 worker seconds left), so the ETA is 31 x 33.5 /
+    // (4 + 31.5) = 29.3 s, not 31 x (36 - 31.5) / 35.5 = 3.9 s (and 0 s once it had run 40 s).
+    const std::vector<PointInFlight> stuck = {{4, 30.0}, {5, 0.5}, {6, 0.5}, {7, 0.5}};
+    CHECK(t.seconds(31.0, stuck) == doctest::Approx(31.0 * 33.5 / 35.5));
   }
 
-  TEST_CASE("PointsInFlight sums the time its busy workers have spent, and nothing for idle ones") {
+  TEST_CASE("PointsInFlight names each busy worker's point and the time spent on it") {
     using Clock = PointsInFlight::Clock;
     PointsInFlight f(3);
     const Clock::time_point t0 = Clock::now();
-    CHECK(f.seconds(t0) == 0.0);
-    f.started(0, t0);
-    f.started(2, t0 + std::chrono::milliseconds(500));
-    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(2.0 + 1.5));
+    CHECK(f.at(t0).empty());
+    f.started(0, 17, t0);
+    f.started(2, 5, t0 + std::chrono::milliseconds(500));
+    auto busy = f.at(t0 + std::chrono::seconds(2));
+    REQUIRE(busy.size() == 2);
+    CHECK(busy[0].id == 17);
+    CHECK(busy[0].seconds == doctest::Approx(2.0));
+    CHECK(busy[1].id == 5);
+    CHECK(busy[1].seconds == doctest::Approx(1.5));
     f.finished(0);
-    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(1.5));
-    f.started(1, t0 + std::chrono::seconds(3));
-    CHECK(f.seconds(t0 + std::chrono::seconds(2)) == doctest::Approx(1.5));  // started later than "now": 0
+    busy = f.at(t0 + std::chrono::seconds(2));
+    REQUIRE(busy.size() == 1);
+    CHECK(busy[0].id == 5);
+    f.started(1, 9, t0 + std::chrono::seconds(3));
+    CHECK(f.at(t0 + std::chrono::seconds(2))[0].seconds == doctest::Approx(0.0));  // worker 1: started after "now"
   }
 
   TEST_CASE("RemainingTime of a resumed sweep counts only the points this run simulates") {

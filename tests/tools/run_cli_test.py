@@ -272,7 +272,7 @@ check(shown.returncode == 0 and tomllib.loads(shown.stdout)["noc"]["iact_port_bi
 shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v2", "--set", "pe.iact_data_bits=4"], capture_output=True,
                        text=True, timeout=60)
 check(shown.returncode == 0 and "iact_data_bits = 4" in shown.stdout
-      and "eyesim: warning: eyeriss_v2: pe.iact_data_bits must hold at least one iact" in shown.stderr,
+      and "eyesim: warning: eyeriss_v2 with --set pe.iact_data_bits=4: pe.iact_data_bits must hold at least one iact" in shown.stderr,
       f"show arch --set with a broken constraint prints the file and warns: {shown.stderr.strip()}")
 shown = subprocess.run([EYESIM, "show", "net", "alexnet", "--set", "pe.simd_width=1"], capture_output=True, text=True,
                        timeout=60)
@@ -281,7 +281,8 @@ for args, message in (
         (("--set", "iact_port_bits=48"),
          "--set 'iact_port_bits=48': unknown architecture parameter 'iact_port_bits'; did you mean 'noc.iact_port_bits'?"),
         (("--set", "noc.iact_port_bits"), "--set 'noc.iact_port_bits': expected PARAM=VALUE"),
-        (("--set", "noc.iact_port_bits=wide"), "--set 'noc.iact_port_bits=wide': expected a non-negative integer (got 'wide')"),
+        (("--set", "noc.iact_port_bits=wide"), "--set 'noc.iact_port_bits=wide': expected a non-negative integer below 2^32 (got 'wide')"),
+        (("--set", "array.pe_rows=99999999999"), "expected a non-negative integer below 2^32 (got '99999999999')"),
         (("--set", "noc.iact_port_bits=0"), "--set 'noc.iact_port_bits=0': noc.iact_port_bits must be in [1, "),
         (("--set", "pe.kind=dens"), "--set 'pe.kind=dens': expected sparse or dense (got 'dens'); did you mean 'dense'?"),
         (("--set", "pe.simd_width=1", "--set", "pe.simd_width=2"),
