@@ -36,9 +36,11 @@ std::optional<std::string> apply_arch_override(hw::ArchSpec& arch, std::string_v
       else field = v;
     } else {
       if (!hw::parse_enum(value, field)) {
-        const std::vector<std::string_view> names = std::is_same_v<T, hw::PeKind>
-                                                        ? std::vector<std::string_view>{"sparse", "dense"}
-                                                        : std::vector<std::string_view>{"hierarchical_mesh", "flat_multicast"};
+        const std::vector<std::string_view> names =
+            std::is_same_v<T, hw::PeKind>
+                ? std::vector<std::string_view>{hw::to_string(hw::PeKind::kSparse), hw::to_string(hw::PeKind::kDense)}
+                : std::vector<std::string_view>{hw::to_string(hw::NocKind::kHierarchicalMesh),
+                                                hw::to_string(hw::NocKind::kFlatMulticast)};
         problem = fmt::format("expected {} or {} (got '{}'){}", names[0], names[1], value, did_you_mean(value, names));
       }
     }

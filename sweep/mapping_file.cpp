@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -70,15 +72,25 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
                               did_you_mean(*v, layer_names(*network)));
         continue;
       }
-      std::uint32_t* field = key == "m0" ? &o.m0 : key == "c0" ? &o.c0 : key == "f0" ? &o.f0
-                           : key == "spatial_red" ? &o.spatial_red : key == "spatial_m" ? &o.spatial_m
-                           : key == "spatial_g" ? &o.spatial_g : key == "spatial_pos" ? &o.spatial_pos : nullptr;
-      static constexpr std::string_view kKeys[] = {"layer",     "m0",        "c0",        "f0",
-                                                   "spatial_red", "spatial_m", "spatial_g", "spatial_pos"};
+      // The factor keys, one table for the lookup and the message: "layer" (above), then these.
+      static constexpr std::pair<std::string_view, std::uint32_t hw::MappingOverride::*> kFactors[] = {
+          {"m0", &hw::MappingOverride::m0},
+          {"c0", &hw::MappingOverride::c0},
+          {"f0", &hw::MappingOverride::f0},
+          {"spatial_red", &hw::MappingOverride::spatial_red},
+          {"spatial_m", &hw::MappingOverride::spatial_m},
+          {"spatial_g", &hw::MappingOverride::spatial_g},
+          {"spatial_pos", &hw::MappingOverride::spatial_pos}};
+      std::uint32_t* field = nullptr;
+      std::vector<std::string_view> keys = {"layer"};
+      for (const auto& [name, member] : kFactors) {
+        keys.push_back(name);
+        if (key == name) field = &(o.*member);
+      }
       if (!field)
         throw SpecError(file, where.line, where.column,
-                        fmt::format("unknown mapping key '{}' (expected {}){}", key.str(), fmt::join(kKeys, ", "),
-                                    did_you_mean(key.str(), kKeys)));
+                        fmt::format("unknown mapping key '{}' (expected {}){}", key.str(), fmt::join(keys, ", "),
+                                    did_you_mean(key.str(), keys)));
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 1 || *v > 65536)
         throw SpecError(file, where.line, where.column, fmt::format("'{}' expects an integer in [1, 65536]", key.str()));

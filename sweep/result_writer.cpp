@@ -41,17 +41,22 @@ void ResultWriter::add_configs(const std::byte* rows, std::size_t count) {
   file_.append_rows("configs", tables_.configs(), rows, count);
 }
 
-void ResultWriter::write_ready() {
-  while (next_ < ids_.size()) {
-    const std::uint64_t id = ids_[next_];
-    if (next_stored_ < stored_.size() && stored_[next_stored_].point_id == id) {
+void ResultWriter::write_ready(bool past_gaps) {
+  // The lowest id held, taken or stored: every held id is one of ids_ not yet written, so it is the next
+  // one exactly when that point is ready.
+  for (;;) {
+    const auto taken = pending_.begin();
+    const bool stored = next_stored_ < stored_.size() &&
+                        (taken == pending_.end() || stored_[next_stored_].point_id < taken->first);
+    if (!stored && taken == pending_.end()) return;
+    const std::uint64_t id = stored ? stored_[next_stored_].point_id : taken->first;
+    if (!past_gaps && (next_ == ids_.size() || ids_[next_] != id)) return;
+    if (stored) {
       PointRecord r = load_(stored_[next_stored_++].where);
       write(r);
-    } else if (auto it = pending_.find(id); it != pending_.end()) {
-      write(it->second);
-      pending_.erase(it);
     } else {
-      break;
+      write(taken->second);
+      pending_.erase(taken);
     }
     ++next_;
     write_buffered(false);  // whole chunks out as they fill: a resume may write many stored records at once
@@ -64,12 +69,12 @@ void ResultWriter::add_stored(std::vector<StoredRecord> stored, RecordLoader loa
   stored_ = std::move(stored);
   next_stored_ = 0;
   load_ = std::move(load);
-  write_ready();
+  write_ready(false);
 }
 
 void ResultWriter::add(PointRecord r) {
   pending_.emplace(r.point_id, std::move(r));
-  write_ready();
+  write_ready(false);
   if (std::chrono::duration<double>(Clock::now() - last_flush_).count() > kFlushSeconds) {
     write_buffered(true);
     file_.flush();
@@ -80,19 +85,7 @@ void ResultWriter::add(PointRecord r) {
 }
 
 void ResultWriter::finish(bool complete, std::string_view end_utc) {
-  // After an interruption: the finished points past a gap, taken and stored ones merged in id order.
-  auto it = pending_.begin();
-  while (it != pending_.end() || next_stored_ < stored_.size()) {
-    if (it == pending_.end() || (next_stored_ < stored_.size() && stored_[next_stored_].point_id < it->first)) {
-      PointRecord r = load_(stored_[next_stored_++].where);
-      write(r);
-    } else {
-      write(it->second);
-      ++it;
-    }
-    write_buffered(false);
-  }
-  pending_.clear();
+  write_ready(true);  // after an interruption: the finished points past a gap, still in id order
   write_buffered(true);
   file_.set_attribute("complete", complete ? "true" : "false");
   file_.set_attribute("end_utc", end_utc);

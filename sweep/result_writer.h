@@ -86,8 +86,9 @@ class ResultWriter {
   void write_buffered(bool all);
   void write_rows(const char* table, const TableSchema& schema, TableBuffer& b, std::size_t chunk, bool all);
   void write(PointRecord& r);
-  /// Writes every record, taken or stored, that is next in point order.
-  void write_ready();
+  /// Writes every record, taken or stored, that is next in point order (`past_gaps`: every record held,
+  /// in point order, whether or not the points before it were written).
+  void write_ready(bool past_gaps);
 
   Hdf5File file_;
   const ResultTables& tables_;

@@ -82,11 +82,10 @@ std::vector<sweep::InputFile> input_files(const RunArgs& args, const workloads::
   return files;
 }
 
-/// The architecture as the command line gave it, for messages: "eyeriss_v2", "eyeriss_v2 with --set pe.simd_width=1".
-std::string arch_label(const RunArgs& args) {
-  std::string label = args.arch;
-  for (std::size_t i = 0; i < args.sets.size(); ++i) label += (i == 0 ? " with --set " : ", --set ") + args.sets[i];
-  return label;
+/// An architecture as the command line gave it, for messages: "eyeriss_v2", "eyeriss_v2 with --set pe.simd_width=1".
+std::string arch_label(std::string_view arch, const std::vector<std::string>& sets) {
+  if (sets.empty()) return std::string(arch);
+  return fmt::format("{} with --set {}", arch, fmt::join(sets, ", --set "));
 }
 
 double dram_bytes(const hw::LayerStats& s) {
@@ -127,7 +126,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     return 2;
   }
   if (const auto issues = hw::validate(*arch); !issues.empty()) {
-    for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", arch_label(args), i.path, i.message);
+    for (const auto& i : issues) fmt::print(err, "eyesim: {}: error: {} {}\n", arch_label(args.arch, args.sets), i.path, i.message);
     return 2;
   }
   // -o: the file a sweep writes, with this run as its one design point, written from this run's result
@@ -284,8 +283,7 @@ int show_command(std::string_view what, std::string_view name, const std::vector
     sweep::apply_arch_sets(arch, sets);
     // Printed even when its parameters do not fit together (a file to edit), with what is wrong on stderr.
     for (const hw::ConfigIssue& i : hw::validate(arch))
-      fmt::print(err, "eyesim: warning: {}{}: {} {}\n", name,
-                 sets.empty() ? "" : fmt::format(" with --set {}", fmt::join(sets, ", --set ")), i.path, i.message);
+      fmt::print(err, "eyesim: warning: {}: {} {}\n", arch_label(name, sets), i.path, i.message);
     fmt::print(out, "{}", sweep::arch_to_toml(arch));
     return 0;
   } catch (const sweep::SpecError& e) {
