@@ -55,6 +55,7 @@ class Journal {
   std::string path_;
   std::FILE* file_ = nullptr;
   std::vector<std::uint8_t> coded_;  ///< a record's coded traces (kept: no allocation per record)
+  std::vector<std::uint8_t> coded_run_, coded_layers_;  ///< its coded run row and layer rows (kept too)
 };
 
 }  // namespace eyesim::sweep

@@ -545,7 +545,7 @@ TEST_SUITE("fast") {
     const hw::NetworkResult r = simulate(spec);
     {
       std::ofstream journal(o.output + ".journal");
-      journal << "EYESIMJ4 finished points";
+      journal << "EYESIMJ5 finished points";
     }
     const std::string refusal =
         "exists: a sweep into '" + o.output +
@@ -724,6 +724,55 @@ TEST_SUITE("fast") {
     fs::remove(path);
   }
 
+  TEST_CASE("a journal gives back any run and layer rows through its coding, and real rows in half their size") {
+    const std::string path = (test_dir() / "rows.journal").string();
+    fs::create_directories(test_dir());
+    fs::remove(path);
+    const auto bytes = [](std::initializer_list<int> values) {
+      std::vector<std::byte> out;
+      for (const int v : values) out.push_back(static_cast<std::byte>(v));
+      return out;
+    };
+    std::vector<PointRecord> written(4);
+    // Zero runs at the ends, runs longer than one token (127), bytes equal to the row before, 0xff.
+    written[0].run_row = bytes({0, 0, 7, 0, 255, 255, 0});
+    written[0].run_row.resize(300);
+    written[0].n_layers = 3;
+    written[0].layer_rows = bytes({1, 0, 0, 255, 1, 0, 0, 255, 0, 9, 0, 254});
+    written[1].n_layers = 2;  // rows that do not divide by the layer count: no XOR with the row before
+    written[1].layer_rows = bytes({5, 0, 5});
+    written[2].ok = false;  // a failed point: a run row, no layer rows
+    written[2].run_row = bytes({0});
+    // Real rows: a point's run row and layer rows, as the runner records them.
+    const SweepSpec one = one_point_spec();
+    written[3] = ResultTables().record(one.points.front(), simulate(one), 1.5);
+    REQUIRE(written[3].n_layers == 2);
+    for (std::size_t i = 0; i < written.size(); ++i) written[i].point_id = i;
+    {
+      Journal j(path, 1, "eyesim test");
+      for (const PointRecord& r : written) j.append(r);
+    }
+    const auto records = journal_records(path);
+    REQUIRE(records.size() == written.size());
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      CAPTURE(i);
+      CHECK(records[i].run_row == written[i].run_row);
+      CHECK(records[i].layer_rows == written[i].layer_rows);
+      CHECK(records[i].n_layers == written[i].n_layers);
+      CHECK(records[i].ok == written[i].ok);
+    }
+    const std::uintmax_t real_bytes = fs::file_size(path);
+    {  // the same real record alone, against its rows' raw size
+      fs::remove(path);
+      Journal j(path, 1, "eyesim test");
+      j.append(written[3]);
+    }
+    const std::uintmax_t raw = written[3].run_row.size() + written[3].layer_rows.size();
+    CHECK(fs::file_size(path) < real_bytes);
+    CHECK(fs::file_size(path) - written[3].traces.size() * 3 < raw / 2);  // rows in under half (traces: <= 3 bytes a value)
+    fs::remove(path);
+  }
+
   TEST_CASE("a journal record gone after the scan is an error naming the journal and the point") {
     const std::string path = (test_dir() / "gone.journal").string();
     fs::create_directories(test_dir());
@@ -831,7 +880,7 @@ TEST_SUITE("fast") {
     const auto c = Journal::scan(path);
     REQUIRE(c.entries.size() == 1);
     CHECK(journal_records(path)[0].traces == std::vector<std::uint64_t>{100, 200});
-    for (const char format : {'1', '2', '3'}) {  // before the word-wise checksum; the version; coded traces
+    for (const char format : {'1', '2', '3', '4'}) {  // before the word-wise checksum; the version; coded traces; coded rows
       {
         std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(7);

@@ -67,26 +67,32 @@ def same(a, b):
 
 
 def complete_records(journal):
-    """Records wholly in the journal (sweep/journal.cpp: a header of the magic "EYESIMJ4", the spec hash
-    and the length-prefixed version, then per record a magic, the point id, ok, the layer count, four
-    length-prefixed vectors, the traces' count and their length-prefixed coded bytes, and a checksum). The
+    """Records wholly in the journal (sweep/journal.cpp: a header of the magic "EYESIMJ5", the spec hash
+    and the length-prefixed version, then per record a magic, the point id, ok, the layer count, the run
+    row's and the layer rows' raw size each before their length-prefixed coded bytes, two length-prefixed
+    vectors of u32, the traces' count and their length-prefixed coded bytes, and a checksum). The
     file's size alone is not enough: a kill can land while a record is half written."""
     try:
         with open(journal, "rb") as f:
             data = f.read()
     except FileNotFoundError:
         return 0
-    if len(data) < 20 or data[:8] != b"EYESIMJ4":
+    if len(data) < 20 or data[:8] != b"EYESIMJ5":
         return 0
     (version_bytes,) = struct.unpack_from("<I", data, 16)
     pos, n = 20 + version_bytes, 0
     while True:
         pos += 4 + 8 + 1 + 4
-        for elem in (1, 1, 4, 4):  # run row, layer rows, PE counts, port counts
+        for _ in range(2):  # run row, layer rows: raw size, coded size, coded bytes
+            if pos + 16 > len(data):
+                return n
+            (coded,) = struct.unpack_from("<Q", data, pos + 8)
+            pos += 16 + coded
+        for _ in range(2):  # PE counts, port counts (u32)
             if pos + 8 > len(data):
                 return n
             (count,) = struct.unpack_from("<Q", data, pos)
-            pos += 8 + count * elem
+            pos += 8 + count * 4
         if pos + 16 > len(data):
             return n
         (coded_bytes,) = struct.unpack_from("<Q", data, pos + 8)  # after the traces' count

@@ -71,7 +71,7 @@ for fmt in ("table", "csv", "json"):
 # `eyesim run -o OUTPUT` must neither delete it nor replace that sweep's files. (tests/sweep/sweep_cli_test.py
 # does the same with a real sweep killed by kill -9, then resumes it.)
 owned = path("owned.h5")
-leftovers = {owned: b"partial result of a stopped sweep", owned + ".journal": b"EYESIMJ4 finished points",
+leftovers = {owned: b"partial result of a stopped sweep", owned + ".journal": b"EYESIMJ5 finished points",
              owned + ".part": b"the file a running sweep writes"}
 for name, data in leftovers.items():
     with open(name, "wb") as f:
