@@ -410,7 +410,7 @@ PointRecord Journal::load(std::istream& in, const std::string& path, const Entry
     broken = "layer rows";
   else if (!decode_traces(coded.data(), coded.size(), values, r.traces)) broken = "traces";
   if (broken)
-    throw std::runtime_error(fmt::format("the sweep journal '{}' holds a record of point #{} whose {} do not decode",
+    throw std::runtime_error(fmt::format("the sweep journal '{}' holds a record of point #{} whose {} cannot be decoded",
                                          path, entry.point_id, broken));
   r.ok = ok != 0;
   return r;
