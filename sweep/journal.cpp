@@ -1,4 +1,5 @@
-// Journal records: [magic][id][ok][sizes][run row][layer rows][trace counts][traces, coded][checksum].
+// Journal records: [magic][id][ok][layer count][run row: raw size, coded size, coded][layer rows: the same]
+// [PE counts][port counts][traces: count, coded size, coded][checksum] (row_coding and trace_coding below).
 #include "sweep/journal.h"
 
 #include <algorithm>
@@ -410,7 +411,9 @@ PointRecord Journal::load(std::istream& in, const std::string& path, const Entry
     broken = "layer rows";
   else if (!decode_traces(coded.data(), coded.size(), values, r.traces)) broken = "traces";
   if (broken)
-    throw std::runtime_error(fmt::format("the sweep journal '{}' holds a record of point #{} whose {} cannot be decoded",
+    throw std::runtime_error(fmt::format("the sweep journal '{}' holds a record of point #{} whose {} cannot be decoded "
+                                         "(its checksum holds, so eyesim wrote it wrong: please report it; delete the "
+                                         "journal to start the sweep over)",
                                          path, entry.point_id, broken));
   r.ok = ok != 0;
   return r;

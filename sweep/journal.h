@@ -2,8 +2,8 @@
 // Every record is flushed to the OS as soon as it is written, so a `kill -9` loses no completed point;
 // `--resume` scans it (a truncated last record is ignored) and the result file is rebuilt, each record read
 // back when the writer reaches its point, so a journal larger than memory can be resumed. The
-// header names the spec (its hash) and the eyesim version that wrote the records: their rows are raw
-// bytes in that version's layout, and a resumed file must not mix two versions' models.
+// header names the spec (its hash) and the eyesim version that wrote the records: their rows are that
+// version's table rows (coded, byte for byte), and a resumed file must not mix two versions' models.
 #pragma once
 
 #include <cstdint>
