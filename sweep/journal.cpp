@@ -296,28 +296,25 @@ bool read_record_bytes(std::istream& in, std::uint64_t available, std::vector<ch
   if (!take(4 + 8 + 1 + 4)) return false;
   std::memcpy(&magic, body.data(), 4);
   if (magic != kRecordMagic) return false;
-  // The run row and the layer rows (their raw size, at most kMaxRowExpansion times their coded bytes, and
-  // the coded bytes), the PE and port counts (u32), then the traces' count and their coded bytes (at
-  // least one a value).
-  std::uint64_t n = 0;
-  for (int rows = 0; rows < 2; ++rows) {
-    std::uint64_t raw = 0;
+  // A coded block: what it decodes to (bytes, or values), its coded size and its coded bytes, which
+  // decode to at most `expansion` units each.
+  const auto coded = [&](std::uint64_t expansion) {
+    std::uint64_t decoded = 0, n = 0;
     if (!take(16)) return false;
-    std::memcpy(&raw, body.data() + body.size() - 16, 8);
+    std::memcpy(&decoded, body.data() + body.size() - 16, 8);
     std::memcpy(&n, body.data() + body.size() - 8, 8);
-    if (n > available || raw > kMaxRowExpansion * n || !take(n)) return false;
-  }
-  for (const std::uint64_t element : {4, 4}) {
+    return n <= available && decoded <= expansion * n && take(n);
+  };
+  // The run row and the layer rows (coded), the PE and port counts (u32), the traces (coded, at least a
+  // byte a value), the checksum.
+  if (!coded(kMaxRowExpansion) || !coded(kMaxRowExpansion)) return false;
+  for (int counts = 0; counts < 2; ++counts) {
+    std::uint64_t n = 0;
     if (!take(8)) return false;
     std::memcpy(&n, body.data() + body.size() - 8, 8);
-    if (n > available / element || !take(n * element)) return false;
+    if (n > available / 4 || !take(n * 4)) return false;
   }
-  std::uint64_t values = 0;
-  if (!take(16)) return false;
-  std::memcpy(&values, body.data() + body.size() - 16, 8);
-  std::memcpy(&n, body.data() + body.size() - 8, 8);
-  if (values > n || !take(n)) return false;
-  return take(8);
+  return coded(1) && take(8);
 }
 
 bool checksum_holds(const std::vector<char>& body) {
