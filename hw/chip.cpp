@@ -507,7 +507,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     if (rows_shared && row.sent_pass == grp.pass + 1 && row.sent_step == lane.next_pos) {
       arrival[red_i] = std::max(now, row.arrival);
       step_start = std::max(step_start, std::max(now, row.first_word));
-      noc_.count_delivery(DataType::kIact, bits * k_m);  // its last hop into this lane's k_m PEs
+      noc_.count_last_hops(iact_routes_[lane_id * k_red + red_i], bits);  // into this lane's PEs' clusters
       stats_.spad_iact_writes += (bits / arch_.pe.iact_data_bits) * k_m;
       continue;
     }

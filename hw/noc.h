@@ -118,6 +118,14 @@ class Noc {
   void restore_planned(const PlannedRoutes& saved);
   /// Counts `bits` delivered over one more local hop (a multicast's extra destinations).
   void count_delivery(DataType t, std::uint64_t bits) { bit_hops_[static_cast<int>(t)] += bits; }
+  /// Counts `bits` carried over the last hop of a planned multicast only, into each of its destination
+  /// clusters (flat NoC: the X-bus of each PE row): what the route's destinations pay when another
+  /// multicast already brought the data past the links (row-stationary sharing, Chip::on_lane_step).
+  /// A multicast itself pays the same per destination cluster, plus its links.
+  void count_last_hops(std::uint32_t planned_route, std::uint64_t bits) {
+    const PlannedRoute& p = planned_[planned_route];
+    bit_hops_[static_cast<int>(p.type)] += bits * p.route.clusters;
+  }
   std::uint64_t transfers(DataType t) const { return transfers_[static_cast<int>(t)]; }
   std::uint64_t bit_hops(DataType t) const { return bit_hops_[static_cast<int>(t)]; }
   /// All ports, iact ports first, then weight, then psum (the order of LayerTraces::port_*).

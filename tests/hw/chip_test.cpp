@@ -337,6 +337,30 @@ TEST_SUITE("fast") {
     CHECK(r.stats.noc_iact_transfers == 14);
   }
 
+  TEST_CASE("a row shared along the row-stationary diagonal costs its lane the last hops of a multicast, not one per PE") {
+    // 16 filters over 4 psum chains (k_m = 4): a lane's row goes to 4 PEs, on the mesh in one cluster (one
+    // local hop: the cluster's iact router drives its PEs), on the flat NoC in 4 PE rows (4 X-buses, and
+    // the Y-bus). With 4 lanes side by side, 3x3 filters and stride 1, neighbouring lanes share rows; the
+    // lane that gets a shared row pays what its own multicast's destinations would, so sharing never costs
+    // more NoC energy than one multicast per lane.
+    const workloads::LayerShape conv{.name = "conv", .kind = workloads::LayerKind::kConv, .c = 4, .m = 16, .h = 16,
+                                     .w = 16, .r = 3, .s = 3, .pad = 1};
+    const auto data = workloads::prepare_network(testing::one_layer(conv, 1.0, 1.0), 1);
+    const auto run = [&](const char* arch, std::uint32_t lanes) {
+      const MappingOverride m{.layer = "", .m0 = 4, .c0 = 4, .f0 = 16, .spatial_red = 3, .spatial_m = 4,
+                              .spatial_g = 1, .spatial_pos = lanes};
+      return simulate_layer(*preset(arch), data->layers[0],
+                            RunOptions{.verify = false, .collect_traces = false, .forced_mappings = {m}})
+          .stats;
+    };
+    const LayerStats mesh_one = run("eyeriss_v1_5", 1), mesh_shared = run("eyeriss_v1_5", 4);
+    REQUIRE(mesh_shared.noc_iact_transfers < mesh_one.noc_iact_transfers);  // rows were shared
+    CHECK(mesh_shared.noc_iact_bits == mesh_one.noc_iact_bits);  // a multicast holds no link here: one hop each
+    const LayerStats flat_one = run("eyeriss_v1_scaled", 1), flat_shared = run("eyeriss_v1_scaled", 4);
+    REQUIRE(flat_shared.noc_iact_transfers < flat_one.noc_iact_transfers);
+    CHECK(flat_shared.noc_iact_bits < flat_one.noc_iact_bits);  // a shared row does not drive the Y-bus again
+  }
+
   TEST_CASE("V1's lanes start on the first words of their rows and drain psums while they compute") {
     // The row-stationary layer above on the JSSC chip: 12 lanes of 3 PEs, one step each, 4 x 3 x 12 x 16
     // = 2304 MAC cycles per PE. Its 14 input rows (56 cycles each on the 16-bit ifmap bus) interleave
