@@ -7,7 +7,8 @@ namespace eyesim::hw {
 
 void apply_energy(const ArchSpec& arch, LayerStats& s) {
   // Integer counts times widths: exact in a double, whatever the order they were counted in.
-  const double spad_reg_bits = double(s.spad_iact_data_reads) * arch.pe.iact_data_bits +
+  // An iact SPad write is counted in data-entry widths: a sparse row's address vector is in the count.
+  const double spad_reg_bits = double(s.spad_iact_data_reads + s.spad_iact_writes) * arch.pe.iact_data_bits +
                                double(s.spad_psum_reads + s.spad_psum_writes) * arch.precision.psum_bits +
                                double(s.spad_iact_addr_reads) * arch.pe.iact_addr_bits +
                                double(s.spad_weight_addr_reads) * arch.pe.weight_addr_bits;

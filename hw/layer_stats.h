@@ -37,7 +37,7 @@ struct LayerStats {
   // SPad accesses (entries)
   std::uint64_t spad_iact_addr_reads = 0;
   std::uint64_t spad_iact_data_reads = 0;
-  std::uint64_t spad_iact_writes = 0;
+  std::uint64_t spad_iact_writes = 0;  ///< the rows' bits in pe.iact_data_bits entries (CSC address vectors too)
   std::uint64_t spad_weight_addr_reads = 0;
   std::uint64_t spad_weight_data_reads = 0;
   std::uint64_t spad_weight_writes = 0;

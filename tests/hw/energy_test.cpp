@@ -57,6 +57,26 @@ TEST_SUITE("fast") {
     CHECK(r.stats.energy_clock_pj < pe_cycles * (arch.energy.clock_pj_per_pe_cycle + arch.energy.clock_idle_pj_per_pe_cycle));
   }
 
+  TEST_CASE("every SPad access counted is charged: register-file and SRAM bits at their per-bit energies") {
+    const ArchSpec arch = *preset("eyeriss_v2");
+    LayerStats s;
+    s.spad_iact_addr_reads = 2;
+    s.spad_iact_data_reads = 3;
+    s.spad_iact_writes = 5;
+    s.spad_weight_addr_reads = 7;
+    s.spad_weight_data_reads = 11;
+    s.spad_weight_writes = 13;
+    s.spad_psum_reads = 17;
+    s.spad_psum_writes = 19;
+    apply_energy(arch, s);
+    const PeSpec& pe = arch.pe;
+    const double reg_bits = 2.0 * pe.iact_addr_bits + (3.0 + 5.0) * pe.iact_data_bits + 7.0 * pe.weight_addr_bits +
+                            (17.0 + 19.0) * arch.precision.psum_bits;
+    const double sram_bits = (11.0 + 13.0) * pe.weight_data_bits;
+    CHECK(s.energy_spad_pj == doctest::Approx(reg_bits * arch.energy.spad_reg_pj_per_bit +
+                                              sram_bits * arch.energy.spad_sram_pj_per_bit));
+  }
+
   TEST_CASE("ISCA Table IV ratios are per 16-bit datum relative to a 16-bit MAC (GLB 6x and small banks and NoC 2x)") {
     const double isca_1x_pj_per_bit = preset("eyeriss_v1_jssc")->energy.mac_pj / 16.0;
     CHECK(preset("eyeriss_v1_jssc")->energy.glb_pj_per_bit == doctest::Approx(6.0 * isca_1x_pj_per_bit));
