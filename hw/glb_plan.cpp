@@ -46,7 +46,11 @@ GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes) {
   return g;
 }
 
-GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& m) {
+double streamed_step_wait(const ArchSpec& arch, const GlbPlan& plan) {
+  return plan.iacts == IactResidency::kStream ? double(arch.dram.latency_cycles) : 0.0;
+}
+
+GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& m, double step_cycles) {
   const auto& l = layer.shape();
   const bool sparse = arch.pe.kind == PeKind::kSparse;
   const double input_bytes = stored_iact_bytes(arch, layer);
@@ -88,22 +92,26 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   // A block's positions are dealt to the k_pos lanes, so a pass over it takes ceil(positions / k_pos)
   // steps: a block that is not a multiple of k_pos leaves lanes idle in every pass (JSSC CONV1: blocks
   // of 10 output rows on 7 lanes ran two steps per pass for 10 / 14 of the work; V1 Table III uses
-  // strips of 7). The plan takes the fewest lane steps first, then the least DRAM traffic.
+  // strips of 7). The plan takes the least lane time first (steps, each waiting for its rows from DRAM
+  // when the input streams: one step fewer does not pay for a DRAM latency in every step), then the
+  // least DRAM traffic.
   const std::uint64_t min_steps = ceil_div(m.positions, m.k_pos);
+  const double min_lane_time = double(min_steps) * step_cycles;
   const auto steps_of = [&](std::uint32_t block_positions) {
     const std::uint32_t rest = m.positions % block_positions;
     return std::uint64_t{m.positions / block_positions} * ceil_div(block_positions, m.k_pos) +
            (rest ? ceil_div(rest, m.k_pos) : 0);
   };
-  std::uint64_t best_steps = 0;
+  double best_lane_time = 0;
   // Returns false when neither this block size nor any smaller one can beat the best: it already has
-  // the fewest steps and the floor of their traffic (weights x blocks + the input floor) reaches it.
+  // the least lane time and the floor of their traffic (weights x blocks + the input floor) reaches it.
   const auto consider = [&](std::uint32_t block_positions, double block_input_bytes) {
     GlbPlan p;
     p.block_positions = block_positions;
     p.blocks = ceil_div(m.positions, block_positions);
     const std::uint64_t steps = steps_of(block_positions);
-    if (have && best_steps == min_steps && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes) return false;
+    if (have && best_lane_time <= min_lane_time && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes)
+      return false;
     const double slice_bytes = block_input_bytes * slice_fraction;
     for (IactResidency residency : {IactResidency::kBlock, IactResidency::kSlice, IactResidency::kStream}) {
       const double resident = residency == IactResidency::kBlock ? block_input_bytes
@@ -128,25 +136,37 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
                                                                        : input_bytes * stream_factor;
       const double spill_traffic = p.psums_spill ? 2.0 * (kk_passes - 1) * psum_bytes_total : 0.0;
       p.estimated_dram_bytes = weight_bytes * p.blocks + iact_traffic + spill_traffic;
+      const double lane_time = double(steps) * (step_cycles + streamed_step_wait(arch, p));
       const bool better = !have || (p.psums_spill != best.psums_spill ? !p.psums_spill
-                                    : steps != best_steps              ? steps < best_steps
+                                    : lane_time != best_lane_time      ? lane_time < best_lane_time
                                                                        : p.estimated_dram_bytes < best.estimated_dram_bytes);
       if (better) {
         best = p;
-        best_steps = steps;
+        best_lane_time = lane_time;
       }
       have = true;
     }
     return true;
   };
-  // Largest blocks first (ties keep the larger): whole images, then runs of output rows of one image.
+  // Largest blocks first (ties keep the larger): whole images, then runs of output rows.
   for (std::uint32_t images = l.n; images >= 1; --images)
     if (!consider(images * rows_per_image, double(images) * l.h * row_bytes)) return best;
   for (std::uint32_t rows = l.e() - 1; rows >= 1; --rows) {
     // One row fewer per block with as many blocks holds fewer input rows and psums for the same weight
-    // traffic: only the smallest block of each block count can be the best.
-    if (rows > 1 && ceil_div(m.positions, (rows - 1) * m.f_tiles) == ceil_div(m.positions, rows * m.f_tiles)) continue;
-    const double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
+    // traffic, so it is at least as good, unless it needs more lane steps (26 positions on 2 lanes: 3
+    // blocks of 10 take 13 steps, 3 blocks of 9 take 14).
+    const std::uint32_t fewer = (rows - 1) * m.f_tiles;
+    if (rows > 1 && ceil_div(m.positions, fewer) == ceil_div(m.positions, rows * m.f_tiles) &&
+        steps_of(fewer) <= steps_of(rows * m.f_tiles))
+      continue;
+    // Positions are numbered across the images of a batch, so a run that does not divide the image's
+    // rows has blocks that end in one image and go on in the next: each part holds its own halo, less the
+    // padding rows at the image's edge (the top padding, and what the last output row reads below it).
+    double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
+    if (l.n > 1 && l.e() % rows != 0) {
+      const double below = std::max(0.0, double(l.e() - 1) * l.u + l.r - l.pad - double(l.h));
+      input_rows = std::max(input_rows, std::min(2.0 * l.h, double(rows - 2) * l.u + 2.0 * l.r - l.pad - below));
+    }
     if (!consider(rows * m.f_tiles, input_rows * row_bytes)) return best;
   }
   return best;

@@ -55,7 +55,14 @@ struct GlbPlan {
   double estimated_dram_bytes = 0;    ///< weights x blocks + iacts + spilled psums (outputs excluded)
 };
 
-/// Chooses the block size for a mapping whose spatial factors are set (docs/model.md §4).
-GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping);
+/// The cycles a lane step waits for its input beyond the PEs' work: the DRAM latency when the input
+/// streams (each step's rows are requested from DRAM as it starts; with no bank to hold them they cannot
+/// be fetched ahead), none when it is held in the GLB (prefetched there from the start of the block).
+double streamed_step_wait(const ArchSpec& arch, const GlbPlan& plan);
+
+/// Chooses the block size for a mapping whose spatial factors are set (docs/model.md §4): the plan whose
+/// psums fit, then the least lane time (lane steps x (`step_cycles`, a step's estimated work, +
+/// streamed_step_wait)), then the least DRAM traffic.
+GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const Mapping& mapping, double step_cycles);
 
 }  // namespace eyesim::hw

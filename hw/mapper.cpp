@@ -466,12 +466,12 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
               cand.k_m = k_m;
               cand.k_g = k_g;
               cand.k_pos = k_pos;
-              cand.glb = plan_glb(arch, layer, cand);
+              cand.glb = plan_glb(arch, layer, cand, item_cycles);
               const double blocks = cand.glb.blocks;
               const std::uint32_t bp = cand.glb.block_positions;
               const double steps = passes * (double(positions / bp) * ceil_div(bp, k_pos) +
                                              (positions % bp ? ceil_div(positions % bp, k_pos) : 0));
-              const double path = steps * item_cycles + passes * blocks * pass_load;
+              const double path = steps * (item_cycles + streamed_step_wait(arch, cand.glb)) + passes * blocks * pass_load;
               const double dram_bytes = cand.glb.estimated_dram_bytes + output_bytes;
               double estimate = std::max(path, blocks * weight_load);
               for (double load : loads) estimate = std::max(estimate, load);

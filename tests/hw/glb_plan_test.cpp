@@ -102,7 +102,11 @@ TEST_SUITE("fast") {
     REQUIRE(map_layer(*preset("eyeriss_v2"), layer, &kTiling).glb.iacts == IactResidency::kBlock);
     CHECK(r.stats.dram_iact_read_bytes == resident.stats.dram_iact_read_bytes);
 
-    arch.glb.iact_bank_bytes = 16;  // not even one chunk: every use streams
+    // 16 x 1 x 16 B = 256 B: not even one chunk of the smallest block (3 input rows x 4 channels x 30 x
+    // 12 bits = 540 B), so every use streams. (With 3 banks, blocks of one output row hold their slice,
+    // and the plan takes them rather than stream: a streamed step waits for DRAM.)
+    arch.glb.iact_bank_bytes = 16;
+    arch.glb.iact_banks = 1;
     const Mapping s = map_layer(arch, layer, &kTiling);
     CHECK(s.glb.iacts == IactResidency::kStream);
     const LayerResult streamed = run(arch, layer);
@@ -219,6 +223,90 @@ TEST_SUITE("fast") {
     CHECK(m.glb.block_positions == 7);
     CHECK(m.glb.blocks == 32);  // 4 images x 8 strips (the last of each image 6 rows, 4 x 55 / 7 rounded up)
     CHECK_FALSE(m.glb.psums_spill);
+  }
+}
+
+TEST_SUITE("fast") {
+  // 2 images of 13 x 13 outputs, one f-tile: 26 positions on 2 lanes. Live psums per position: 16
+  // m-chunks x 4 filters x 13 columns x 20 bits = 2080 B; 64 psum banks of 400 B hold 12 positions.
+  const workloads::LayerShape kTwoImages{.name = "conv", .kind = workloads::LayerKind::kConv, .c = 64, .m = 64,
+                                         .h = 13, .w = 13, .r = 3, .s = 3, .pad = 1};
+  const MappingOverride kTwoLanes{.layer = "", .m0 = 4, .c0 = 4, .f0 = 13, .spatial_red = 3, .spatial_m = 16,
+                                  .spatial_g = 1, .spatial_pos = 2};
+
+  TEST_CASE("the plan finds the block size with the fewest lane steps among blocks of one count") {
+    // 3 blocks of 10 rows (10 + 10 + 6) take 5 + 5 + 3 = 13 steps, the least 26 positions on 2 lanes can
+    // (so do blocks of 12, holding more input); 3 blocks of 9 (9 + 9 + 8) take 14. Only the smallest block
+    // of each count was considered, so the plan took 5 blocks of 6 rows (13 steps), reading every weight 5
+    // times instead of 3.
+    const auto data = workloads::prepare_network(testing::one_layer(kTwoImages, 1.0, 1.0), 1, 2);
+    const Mapping m = map_layer(v2_with_psum_banks(400), data->layers[0], &kTwoLanes);
+    REQUIRE(m.positions == 26);
+    REQUIRE(m.k_pos == 2);
+    CHECK_FALSE(m.glb.psums_spill);
+    CHECK(m.glb.blocks == 3);
+    CHECK(m.glb.block_positions == 10);
+  }
+
+  TEST_CASE("a block of output rows that goes on into the next image holds the halo rows of both") {
+    // Unpadded: 2 images of 11 x 11 outputs, 22 positions on 2 lanes; 64 psum banks of 330 B hold 10
+    // positions. Positions are numbered across the images, so blocks of 8 rows (8 + 8 + 6, the fewest
+    // steps and the least traffic) span two: the second holds output rows 8-10 of image 0 (input rows
+    // 8-12) and 0-4 of image 1 (0-6), 12 input rows, where 8 rows of one image hold 10. Whatever the GLB's
+    // size, a block the plan holds must fit it.
+    const workloads::LayerShape unpadded{.name = "conv", .kind = workloads::LayerKind::kConv, .c = 64, .m = 64,
+                                         .h = 13, .w = 13, .r = 3, .s = 3};
+    const auto data = workloads::prepare_network(testing::one_layer(unpadded, 1.0, 1.0), 1, 2);
+    const auto& layer = data->layers[0];
+    const workloads::LayerShape& l = layer.shape();
+    const double row_bytes = stored_iact_bytes(*preset("eyeriss_v2"), layer) / (double(l.n) * l.h);
+    const auto most_rows = [&](std::uint32_t block_rows) {  // the most input rows any block of the plan holds
+      std::uint32_t most = 0;
+      for (std::uint32_t first = 0; first < l.n * l.e(); first += block_rows) {
+        std::uint32_t rows = 0;
+        for (std::uint32_t image = 0; image < l.n; ++image) {
+          const std::uint32_t lo = std::max(first, image * l.e()), hi = std::min(first + block_rows, (image + 1) * l.e());
+          if (lo < hi) rows += (hi - 1 - lo) * l.u + l.r;  // output rows [lo, hi) of this image (no padding)
+        }
+        most = std::max(most, rows);
+      }
+      return most;
+    };
+    int spanning = 0;
+    for (std::uint32_t bank = 96; bank <= 1536; bank += 16) {
+      ArchSpec arch = v2_with_psum_banks(330);
+      arch.glb.iact_banks = 1;
+      arch.glb.iact_bank_bytes = bank;
+      const Mapping m = map_layer(arch, layer, &kTwoLanes);
+      REQUIRE(m.positions == 22);
+      if (m.glb.iacts != IactResidency::kBlock) continue;
+      CAPTURE(bank);
+      CAPTURE(m.glb.block_positions);
+      spanning += l.e() % m.glb.block_positions != 0;
+      CHECK(most_rows(m.glb.block_positions) * row_bytes <= m.glb.layout.iact_bytes);
+    }
+    CHECK(spanning > 0);
+  }
+
+  TEST_CASE("a batch takes at most as many times one image's time as it has images, when the input could stream") {
+    // Sparse MobileNet L07 on v1.5 at batch 4, the mapping held: one 4-image block that streams its input
+    // would take 171 lane steps, blocks of one image held in the GLB 172. A streamed step waits for its
+    // rows from DRAM, so the plan keeps the input on chip (it streamed, and the batch took 5.3 images'
+    // time with a 200-cycle DRAM latency).
+    workloads::Network net = *workloads::builtin_network("sparse_mobilenet");
+    std::erase_if(net.layers, [](const workloads::LayerSpec& l) { return l.shape.name != "L07"; });
+    const MappingOverride m{.layer = "", .m0 = 8, .c0 = 8, .f0 = 8, .spatial_red = 8, .spatial_m = 8, .spatial_g = 1,
+                            .spatial_pos = 3};
+    ArchSpec arch = *preset("eyeriss_v1_5");
+    arch.dram.latency_cycles = 200;
+    const auto cycles = [&](std::uint32_t batch) {
+      const auto data = workloads::prepare_network(net, 1, batch);
+      return simulate_layer(arch, data->layers[0], RunOptions{.verify = false, .collect_traces = false,
+                                                              .forced_mappings = {m}})
+          .stats.cycles;
+    };
+    const std::uint64_t one = cycles(1), four = cycles(4);
+    CHECK(four <= 4 * one);
   }
 }
 
