@@ -347,7 +347,7 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
       const std::uint64_t bytes = (tile.bits + 7) / 8;
       // The read is issued when the previous pass's weights were delivered (the addresses are static), so
       // DRAM latency hides behind a pass unless the pass is shorter.
-      const std::uint64_t in_chip = std::max(now, dram_.access(grp.read_issue, bytes));
+      const std::uint64_t in_chip = std::max(now, dram_read(now, grp.read_issue, bytes));
       stats_.stall_dram_cycles += (in_chip - now) * map_.k_pos;
       stats_.dram_weight_read_bytes += bytes;
       // One multicast per tile to the k_pos PEs (one per lane) that apply it to different positions.
@@ -526,7 +526,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       const std::uint64_t dram_bytes = arch_.dram.fmap_rlc ? std::min(bytes, rlc_bytes(bits / iact_entry_bits_, window->nnz)) : bytes;
       // Resident input is prefetched into the GLB in first-use order from the start of its block or pass
       // (DRAM -> GLB is decoupled from the PEs); input that does not fit streams on demand.
-      const std::uint64_t arrived = dram_.access(iacts_resident_ ? grp.epoch_start : now, dram_bytes);
+      const std::uint64_t arrived = dram_read(now, iacts_resident_ ? grp.epoch_start : now, dram_bytes);
       const std::uint64_t in_chip = std::max(now, arrived);
       stats_.stall_dram_cycles += (in_chip - now) * k_m;
       ready = in_chip;
@@ -608,14 +608,14 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       // Spilled psums come back from DRAM (read issued as the step starts: the addresses are static) and
       // are written into the bank in the cycles its read-modify-writes leave idle, before they are read.
       stats_.glb_psum_writes += accesses;
-      psum_ready = std::max(psum_ready, bank.background(dram_.access(now, spill_bytes), accesses));
+      psum_ready = std::max(psum_ready, bank.background(dram_read(now, now, spill_bytes), accesses));
     }
     if (bank_ops > 0) psum_ready = bank.reserve(psum_ready, bank_ops);
     if (psums_spill_ && !last_chunk) {
       // ... and the new ones leave for DRAM: read out of the bank in its idle cycles after the write.
       stats_.glb_psum_reads += accesses;
       const std::uint64_t read_out = bank.background(psum_ready + bank_ops, accesses);
-      last_activity_ = std::max(last_activity_, dram_.access(read_out, spill_bytes));
+      dram_.post(read_out, spill_bytes);  // booked when the chip reaches read_out (Dram::post)
     }
     const Transfer x = noc_.send(DataType::kPsum, psum_ports_[lane_id * k_m + m_i], psum_ready, bits, 1);
     // On their way the psums crossed the chain's links below its exit (V2 §III-C.3, V1's local psum links).
@@ -628,7 +628,7 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       }
       const std::uint64_t out_bytes = oact_memo_bytes_;
       stats_.dram_oact_write_bytes += out_bytes;
-      last_activity_ = std::max(last_activity_, dram_.access(x.end, out_bytes));
+      dram_.post(x.end, out_bytes);  // issued as the psums leave: booked when the chip reaches x.end (Dram::post)
     } else {
       stats_.glb_psum_writes += accesses;
       if (psums_spill_) stats_.dram_psum_write_bytes += spill_bytes;
@@ -969,7 +969,7 @@ LayerResult Chip::run() {
   result.layer_name = shape_.name;
   result.kind = shape_.kind;
   result.mapping = map_.factors;
-  stats_.cycles = std::max({now_cycles(), last_activity_, dram_.busy_until()});
+  stats_.cycles = std::max({now_cycles(), last_activity_, dram_.drain(), dram_.busy_until()});
   stats_.seconds = static_cast<double>(stats_.cycles) / (arch_.clock_mhz * 1e6);
   stats_.macs_nominal = shape_.macs();
   stats_.active_pes = map_.active_pes();

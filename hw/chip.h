@@ -203,6 +203,12 @@ class Chip {
   bool weights_dense_;  ///< the layer's weights have no zero: a tile's work depends only on its height
   Noc noc_;
   Dram dram_;
+  /// A DRAM read the chip issues at `now` (its present) for data ready at `ready`: behind the posted writes
+  /// issued by `now` (Dram::issue_until).
+  std::uint64_t dram_read(std::uint64_t now, std::uint64_t ready, std::uint64_t bytes) {
+    dram_.issue_until(now);
+    return dram_.access(ready, bytes);
+  }
   /// GLB banks as one-access-per-cycle servers (port conflicts): per cluster, or the shared GLB's banks.
   /// Each serves its on-chip accesses (iact reads, psum read-modify-writes) in event order and its
   /// off-chip traffic (fills of resident input, spilled psums in and out) in the cycles they leave idle.

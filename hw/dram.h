@@ -36,9 +36,14 @@ inline std::uint64_t oact_write_bytes(const DramSpec& dram, std::uint64_t values
 
 /// The channel's bandwidth is accounted in windows of kWindowCycles: a transfer takes what is left of
 /// the window of its ready cycle and then of the following windows. Unlike a busy-until server this
-/// accepts reservations out of time order (a prefetch issued for a block's start, an output write at
-/// the end of a step) without one late reservation delaying every earlier-ready one behind it, and
-/// many small transfers (a CSC row segment is a few bytes) share a cycle's bandwidth.
+/// accepts reservations out of time order (a prefetch issued for a block's start, a weight read issued
+/// when the previous pass's tiles were delivered) without one late reservation delaying every
+/// earlier-ready one behind it, and many small transfers (a CSC row segment is a few bytes) share a
+/// cycle's bandwidth. Windows are filled in the order transfers are booked, so a transfer booked for a
+/// cycle the chip has not reached would take the bandwidth of the reads the chip asks for before that
+/// cycle: writes nobody waits for (outputs, spilled psums), which the chip knows of when their step
+/// starts but issues only when their data leave, are posted and booked when the chip reaches their
+/// issue cycle (issue_until), earliest first.
 class Dram {
  public:
   static constexpr std::uint64_t kWindowCycles = 64;
@@ -48,10 +53,18 @@ class Dram {
   /// until memory runs out, and its cycle count past what a 64-bit count holds.
   static constexpr std::size_t kMaxWindows = std::size_t{1} << 26;
 
-  /// The window table and its skip links, kept between Drams so that a chip reuses their capacity.
+  /// A posted write (post) not yet booked.
+  struct Posted {
+    std::uint64_t issue, seq, bytes;
+    /// Heap order: the earliest issue (then the first posted) on top.
+    bool operator<(const Posted& o) const { return issue != o.issue ? issue > o.issue : seq > o.seq; }
+  };
+  /// The window table and its skip links (and the posted writes' heap), kept between Drams so that a chip
+  /// reuses their capacity.
   struct Storage {
     std::vector<double> used;
     std::vector<std::uint32_t> next_open;
+    std::vector<Posted> posted;
   };
   /// `storage`: the tables of an earlier Dram (release()), emptied here and their capacity reused.
   explicit Dram(const ArchSpec& arch, Storage&& storage = {})
@@ -60,12 +73,32 @@ class Dram {
         window_bytes_(bytes_per_cycle_ * kWindowCycles),
         latency_(arch.dram.latency_cycles),
         used_(std::move(storage.used)),
-        next_open_(std::move(storage.next_open)) {
+        next_open_(std::move(storage.next_open)),
+        posted_(std::move(storage.posted)) {
     used_.clear();
     next_open_.clear();
+    posted_.clear();
   }
   /// Hands the tables back (the Dram is then unusable).
-  Storage release() { return {std::move(used_), std::move(next_open_)}; }
+  Storage release() { return {std::move(used_), std::move(next_open_), std::move(posted_)}; }
+  /// A write of `bytes` that nothing waits for but the end of the layer, issued at cycle `issue` (which
+  /// may be ahead of the chip): held until issue_until reaches `issue`, or drain.
+  void post(std::uint64_t issue, std::uint64_t bytes) {
+    posted_.push_back(Posted{issue, posted_seq_++, bytes});
+    std::push_heap(posted_.begin(), posted_.end());
+  }
+  /// Books the posted writes issued by cycle `now` (the chip's present), earliest first: the chip calls it
+  /// before it books a read at `now`, so the read queues behind the writes issued before it and ahead of
+  /// those issued after.
+  void issue_until(std::uint64_t now) {
+    while (!posted_.empty() && posted_.front().issue <= now) book_front();
+  }
+  /// Books every posted write (the layer's events are done); returns the cycle the last posted write's data
+  /// are there (+ latency), 0 if none was posted.
+  std::uint64_t drain() {
+    while (!posted_.empty()) book_front();
+    return last_posted_;
+  }
   /// Moves `bytes` no earlier than `ready`; returns the cycle the data is there.
   std::uint64_t access(std::uint64_t ready, std::uint64_t bytes) {
     if (bytes_per_cycle_ <= 0.0) return ready + latency_;
@@ -115,6 +148,13 @@ class Dram {
                                          bandwidth_gbps_, kMaxWindows * kWindowCycles));
   }
 
+  void book_front() {
+    std::pop_heap(posted_.begin(), posted_.end());
+    const Posted p = posted_.back();
+    posted_.pop_back();
+    last_posted_ = std::max(last_posted_, access(p.issue, p.bytes));
+  }
+
   static constexpr double kDoneBytes = 1e-9;  ///< what is left of a transfer when it is done (rounding)
   /// The first window at or after `w` that is not full (used_.size() when every one from `w` on is):
   /// next_open_ links a full window to a later one; each link passed is pointed two ahead (path splitting).
@@ -133,6 +173,9 @@ class Dram {
   std::vector<double> used_;  ///< bytes reserved per window
   std::vector<std::uint32_t> next_open_;  ///< per window: itself if not full, else a later window
   std::uint64_t last_done_ = 0;
+  std::vector<Posted> posted_;  ///< writes posted and not yet booked (a heap, earliest issue on top)
+  std::uint64_t posted_seq_ = 0;
+  std::uint64_t last_posted_ = 0;  ///< the latest arrival (+ latency) of a booked posted write
 };
 
 }  // namespace eyesim::hw

@@ -148,5 +148,35 @@ TEST_SUITE("fast") {
     CHECK(d.access(0, 640) == 100 + 50);  // a busy-until server would have answered 10'200 + 50
     CHECK(d.busy_until() == 10'100);
   }
+
+  TEST_CASE("a posted write is booked when the chip reaches its issue cycle") {
+    // Booked at once, a write issued at 100 would fill windows 1 and 2 before a read asked for at 0 (it
+    // would arrive at 200 + 50): posted, it takes what the read leaves.
+    Dram d(channel());
+    d.post(100, 640);
+    d.issue_until(0);
+    CHECK(d.access(0, 640) == 100 + 50);
+    CHECK(d.drain() == 200 + 50);
+    CHECK(d.drain() == 200 + 50);  // nothing left to book
+    CHECK(d.busy_until() == 200);
+  }
+
+  TEST_CASE("a read queues behind the writes issued before it, earliest first") {
+    Dram d(channel());
+    d.post(500, 640);
+    d.post(0, 640);
+    d.issue_until(10);  // books the write issued at 0, holds the one at 500
+    CHECK(d.access(10, 640) == 200 + 50);
+    CHECK(d.drain() == 600 + 50);
+  }
+
+  TEST_CASE("posted writes cost only the latency when bandwidth is unlimited") {
+    ArchSpec a = channel();
+    a.dram.bandwidth_gbps = 0;
+    Dram d(a);
+    CHECK(d.drain() == 0);
+    d.post(100, 1 << 20);
+    CHECK(d.drain() == 150);
+  }
 }
 }  // namespace eyesim::hw
