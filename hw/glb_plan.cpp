@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "hw/mapper.h"
@@ -151,23 +152,32 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   // Largest blocks first (ties keep the larger): whole images, then runs of output rows.
   for (std::uint32_t images = l.n; images >= 1; --images)
     if (!consider(images * rows_per_image, double(images) * l.h * row_bytes)) return best;
-  for (std::uint32_t rows = l.e() - 1; rows >= 1; --rows) {
-    // One row fewer per block with as many blocks holds fewer input rows and psums for the same weight
-    // traffic, so it is at least as good, unless it needs more lane steps (26 positions on 2 lanes: 3
-    // blocks of 10 take 13 steps, 3 blocks of 9 take 14).
-    const std::uint32_t fewer = (rows - 1) * m.f_tiles;
-    if (rows > 1 && ceil_div(m.positions, fewer) == ceil_div(m.positions, rows * m.f_tiles) &&
-        steps_of(fewer) <= steps_of(rows * m.f_tiles))
-      continue;
-    // Positions are numbered across the images of a batch, so a run that does not divide the image's
-    // rows has blocks that end in one image and go on in the next: each part holds its own halo, less the
-    // padding rows at the image's edge (the top padding, and what the last output row reads below it).
-    double input_rows = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
-    if (l.n > 1 && l.e() % rows != 0) {
-      const double below = std::max(0.0, double(l.e() - 1) * l.u + l.r - l.pad - double(l.h));
-      input_rows = std::max(input_rows, std::min(2.0 * l.h, double(rows - 2) * l.u + 2.0 * l.r - l.pad - below));
+  // Positions are numbered across the images of a batch, so a run that does not divide the image's rows
+  // has blocks that end in one image and go on in the next: each part holds its own halo, less the
+  // padding rows at the image's edge (the top padding, and what the last output row reads below it).
+  const double below = std::max(0.0, double(l.e() - 1) * l.u + l.r - l.pad - double(l.h));
+  const auto input_rows = [&](std::uint32_t rows) {
+    const double one_image = std::min<double>(l.h, double(rows - 1) * l.u + l.r);
+    if (l.n == 1 || l.e() % rows == 0) return one_image;
+    return std::max(one_image, std::min(2.0 * l.h, double(rows - 2) * l.u + 2.0 * l.r - l.pad - below));
+  };
+  // Runs of output rows, by the number of blocks they make (fewest first). Of the runs making as many
+  // blocks, a longer one holds more input rows and psums for the same weight traffic, so it can be the
+  // best only if it needs fewer lane steps than every shorter one (26 positions on 2 lanes: 3 blocks of 10
+  // rows take 13 steps, 3 blocks of 9 take 14, of 11 or 12 13 again): those runs are considered, shortest
+  // first. (Two of them never tie: each needs fewer steps than the last.)
+  for (std::uint32_t longest = l.e() - 1; longest >= 1;) {
+    const std::uint32_t blocks = ceil_div(m.positions, longest * m.f_tiles);
+    std::uint32_t shortest = longest;
+    while (shortest > 1 && ceil_div(m.positions, (shortest - 1) * m.f_tiles) == blocks) --shortest;
+    std::uint64_t fewest_steps = std::numeric_limits<std::uint64_t>::max();
+    for (std::uint32_t rows = shortest; rows <= longest; ++rows) {
+      const std::uint64_t steps = steps_of(rows * m.f_tiles);
+      if (steps >= fewest_steps) continue;
+      fewest_steps = steps;
+      if (!consider(rows * m.f_tiles, input_rows(rows) * row_bytes)) return best;
     }
-    if (!consider(rows * m.f_tiles, input_rows * row_bytes)) return best;
+    longest = shortest - 1;
   }
   return best;
 }
