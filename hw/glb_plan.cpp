@@ -104,14 +104,16 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
            (rest ? ceil_div(rest, m.k_pos) : 0);
   };
   double best_lane_time = 0;
-  // Returns false when neither this block size nor any smaller one can beat the best: it already has
-  // the least lane time and the floor of their traffic (weights x blocks + the input floor) reaches it.
+  // Returns false when neither this block size nor any smaller one can beat the best: its psums fit (a
+  // smaller block's might when the best's do not), it has the least lane time, and the floor of their
+  // traffic (weights x blocks + the input floor) reaches it.
   const auto consider = [&](std::uint32_t block_positions, double block_input_bytes) {
     GlbPlan p;
     p.block_positions = block_positions;
     p.blocks = ceil_div(m.positions, block_positions);
     const std::uint64_t steps = steps_of(block_positions);
-    if (have && best_lane_time <= min_lane_time && weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes)
+    if (have && !best.psums_spill && best_lane_time <= min_lane_time &&
+        weight_bytes * p.blocks + input_floor >= best.estimated_dram_bytes)
       return false;
     const double slice_bytes = block_input_bytes * slice_fraction;
     for (IactResidency residency : {IactResidency::kBlock, IactResidency::kSlice, IactResidency::kStream}) {

@@ -453,7 +453,7 @@ TEST_SUITE("fast") {
     const double at_200 = l03();
     arch.clock_mhz = 400;
     const double at_400 = l03();
-    CHECK(at_400 <= at_200 * 1.02);
+    CHECK(at_400 <= at_200 * 1.05);  // 0.992 now
     CHECK(at_400 >= at_200 * 0.9);  // still DRAM-bound
   }
 
