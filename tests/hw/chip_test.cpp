@@ -17,15 +17,7 @@
 namespace eyesim::hw {
 namespace {
 
-workloads::Network pick(const std::string& net, std::initializer_list<const char*> layers) {
-  workloads::Network n = *workloads::builtin_network(net);
-  if (layers.size() == 0) return n;
-  workloads::Network out{n.name, {}};
-  for (const char* name : layers)
-    for (const auto& l : n.layers)
-      if (l.shape.name == name) out.layers.push_back(l);
-  return out;
-}
+using testing::pick;
 
 void verify_all(const ArchSpec& arch, const workloads::Network& net) {
   const auto data = workloads::prepare_network(net, 1);

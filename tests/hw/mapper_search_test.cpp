@@ -12,19 +12,13 @@
 #include "hw/presets.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
+#include "one_layer.h"
 #include "workloads/network.h"
 
 namespace eyesim::hw {
 namespace {
 
-workloads::Network pick(const std::string& net, std::initializer_list<const char*> layers) {
-  workloads::Network n = *workloads::builtin_network(net);
-  workloads::Network out{n.name, {}};
-  for (const char* name : layers)
-    for (const auto& l : n.layers)
-      if (l.shape.name == name) out.layers.push_back(l);
-  return out;
-}
+using testing::pick;
 
 /// The scalability setup of V2 section III-D at 1024 PEs (tools/validation/published.toml group 6):
 /// 1 MAC per PE, no sparsity, unlimited DRAM bandwidth.

@@ -5,30 +5,18 @@
 // them checked.)
 #include <doctest/doctest.h>
 
+#include <numeric>
 #include <string>
 
 #include "hw/presets.h"
 #include "hw/simulate.h"
+#include "one_layer.h"
 #include "workloads/layer_data.h"
-#include "workloads/network.h"
 
 namespace eyesim::hw {
 namespace {
 
-workloads::Network layers_of(const std::string& net, std::initializer_list<const char*> names) {
-  const workloads::Network n = *workloads::builtin_network(net);
-  workloads::Network out{n.name, {}};
-  for (const auto& l : n.layers)
-    for (const char* name : names)
-      if (l.shape.name == name) out.layers.push_back(l);
-  return out;
-}
-
-std::uint64_t sum(const std::vector<std::uint64_t>& v) {
-  std::uint64_t s = 0;
-  for (auto x : v) s += x;
-  return s;
-}
+std::uint64_t sum(const std::vector<std::uint64_t>& v) { return std::accumulate(v.begin(), v.end(), std::uint64_t{0}); }
 
 void check_layer(const ArchSpec& arch, const LayerResult& r) {
   const LayerStats& s = r.stats;
@@ -98,7 +86,7 @@ TEST_SUITE("fast") {
       CAPTURE(c.net);
       ArchSpec arch = *preset(c.arch);
       arch.dram.bandwidth_gbps = c.dram_gbps;
-      const auto data = workloads::prepare_network(layers_of(c.net, c.layers), 1, c.batch);
+      const auto data = workloads::prepare_network(testing::pick(c.net, c.layers), 1, c.batch);
       const NetworkResult r = simulate_network(arch, *data);
       REQUIRE(r.layers.size() == c.layers.size());
       LayerStats total;

@@ -1,7 +1,8 @@
-// A one-layer network with uniform densities, for hw tests that generate their data, and the
-// row-stationary layer several chip tests force onto the JSSC chip.
+// A one-layer network with uniform densities, for hw tests that generate their data; layers picked from a
+// built-in network; and the row-stationary layer several chip tests force onto the JSSC chip.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -18,6 +19,18 @@ inline workloads::Network one_layer(workloads::LayerShape shape, double iact_den
   l.weights.density = weight_density;
   n.layers.push_back(l);
   return n;
+}
+
+/// The layers `names` of built-in network `net`, in the order given, under the network's name (so each
+/// layer's generated data depend on its place in the list); every layer if `names` is empty.
+inline workloads::Network pick(const std::string& net, std::initializer_list<const char*> names) {
+  workloads::Network n = *workloads::builtin_network(net);
+  if (names.size() == 0) return n;
+  workloads::Network out{n.name, {}};
+  for (const char* name : names)
+    for (const auto& l : n.layers)
+      if (l.shape.name == name) out.layers.push_back(l);
+  return out;
 }
 
 /// A 3x3 convolution of 4 channels on 14 x 14 dense inputs (12 x 12 outputs, 16 filters).
