@@ -17,12 +17,13 @@
 namespace eyesim::sweep {
 namespace {
 
-// Format 5: the magic, the spec hash, then the writer's version (u32 length + bytes), then records
-// (checksum over 8-byte words), their traces coded (trace_coding below) and their rows coded (row_coding
-// below). Older formats are refused with a message rather than silently read as empty: format 1 (a
-// byte-wise FNV checksum), format 2 (no version: its rows may be in another layout, which nothing could
-// tell), format 3 (traces as raw 64-bit words) and format 4 (rows as raw bytes).
-constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '5'};
+// Format 6: the magic, the spec hash, the shard (index, count: u32 each), then the writer's version (u32
+// length + bytes), then records (checksum over 8-byte words), their traces coded (trace_coding below) and
+// their rows coded (row_coding below). Older formats are refused with a message rather than silently read
+// as empty: format 1 (a byte-wise FNV checksum), format 2 (no version: its rows may be in another layout,
+// which nothing could tell), format 3 (traces as raw 64-bit words), format 4 (rows as raw bytes) and format
+// 5 (no shard: a journal of shard 0/4 was taken up by a run of shard 0/1).
+constexpr char kHeader[8] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J', '6'};
 constexpr char kHeaderPrefix[7] = {'E', 'Y', 'E', 'S', 'I', 'M', 'J'};
 constexpr std::uint32_t kMaxVersionBytes = 4096;
 constexpr std::uint32_t kRecordMagic = 0x52454331;
@@ -207,7 +208,8 @@ std::uint64_t checksum(const std::byte* p, std::size_t n) {
 
 }  // namespace
 
-Journal::Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version, std::uint64_t valid_bytes)
+Journal::Journal(const std::string& path, std::uint64_t spec_hash, ShardSpec shard, const std::string& version,
+                 std::uint64_t valid_bytes)
     : path_(path) {
   const bool fresh = !std::ifstream(path).good();
   if (!fresh && valid_bytes > 0 && std::filesystem::file_size(path) > valid_bytes) std::filesystem::resize_file(path, valid_bytes);
@@ -217,6 +219,8 @@ Journal::Journal(const std::string& path, std::uint64_t spec_hash, const std::st
     const std::uint32_t version_bytes = static_cast<std::uint32_t>(std::min<std::size_t>(version.size(), kMaxVersionBytes));
     std::fwrite(kHeader, 1, sizeof kHeader, file_);
     std::fwrite(&spec_hash, sizeof spec_hash, 1, file_);
+    std::fwrite(&shard.index, sizeof shard.index, 1, file_);
+    std::fwrite(&shard.count, sizeof shard.count, 1, file_);
     std::fwrite(&version_bytes, sizeof version_bytes, 1, file_);
     std::fwrite(version.data(), 1, version_bytes, file_);
     std::fflush(file_);
@@ -333,23 +337,26 @@ Journal::Contents Journal::scan(const std::string& path) {
   std::error_code ec;
   const std::uint64_t file_bytes = std::filesystem::file_size(path, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot read the sweep journal '{}'", path));
-  std::vector<char> head(sizeof kHeader + 8 + 4);
+  constexpr std::size_t kShardAt = sizeof kHeader + 8, kVersionAt = kShardAt + 8;
+  std::vector<char> head(kVersionAt + 4);
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.size() >= sizeof kHeader && std::memcmp(head.data(), kHeaderPrefix, sizeof kHeaderPrefix) == 0 &&
-      head[7] >= '1' && head[7] <= '4')
+      head[7] >= '1' && head[7] <= '5')
     throw std::runtime_error(fmt::format(
         "'{}' was written by an older eyesim (journal format {}) and cannot be resumed; delete it to start over",
         path, head[7]));
-  if (head.size() < sizeof kHeader + 8 + 4 || std::memcmp(head.data(), kHeader, sizeof kHeader) != 0)
+  if (head.size() < kVersionAt + 4 || std::memcmp(head.data(), kHeader, sizeof kHeader) != 0)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal{}", path,
                                          head.empty() ? " (it is empty: a sweep killed as it began leaves one; delete "
                                                         "it if no sweep is running)"
                                                       : ""));
   Contents c;
   std::memcpy(&c.spec_hash, head.data() + sizeof kHeader, 8);
+  std::memcpy(&c.shard.index, head.data() + kShardAt, 4);
+  std::memcpy(&c.shard.count, head.data() + kShardAt + 4, 4);
   std::uint32_t version_bytes = 0;
-  std::memcpy(&version_bytes, head.data() + sizeof kHeader + 8, 4);
+  std::memcpy(&version_bytes, head.data() + kVersionAt, 4);
   std::uint64_t pos = head.size();
   if (version_bytes > kMaxVersionBytes || version_bytes > file_bytes - pos)
     throw std::runtime_error(fmt::format("'{}' is not an eyesim sweep journal (its header is cut short)", path));

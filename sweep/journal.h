@@ -2,8 +2,9 @@
 // Every record is flushed to the OS as soon as it is written, so a `kill -9` loses no completed point;
 // `--resume` scans it (a truncated last record is ignored) and the result file is rebuilt, each record read
 // back when the writer reaches its point, so a journal larger than memory can be resumed. The
-// header names the spec (its hash) and the eyesim version that wrote the records: their rows are that
-// version's table rows (coded, byte for byte), and a resumed file must not mix two versions' models.
+// header names the spec (its hash), the shard whose points it holds, and the eyesim version that wrote the
+// records: their rows are that version's table rows (coded, byte for byte), and a resumed file must not mix
+// two versions' models.
 #pragma once
 
 #include <cstdint>
@@ -13,16 +14,18 @@
 #include <vector>
 
 #include "sweep/result_tables.h"
+#include "sweep/shard.h"
 
 namespace eyesim::sweep {
 
 class Journal {
  public:
-  /// Opens for appending; a new file gets a header with `spec_hash` and `version` (e.g. "eyesim 0.1.0
-  /// (git abc)"). An existing file (the caller has read it and checked both) is first cut to
+  /// Opens for appending; a new file gets a header with `spec_hash`, `shard` (the points it may hold) and
+  /// `version` (e.g. "eyesim 0.1.0 (git abc)"). An existing file (the caller has read it and checked both) is first cut to
   /// `valid_bytes`, its Contents::valid_bytes: a record torn by a kill would otherwise stay in front of
   /// every record appended now, and read() stops at it.
-  Journal(const std::string& path, std::uint64_t spec_hash, const std::string& version, std::uint64_t valid_bytes = 0);
+  Journal(const std::string& path, std::uint64_t spec_hash, ShardSpec shard, const std::string& version,
+          std::uint64_t valid_bytes = 0);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -39,6 +42,7 @@ class Journal {
   };
   struct Contents {
     std::uint64_t spec_hash = 0;
+    ShardSpec shard;      ///< of the run that wrote it
     std::string version;  ///< of the eyesim that wrote it
     std::vector<Entry> entries;  ///< in the file's order (the order the points finished)
     std::uint64_t valid_bytes = 0;  ///< the header and every complete record: what a resumed sweep appends to

@@ -204,6 +204,11 @@ std::string spec_difference(const std::string& path, const SweepSpec& spec,
   }
 }
 
+/// What a refused resume of another shard adds: the usual way to get there.
+constexpr std::string_view kShardHint =
+    " (resume each shard with its own --shard k/N; `--shard auto` in a job array task rerun on its own, "
+    "sbatch --array=7, sees an array of one task: give the task --shard 7/16 instead)";
+
 struct Done {};
 using Message = std::variant<PointRecord, Done>;
 
@@ -264,7 +269,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
             "(finish it with that version, or delete the journal and rerun)",
             journal_path, c.version.empty() ? std::string("an unnamed eyesim") : c.version, o.version));
       // A journal of another shard (resumed with another --shard into the same -o) holds points this
-      // run does not own: they would be written next to its own, under its shard.
+      // run does not own, or lacks points it owns: they would be written next to its own, under its shard.
+      if (c.shard != o.shard)
+        throw std::runtime_error(fmt::format("cannot resume: '{}' was written by shard {}/{}, this run is shard {}/{}{}",
+                                             journal_path, c.shard.index, c.shard.count, o.shard.index, o.shard.count,
+                                             kShardHint));
       for (const Journal::Entry& e : c.entries)
         if (!std::binary_search(ids.begin(), ids.end(), e.point_id))
           throw std::runtime_error(fmt::format(
@@ -282,6 +291,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
             "changed){}",
             o.output, why.empty() ? "" : ": " + why));
       }
+      if (const std::string shard = fmt::format("{}/{}", o.shard.index, o.shard.count); f.attribute("shard") != shard)
+        throw std::runtime_error(fmt::format("cannot resume: '{}' holds shard {}, this run is shard {}{}", o.output,
+                                             f.attribute("shard"), shard, kShardHint));
       if (f.attribute("complete") == "true") {
         fmt::print(err, "eyesim: '{}' is already complete; nothing to resume\n", o.output);
         out.resumed = ids.size();
@@ -314,7 +326,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   check_config_names(spec, ids, tables);
   auto writer = create_part(spec, o, tables, ids);
   std::optional<Journal> journal;
-  if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.version, journal_bytes);
+  if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.shard, o.version, journal_bytes);
   // The sweep's first line, before its progress, says how many points `where` dropped (docs/sweeps.md),
   // as the dry run's does; like the progress, not with --progress never (-q).
   if (o.progress != "never" && spec.dropped_by_where > 0) {

@@ -67,22 +67,33 @@ ResolvedShard resolve_shard(std::string_view text, const EnvLookup& env) {
     const std::string origin = fmt::format("--shard {}", text);
     return ResolvedShard{checked(*k, *n, origin), origin};
   }
-  // Slurm job array: task ids run from MIN to MAX (not necessarily from 0).
+  // Slurm job array: task ids run from MIN to MAX in steps of STEP (not necessarily from 0, nor by 1).
   if (const auto task = env_uint(env, "SLURM_ARRAY_TASK_ID")) {
     const auto min = env_uint(env, "SLURM_ARRAY_TASK_MIN").value_or(0);
+    const auto step = env_uint(env, "SLURM_ARRAY_TASK_STEP").value_or(1);
+    if (step == 0) throw std::invalid_argument("--shard auto: SLURM_ARRAY_TASK_STEP is 0");
     std::optional<std::uint64_t> count = env_uint(env, "SLURM_ARRAY_TASK_COUNT");
-    if (!count) {
-      if (const auto max = env_uint(env, "SLURM_ARRAY_TASK_MAX")) {
-        if (*max < min) throw std::invalid_argument("--shard auto: SLURM_ARRAY_TASK_MAX is below SLURM_ARRAY_TASK_MIN");
-        count = *max - min + 1;
-      }
+    if (const auto max = env_uint(env, "SLURM_ARRAY_TASK_MAX")) {
+      if (*max < min) throw std::invalid_argument("--shard auto: SLURM_ARRAY_TASK_MAX is below SLURM_ARRAY_TASK_MIN");
+      const std::uint64_t spanned = (*max - min) / step + 1;
+      // A list of task ids (--array=1,3,7) is not a range: its ids do not number the shards.
+      if (count && *count != spanned)
+        throw std::invalid_argument(fmt::format(
+            "--shard auto: the job array's {} tasks are not the range {}-{}:{} (a list of task ids?); give each task "
+            "--shard k/N",
+            *count, min, *max, step));
+      count = spanned;
     }
     if (!count)
       throw std::invalid_argument(
           "--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is");
     if (*task < min) throw std::invalid_argument("--shard auto: SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN");
-    const std::string origin = fmt::format("SLURM_ARRAY_TASK_ID={} (min {}, count {})", *task, min, *count);
-    return ResolvedShard{checked(*task - min, *count, origin), origin};
+    if ((*task - min) % step != 0)
+      throw std::invalid_argument(fmt::format(
+          "--shard auto: SLURM_ARRAY_TASK_ID={} is not on the job array's step {} from {}", *task, step, min));
+    const std::string origin = fmt::format("SLURM_ARRAY_TASK_ID={} (min {}, {}count {})", *task, min,
+                                           step > 1 ? fmt::format("step {}, ", step) : "", *count);
+    return ResolvedShard{checked((*task - min) / step, *count, origin), origin};
   }
   if (auto s = from_pair(env, "SLURM_PROCID", "SLURM_NTASKS")) return *s;
   if (auto s = from_pair(env, "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE")) return *s;

@@ -377,7 +377,7 @@ TEST_SUITE("golden") {
     CHECK_FALSE(fs::exists(path + ".journal"));
   }
 
-  TEST_CASE("resume refuses a journal holding points of another shard instead of writing them under its own") {
+  TEST_CASE("resume refuses a journal or a result file of another shard instead of writing them under its own") {
     // `--shard 0/2 -o p.h5` stopped, then `--shard 1/2 -o p.h5 --resume`: the file said shard 1/2 and
     // complete, and held shard 0's finished points in /runs and /layers without their /configs rows.
     const SweepSpec spec = tiny_spec();
@@ -388,29 +388,47 @@ TEST_SUITE("golden") {
     o.output = (test_dir() / "other_shard.h5").string();
     o.progress = "never";
     o.shard = {0, 2};
-    fs::remove(o.output);
-    fs::remove(o.output + ".journal");
-    {
-      // Shard 0's first point, simulated, in the journal as a stopped run leaves it.
-      std::atomic<int> stop{0};
-      SweepOptions first = o;
-      first.output = (test_dir() / "other_shard_first.h5").string();
-      run_sweep(spec, first, stop, stderr);
+    SweepOptions first = o;
+    first.output = (test_dir() / "other_shard_first.h5").string();
+    std::atomic<int> stop{0};
+    run_sweep(spec, first, stop, stderr);  // shard 0/2, complete
+    // A journal of `shard` holding shard 0's first point, as a stopped run leaves it.
+    const auto journal_of = [&](ShardSpec shard) {
+      fs::remove(o.output);
+      fs::remove(o.output + ".journal");
       const ResultTables tables;
       ResultReader reader(first.output, tables);
-      Journal j(o.output + ".journal", spec.spec_hash, o.version);
+      Journal j(o.output + ".journal", spec.spec_hash, shard, o.version);
       while (auto r = reader.next_record())
         if (r->point_id == shard0.front()) j.append(*r);
-    }
-    o.shard = {1, 2};
+    };
     o.resume = true;
-    std::atomic<int> stop{0};
+    journal_of({0, 2});
+    o.shard = {1, 2};
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr),
+                         doctest::Contains("was written by shard 0/2, this run is shard 1/2"), std::runtime_error);
+    // A job array's task rerun on its own: --shard auto gives 0/1, which owns every point (found by helper-50).
+    o.shard = {0, 1};
+    CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr),
+                         doctest::Contains("was written by shard 0/2, this run is shard 0/1"), std::runtime_error);
+    // A journal whose header is right but whose records are not (no eyesim writes one): still refused.
+    journal_of({1, 2});
+    o.shard = {1, 2};
     const std::string expected = fmt::format("holds point #{}, which is not one of the", shard0.front());
     CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(expected.c_str()), std::runtime_error);
+    journal_of({0, 2});
     o.shard = {0, 2};  // its own shard resumes
     run_sweep(spec, o, stop, stderr);
     CHECK(read_all(o.output).complete == "true");
     CHECK_FALSE(fs::exists(o.output + ".journal"));
+    // A complete file of shard 0/2 is not another shard's "already complete".
+    for (const ShardSpec other : {ShardSpec{1, 2}, ShardSpec{0, 1}}) {
+      o.shard = other;
+      const std::string refused = fmt::format("holds shard 0/2, this run is shard {}/{}", other.index, other.count);
+      CHECK_THROWS_WITH_AS(run_sweep(spec, o, stop, stderr), doctest::Contains(refused.c_str()), std::runtime_error);
+    }
+    o.shard = {0, 2};
+    CHECK(run_sweep(spec, o, stop, stderr).resumed == shard0.size());
   }
 
   TEST_CASE("a resumed journal that holds a point twice gives one row for it, and the uninterrupted run's tables") {
@@ -426,7 +444,7 @@ TEST_SUITE("golden") {
       // Points 3 and 1 finished (3 twice), the rest not: the journal a stopped run would leave, plus a copy.
       const ResultTables tables;
       ResultReader reader(whole, tables);
-      Journal j(o.output + ".journal", spec.spec_hash, o.version);
+      Journal j(o.output + ".journal", spec.spec_hash, o.shard, o.version);
       std::vector<PointRecord> kept;
       while (auto r = reader.next_record())
         if (r->point_id == 1 || r->point_id == 3) kept.push_back(std::move(*r));
@@ -545,7 +563,7 @@ TEST_SUITE("fast") {
     const hw::NetworkResult r = simulate(spec);
     {
       std::ofstream journal(o.output + ".journal");
-      journal << "EYESIMJ5 finished points";
+      journal << "EYESIMJ6 finished points";
     }
     const std::string refusal =
         "exists: a sweep into '" + o.output +
@@ -712,7 +730,7 @@ TEST_SUITE("fast") {
     counters.point_id = 4;
     for (std::uint64_t i = 0; i < 10000; ++i) counters.traces.push_back(5000 + (i * 37) % 200);
     {
-      Journal j(path, 1, "eyesim test");
+      Journal j(path, 1, {}, "eyesim test");
       j.append(extremes);
       j.append(counters);
     }
@@ -749,7 +767,7 @@ TEST_SUITE("fast") {
     REQUIRE(written[3].n_layers == 2);
     for (std::size_t i = 0; i < written.size(); ++i) written[i].point_id = i;
     {
-      Journal j(path, 1, "eyesim test");
+      Journal j(path, 1, {}, "eyesim test");
       for (const PointRecord& r : written) j.append(r);
     }
     const auto records = journal_records(path);
@@ -764,7 +782,7 @@ TEST_SUITE("fast") {
     const std::uintmax_t real_bytes = fs::file_size(path);
     {  // the same real record alone, against its rows' raw size
       fs::remove(path);
-      Journal j(path, 1, "eyesim test");
+      Journal j(path, 1, {}, "eyesim test");
       j.append(written[3]);
     }
     const std::uintmax_t raw = written[3].run_row.size() + written[3].layer_rows.size();
@@ -778,7 +796,7 @@ TEST_SUITE("fast") {
     fs::create_directories(test_dir());
     fs::remove(path);
     {
-      Journal j(path, 1, "eyesim test");
+      Journal j(path, 1, {}, "eyesim test");
       for (std::uint64_t i = 0; i < 2; ++i) {
         PointRecord r;
         r.point_id = 10 + i;
@@ -801,7 +819,7 @@ TEST_SUITE("fast") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_test.journal").string();
     fs::remove(path);
     {
-      Journal j(path, 42, "eyesim 0.1.0 (git test)");
+      Journal j(path, 42, {}, "eyesim 0.1.0 (git test)");
       for (std::uint64_t i = 0; i < 3; ++i) {
         PointRecord r;
         r.point_id = i;
@@ -835,7 +853,7 @@ TEST_SUITE("fast") {
       return r;
     };
     {
-      Journal j(path, 42, "eyesim 0.1.0 (git test)");
+      Journal j(path, 42, {}, "eyesim 0.1.0 (git test)");
       for (std::uint64_t i = 0; i < 3; ++i) j.append(record(i));
     }
     fs::resize_file(path, fs::file_size(path) - 5);  // a kill while record 2 was written
@@ -843,7 +861,7 @@ TEST_SUITE("fast") {
     REQUIRE(torn.entries.size() == 2);
     CHECK(torn.valid_bytes < fs::file_size(path));
     {
-      Journal j(path, 42, "eyesim 0.1.0 (git test)", torn.valid_bytes);  // --resume: records 2 and 3 again
+      Journal j(path, 42, {}, "eyesim 0.1.0 (git test)", torn.valid_bytes);  // --resume: records 2 and 3 again
       for (std::uint64_t i = 2; i < 4; ++i) j.append(record(i));
     }
     const auto c = Journal::scan(path);
@@ -862,7 +880,7 @@ TEST_SUITE("fast") {
     const std::string path = (fs::temp_directory_path() / "eyesim_journal_garbled_test.journal").string();
     fs::remove(path);
     {
-      Journal j(path, 7, "eyesim 0.1.0 (git test)");
+      Journal j(path, 7, {}, "eyesim 0.1.0 (git test)");
       for (std::uint64_t i = 0; i < 2; ++i) {
         PointRecord r;
         r.point_id = i;
@@ -880,7 +898,7 @@ TEST_SUITE("fast") {
     const auto c = Journal::scan(path);
     REQUIRE(c.entries.size() == 1);
     CHECK(journal_records(path)[0].traces == std::vector<std::uint64_t>{100, 200});
-    for (const char format : {'1', '2', '3', '4'}) {  // before the word-wise checksum; the version; coded traces; coded rows
+    for (const char format : {'1', '2', '3', '4', '5'}) {  // before the word-wise checksum; the version; coded traces; coded rows; the shard
       {
         std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(7);

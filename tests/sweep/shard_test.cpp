@@ -44,6 +44,30 @@ TEST_SUITE("fast") {
                          doctest::Contains("SLURM_ARRAY_TASK_COUNT"), std::invalid_argument);
   }
 
+  TEST_CASE("--shard auto numbers a stepped Slurm job array's tasks by the step, and refuses a list of task ids") {
+    // --array=0-14:2: tasks 0, 2, ..., 14 are shards 0..7 (task 14 was "shard index 14 is not below the shard
+    // count 8", and shards 1, 3, 5, 7 never ran; found by helper-50).
+    const auto task = [](const char* id) {
+      return fake_env({{"SLURM_ARRAY_TASK_ID", id},
+                       {"SLURM_ARRAY_TASK_MIN", "0"},
+                       {"SLURM_ARRAY_TASK_MAX", "14"},
+                       {"SLURM_ARRAY_TASK_STEP", "2"},
+                       {"SLURM_ARRAY_TASK_COUNT", "8"}});
+    };
+    CHECK(resolve_shard("auto", task("0")).shard == ShardSpec{0, 8});
+    CHECK(resolve_shard("auto", task("6")).shard == ShardSpec{3, 8});
+    CHECK(resolve_shard("auto", task("14")).shard == ShardSpec{7, 8});
+    CHECK(resolve_shard("auto", task("14")).origin == "SLURM_ARRAY_TASK_ID=14 (min 0, step 2, count 8)");
+    CHECK_THROWS_WITH_AS(resolve_shard("auto", task("5")), doctest::Contains("not on the job array's step 2 from 0"),
+                         std::invalid_argument);
+    // --array=1,3,7: three tasks over ids 1..7.
+    CHECK_THROWS_WITH_AS(resolve_shard("auto", fake_env({{"SLURM_ARRAY_TASK_ID", "3"},
+                                                         {"SLURM_ARRAY_TASK_MIN", "1"},
+                                                         {"SLURM_ARRAY_TASK_MAX", "7"},
+                                                         {"SLURM_ARRAY_TASK_COUNT", "3"}})),
+                         doctest::Contains("tasks are not the range 1-7:1 (a list of task ids?)"), std::invalid_argument);
+  }
+
   TEST_CASE("--shard auto reads Slurm tasks / Open MPI and PMI / in that order") {
     CHECK(resolve_shard("auto", fake_env({{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "3"}})).shard == ShardSpec{1, 3});
     CHECK(resolve_shard("auto", fake_env({{"OMPI_COMM_WORLD_RANK", "2"}, {"OMPI_COMM_WORLD_SIZE", "3"}})).shard ==

@@ -67,8 +67,8 @@ def same(a, b):
 
 
 def complete_records(journal):
-    """Records wholly in the journal (sweep/journal.cpp: a header of the magic "EYESIMJ5", the spec hash
-    and the length-prefixed version, then per record a magic, the point id, ok, the layer count, the run
+    """Records wholly in the journal (sweep/journal.cpp: a header of the magic "EYESIMJ6", the spec hash,
+    the shard (two u32) and the length-prefixed version, then per record a magic, the point id, ok, the layer count, the run
     row's and the layer rows' raw size each before their length-prefixed coded bytes, two length-prefixed
     vectors of u32, the traces' count and their length-prefixed coded bytes, and a checksum). The
     file's size alone is not enough: a kill can land while a record is half written."""
@@ -77,10 +77,10 @@ def complete_records(journal):
             data = f.read()
     except FileNotFoundError:
         return 0
-    if len(data) < 20 or data[:8] != b"EYESIMJ5":
+    if len(data) < 28 or data[:8] != b"EYESIMJ6":
         return 0
-    (version_bytes,) = struct.unpack_from("<I", data, 16)
-    pos, n = 20 + version_bytes, 0
+    (version_bytes,) = struct.unpack_from("<I", data, 24)
+    pos, n = 28 + version_bytes, 0
     while True:
         pos += 4 + 8 + 1 + 4
         for _ in range(2):  # run row, layer rows: raw size, coded size, coded bytes
