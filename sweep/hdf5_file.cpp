@@ -6,6 +6,16 @@
 namespace eyesim::sweep {
 namespace {
 
+/// Each thread has its own HDF5 error stack, which HDF5 prints to stderr on a failure unless that thread
+/// said not to; every call here reports its failures itself (fail below), so every method first makes sure
+/// its thread has (a result file is created on one thread and written on the sweep's writer thread).
+void quiet_thread() {
+  thread_local bool quiet = false;
+  if (quiet) return;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  quiet = true;
+}
+
 herr_t collect(unsigned, const H5E_error2_t* e, void* data) {
   auto* out = static_cast<std::string*>(data);
   if (e->desc && *e->desc) *out = e->desc;  // the innermost description is the most specific
@@ -78,7 +88,11 @@ H5Handle memory_type(const TableSchema& schema) {
 }  // namespace
 
 Hdf5File::Hdf5File(const std::string& path, Mode mode) : path_(path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // Not at exit: a file whose close failed (a full disk) stays in HDF5's tables, and closing it again as the
+  // library shut down at exit crashed the process (found by helper-50). Every file is closed by its owner.
+  static const bool kept_open_at_exit = [] { return H5dont_atexit() >= 0; }();
+  (void)kept_open_at_exit;
+  quiet_thread();
   if (mode == Mode::kCreate) {
     H5Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "file access list"), H5Pclose);
     check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), "library version bounds");
@@ -92,6 +106,7 @@ Hdf5File::Hdf5File(const std::string& path, Mode mode) : path_(path) {
 }
 
 void Hdf5File::create_table(const std::string& name, const TableSchema& schema, std::size_t chunk_rows) {
+  quiet_thread();
   H5Handle space = extendible_space();
   H5Handle dcpl = chunked_layout(chunk_rows);
   H5Handle mem = memory_type(schema);
@@ -103,6 +118,7 @@ void Hdf5File::create_table(const std::string& name, const TableSchema& schema, 
 }
 
 std::size_t Hdf5File::rows(const std::string& name) {
+  quiet_thread();
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
   hsize_t dims[1] = {0};
@@ -111,6 +127,7 @@ std::size_t Hdf5File::rows(const std::string& name) {
 }
 
 void Hdf5File::append_rows(const std::string& name, const TableSchema& schema, const std::byte* data, std::size_t count) {
+  quiet_thread();
   if (count == 0) return;
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
@@ -127,6 +144,7 @@ void Hdf5File::append_rows(const std::string& name, const TableSchema& schema, c
 }
 
 std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema) {
+  quiet_thread();
   const std::size_t n = rows(name);
   std::vector<std::byte> out(n * schema.row_bytes());
   if (n == 0) return out;
@@ -139,6 +157,7 @@ std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableS
 
 /// Reads elements [start, start + count) of a 1-D dataset into `out` as `mem_type`.
 void Hdf5File::read_slab(const std::string& name, hid_t mem_type, std::size_t start, std::size_t count, void* out) {
+  quiet_thread();
   if (count == 0) return;
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle fspace(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
@@ -155,6 +174,7 @@ void Hdf5File::read_slab(const std::string& name, hid_t mem_type, std::size_t st
 
 std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableSchema& schema, std::size_t start,
                                            std::size_t count) {
+  quiet_thread();
   std::vector<std::byte> out(count * schema.row_bytes());
   H5Handle mem = memory_type(schema);
   read_slab(name, mem.get(), start, count, out.data());
@@ -162,12 +182,14 @@ std::vector<std::byte> Hdf5File::read_rows(const std::string& name, const TableS
 }
 
 std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name, std::size_t start, std::size_t count) {
+  quiet_thread();
   std::vector<std::uint64_t> out(count);
   read_slab(name, H5T_NATIVE_UINT64, start, count, out.data());
   return out;
 }
 
 std::vector<std::string> Hdf5File::column_names(const std::string& name) {
+  quiet_thread();
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle type(check(H5Dget_type(ds.get()), "type of " + name), H5Tclose);
   std::vector<std::string> out;
@@ -182,6 +204,7 @@ std::vector<std::string> Hdf5File::column_names(const std::string& name) {
 }
 
 void Hdf5File::create_u64_dataset(const std::string& name, std::size_t chunk) {
+  quiet_thread();
   H5Handle space = extendible_space();
   H5Handle dcpl = chunked_layout(chunk);
   H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -190,6 +213,7 @@ void Hdf5File::create_u64_dataset(const std::string& name, std::size_t chunk) {
 }
 
 void Hdf5File::append_u64(const std::string& name, std::span<const std::uint64_t> values) {
+  quiet_thread();
   if (values.empty()) return;
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle space(check(H5Dget_space(ds.get()), "dataspace"), H5Sclose);
@@ -206,6 +230,7 @@ void Hdf5File::append_u64(const std::string& name, std::span<const std::uint64_t
 
 void Hdf5File::write_chunk(const std::string& name, std::size_t chunk_elements, std::size_t index,
                            std::span<const std::byte> stored, std::size_t extent) {
+  quiet_thread();
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle space(check(H5Dget_space(ds.get()), "dataspace of " + name), H5Sclose);
   hsize_t dims[1] = {0};
@@ -220,6 +245,7 @@ void Hdf5File::write_chunk(const std::string& name, std::size_t chunk_elements, 
 }
 
 std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
+  quiet_thread();
   const std::size_t n = rows(name);
   std::vector<std::uint64_t> out(n);
   if (n == 0) return out;
@@ -230,13 +256,18 @@ std::vector<std::uint64_t> Hdf5File::read_u64(const std::string& name) {
 }
 
 void Hdf5File::create_group(const std::string& name) {
+  quiet_thread();
   H5Handle g(check(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
              H5Gclose);
 }
 
-bool Hdf5File::exists(const std::string& name) { return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0; }
+bool Hdf5File::exists(const std::string& name) {
+  quiet_thread();
+  return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
+}
 
 void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
+  quiet_thread();
   H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
   if (H5Aexists(file_.get(), name.c_str()) > 0) H5Adelete(file_.get(), name.c_str());
@@ -249,6 +280,7 @@ void Hdf5File::set_attribute(const std::string& name, std::string_view value) {
 }
 
 std::string Hdf5File::attribute(const std::string& name) {
+  quiet_thread();
   if (H5Aexists(file_.get(), name.c_str()) <= 0) return {};
   H5Handle attr(check(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
   H5Handle type = utf8_string_type();
@@ -260,6 +292,7 @@ std::string Hdf5File::attribute(const std::string& name) {
 }
 
 void Hdf5File::write_string_dataset(const std::string& name, std::string_view text) {
+  quiet_thread();
   H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
   H5Handle ds(check(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -272,6 +305,7 @@ void Hdf5File::write_string_dataset(const std::string& name, std::string_view te
 }
 
 std::string Hdf5File::read_string_dataset(const std::string& name) {
+  quiet_thread();
   H5Handle ds(check(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), "open " + name), H5Dclose);
   H5Handle type = utf8_string_type();
   char* p = nullptr;
@@ -283,6 +317,7 @@ std::string Hdf5File::read_string_dataset(const std::string& name) {
 }
 
 void Hdf5File::set_units(const std::string& dataset, std::string_view json) {
+  quiet_thread();
   H5Handle ds(check(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose);
   H5Handle type = utf8_string_type();
   H5Handle space(check(H5Screate(H5S_SCALAR), "scalar space"), H5Sclose);
@@ -293,6 +328,15 @@ void Hdf5File::set_units(const std::string& dataset, std::string_view json) {
   check_status(H5Awrite(attr.get(), type.get(), &p), "write units");
 }
 
-void Hdf5File::flush() { check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_); }
+void Hdf5File::close() {
+  quiet_thread();
+  const hid_t id = file_.release();
+  if (id >= 0) check_status(H5Fclose(id), "close " + path_);
+}
+
+void Hdf5File::flush() {
+  quiet_thread();
+  check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
+}
 
 }  // namespace eyesim::sweep

@@ -40,6 +40,12 @@ class H5Handle {
   H5Handle& operator=(const H5Handle&) = delete;
   ~H5Handle() { reset(); }
   hid_t get() const { return id_; }
+  /// Gives up the id without closing it (the caller closes it).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
   void reset() {
     if (id_ >= 0 && close_) close_(id_);
     id_ = H5I_INVALID_HID;
@@ -85,7 +91,9 @@ class Hdf5File {
   std::string read_string_dataset(const std::string& name);
   void set_units(const std::string& dataset, std::string_view json);  ///< attribute "units" on a dataset
   void flush();
-  void close() { file_.reset(); }
+  /// Closes the file, writing what HDF5 still holds of it; throws Hdf5Error when that fails (a full disk):
+  /// the file is then not whole, and nothing may take it for a result (a destructor's close is unchecked).
+  void close();
 
  private:
   void read_slab(const std::string& name, hid_t mem_type, std::size_t start, std::size_t count, void* out);

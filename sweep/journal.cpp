@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -214,16 +215,21 @@ Journal::Journal(const std::string& path, std::uint64_t spec_hash, ShardSpec sha
   const bool fresh = !std::ifstream(path).good();
   if (!fresh && valid_bytes > 0 && std::filesystem::file_size(path) > valid_bytes) std::filesystem::resize_file(path, valid_bytes);
   file_ = std::fopen(path.c_str(), "ab");
-  if (!file_) throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path));
+  if (!file_) throw std::runtime_error(fmt::format("cannot write the sweep journal '{}' ({})", path, std::strerror(errno)));
   if (fresh) {
     const std::uint32_t version_bytes = static_cast<std::uint32_t>(std::min<std::size_t>(version.size(), kMaxVersionBytes));
-    std::fwrite(kHeader, 1, sizeof kHeader, file_);
-    std::fwrite(&spec_hash, sizeof spec_hash, 1, file_);
-    std::fwrite(&shard.index, sizeof shard.index, 1, file_);
-    std::fwrite(&shard.count, sizeof shard.count, 1, file_);
-    std::fwrite(&version_bytes, sizeof version_bytes, 1, file_);
-    std::fwrite(version.data(), 1, version_bytes, file_);
-    std::fflush(file_);
+    const bool written = std::fwrite(kHeader, 1, sizeof kHeader, file_) == sizeof kHeader &&
+                         std::fwrite(&spec_hash, sizeof spec_hash, 1, file_) == 1 &&
+                         std::fwrite(&shard.index, sizeof shard.index, 1, file_) == 1 &&
+                         std::fwrite(&shard.count, sizeof shard.count, 1, file_) == 1 &&
+                         std::fwrite(&version_bytes, sizeof version_bytes, 1, file_) == 1 &&
+                         std::fwrite(version.data(), 1, version_bytes, file_) == version_bytes;
+    if (!written || std::fflush(file_) != 0) {
+      const int error = errno;
+      std::fclose(file_);
+      file_ = nullptr;
+      throw std::runtime_error(fmt::format("cannot write the sweep journal '{}' ({})", path, std::strerror(error)));
+    }
   }
 }
 
@@ -273,7 +279,7 @@ void Journal::append(const PointRecord& r) {
   const std::uint64_t check = sum.finish();
   written = written && std::fwrite(&check, sizeof check, 1, file_) == 1;
   if (!written || std::fflush(file_) != 0)
-    throw std::runtime_error(fmt::format("cannot write the sweep journal '{}'", path_));
+    throw std::runtime_error(fmt::format("cannot write the sweep journal '{}' ({})", path_, std::strerror(errno)));
 }
 
 void Journal::remove() {

@@ -280,6 +280,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
               "cannot resume: '{}' holds point #{}, which is not one of the {} points of shard {}/{} (was it "
               "written with another --shard?)",
               journal_path, e.point_id, ids.size(), o.shard.index, o.shard.count));
+      // What follows the last whole record is dropped when the journal is appended to: say so.
+      if (std::error_code ec; std::filesystem::file_size(journal_path, ec) > c.valid_bytes && !ec)
+        fmt::print(err,
+                   "eyesim: note: '{}': its last {} bytes (from byte {}, after {} whole records) are not a whole "
+                   "record (a kill while one was written, or damage); they are dropped, and any point they held is "
+                   "simulated again\n",
+                   journal_path, std::filesystem::file_size(journal_path) - c.valid_bytes, c.valid_bytes,
+                   c.entries.size());
       earlier = std::move(c.entries);
       journal_bytes = c.valid_bytes;
     } else if (std::filesystem::exists(o.output)) {
@@ -443,7 +451,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   });
   queue.push(Done{});
   writer_thread.join();
-  if (!writer_error.empty()) throw std::runtime_error(fmt::format("writing '{}': {}", part, writer_error));
+  if (!writer_error.empty())
+    throw std::runtime_error(fmt::format(
+        "writing '{}': {}{}", part, writer_error,
+        journal ? fmt::format("; the points finished before it are kept in '{}': continue with --resume once the "
+                              "cause is fixed",
+                              journal_path)
+                : std::string()));
 
   out.simulated = simulated.load();
   out.failed = failed.load();

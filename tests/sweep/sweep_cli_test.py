@@ -194,6 +194,29 @@ check("resumed" in out and " 0 resumed" not in out, "--resume reuses the points 
 check(same(tables(killed), whole), "after kill -9 and --resume the tables equal an uninterrupted run")
 check(not os.path.exists(killed + ".journal"), "the journal is removed once the file is complete")
 
+# A full disk, as a file size limit (RLIMIT_FSIZE, its signal ignored: writes fail with EFBIG). The files
+# could not be closed, and HDF5 closing them again at exit crashed the process (SIGSEGV), with an HDF5
+# error stack on stderr (found by helper-50). Now: exit 1, one line saying why, the journal kept for --resume.
+def file_size_limit(limit):
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+full = os.path.join(TMP, "full.h5")
+p = subprocess.run([EYESIM, "sweep", SPEC, "-o", full, "-j", "1", "--progress", "never"], capture_output=True,
+                   text=True, preexec_fn=file_size_limit(100_000))
+check(p.returncode == 1 and "(File too large)" in p.stderr and "continue with --resume" in p.stderr
+      and "HDF5-DIAG" not in p.stderr, f"a sweep on a full disk exits 1 saying why and how to go on: {p.stderr.strip()}")
+rc, out, err = sweep(full, "--resume")
+check(rc == 0 and same(tables(full), whole), f"... and --resume completes it to the whole result: {err.strip()}")
+full_run = os.path.join(TMP, "full_run.h5")
+p = subprocess.run([EYESIM, "run", "--net", "sparse_mobilenet", "-o", full_run], capture_output=True, text=True,
+                   preexec_fn=file_size_limit(20_000))
+check(p.returncode == 1 and "cannot write" in p.stderr and "HDF5-DIAG" not in p.stderr,
+      f"eyesim run -o on a full disk exits 1 (it crashed as HDF5 shut down): {p.returncode} {p.stderr.strip()}")
+
 stopped = os.path.join(TMP, "stopped.h5")
 rc = interrupt(stopped, signal.SIGINT)
 check(rc == 130, f"SIGINT stops cleanly with exit 130 (got {rc})")
