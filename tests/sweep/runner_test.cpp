@@ -431,7 +431,7 @@ TEST_SUITE("golden") {
     CHECK(run_sweep(spec, o, stop, stderr).resumed == shard0.size());
   }
 
-  TEST_CASE("a resumed journal that holds a point twice gives one row for it, and the uninterrupted run's tables") {
+  TEST_CASE("a resumed journal that holds a point twice gives one row for it, and a torn tail is dropped with a note") {
     const SweepSpec spec = tiny_spec();
     const std::string whole = run(spec, 1, "dup_whole.h5");
     SweepOptions o;
@@ -453,10 +453,20 @@ TEST_SUITE("golden") {
       j.append(kept[0]);
       j.append(kept[1]);
     }
+    std::ofstream(o.output + ".journal", std::ios::app | std::ios::binary) << "a torn record";
     std::atomic<int> stop{0};
-    const SweepOutcome out = run_sweep(spec, o, stop, stderr);
+    std::FILE* err = std::tmpfile();
+    REQUIRE(err != nullptr);
+    const SweepOutcome out = run_sweep(spec, o, stop, err);
     CHECK(out.resumed == 2);
     check_same_tables(read_all(o.output), read_all(whole));
+    // The torn tail is dropped, and said so (it was cut without a word; found by helper-50).
+    std::rewind(err);
+    std::string said(4096, '\0');
+    said.resize(std::fread(said.data(), 1, said.size(), err));
+    std::fclose(err);
+    CHECK(said.find("its last 13 bytes") != std::string::npos);
+    CHECK(said.find("after 3 whole records) are not a whole record") != std::string::npos);
   }
 
   TEST_CASE("without a journal (eyesim run -o) a stopped run leaves none, and an existing journal is still refused") {
