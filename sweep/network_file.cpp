@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "core/nearest_name.h"
+#include "core/rng.h"
 #include "sweep/text_file.h"
 #include "sweep/toml_place.h"
 #include "sweep/toml_text.h"
@@ -208,6 +209,19 @@ std::string network_to_toml(const workloads::Network& net) {
 
 workloads::Network load_network_file(const std::filesystem::path& path) {
   return parse_network_toml(read_text_file(path, "network file"), path.string(), path.parent_path());
+}
+
+std::uint64_t network_file_hash(const std::filesystem::path& path) {
+  std::uint64_t h = 0;
+  try {
+    const std::string text = read_text_file(path, "network file");
+    h = hash_name(text);
+    for (const workloads::LayerSpec& l : parse_network_toml(text, path.string(), path.parent_path()).layers)
+      for (const std::string& mask : {l.iacts.mask_file, l.weights.mask_file})
+        if (!mask.empty()) h = derive_seed(h, hash_name(read_text_file(mask, "mask file")));
+  } catch (const std::exception&) {  // SpecError, or a filesystem error checking a mask's path
+  }
+  return h;
 }
 
 workloads::Network resolve_network(std::string_view name_or_path) {

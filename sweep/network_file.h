@@ -31,6 +31,12 @@ workloads::Network resolve_network(std::string_view name_or_path);
 /// every layer's mask files (a built-in's too), for check_output_path.
 std::vector<InputFile> network_input_files(std::string_view name_or_path, const workloads::Network& net);
 
+/// A hash of what a network file gives a sweep: the file's bytes, and those of every mask file it names, in
+/// order. What cannot be read or parsed adds nothing (its points fail anyway). Part of a sweep's spec_hash,
+/// and taken again once a workload of the file is prepared: a file changed meanwhile fails its points
+/// instead of mixing two versions of the network in one result file (WorkloadStore).
+std::uint64_t network_file_hash(const std::filesystem::path& path);
+
 /// Multiplies every layer's generated densities by the scales, capped at 1 (scaled_network's step).
 void scale_densities(workloads::Network& n, double iact_scale, double weight_scale);
 

@@ -348,7 +348,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   // Network data, prepared once per workload on first use and shared read-only; the last point of a
   // workload to finish releases its data, so a sweep's memory follows the networks still in use and the
   // freeing happens on the workers, not serially after them.
-  WorkloadStore workloads(spec.points, todo);
+  WorkloadStore workloads(spec.points, todo, spec.network_file_hashes);
   tbb::task_arena arena(static_cast<int>(worker_threads(o.jobs)));
 
   RemainingTime remaining(spec.points, costs, todo);  // of this run's points (the writer thread's)

@@ -614,13 +614,9 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   for (const DesignPoint& p : spec.points)
     if (!p.network_file.empty()) files.emplace(p.network, p.network_file);
   for (const auto& [identity, f] : files) {
-    try {
-      inputs = derive_seed(inputs, hash_name(read_text_file(f, "network file")));
-      for (const workloads::LayerSpec& l : load_network_file(f).layers)
-        for (const std::string& mask : {l.iacts.mask_file, l.weights.mask_file})
-          if (!mask.empty()) inputs = derive_seed(inputs, hash_name(read_text_file(mask, "mask file")));
-    } catch (const std::exception&) {  // SpecError, or a filesystem error checking a mask's path
-    }
+    const std::uint64_t h = network_file_hash(f);
+    spec.network_file_hashes.emplace(f, h);
+    inputs = derive_seed(inputs, h);
   }
   spec.spec_hash = derive_seed(inputs, spec.seed);
   // A searched sweep's results are not an estimate sweep's (whatever spelling of the keys made it).

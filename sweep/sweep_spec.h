@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ struct SweepSpec {
   std::vector<std::string> swept;   ///< the names that vary (axes and explicit point keys)
   std::uint64_t dropped_by_where = 0;
   std::uint64_t spec_hash = 0;      ///< hash of text, network files, their masks + seed: resume refuses a different spec
+  /// Per network file the points read (DesignPoint::network_file), its network_file_hash when the spec was
+  /// parsed: a workload prepared from it later is checked against it (WorkloadStore).
+  std::map<std::string, std::uint64_t> network_file_hashes;
   /// How every point chooses its mappings (keys mapper, mapper_window, mapper_candidates): part of spec_hash.
   hw::MapperSearch mapper;
 };

@@ -28,12 +28,18 @@ class WorkloadStore {
   };
 
   /// The workloads of `points[id]` for every id of `todo`, each with the number of those points.
-  WorkloadStore(const std::vector<DesignPoint>& points, const std::vector<std::uint64_t>& todo);
+  /// `file_hashes`: network_file_hash of each network file when the spec was read (SweepSpec); a workload of
+  /// a file whose hash has changed since fails.
+  WorkloadStore(const std::vector<DesignPoint>& points, const std::vector<std::uint64_t>& todo,
+                const std::map<std::string, std::uint64_t>& file_hashes);
 
   /// Whether another worker has started preparing `k` and not finished.
   bool being_prepared(const WorkloadKey& k);
   /// The workload's data: prepared by this call if no worker has started it, waited for if one has. A
-  /// network that cannot be read, scaled, stored or generated gives its error (every point of it fails).
+  /// network that cannot be read, scaled, stored or generated gives its error (every point of it fails), a
+  /// network file changed since the spec was read too. An error names a network file, and the directory of
+  /// its masks, as the spec writes it, not as resolved: it is stored in the result file, which must not
+  /// depend on the directory the sweep ran from.
   Prepared get(const WorkloadKey& k);
   /// One point of `k` finished: the last one releases the data.
   void point_done(const WorkloadKey& k);
@@ -47,6 +53,8 @@ class WorkloadStore {
     std::size_t points_left = 0;
   };
   std::map<WorkloadKey, Slot> slots_;  ///< built by the constructor, never modified after (only its slots)
+  const std::map<std::string, std::uint64_t> file_hashes_;
+  std::map<std::string, std::string> identity_;  ///< network file -> its path as the spec writes it
 };
 
 }  // namespace eyesim::sweep
