@@ -2,8 +2,10 @@
 #include "sweep/expression.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -110,12 +112,7 @@ class Parser {
       pos_ = end + 1;
       return std::make_shared<Node>(Node{Node::Kind::kString, 0, std::move(text), nullptr, nullptr});
     }
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
-      std::size_t used = 0;
-      const double v = std::stod(std::string(s_.substr(pos_)), &used);
-      pos_ += used;
-      return std::make_shared<Node>(Node{Node::Kind::kNumber, v, "", nullptr, nullptr});
-    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number_literal();
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       const std::size_t start = pos_;
       while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' || s_[pos_] == '.'))
@@ -125,9 +122,49 @@ class Parser {
     error(fmt::format("unexpected '{}'", c));
   }
 
+  /// digits [. digits] [e|E [+|-] digits], at least one digit before the exponent: decimal only (a
+  /// library parse read "0x10" as hex, and threw a bare "stod" for 1e999).
+  NodePtr number_literal() {
+    const std::size_t start = pos_;
+    const auto digits = [&] {
+      const std::size_t from = pos_;
+      while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+      return pos_ - from;
+    };
+    std::size_t mantissa = digits();
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      mantissa += digits();
+    }
+    bool exponent_ok = true;
+    if (mantissa > 0 && pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      exponent_ok = digits() > 0;
+    }
+    const std::string_view literal = s_.substr(start, pos_ - start);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), v);
+    if (mantissa == 0 || !exponent_ok || ec == std::errc::invalid_argument || end != literal.data() + literal.size()) {
+      pos_ = start;
+      error(fmt::format("invalid number '{}'", literal));
+    }
+    if (ec == std::errc::result_out_of_range || !std::isfinite(v)) {
+      pos_ = start;
+      error(fmt::format("the number '{}' is out of range (a double)", literal));
+    }
+    return std::make_shared<Node>(Node{Node::Kind::kNumber, v, "", nullptr, nullptr});
+  }
+
   std::string_view s_;
   std::size_t pos_ = 0;
 };
+
+void collect_names(const Node& n, std::vector<std::string>& out) {
+  if (n.kind == Node::Kind::kName) out.push_back(n.text);
+  if (n.a) collect_names(*n.a, out);
+  if (n.b) collect_names(*n.b, out);
+}
 
 ExprValue eval(const Node& n, const NameLookup& lookup);
 
@@ -157,11 +194,13 @@ ExprValue eval(const Node& n, const NameLookup& lookup) {
     return (op == "==") == eq ? 1.0 : 0.0;
   }
   const double x = number(a, op), y = number(b, op);
-  if (op == "+") return x + y;
-  if (op == "-") return x - y;
-  if (op == "*") return x * y;
-  if (op == "/") return x / y;
-  if (op == "%") return std::fmod(x, y);
+  if ((op == "/" || op == "%") && y == 0.0)
+    throw std::invalid_argument(fmt::format("'{} {} 0': {} by zero", x, op, op == "/" ? "division" : "remainder"));
+  if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
+    const double r = op == "+" ? x + y : op == "-" ? x - y : op == "*" ? x * y : op == "/" ? x / y : std::fmod(x, y);
+    if (std::isnan(r)) throw std::invalid_argument(fmt::format("'{} {} {}' is not a number", x, op, y));
+    return r;
+  }
   if (op == "<") return x < y ? 1.0 : 0.0;
   if (op == "<=") return x <= y ? 1.0 : 0.0;
   if (op == ">") return x > y ? 1.0 : 0.0;
@@ -171,6 +210,12 @@ ExprValue eval(const Node& n, const NameLookup& lookup) {
 }  // namespace
 
 Expression::Expression(std::string_view text) : text_(text), root_(Parser(text).parse()) {}
+
+std::vector<std::string> Expression::names() const {
+  std::vector<std::string> out;
+  collect_names(*root_, out);
+  return out;
+}
 
 bool Expression::holds(const NameLookup& lookup) const {
   const ExprValue v = eval(*root_, lookup);

@@ -30,9 +30,13 @@ class Expression {
   /// Parses `text`; throws std::invalid_argument "column N: message" on a syntax error.
   explicit Expression(std::string_view text);
   /// Evaluates to true/false (a number is true when non-zero). Throws UnknownName for a name the lookup
-  /// does not know, std::invalid_argument for a type error ("'<' needs numbers, got the string ...").
+  /// does not know, std::invalid_argument for a type error ("'<' needs numbers, got the string ...") and
+  /// for arithmetic without a number as its result (division or remainder by zero, inf - inf).
   bool holds(const NameLookup& lookup) const;
   const std::string& text() const { return text_; }
+  /// Every name the expression reads, in text order (repeats kept): a caller checks them once, before any
+  /// evaluation, since `or` and `and` skip what they need not evaluate.
+  std::vector<std::string> names() const;
 
   struct Node;
 

@@ -201,6 +201,22 @@ std::optional<ExprValue> lookup_point(const DesignPoint& p, std::string_view nam
   return out;
 }
 
+/// "a = 1, b = "x"": the values at `p` of the names `e` reads (each once), for a constraint's error.
+std::string point_text(const DesignPoint& p, const Expression& e) {
+  std::vector<std::string> names = e.names();
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
+      continue;
+    const std::optional<ExprValue> v = lookup_point(p, names[i]);
+    if (!v) continue;
+    const std::string value = std::holds_alternative<double>(*v) ? fmt::format("{}", std::get<double>(*v))
+                                                                 : fmt::format("\"{}\"", std::get<std::string>(*v));
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", names[i], value);
+  }
+  return out.empty() ? "with no names" : out;
+}
+
 }  // namespace
 
 SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const std::filesystem::path& base_dir,
@@ -549,6 +565,12 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       } catch (const std::invalid_argument& err) {
         fail(file, e.source(), fmt::format("bad constraint \"{}\": {}", *s, err.what()));
       }
+      // Every name, also those an `or` or `and` would never evaluate (a misspelt one went unnoticed): the
+      // names a point knows are the same for every point.
+      for (const std::string& name : where.back().names())
+        if (!lookup_point(base, name))
+          fail(file, e.source(),
+               fmt::format("constraint \"{}\": unknown name '{}'{}", *s, name, parameter_suggestion(name)));
     }
   }
 
@@ -569,14 +591,15 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         if (s.name != "arch.preset") ex.apply(p, s);
       }
       bool keep = true;
-      for (const Expression& e : where) {
+      for (std::size_t i = 0; i < where.size(); ++i) {
+        const Expression& e = where[i];
+        const toml::source_region& at = (*root.get("where")->as_array())[i].source();
         try {
           keep = keep && e.holds([&](std::string_view n) { return lookup_point(p, n); });
         } catch (const UnknownName& err) {
-          fail(file, root.get("where")->source(),
-               fmt::format("constraint \"{}\": {}{}", e.text(), err.what(), parameter_suggestion(err.name)));
+          fail(file, at, fmt::format("constraint \"{}\": {}{}", e.text(), err.what(), parameter_suggestion(err.name)));
         } catch (const std::invalid_argument& err) {
-          fail(file, root.get("where")->source(), fmt::format("constraint \"{}\": {}", e.text(), err.what()));
+          fail(file, at, fmt::format("constraint \"{}\": {} (at the point {})", e.text(), err.what(), point_text(p, e)));
         }
       }
       if (!keep) {

@@ -372,6 +372,15 @@ TEST_SUITE("fast") {
                          doctest::Contains("did you mean 'eyeriss_v1_5'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rowz > 1\"]\n"),
                          doctest::Contains("unknown name 'arch.array.pe_rowz'; did you mean 'arch.array.pe_rows'?"), SpecError);
+    // Also where `or` never evaluates it (every point has pe_rows > 0), and at its own entry of `where`.
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rows > 0\",\n  \"arch.array.pe_rows > 0 or arch.array.pe_rowz > 1\"]\n"),
+                         doctest::Contains("s.toml:2:3: error: constraint \"arch.array.pe_rows > 0 or arch.array.pe_rowz > 1\": "
+                                           "unknown name 'arch.array.pe_rowz'; did you mean 'arch.array.pe_rows'?"),
+                         SpecError);
+    // An error evaluating a constraint says at which values.
+    CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rows / (arch.array.pe_cols - 4) > 1\"]\n"),
+                         doctest::Contains("division by zero (at the point arch.array.pe_rows = 3, arch.array.pe_cols = 4)"),
+                         SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = []\n"),
                          doctest::Contains("has no values"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [\"four\"]\n"),
@@ -489,6 +498,28 @@ TEST_SUITE("fast") {
     CHECK_THROWS_AS(Expression("a +"), std::invalid_argument);
     CHECK_THROWS_WITH_AS(Expression("b > 1").holds(names), doctest::Contains("unknown name 'b'"), std::invalid_argument);
     CHECK_THROWS_WITH_AS(Expression("kind > 1").holds(names), doctest::Contains("needs numbers"), std::invalid_argument);
+    CHECK(Expression("kind == \"dense\" or b > 1 and a").names() == std::vector<std::string>{"kind", "b", "a"});
+  }
+
+  TEST_CASE("constraint numbers are decimal and finite / arithmetic without a number as its result is an error") {
+    // (found by helper-50: "1e999 > 0" failed with a bare "stod", 0x10 was hex, x / 0 was inf and 0 / 0 true)
+    const NameLookup names = [](std::string_view n) -> std::optional<ExprValue> {
+      if (n == "a") return ExprValue{6.0};
+      return std::nullopt;
+    };
+    CHECK(Expression(".5 < 1").holds(names));
+    CHECK(Expression("3. == 3 and 2.5e1 == 25 and 1E-2 < 1").holds(names));
+    CHECK_THROWS_WITH_AS(Expression("1e999 > 0"), doctest::Contains("column 1: the number '1e999' is out of range"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("a > ."), doctest::Contains("column 5: invalid number '.'"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("1e+ > 0"), doctest::Contains("invalid number '1e+'"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("0x10 == 16"), doctest::Contains("column 2: unexpected 'x'"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("a / 0 > 1").holds(names), doctest::Contains("'6 / 0': division by zero"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("a % (a - a) > 1").holds(names), doctest::Contains("remainder by zero"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(Expression("1e308 * 10 - 1e308 * 10 > 0").holds(names), doctest::Contains("'inf - inf' is not a number"),
+                         std::invalid_argument);
   }
 }
 }  // namespace eyesim::sweep
