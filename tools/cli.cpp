@@ -31,7 +31,13 @@ constexpr int kExitUsage = 2;
 std::atomic<int> g_stop_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+/// The first SIGINT / SIGTERM asks the sweep to stop after its running points; a second one stops it at once,
+/// as the signal's default action does (the journal keeps every finished point for --resume).
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop_signal.exchange(sig) == 0) return;
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
 
 /// A seed as typed: the whole text a decimal integer in [0, 2^64 - 1] (parse_whole: CLI11 reads a larger
 /// number into a uint64 as its largest value, and "-1" as 2^64 - 1, without a word).
@@ -217,8 +223,10 @@ int main(int argc, char** argv) {
       for (int i = 0; i < argc; ++i) sweep_args.command_line += (i ? " " : "") + std::string(argv[i]);
       sweep_args.version = std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")";
       for (const CLI::Option* o : sweep_mapper) sweep_args.mapper_given = sweep_args.mapper_given || o->count() > 0;
-      std::signal(SIGINT, on_stop_signal);
-      std::signal(SIGTERM, on_stop_signal);
+      if (!sweep_args.dry_run) {  // a dry run writes nothing: a signal ends it at once, by its default action
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+      }
       return eyesim::tools::sweep_command(sweep_args, g_stop_signal, stdout, stderr);
     }
     if (validate->parsed()) return eyesim::tools::validate_command(validate_args, stdout, stderr);

@@ -227,6 +227,26 @@ check(rc == 0 and same(tables(stopped), whole), "--resume after SIGINT completes
 rc = interrupt(os.path.join(TMP, "term.h5"), signal.SIGTERM)
 check(rc == 143, f"SIGTERM stops cleanly with exit 143 (got {rc})")
 
+# A dry run writes nothing: SIGINT ends it at once (it ran its probe simulations, tens of seconds, to the end
+# and exited 0), and a sweep's second SIGINT stops it at once rather than after its running points (found
+# by helper-50). Both end as the signal's default action does.
+slow = os.path.join(TMP, "slow.toml")
+with open(slow, "w") as f:
+    f.write('networks = ["vgg16", "resnet50"]\n[[axis]]\nname = "arch.preset"\n'
+            'values = ["eyeriss_v2", "eyeriss_v1_scaled", "eyeriss_v1_5", "eyeriss_v2_1024"]\n'
+            '[[axis]]\nname = "workload.batch"\nvalues = [1, 4]\n')
+for what, extra, signals in (("a dry run", ["--dry-run"], 1),
+                             ("a sweep, signalled twice,", ["-o", os.path.join(TMP, "twice.h5"), "-j", "1"], 2)):
+    p = subprocess.Popen([EYESIM, "sweep", slow, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    start = time.monotonic()
+    for _ in range(signals):
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+    p.communicate(timeout=600)
+    check(p.returncode == -signal.SIGINT,
+          f"{what} ends at SIGINT (got {p.returncode} after {time.monotonic() - start:.1f} s)")
+
 # SIGINT while a large spec (10^6 points, about a second) is still being expanded: nothing is written.
 # The stop used to reach the runner, which created OUTPUT.part and a journal, simulated nothing and
 # renamed the empty, incomplete file over OUTPUT (here: a finished sweep's result).
