@@ -329,6 +329,14 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
     for (const toml::node& e : *arr) {
       const auto s = e.value<std::string>();
       if (!s) fail(file, e.source(), "'networks' entries must be strings");
+      // Twice, every point would be simulated twice, under two ids.
+      for (const toml::node& before : *arr) {
+        if (&before == &e) break;
+        if (before.value<std::string>() == s)
+          fail(file, e.source(),
+               fmt::format("network '{}' is listed twice in 'networks' (also at line {}, column {})", *s,
+                           before.source().begin.line, before.source().begin.column));
+      }
       networks.push_back(ex.resolve_network_name(*s, e));
     }
   } else {

@@ -35,7 +35,7 @@ int merge_command(const MergeArgs& args, std::FILE* out, std::FILE* err) {
   options.version = args.version;
   try {
     const sweep::MergeOutcome r = sweep::merge_results(args.parts, args.output, options);
-    fmt::print(out, "merged {} parts: {} of {} points{} -> {}\n", r.parts, r.points, r.points_total,
+    fmt::print(out, "merged {} part{}: {} of {} points{} -> {}\n", r.parts, r.parts == 1 ? "" : "s", r.points, r.points_total,
                r.failed ? fmt::format(" ({} failed in their sweep)", r.failed) : "", args.output);
     if (!r.missing.empty())
       fmt::print(err, "eyesim merge: warning: {} points are missing ({}); recorded in the attribute missing_points and "

@@ -372,6 +372,10 @@ TEST_SUITE("fast") {
                          doctest::Contains("did you mean 'eyeriss_v1_5'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rowz > 1\"]\n"),
                          doctest::Contains("unknown name 'arch.array.pe_rowz'; did you mean 'arch.array.pe_rows'?"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("networks = [\"mobilenet\", \"alexnet\",\n  \"mobilenet\"]\n"),
+                         doctest::Contains("s.toml:2:3: error: network 'mobilenet' is listed twice in 'networks' (also at "
+                                           "line 1, column 13)"),
+                         SpecError);
     // Also where `or` never evaluates it (every point has pe_rows > 0), and at its own entry of `where`.
     CHECK_THROWS_WITH_AS(parse("where = [\"arch.array.pe_rows > 0\",\n  \"arch.array.pe_rows > 0 or arch.array.pe_rowz > 1\"]\n"),
                          doctest::Contains("s.toml:2:3: error: constraint \"arch.array.pe_rows > 0 or arch.array.pe_rowz > 1\": "
