@@ -100,7 +100,6 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   step_work_.assign(std::size_t{map_.k_m} * map_.k_red, PeWork{});
   step_ends_.assign(step_work_.size(), 0);
   step_arrival_.assign(map_.k_red, 0);
-  step_chain_busy_.assign(map_.k_m, 0);
   window_slots_ = std::bit_ceil(map_.k_red);
   if (lane_windows_.size() < lanes_.size() * window_slots_) lane_windows_.resize(lanes_.size() * window_slots_);
   // A window holds at most c0 x U interior counts and, per channel, the window's columns within S - 1 of
@@ -216,7 +215,6 @@ void Chip::for_each_borrowed(F&& f) {
   f(lane_window_rows_, w.lane_window_rows);
   f(step_ends_, w.step_ends);
   f(step_arrival_, w.step_arrival);
-  f(step_chain_busy_, w.step_chain_busy);
   f(dests_, w.dests);
   f(iact_routes_, w.iact_routes);
   f(weight_routes_, w.weight_routes);
@@ -424,7 +422,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   // kOneChain: a constant k_m = 1 (depthwise layers, whose lanes are single psum chains) lets the compiler
   // drop the loops over output slots from the hot path of those layers' many short steps.
   const std::uint32_t k_red = map_.k_red, k_m = kOneChain ? 1 : map_.k_m;
-  std::fill(step_chain_busy_.begin(), step_chain_busy_.end(), 0u);
   WorkItem item{tp.g, n, 0, 0, 0, 0, 0, e, f_begin, f_end};
   // rows_ index of input row h = e*U + r - pad: this base plus the slot's row_key_offset (the sum wraps
   // back for e*U < pad; a padding row's key is never used).
@@ -480,7 +477,6 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       work[m_i * k_red + red_i] = PeWork{c.cycles, !c.empty};
       if (c.empty) continue;
       any = true;
-      step_chain_busy_[m_i] = 1;
       bits = c.iact_bits;
       const std::uint32_t pe = pes[m_i * k_red + red_i];
       traces_.pe_busy_cycles[pe] += c.cycles;
@@ -594,8 +590,11 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
   const bool first_chunk = tp.kk_base == 0;
   const bool last_chunk = tp.kk_base + k_red >= map_.partials;
   for (std::uint32_t m_i = 0; m_i < k_m; ++m_i) {
-    if (!step_chain_busy_[m_i]) continue;  // (an unused output slot has no work)
+    // A used slot whose chain had no work this step (its filter rows all padding, or no non-zero to meet)
+    // still moves its partial sums: in from the bank, out to it or, at the last chunk, to DRAM (they were
+    // left out, and so was a layer's last output row when its last chunk read only padding).
     const OutputSlot& out = grp.output_slots[m_i];
+    if (!out.used) continue;
     const std::uint64_t values = std::uint64_t{out.m_end - out.m_begin} * (f_end - f_begin);
     const std::uint64_t bits = values * arch_.precision.psum_bits;
     const std::uint64_t accesses = (bits + arch_.glb.bank_width_bits - 1) / arch_.glb.bank_width_bits;

@@ -253,7 +253,6 @@ class Chip {
   std::uint32_t window_slots_ = 1;  ///< slots per lane: k_red rounded up to a power of two
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
-  std::vector<std::uint32_t> step_chain_busy_;  ///< [m_i]: some PE of the chain has work this step (not a char type: a char store may alias anything)
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
   std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
   std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
@@ -303,7 +302,6 @@ class Chip {
     std::vector<IactWindow> lane_windows;
     std::vector<std::size_t> lane_window_rows;
     std::vector<std::uint64_t> step_ends, step_arrival;
-    std::vector<std::uint32_t> step_chain_busy;
     std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports,
         psum_chain_hops;
     std::vector<Group> groups;  // with their weight tiles' storage

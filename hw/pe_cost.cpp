@@ -133,7 +133,14 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   // Input columns this item reads: w in [f_begin*U - pad, (f_end-1)*U + S - 1 - pad], clipped to the row.
   const std::int64_t w_lo = std::max<std::int64_t>(0, std::int64_t{it.f_begin} * U - pad);
   const std::int64_t w_hi = std::min<std::int64_t>(shape_.w, std::int64_t{it.f_end - 1} * U + S - pad);  // exclusive
-  out.span = static_cast<std::uint64_t>(std::max<std::int64_t>(0, w_hi - w_lo));
+  // Windows wholly in the padding columns (padding wider than the filter, a narrow f-tile at an edge) read
+  // nothing, as a padding row reads nothing. (The bounds below assume w_lo <= w_hi: the row's non-zeros
+  // were all counted, twice and more, when they were not; found by helper-51.)
+  if (w_hi <= w_lo) {
+    out.empty = true;
+    return;
+  }
+  out.span = static_cast<std::uint64_t>(w_hi - w_lo);
   // The interior: iacts that meet every filter column of their class (f = (w + pad - s) / U stays in
   // [f_begin, f_end) for every s < S with s = (w + pad) mod U).
   const std::int64_t in_lo = std::clamp<std::int64_t>(std::int64_t{it.f_begin} * U - pad + S - 1, w_lo, w_hi);

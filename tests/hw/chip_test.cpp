@@ -40,6 +40,26 @@ TEST_SUITE("fast") {
     verify_all(*preset("eyeriss_v2"), pick("sparse_mobilenet", {}));
   }
 
+  TEST_CASE("padding wider than the filter: output tiles wholly in the padding read nothing") {
+    // A 1 x 1 filter with 2 columns of padding: tiles of one output column at either edge meet only padding.
+    // Their windows' bounds crossed (w_hi < w_lo) and counted the row's every non-zero again, on both PE kinds
+    // (found by helper-51: 64 effectual MACs of 32).
+    const workloads::LayerShape shape{.name = "pad", .c = 1, .m = 1, .h = 8, .w = 8, .r = 1, .s = 1, .pad = 2};
+    const auto data = workloads::prepare_network(testing::one_layer(shape, 0.5, 1.0), 1);
+    const workloads::LayerData& layer = data->layers[0];
+    for (const char* arch : {"eyeriss_v2", "eyeriss_v1_scaled"})
+      for (const std::uint32_t f0 : {1u, 12u}) {
+        INFO(arch << ", f0 " << f0);
+        const MappingOverride tiles{.layer = "", .m0 = 0, .c0 = 0, .f0 = f0, .spatial_red = 0, .spatial_m = 0,
+                                    .spatial_g = 0, .spatial_pos = 0};
+        const LayerResult r = simulate_layer(*preset(arch), layer,
+                                             RunOptions{.verify = true, .collect_traces = false, .forced_mappings = {tiles}});
+        CHECK(r.verified);
+        CHECK(r.stats.macs_effectual == layer.iact_nnz);  // each input meets the one weight once
+        CHECK(r.stats.zero_iacts_skipped <= shape.iact_count());
+      }
+  }
+
   TEST_CASE("functional mode: stride-1 filter rows along m and along f, at the edges of short output row tiles") {
     // 5 filter columns with padding 2 on 11 columns, in output row tiles of 2, 3 and 11 columns: a tile's
     // first and last columns meet only some taps of an input. Dense weights, sparse ones summed along m over
