@@ -87,9 +87,11 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
   const GlbLayout fixed_layout = arch.glb.shared ? GlbLayout{} : glb_layout(arch, 0.0);  // v2: per cluster, fixed
   GlbPlan best;
   bool have = false;
+  // An image's rows below the last output row's filter are never read (nor the top padding).
+  const double image_rows = std::clamp(double(l.e() - 1) * l.u + l.r - l.pad, 1.0, double(l.h));
   // Every block size reads the weights once per block; when R >= U the blocks' input rows cover the
-  // input at least once too (streaming reads it at least once as well).
-  const double input_floor = l.r >= l.u ? input_bytes : 0.0;
+  // rows read at least once too (streaming reads them at least once as well).
+  const double input_floor = l.r >= l.u ? double(l.n) * image_rows * row_bytes : 0.0;
   // A block's positions are dealt to the k_pos lanes, so a pass over it takes ceil(positions / k_pos)
   // steps: a block that is not a multiple of k_pos leaves lanes idle in every pass (JSSC CONV1: blocks
   // of 10 output rows on 7 lanes ran two steps per pass for 10 / 14 of the work; V1 Table III uses
@@ -151,9 +153,9 @@ GlbPlan plan_glb(const ArchSpec& arch, const workloads::LayerData& layer, const 
     }
     return true;
   };
-  // Largest blocks first (ties keep the larger): whole images, then runs of output rows.
+  // Largest blocks first (ties keep the larger): whole images (the rows read), then runs of output rows.
   for (std::uint32_t images = l.n; images >= 1; --images)
-    if (!consider(images * rows_per_image, double(images) * l.h * row_bytes)) return best;
+    if (!consider(images * rows_per_image, double(images) * image_rows * row_bytes)) return best;
   // Positions are numbered across the images of a batch, so a run that does not divide the image's rows
   // has blocks that end in one image and go on in the next: each part holds its own halo, less the
   // padding rows at the image's edge (the top padding, and what the last output row reads below it).
