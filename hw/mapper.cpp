@@ -423,7 +423,12 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
             for (std::uint32_t k_g : pick(k_gs, want.spatial_g)) {
               if (k_g == 0 || k_g > l.g || std::uint64_t{k_m} * k_g > chains) continue;
               std::uint32_t k_pos = std::min(positions, chains / (k_m * k_g));
-              if (forced && forced->spatial_pos) k_pos = std::min(k_pos, forced->spatial_pos);
+              // A forced value is taken as it is, or not at all (it was an upper bound: spatial_pos = 1000
+              // ran the mapper's own choice without a word; found by helper-49).
+              if (forced && forced->spatial_pos) {
+                if (forced->spatial_pos > k_pos) continue;
+                k_pos = forced->spatial_pos;
+              }
               if (k_pos == 0) continue;
               const double lanes = double(k_g) * k_pos;
               const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
@@ -572,11 +577,30 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
                                       {"spatial_red", forced->spatial_red}, {"spatial_m", forced->spatial_m},
                                       {"spatial_g", forced->spatial_g}, {"spatial_pos", forced->spatial_pos}})
       if (value != 0) given += fmt::format("{}{}={}", given.empty() ? "" : " ", name, value);
+    // A spatial factor beyond what the layer has of its dimension, at the smallest tiles the forced ones
+    // allow, is named with that bound (it was the PE count whatever the reason; found by helper-49).
+    const std::uint32_t f_tiles = forced->f0 ? ceil_div(l.f(), std::min(forced->f0, l.f())) : std::min(l.f(), 64u);
+    const std::uint32_t most_partials = ceil_div(l.c, c0) * l.r, most_m_tiles = ceil_div(l.m, m0);
+    const std::uint32_t most_positions = l.n * l.e() * f_tiles;
+    std::string beyond;
+    if (forced->spatial_red > std::min(most_partials, chain_height))
+      beyond = fmt::format("spatial_red={} exceeds the {} partial sums per output ({} c-tiles of c0={} x R={}) or the "
+                           "longest psum chain, {} PEs",
+                           forced->spatial_red, most_partials, ceil_div(l.c, c0), c0, l.r, chain_height);
+    else if (forced->spatial_m > most_m_tiles)
+      beyond = fmt::format("spatial_m={} exceeds the layer's {} m-tiles (M={} in tiles of m0={})", forced->spatial_m,
+                           most_m_tiles, l.m, m0);
+    else if (forced->spatial_g > l.g)
+      beyond = fmt::format("spatial_g={} exceeds the layer's {} group{}", forced->spatial_g, l.g, l.g == 1 ? "" : "s");
+    else if (forced->spatial_pos > most_positions)
+      beyond = fmt::format("spatial_pos={} exceeds the layer's {} output positions (N={} x E={} x {} f-tile{})",
+                           forced->spatial_pos, most_positions, l.n, l.e(), f_tiles, f_tiles == 1 ? "" : "s");
     throw MappingError(fmt::format(
         "layer {}: the forced mapping does not fit ({}; the others left to the mapper): {}", l.name, given,
-        tile_fits ? fmt::format("its spatial factors need more PEs, or longer psum chains, than the {} PEs hold", P)
-                  : fmt::format("its {}x{}x{} weight tile (m0 x c0 x S) does not fit: {}", m0, c0, l.s,
-                                weight_tile_misfit(arch, l, m0, c0))));
+        !tile_fits ? fmt::format("its {}x{}x{} weight tile (m0 x c0 x S) does not fit: {}", m0, c0, l.s,
+                                 weight_tile_misfit(arch, l, m0, c0))
+        : !beyond.empty() ? beyond
+                          : fmt::format("its spatial factors need more PEs, or longer psum chains, than the {} PEs hold", P)));
   }
   // Every tile of the smallest one up (1 x 1 x S) fails the weight SPads: say which of them.
   throw MappingError(fmt::format("layer {}: no tiling fits the PE: the smallest weight tile, {}x{}x{} (m0 x c0 x S), "

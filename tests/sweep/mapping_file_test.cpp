@@ -35,11 +35,29 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(hw::simulate_network(*hw::preset("eyeriss_v2"), *data, o),
                          doctest::Contains("the forced mapping does not fit (m0=32 c0=16; the others left to the mapper)"),
                          hw::MappingError);
-    // Spatial factors alone: the message names them under the names the mapping file uses, not as zeros.
-    o.forced_mappings = parse_mapping_toml("[[mapping]]\nlayer = \"L27\"\nspatial_m = 1000\n", "m.toml");
-    CHECK_THROWS_WITH_AS(hw::simulate_network(*hw::preset("eyeriss_v2"), *data, o),
-                         doctest::Contains("(spatial_m=1000; the others left to the mapper): its spatial factors need more PEs"),
-                         hw::MappingError);
+    // Spatial factors alone: the message names them under the names the mapping file uses, not as zeros,
+    // and the bound a factor exceeds (it blamed the PE count whatever the reason; found by helper-49).
+    const auto refused = [&](const char* mapping, const char* why) {
+      o.forced_mappings = parse_mapping_toml(mapping, "m.toml");
+      CHECK_THROWS_WITH_AS(hw::simulate_network(*hw::preset("eyeriss_v2"), *data, o), doctest::Contains(why),
+                           hw::MappingError);
+    };
+    refused("[[mapping]]\nlayer = \"L27\"\nspatial_m = 1000\n",
+            "(spatial_m=1000; the others left to the mapper): spatial_m=1000 exceeds the layer's 512 m-tiles (M=512 in "
+            "tiles of m0=1)");
+    refused("[[mapping]]\nspatial_g = 2\n", "spatial_g=2 exceeds the layer's 1 group");
+    refused("[[mapping]]\nspatial_pos = 1000\n", "spatial_pos=1000 exceeds the layer's 16 output positions (N=1 x E=4 x 4 f-tiles)");
+    refused("[[mapping]]\nspatial_m = 64\nspatial_pos = 16\n", "its spatial factors need more PEs, or longer psum chains");
+  }
+
+  TEST_CASE("a forced spatial_pos is taken as it is, not as a bound") {
+    // spatial_pos = 7 ran pos6 and spatial_pos = 1000 the mapper's own choice, without a word (helper-49).
+    workloads::Network n = *workloads::builtin_network("mobilenet");
+    std::erase_if(n.layers, [](const auto& l) { return l.shape.name != "L05"; });
+    const auto data = workloads::prepare_network(n, 1);
+    hw::RunOptions o;
+    o.forced_mappings = parse_mapping_toml("[[mapping]]\nspatial_pos = 7\n", "m.toml");
+    CHECK(hw::simulate_network(*hw::preset("eyeriss_v1_scaled"), *data, o).layers[0].mapping.spatial_pos == 7);
   }
 
   TEST_CASE("mapping file errors name the place and the key") {
