@@ -1,6 +1,7 @@
 // Architecture TOML: parsing with exact error places, and printing through the one parameter list.
 #include "sweep/arch_file.h"
 
+#include <algorithm>
 #include <map>
 #include <type_traits>
 
@@ -66,6 +67,23 @@ void apply_table(hw::ArchSpec& arch, const toml::table& table, const std::string
     const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (prefix.empty() && (key == "preset" || key == "name")) continue;
     if (const toml::table* sub = value.as_table()) {
+      // A parameter written as a table (clock_mhz = {}, [array.pe_rows]) set nothing, and an empty table of
+      // no parameter was accepted: both silently kept the preset's values (found by helper-49).
+      const std::vector<std::string_view> names = hw::param_names();
+      if (std::find(names.begin(), names.end(), path) != names.end())
+        fail(file, value.source(), fmt::format("'{}' expects a value, not a table", path));
+      if (sub->empty()) {
+        const std::string section_prefix = path + ".";
+        const bool section =
+            std::any_of(names.begin(), names.end(), [&](std::string_view n) { return n.starts_with(section_prefix); });
+        if (!section) {
+          std::vector<std::string> sections;  // the parameters' tables, for the suggestion
+          for (std::string_view n : names)
+            if (const auto dot = n.rfind('.'); dot != std::string_view::npos) sections.emplace_back(n.substr(0, dot));
+          fail(file, value.source(), fmt::format("unknown architecture section '{}' (see 'eyesim show arch eyeriss_v2'){}",
+                                                 path, did_you_mean(path, sections)));
+        }
+      }
       apply_table(arch, *sub, path, file, seen);
       continue;
     }

@@ -101,6 +101,17 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse_arch_toml("array.cluster_rows = 4\n\"array.cluster_rows\" = 2\n", "a.toml"),
                          doctest::Contains("a.toml:2:24: error: 'array.cluster_rows' is set twice (also at line 1, column 22)"),
                          SpecError);
+    // A parameter written as a table, and an empty table of no parameters, silently kept the preset's values
+    // (found by helper-49); an empty table of parameters is an empty table.
+    CHECK_THROWS_WITH_AS(parse_arch_toml("clock_mhz = {}\n", "a.toml"),
+                         doctest::Contains("a.toml:1:13: error: 'clock_mhz' expects a value, not a table"), SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("[array.pe_rows]\n", "a.toml"),
+                         doctest::Contains("a.toml:1:1: error: 'array.pe_rows' expects a value, not a table"), SpecError);
+    CHECK_THROWS_WITH_AS(parse_arch_toml("[arrray]\n", "a.toml"),
+                         doctest::Contains("a.toml:1:1: error: unknown architecture section 'arrray' (see 'eyesim show "
+                                           "arch eyeriss_v2'); did you mean 'array'?"),
+                         SpecError);
+    CHECK(parse_arch_toml("[array]\n", "a.toml") == *hw::preset("eyeriss_v2"));
   }
 
   TEST_CASE("a text override sets a parameter by its type and names what is wrong") {
