@@ -46,6 +46,12 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
   } catch (const toml::parse_error& e) {
     throw SpecError(file, e.source().begin.line, e.source().begin.column, e.description());
   }
+  // Only [[mapping]]: a misspelt table ([[mappings]]) or a stray key was dropped without a word (helper-49).
+  for (const auto& [key, value] : root)
+    if (key != "mapping")
+      throw SpecError(file, value.source().begin.line, value.source().begin.column,
+                      fmt::format("unknown key '{}' (a mapping file holds [[mapping]] tables){}", key.str(),
+                                  did_you_mean(key.str(), std::vector<std::string>{"mapping"})));
   std::vector<hw::MappingOverride> out;
   const toml::array* arr = root["mapping"].as_array();
   if (!arr) throw SpecError(file, 1, 1, "expected [[mapping]] tables");
@@ -62,6 +68,9 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
       if (key == "layer") {
         const auto v = value.value<std::string>();
         if (!v) throw SpecError(file, where.line, where.column, "'layer' expects a layer name");
+        if (v->empty())  // (an entry without `layer` applies to every layer: "" would too)
+          throw SpecError(file, where.line, where.column,
+                          "'layer' expects a layer name, not \"\" (leave 'layer' out for an entry of every layer)");
         o.layer = *v;
         if (network && std::none_of(network->layers.begin(), network->layers.end(),
                                     [&](const workloads::LayerSpec& l) { return l.shape.name == *v; }))

@@ -50,6 +50,9 @@ inline void fail_unless_file(const std::filesystem::path& path, std::string_view
     fail(file, where, fmt::format("{} '{}' does not exist", what, path.string()));
   if (ec) fail(file, where, fmt::format("{} '{}' cannot be used: {}", what, path.string(), ec.message()));
   if (std::filesystem::is_directory(s)) fail(file, where, fmt::format("{} '{}' is a directory", what, path.string()));
+  // A named pipe waited for a writer for ever, and /dev/zero was read until memory ran out (helper-49).
+  if (!std::filesystem::is_regular_file(s))
+    fail(file, where, fmt::format("{} '{}' is not a regular file (a device, pipe or socket)", what, path.string()));
 }
 
 /// "line L, column C" of a place, for messages that point back at an earlier place in the same file.

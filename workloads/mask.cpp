@@ -1,6 +1,7 @@
 // Mask files: reading and re-ordering into eyesim's layouts.
 #include "workloads/mask.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +15,9 @@ std::vector<std::uint8_t> read_mask_file(const std::string& path) {
   // A directory opens as a stream whose first read throws "basic_filebuf::underflow", naming nothing.
   if (std::error_code ec; std::filesystem::is_directory(path, ec))
     throw std::runtime_error(fmt::format("{}: the mask file is a directory", path));
+  // (A pipe would wait for a writer for ever, a device be read without end.)
+  if (std::error_code ec; std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw std::runtime_error(fmt::format("{}: the mask file is not a regular file (a device, pipe or socket)", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open mask file", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -25,7 +29,9 @@ std::vector<std::uint8_t> read_mask_file(const std::string& path) {
       bits.push_back(static_cast<std::uint8_t>(ch - '0'));
     } else if (ch != '\n' && ch != '\r' && ch != ' ' && ch != '\t') {
       throw std::runtime_error(
-          fmt::format("{}: byte offset {}: expected '0' or '1' in a mask file (got '{}')", path, i, ch));
+          fmt::format("{}: byte offset {}: expected '0' or '1' in a mask file (got {})", path, i,
+                      std::isprint(static_cast<unsigned char>(ch)) ? fmt::format("'{}'", ch)
+                                                                   : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(ch))));
     }
   }
   return bits;

@@ -67,6 +67,15 @@ TEST_SUITE("fast") {
                          doctest::Contains("spatial_pos); did you mean 'spatial_red'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 0\n", "m.toml"),
                          doctest::Contains("'m0' expects an integer in [1, 65536]"), SpecError);
+    // A misspelt table, a stray key and an empty layer name were taken without a word (helper-49).
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L05\"\nm0 = 2\n[[mappings]]\nlayer = \"L07\"\n", "m.toml"),
+                         doctest::Contains("m.toml:4:1: error: unknown key 'mappings' (a mapping file holds [[mapping]] "
+                                           "tables); did you mean 'mapping'?"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("foo = 1\n[[mapping]]\nm0 = 2\n", "m.toml"),
+                         doctest::Contains("m.toml:1:7: error: unknown key 'foo'"), SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"\"\nm0 = 2\n", "m.toml"),
+                         doctest::Contains("m.toml:2:9: error: 'layer' expects a layer name, not \"\""), SpecError);
   }
 
   // hw::find_override takes the first entry naming the layer or naming none: a later one would silently

@@ -129,6 +129,14 @@ TEST_SUITE("fast") {
                          doctest::Contains("n.toml:13:8: error: layer name 'a' is taken by layer 1 of the file; layer names "
                                            "must be unique"),
                          SpecError);
+    // Empty names select nothing (a mapping entry without a layer is every layer's), a pipe or a device is
+    // no mask file (a pipe waited for ever, /dev/zero filled the memory; found by helper-49).
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"\"\nkind = \"fc\"\nc = 3\nm = 4\n"),
+                         doctest::Contains("n.toml:3:8: error: a layer's 'name' must not be empty"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\n"),
+                         doctest::Contains("n.toml:1:8: error: the network's 'name' must not be empty"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \"/dev/zero\"\n"),
+                         doctest::Contains("n.toml:7:15: error: mask file '/dev/zero' is not a regular file"), SpecError);
     // A layer too large to generate is refused at its table with the limit, not a bare std::bad_alloc later.
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"big\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 100000\n"),
                          doctest::Contains("n.toml:2:1: error: big: at most 1073741824 input activations per image "
