@@ -318,9 +318,15 @@ TEST_SUITE("fast") {
                          doctest::Contains("its 4x4x3 weight tile (m0 x c0 x S) does not fit: its 48 weights exceed "
                                            "pe.weight_data_entries = 12"),
                          MappingError);
+    // More than the layer has of a dimension says so; within them, more than the PEs hold.
     const MappingOverride too_wide{.layer = "", .m0 = 1, .c0 = 1, .f0 = 0, .spatial_red = 3, .spatial_m = 64,
                                    .spatial_g = 0, .spatial_pos = 0};
     CHECK_THROWS_WITH_AS(map_layer(*preset("eyeriss_v2"), layer, &too_wide),
+                         doctest::Contains("spatial_m=64 exceeds the layer's 4 m-tiles (M=4 in tiles of m0=1)"),
+                         MappingError);
+    const MappingOverride too_many{.layer = "", .m0 = 1, .c0 = 1, .f0 = 1, .spatial_red = 3, .spatial_m = 4,
+                                   .spatial_g = 0, .spatial_pos = 36};  // 3 x 4 x 36 = 432 PEs
+    CHECK_THROWS_WITH_AS(map_layer(*preset("eyeriss_v2"), layer, &too_many),
                          doctest::Contains("its spatial factors need more PEs, or longer psum chains, than the 192 PEs hold"),
                          MappingError);
   }
