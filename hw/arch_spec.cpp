@@ -37,7 +37,7 @@ bool per_cluster_glb(const ArchSpec& a) { return !a.glb.shared; }
 bool filter_banks(const ArchSpec& a) { return a.glb.weight_banks > 0; }
 bool hierarchical_mesh(const ArchSpec& a) { return a.noc.kind == NocKind::kHierarchicalMesh; }
 
-constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+constexpr double kMaxEnergyPj = 1e6;
 constexpr double kMaxBankBytes = 1u << 26;
 
 /// Every integer and real parameter, in for_each_param order (validate() walks both lists together).
@@ -78,18 +78,19 @@ constexpr ParamRange kRanges[] = {
     {"precision.weight_bits", 1, 32},
     {"precision.psum_bits", 2, 32},
     {"precision.oact_bits", 1, 32},
-    // No upper bound on an energy per event, but an infinite one would only make every total infinite.
-    {"energy.mac_pj", 0, kUnbounded},
-    {"energy.gated_mac_pj", 0, kUnbounded},
-    {"energy.spad_reg_pj_per_bit", 0, kUnbounded},
-    {"energy.spad_sram_pj_per_bit", 0, kUnbounded},
-    {"energy.glb_pj_per_bit", 0, kUnbounded},
-    {"energy.noc_pj_per_bit_hop", 0, kUnbounded},
-    {"energy.dram_pj_per_bit", 0, kUnbounded},
-    {"energy.clock_pj_per_pe_cycle", 0, kUnbounded},
-    {"energy.clock_idle_pj_per_pe_cycle", 0, kUnbounded},
+    // At most 1 uJ per event, a million times any chip's: counts times constants then stay finite (1e308
+    // made every total inf, and JSON that no parser reads; found by helper-49).
+    {"energy.mac_pj", 0, kMaxEnergyPj},
+    {"energy.gated_mac_pj", 0, kMaxEnergyPj},
+    {"energy.spad_reg_pj_per_bit", 0, kMaxEnergyPj},
+    {"energy.spad_sram_pj_per_bit", 0, kMaxEnergyPj},
+    {"energy.glb_pj_per_bit", 0, kMaxEnergyPj},
+    {"energy.noc_pj_per_bit_hop", 0, kMaxEnergyPj},
+    {"energy.dram_pj_per_bit", 0, kMaxEnergyPj},
+    {"energy.clock_pj_per_pe_cycle", 0, kMaxEnergyPj},
+    {"energy.clock_idle_pj_per_pe_cycle", 0, kMaxEnergyPj},
     {"energy.clock_zero_iact_fraction", 0, 1},
-    {"energy.leakage_pj_per_pe_cycle", 0, kUnbounded},
+    {"energy.leakage_pj_per_pe_cycle", 0, kMaxEnergyPj},
 };
 
 /// The issue of one value against its range, in validate()'s words.

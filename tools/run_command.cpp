@@ -2,6 +2,7 @@
 #include "tools/run_command.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -36,13 +37,19 @@ std::string short_mapping(const hw::LayerMapping& m) {
                      m.spatial_g, m.spatial_pos);
 }
 
+/// A JSON number with `digits` significant digits; null when not finite (JSON has no inf or NaN: a parser
+/// refuses the whole document).
+std::string json_number(double v, int digits) {
+  return std::isfinite(v) ? fmt::format("{:.{}g}", v, digits) : std::string("null");
+}
+
 /// Every counter of `s` as a JSON object, in the order of hw::for_each_field (the HDF5 /layers columns).
 std::string stats_json(const hw::LayerStats& s) {
   std::string out = "{";
   hw::for_each_field(s, [&](const char* name, const auto& v) {
     if (out.size() > 1) out += ", ";
     if constexpr (std::is_floating_point_v<std::remove_cvref_t<decltype(v)>>) {
-      out += fmt::format("\"{}\": {:.17g}", name, v);
+      out += fmt::format("\"{}\": {}", name, json_number(v, 17));
     } else {
       out += fmt::format("\"{}\": {}", name, v);
     }
@@ -195,16 +202,17 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       }
     } else if (args.format == "json") {
       // json_string: the names come from users' files and may hold quotes, backslashes or control characters.
-      fmt::print(out, "{{\"arch\": {}, \"network\": {}, \"batch\": {}, \"mapper\": {}, \"latency_seconds\": {:.9g}, "
-                      "\"inferences_per_second\": {:.9g}, \"inferences_per_joule\": {:.9g}, \"layers\": [\n",
-                 json_string(arch->name), json_string(r.network), r.batch, mapper_json(*mapper), r.latency_seconds,
-                 r.inferences_per_second, r.inferences_per_joule);
+      fmt::print(out, "{{\"arch\": {}, \"network\": {}, \"batch\": {}, \"mapper\": {}, \"latency_seconds\": {}, "
+                      "\"inferences_per_second\": {}, \"inferences_per_joule\": {}, \"layers\": [\n",
+                 json_string(arch->name), json_string(r.network), r.batch, mapper_json(*mapper),
+                 json_number(r.latency_seconds, 9), json_number(r.inferences_per_second, 9),
+                 json_number(r.inferences_per_joule, 9));
       for (std::size_t i = 0; i < r.layers.size(); ++i) {
         const auto& l = r.layers[i];
-        fmt::print(out, "  {{\"layer\": {}, \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {:.6g}, "
-                        "\"energy_chip_pj\": {:.9g}, \"dram_bytes\": {}, \"verified\": {}, {}\"stats\": {}}}{}\n",
+        fmt::print(out, "  {{\"layer\": {}, \"kind\": \"{}\", \"macs\": {}, \"cycles\": {}, \"utilization\": {}, "
+                        "\"energy_chip_pj\": {}, \"dram_bytes\": {}, \"verified\": {}, {}\"stats\": {}}}{}\n",
                    json_string(l.layer_name), workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles,
-                   l.stats.mac_utilization, l.stats.energy_chip_pj, dram_bytes(l.stats), l.verified ? "true" : "false",
+                   json_number(l.stats.mac_utilization, 6), json_number(l.stats.energy_chip_pj, 9), dram_bytes(l.stats), l.verified ? "true" : "false",
                    searched ? fmt::format("\"mapper_candidates\": {}, \"estimate_pick_cycles\": {}, ", l.mapper_candidates,
                                           l.estimate_pick_cycles)
                             : "",
