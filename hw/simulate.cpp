@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <stdexcept>
+#include <typeinfo>
 #include <vector>
 
 #include <fmt/format.h>
@@ -49,7 +51,22 @@ struct LayerRunner {
     quiet.forced_mappings.clear();  // (the chip reads none of it; not copied per candidate)
   }
 
+  /// run_layer, with the layer named in what it throws (a DRAM too slow to simulate, memory running out:
+  /// the error did not say which layer of a network; found by helper-49). MappingError names it already.
   LayerResult run(const workloads::LayerData& layer, std::optional<double> oact_density) {
+    try {
+      return run_layer(layer, oact_density);
+    } catch (const MappingError&) {
+      throw;
+    } catch (const std::bad_alloc&) {
+      throw std::runtime_error(fmt::format("layer {}: out of memory while simulating it", layer.shape().name));
+    } catch (const std::runtime_error& e) {
+      if (typeid(e) != typeid(std::runtime_error)) throw;  // a type of its own, which its catcher needs
+      throw std::runtime_error(fmt::format("layer {}: {}", layer.shape().name, e.what()));
+    }
+  }
+
+  LayerResult run_layer(const workloads::LayerData& layer, std::optional<double> oact_density) {
     const MappingOverride* forced = find_override(options.forced_mappings, layer.shape().name);
     if (options.mapper.mode == MapperMode::kEstimate || forced) {
       const Mapping mapping = map_layer(arch, layer, forced, &trees, &mapper_scratch);

@@ -47,6 +47,12 @@ std::vector<std::string> validate(const LayerShape& l) {
     issues.push_back(fmt::format("{}: filter {}x{} larger than padded input {}x{}", l.name, l.r, l.s, l.h + 2 * l.pad,
                                  l.w + 2 * l.pad));
   }
+  // A stride past the padded input leaves one window per row and column, as that stride does: a larger one
+  // is a typo, and sized the PEs' per-stride-phase tables (stride 10^6 took gigabytes; found by helper-49).
+  if (const std::uint64_t most = std::uint64_t{std::max(l.h, l.w)} + 2ull * l.pad; l.u > most)
+    issues.push_back(fmt::format("{}: stride {} exceeds the padded input's {} rows or columns (a stride of {} already "
+                                 "leaves one window)",
+                                 l.name, l.u, most, most));
   // Each operand of one image is one tensor of int8 values (G*C and G*M one 32-bit dimension), and
   // the outputs one of wider psums. A layer past the bound is a typo (h = 100000) that would ask for
   // terabytes or overflow those dimensions, not a DNN layer: the largest built-in operand, VGG-16

@@ -40,6 +40,16 @@ TEST_SUITE("fast") {
     verify_all(*preset("eyeriss_v2"), pick("sparse_mobilenet", {}));
   }
 
+  TEST_CASE("an error simulating a layer of a network names the layer") {
+    // A DRAM too slow to simulate said so without saying which layer (found by helper-49).
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.dram.bandwidth_gbps = 1e-9;
+    const auto data = workloads::prepare_network(pick("sparse_mobilenet", {"L01", "L02"}), 1);
+    CHECK_THROWS_WITH_AS(simulate_network(arch, *data),
+                         doctest::Contains("layer L01: dram.bandwidth_gbps = 1e-09 is too low to simulate"),
+                         std::runtime_error);
+  }
+
   TEST_CASE("padding wider than the filter: output tiles wholly in the padding read nothing") {
     // A 1 x 1 filter with 2 columns of padding: tiles of one output column at either edge meet only padding.
     // Their windows' bounds crossed (w_hi < w_lo) and counted the row's every non-zero again, on both PE kinds

@@ -56,6 +56,12 @@ TEST_SUITE("fast") {
     CHECK(issues[1].find("depthwise") != std::string::npos);
     LayerShape zero{.name = "Z", .m = 0};
     CHECK(validate(zero).at(0) == "Z: output channels m must be >= 1 (got 0)");
+    // A stride past the padded input (it took gigabytes of per-stride-phase tables; found by helper-49).
+    const LayerShape strided{.name = "S", .kind = LayerKind::kPointwise, .c = 4, .m = 4, .h = 16, .w = 12, .u = 17};
+    REQUIRE(validate(strided).size() == 1);
+    CHECK(validate(strided)[0] == "S: stride 17 exceeds the padded input's 16 rows or columns (a stride of 16 already "
+                                  "leaves one window)");
+    CHECK(validate(LayerShape{.name = "S", .kind = LayerKind::kPointwise, .c = 4, .m = 4, .h = 16, .w = 12, .u = 16}).empty());
     // The non-zero index holds m and w in 16 bits (an internal check failed there; found by helper-38).
     const auto pointwise = [](std::uint32_t m, std::uint32_t w) {
       return LayerShape{.name = "P", .kind = LayerKind::kPointwise, .c = 1, .m = m, .h = 1, .w = w};
