@@ -266,6 +266,12 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       else fmt::print(err, "eyesim: wrote {}\n", args.output);
     }
     return 0;
+  } catch (const hw::MappingError& e) {  // a layer the architecture, or the mapping file, cannot map: the input's
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 2;
+  } catch (const workloads::MaskError& e) {
+    fmt::print(err, "eyesim: error: {}\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 1;

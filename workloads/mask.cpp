@@ -14,12 +14,12 @@ namespace eyesim::workloads {
 std::vector<std::uint8_t> read_mask_file(const std::string& path) {
   // A directory opens as a stream whose first read throws "basic_filebuf::underflow", naming nothing.
   if (std::error_code ec; std::filesystem::is_directory(path, ec))
-    throw std::runtime_error(fmt::format("{}: the mask file is a directory", path));
+    throw MaskError(fmt::format("{}: the mask file is a directory", path));
   // (A pipe would wait for a writer for ever, a device be read without end.)
   if (std::error_code ec; std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw std::runtime_error(fmt::format("{}: the mask file is not a regular file (a device, pipe or socket)", path));
+    throw MaskError(fmt::format("{}: the mask file is not a regular file (a device, pipe or socket)", path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open mask file", path));
+  if (!in) throw MaskError(fmt::format("{}: cannot open mask file", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<std::uint8_t> bits;
   bits.reserve(text.size());
@@ -28,7 +28,7 @@ std::vector<std::uint8_t> read_mask_file(const std::string& path) {
     if (ch == '0' || ch == '1') {
       bits.push_back(static_cast<std::uint8_t>(ch - '0'));
     } else if (ch != '\n' && ch != '\r' && ch != ' ' && ch != '\t') {
-      throw std::runtime_error(
+      throw MaskError(
           fmt::format("{}: byte offset {}: expected '0' or '1' in a mask file (got {})", path, i,
                       std::isprint(static_cast<unsigned char>(ch)) ? fmt::format("'{}'", ch)
                                                                    : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(ch))));
@@ -42,7 +42,7 @@ std::vector<std::uint8_t> mask_to_native(const std::vector<std::uint8_t>& mask, 
   const std::size_t channels = std::size_t{l.g} * l.c;
   const std::size_t expected = tensor == MaskTensor::kIacts ? channels * l.h * l.w : l.weight_count();
   if (mask.size() != expected) {
-    throw std::runtime_error(fmt::format("{}: mask has {} elements but layer {} {} need {}", file, mask.size(), l.name,
+    throw MaskError(fmt::format("{}: mask has {} elements but layer {} {} need {}", file, mask.size(), l.name,
                                          tensor == MaskTensor::kIacts ? "iacts (G*C*H*W)" : "weights (G*M*C*R*S)",
                                          expected));
   }
