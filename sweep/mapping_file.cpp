@@ -11,6 +11,7 @@
 
 #include "core/nearest_name.h"
 #include "sweep/text_file.h"
+#include "sweep/toml_place.h"
 
 namespace eyesim::sweep {
 
@@ -102,7 +103,8 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
                                     did_you_mean(key.str(), keys)));
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 1 || *v > 65536)
-        throw SpecError(file, where.line, where.column, fmt::format("'{}' expects an integer in [1, 65536]", key.str()));
+        throw SpecError(file, where.line, where.column,
+                        fmt::format("'{}' expects an integer in [1, 65536] (got {})", key.str(), value_text(value)));
       *field = static_cast<std::uint32_t>(*v);
     }
     // Only the first entry that names a layer, or names none, applies to it (hw::find_override): any

@@ -21,16 +21,18 @@ constexpr std::array<std::string_view, 19> kLayerKeys = {
     "name", "kind", "c", "m", "h", "w", "r", "s", "stride", "pad", "groups", "iact_density", "weight_density",
     "iact_pattern", "weight_pattern", "iact_mask", "weight_mask", "mask_order", "n"};
 
-std::uint32_t positive(const toml::table& t, std::string_view key, std::uint32_t fallback, bool required,
-                       std::string_view file, std::uint32_t min = 1) {
+std::uint32_t positive(const toml::table& t, std::string_view layer, std::string_view key, std::uint32_t fallback,
+                       bool required, std::string_view file, std::uint32_t min = 1) {
   const toml::node* n = t.get(key);
   if (!n) {
-    if (required) fail(file, t.source(), fmt::format("layer is missing the required key '{}'", key));
+    if (required) fail(file, t.source(), fmt::format("layer '{}' is missing the required key '{}'", layer, key));
     return fallback;
   }
   const auto v = n->value_exact<std::int64_t>();
-  if (!v) fail(file, n->source(), fmt::format("'{}' expects an integer", key));
-  if (*v < min || *v > 1'000'000) fail(file, n->source(), fmt::format("'{}' must be in [{}, 1000000] (got {})", key, min, *v));
+  if (!v)
+    fail(file, n->source(), fmt::format("layer '{}': '{}' expects an integer (got {})", layer, key, value_text(*n)));
+  if (*v < min || *v > 1'000'000)
+    fail(file, n->source(), fmt::format("layer '{}': '{}' must be in [{}, 1000000] (got {})", layer, key, min, *v));
   return static_cast<std::uint32_t>(*v);
 }
 
@@ -38,7 +40,8 @@ void read_density(const toml::table& t, std::string_view prefix, workloads::Dens
                   const std::filesystem::path& base_dir) {
   const std::string density_key = fmt::format("{}_density", prefix);
   if (const toml::node* n = t.get(density_key)) {
-    if (!n->is_number()) fail(file, n->source(), fmt::format("'{}' expects a number in [0, 1]", density_key));
+    if (!n->is_number())
+      fail(file, n->source(), fmt::format("'{}' expects a number in [0, 1] (got {})", density_key, value_text(*n)));
     d.density = *number_value(*n);
     if (!(d.density >= 0.0 && d.density <= 1.0))
       fail(file, n->source(), fmt::format("'{}' must be in [0, 1] (got {})", density_key, d.density));
@@ -120,21 +123,21 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     const bool dw = s.kind == workloads::LayerKind::kDepthwise;
     // The batch is the run's (--batch, a spec's batch or workload.batch), the same for every layer:
     // prepare_network sets n to it, so any other n here would be silently replaced.
-    s.n = positive(*t, "n", 1, false, file);
+    s.n = positive(*t, s.name, "n", 1, false, file);
     if (s.n != 1)
       fail(file, t->get("n")->source(),
            fmt::format("layer '{}': 'n' (the batch) is set for the whole network by --batch, or by a sweep's batch or "
                        "workload.batch; 'n' must be 1 or be omitted (got {})",
                        s.name, s.n));
-    s.c = positive(*t, "c", 1, true, file);
-    s.m = positive(*t, "m", s.c, !dw, file);
-    s.h = positive(*t, "h", 1, !fc, file);
-    s.w = positive(*t, "w", s.h, false, file);
-    s.r = positive(*t, "r", s.kind == workloads::LayerKind::kConv || dw ? 3 : 1, false, file);
-    s.s = positive(*t, "s", s.r, false, file);
-    s.u = positive(*t, "stride", 1, false, file);
-    s.pad = positive(*t, "pad", 0, false, file, 0);
-    s.g = positive(*t, "groups", dw ? s.c : 1, false, file);
+    s.c = positive(*t, s.name, "c", 1, true, file);
+    s.m = positive(*t, s.name, "m", s.c, !dw, file);
+    s.h = positive(*t, s.name, "h", 1, !fc, file);
+    s.w = positive(*t, s.name, "w", s.h, false, file);
+    s.r = positive(*t, s.name, "r", s.kind == workloads::LayerKind::kConv || dw ? 3 : 1, false, file);
+    s.s = positive(*t, s.name, "s", s.r, false, file);
+    s.u = positive(*t, s.name, "stride", 1, false, file);
+    s.pad = positive(*t, s.name, "pad", 0, false, file, 0);
+    s.g = positive(*t, s.name, "groups", dw ? s.c : 1, false, file);
     if (dw) {
       // A file writes a depthwise layer by its channel count c: c groups of one channel, one filter
       // each. An explicit 'groups' or 'm' must describe that same layer (m per group or in all); any

@@ -66,7 +66,7 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nspatial_rde = 3\n", "m.toml"),
                          doctest::Contains("spatial_pos); did you mean 'spatial_red'?"), SpecError);
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nm0 = 0\n", "m.toml"),
-                         doctest::Contains("'m0' expects an integer in [1, 65536]"), SpecError);
+                         doctest::Contains("'m0' expects an integer in [1, 65536] (got 0)"), SpecError);
     // A misspelt table, a stray key and an empty layer name were taken without a word (helper-49).
     CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L05\"\nm0 = 2\n[[mappings]]\nlayer = \"L07\"\n", "m.toml"),
                          doctest::Contains("m.toml:4:1: error: unknown key 'mappings' (a mapping file holds [[mapping]] "

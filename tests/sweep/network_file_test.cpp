@@ -106,7 +106,7 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nh = 8\n"),
                          doctest::Contains("missing the required key 'm'"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = \"3\"\nm = 4\nh = 8\n"),
-                         doctest::Contains("n.toml:5:5: error: 'c' expects an integer"), SpecError);
+                         doctest::Contains("n.toml:5:5: error: layer 'a': 'c' expects an integer (got '3')"), SpecError);
     CHECK_THROWS_WITH_AS(
         parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"conv\"\nc = 3\nm = 4\nh = 8\nweight_density = 1.5\n"),
         doctest::Contains("'weight_density' must be in [0, 1] (got 1.5)"), SpecError);
