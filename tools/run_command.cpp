@@ -234,10 +234,12 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       const auto& t = r.totals;
       fmt::print(out, "\ntotal: {} MACs nominal, {} effectual, {} cycles, {:.1f}% MAC utilization\n", t.macs_nominal,
                  t.macs_effectual, t.cycles, 100.0 * t.mac_utilization);
-      fmt::print(out, "latency {:.4f} ms | {:.1f} inferences/s | {:.1f} inferences/J (chip) | chip energy {:.1f} uJ | "
+      // A rate below 1 with its 3 significant digits (VGG-16 on one PE printed 0.0 inferences/s; helper-49).
+      const auto rate = [](double v) { return v < 1.0 ? fmt::format("{:.3g}", v) : fmt::format("{:.1f}", v); };
+      fmt::print(out, "latency {:.4f} ms | {} inferences/s | {} inferences/J (chip) | chip energy {:.1f} uJ | "
                       "DRAM {:.1f} kB, {:.1f} uJ\n",
-                 r.latency_seconds * 1e3, r.inferences_per_second, r.inferences_per_joule, t.energy_chip_pj * 1e-6,
-                 dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
+                 r.latency_seconds * 1e3, rate(r.inferences_per_second), rate(r.inferences_per_joule),
+                 t.energy_chip_pj * 1e-6, dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
       if (searched) {
         std::uint64_t pick_cycles = 0, candidates = 0, searched_layers = 0;
         for (const auto& l : r.layers) {
