@@ -99,8 +99,9 @@ LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& lay
 /// Every layer (the first `options.max_layers`), then the totals. The layers are independent (each from
 /// its own data; only storage and the mapper's caches are reused between the layers one thread runs), so
 /// `layers` may run them concurrently and the result is the same, bit for bit; an error is the first
-/// failing layer's in network order.
+/// failing layer's in network order. Then `done` (if given) holds the results of the layers before that one,
+/// the same whatever `layers` (a caller shows what was computed before the error).
 NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options = {},
-                               const IndexLoop& layers = serial_loop);
+                               const IndexLoop& layers = serial_loop, std::vector<LayerResult>* done = nullptr);
 
 }  // namespace eyesim::hw

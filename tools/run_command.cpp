@@ -100,6 +100,17 @@ double dram_bytes(const hw::LayerStats& s) {
                              s.dram_psum_write_bytes + s.dram_oact_write_bytes);
 }
 
+/// The per-layer table of `eyesim run` (its header, a row per layer).
+void print_layer_table(std::FILE* out, const std::vector<hw::LayerResult>& layers) {
+  fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
+             "energy uJ", "DRAM kB", "mapping");
+  for (const auto& l : layers) {
+    fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
+               workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
+               l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
+  }
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
@@ -174,6 +185,16 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       return 2;
     }
   }
+  // The layers simulated before a layer that fails: shown with the error in the table format, not lost
+  // (they are the same whatever -j: hw/simulate.h). CSV and JSON, read by programs, stay all or nothing.
+  std::vector<hw::LayerResult> done;
+  const auto show_done = [&] {
+    if (args.format != "table" || done.empty()) return;
+    fmt::print(out, "eyesim run: {} on {}: the {} layer{} simulated before the error\n\n", net->name, arch->name,
+               done.size(), done.size() == 1 ? "" : "s");
+    print_layer_table(out, done);
+    fmt::print(out, "\n");
+  };
   try {
     // The layers side by side (the result does not depend on it: hw/simulate.h).
     const unsigned threads = sweep::worker_threads(args.jobs);
@@ -183,7 +204,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto data = workloads::prepare_network(*net, args.seed, args.batch, layers);
     const auto t1 = std::chrono::steady_clock::now();
-    const hw::NetworkResult r = hw::simulate_network(*arch, *data, options, layers);
+    const hw::NetworkResult r = hw::simulate_network(*arch, *data, options, layers, &done);
     const auto t2 = std::chrono::steady_clock::now();
     const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
@@ -224,13 +245,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
                  args.sets.empty() ? "" : fmt::format(" with {}", fmt::join(args.sets, ", ")), r.batch, args.seed,
                  args.verify ? ", verified against the reference convolution" : "",
                  searched ? ", mapper " + hw::describe(*mapper) : "");
-      fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
-                 "energy uJ", "DRAM kB", "mapping");
-      for (const auto& l : r.layers) {
-        fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
-                   workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
-                   l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
-      }
+      print_layer_table(out, r.layers);
       const auto& t = r.totals;
       fmt::print(out, "\ntotal: {} MACs nominal, {} effectual, {} cycles, {:.1f}% MAC utilization\n", t.macs_nominal,
                  t.macs_effectual, t.cycles, 100.0 * t.mac_utilization);
@@ -269,12 +284,14 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     }
     return 0;
   } catch (const hw::MappingError& e) {  // a layer the architecture, or the mapping file, cannot map: the input's
+    show_done();
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
   } catch (const workloads::MaskError& e) {
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 2;
   } catch (const std::exception& e) {
+    show_done();
     fmt::print(err, "eyesim: error: {}\n", e.what());
     return 1;
   }
