@@ -326,17 +326,14 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   if (const toml::node* n = root.get("networks")) {
     const toml::array* arr = n->as_array();
     if (!arr || arr->empty()) fail(file, n->source(), "'networks' expects a non-empty array of network names or files");
+    std::map<std::string, const toml::node*> listed;  // name -> its entry
     for (const toml::node& e : *arr) {
       const auto s = e.value<std::string>();
       if (!s) fail(file, e.source(), "'networks' entries must be strings");
       // Twice, every point would be simulated twice, under two ids.
-      for (const toml::node& before : *arr) {
-        if (&before == &e) break;
-        if (before.value<std::string>() == s)
-          fail(file, e.source(),
-               fmt::format("network '{}' is listed twice in 'networks' (also at line {}, column {})", *s,
-                           before.source().begin.line, before.source().begin.column));
-      }
+      if (const auto [first, fresh] = listed.emplace(*s, &e); !fresh)
+        fail(file, e.source(),
+             fmt::format("network '{}' is listed twice in 'networks' (also at {})", *s, place(first->second->source())));
       networks.push_back(ex.resolve_network_name(*s, e));
     }
   } else {
@@ -562,6 +559,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   }
 
   std::vector<Expression> where;
+  std::vector<toml::source_region> where_at;  // each constraint's place in the file
   if (const toml::node* w = root.get("where")) {
     const toml::array* arr = w->as_array();
     if (!arr) fail(file, w->source(), "'where' expects an array of expressions (strings)");
@@ -570,6 +568,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       if (!s) fail(file, e.source(), "'where' entries must be strings");
       try {
         where.emplace_back(*s);
+        where_at.push_back(e.source());
       } catch (const std::invalid_argument& err) {
         fail(file, e.source(), fmt::format("bad constraint \"{}\": {}", *s, err.what()));
       }
@@ -601,7 +600,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
       bool keep = true;
       for (std::size_t i = 0; i < where.size(); ++i) {
         const Expression& e = where[i];
-        const toml::source_region& at = (*root.get("where")->as_array())[i].source();
+        const toml::source_region& at = where_at[i];
         try {
           keep = keep && e.holds([&](std::string_view n) { return lookup_point(p, n); });
         } catch (const UnknownName& err) {
