@@ -14,7 +14,8 @@ void serial_loop(std::size_t n, const std::function<void(std::size_t)>& body) {
   for (std::size_t i = 0; i < n; ++i) body(i);
 }
 
-void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body) {
+void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body,
+                    std::size_t* failed) {
   std::vector<std::exception_ptr> errors(n);  // each index writes only its own
   std::atomic<std::size_t> first_failed{n};
   // Every call's end is released here and acquired after the loop: what body(i) wrote is then visible to
@@ -36,7 +37,10 @@ void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<vo
     ended.fetch_add(1, std::memory_order_release);
   };
   loop(n, each);
-  if (const std::size_t i = first_failed.load(); i < n) std::rethrow_exception(errors[i]);
+  if (const std::size_t i = first_failed.load(); i < n) {
+    if (failed) *failed = i;
+    std::rethrow_exception(errors[i]);
+  }
   // A loop that returned without calling every index (a cancelled oneTBB loop does) would leave results
   // unset, silently.
   if (const std::size_t calls = ended.load(std::memory_order_acquire); calls != n)

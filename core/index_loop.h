@@ -17,8 +17,10 @@ void serial_loop(std::size_t n, const std::function<void(std::size_t)>& body);
 /// body(i) for every i in [0, n) through `loop`, with a serial loop's errors whatever the loop: once
 /// body(i)'s exception is recorded, no index above i is started (a concurrent loop may already have
 /// started or finished some; their results are dropped with the rest), and when the loop is done the
-/// exception of the lowest index that threw is rethrown. Throws std::logic_error if the loop returned
-/// without calling every index.
-void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body);
+/// exception of the lowest index that threw is rethrown, after that index is written to `failed` (if given:
+/// every index below it has run, a caller can keep their results). Throws std::logic_error if the loop
+/// returned without calling every index.
+void for_each_index(const IndexLoop& loop, std::size_t n, const std::function<void(std::size_t)>& body,
+                    std::size_t* failed = nullptr);
 
 }  // namespace eyesim

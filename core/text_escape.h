@@ -3,6 +3,7 @@
 // must not end a JSON string or shift a CSV row's columns.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,12 @@ inline std::string json_string(std::string_view s) {
   out += json_escape(s);
   out += '"';
   return out;
+}
+
+/// `v` as a JSON number with `digits` significant digits; null when it is not finite (JSON has no inf or
+/// NaN: a parser refuses the whole document).
+inline std::string json_number(double v, int digits) {
+  return std::isfinite(v) ? fmt::format("{:.{}g}", v, digits) : std::string("null");
 }
 
 /// `s` as one CSV field, always quoted (RFC 4180: a quote inside is doubled).

@@ -2,7 +2,6 @@
 #include "hw/simulate.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -160,31 +159,27 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   // serial loop runs every layer on one runner, as before there were loops.
   std::mutex idle_mutex;
   std::vector<std::unique_ptr<LayerRunner>> idle;
-  std::vector<std::uint8_t> failed(count, 0);  // (each index written by its own body only)
+  std::size_t failed = count;
   try {
-    for_each_index(layers, count, [&](std::size_t i) {
-      std::unique_ptr<LayerRunner> runner;
-      {
-        const std::lock_guard lock(idle_mutex);
-        if (!idle.empty()) runner = std::move(idle.back()), idle.pop_back();
-      }
-      if (!runner) runner = std::make_unique<LayerRunner>(arch, options);
-      try {
-        result.layers[i] = runner->run(net.layers[i], written_oact_density(net, i));
-      } catch (...) {
-        failed[i] = 1;  // (the runner's storage is dropped with it)
-        throw;
-      }
-      const std::lock_guard lock(idle_mutex);
-      idle.push_back(std::move(runner));
-    });
+    for_each_index(
+        layers, count,
+        [&](std::size_t i) {
+          std::unique_ptr<LayerRunner> runner;
+          {
+            const std::lock_guard lock(idle_mutex);
+            if (!idle.empty()) runner = std::move(idle.back()), idle.pop_back();
+          }
+          if (!runner) runner = std::make_unique<LayerRunner>(arch, options);
+          result.layers[i] = runner->run(net.layers[i], written_oact_density(net, i));
+          const std::lock_guard lock(idle_mutex);
+          idle.push_back(std::move(runner));
+        },
+        &failed);
   } catch (...) {
-    // for_each_index rethrows the lowest failing index's error, and every index below it has run.
-    if (done) {
-      const auto first = static_cast<std::size_t>(std::find(failed.begin(), failed.end(), 1) - failed.begin());
+    // The layers below the first failing one have all run (for_each_index).
+    if (done && failed < count)
       done->assign(std::make_move_iterator(result.layers.begin()),
-                   std::make_move_iterator(result.layers.begin() + static_cast<std::ptrdiff_t>(first)));
-    }
+                   std::make_move_iterator(result.layers.begin() + static_cast<std::ptrdiff_t>(failed)));
     throw;
   }
   for (const LayerResult& l : result.layers) add_fields(result.totals, l.stats);  // in layer order, as before

@@ -2,7 +2,6 @@
 #include "tools/run_command.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -35,12 +34,6 @@ namespace {
 std::string short_mapping(const hw::LayerMapping& m) {
   return fmt::format("m0={} c0={} f0={} sp(red{} m{} g{} pos{})", m.m0, m.c0, m.f0, m.spatial_red, m.spatial_m,
                      m.spatial_g, m.spatial_pos);
-}
-
-/// A JSON number with `digits` significant digits; null when not finite (JSON has no inf or NaN: a parser
-/// refuses the whole document).
-std::string json_number(double v, int digits) {
-  return std::isfinite(v) ? fmt::format("{:.{}g}", v, digits) : std::string("null");
 }
 
 /// Every counter of `s` as a JSON object, in the order of hw::for_each_field (the HDF5 /layers columns).

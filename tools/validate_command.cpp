@@ -488,11 +488,11 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
       const PublishedCase& c = *o.c;
       fmt::print(out,
                  "  {{\"case\": {}, \"group\": {}, \"metric\": {}, \"published\": {}, \"at_least\": {}, "
-                 "\"at_most\": {}, \"simulated\": {:.6g}, \"error\": {}, \"tolerance\": {}, \"verdict\": \"{}\", "
+                 "\"at_most\": {}, \"simulated\": {}, \"error\": {}, \"tolerance\": {}, \"verdict\": \"{}\", "
                  "\"failure\": {}, \"source\": {}, \"note\": {}, \"what_if\": {}}}{}\n",
                  json_string(c.id), c.group, json_string(c.metric), c.published ? fmt::format("{}", *c.published) : "null",
                  c.at_least ? fmt::format("{}", *c.at_least) : "null", c.at_most ? fmt::format("{}", *c.at_most) : "null",
-                 o.simulated, c.published ? fmt::format("{:.6g}", o.error) : "null",
+                 json_number(o.simulated, 6), c.published ? json_number(o.error, 6) : "null",
                  c.published ? fmt::format("{}", c.tolerance) : "null", verdict(o), json_string(o.failure), json_string(c.source),
                  json_string(c.note), json_string(what_if_text), i + 1 < outcomes.size() ? "," : "");
     }

@@ -15,16 +15,23 @@ namespace eyesim {
 namespace {
 
 
+/// The error for_each_index rethrows, checked against the failing index it reports.
 std::string error_of(const IndexLoop& loop, std::size_t n, const std::vector<std::size_t>& failing,
                      std::vector<int>* ran = nullptr) {
+  std::size_t failed = n;
   try {
-    for_each_index(loop, n, [&](std::size_t i) {
-      if (ran) (*ran)[i] = 1;
-      if (std::find(failing.begin(), failing.end(), i) != failing.end()) throw std::runtime_error("layer " + std::to_string(i));
-    });
+    for_each_index(
+        loop, n,
+        [&](std::size_t i) {
+          if (ran) (*ran)[i] = 1;
+          if (std::find(failing.begin(), failing.end(), i) != failing.end()) throw std::runtime_error("layer " + std::to_string(i));
+        },
+        &failed);
   } catch (const std::runtime_error& e) {
+    CHECK(e.what() == "layer " + std::to_string(failed));  // the index reported is the error's
     return e.what();
   }
+  CHECK(failed == n);  // (not written without an error)
   return "";
 }
 
