@@ -59,6 +59,23 @@ inline std::string csv_quoted(std::string_view s) {
   return out;
 }
 
+/// `s` for a terminal (the table formats): control characters (line breaks, ESC, DEL, ...) as the escapes
+/// json_escape writes, so that a name from a user's file cannot break a table's rows or drive the
+/// terminal; everything else as it is (quotes and backslashes need no escape there).
+inline std::string terminal_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x20 && byte != 0x7f) out += ch;
+    else if (ch == '\n') out += "\\n";
+    else if (ch == '\t') out += "\\t";
+    else if (ch == '\r') out += "\\r";
+    else out += fmt::format("\\u{:04x}", byte);
+  }
+  return out;
+}
+
 /// `s` as one CSV field: as it is, or quoted when it holds a comma, a quote or a line break (RFC 4180).
 inline std::string csv_field(std::string_view s) {
   return s.find_first_of(",\"\r\n") == std::string_view::npos ? std::string(s) : csv_quoted(s);

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text_escape.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
@@ -333,8 +334,8 @@ int report(const ReportArgs& args, std::FILE* out) {
   if (!missing.empty()) fmt::print(out, "missing     {}\n", missing);
   std::string net_list;
   for (const auto& [name, n] : nets)
-    net_list += fmt::format("{}{} ({}{})", net_list.empty() ? "" : ", ", name,
-                            n.declared.empty() ? "" : fmt::format("named '{}', ", n.declared), plural(n.points, "point"));
+    net_list += fmt::format("{}{} ({}{})", net_list.empty() ? "" : ", ", terminal_text(name),
+                            n.declared.empty() ? "" : fmt::format("named '{}', ", terminal_text(n.declared)), plural(n.points, "point"));
   fmt::print(out, "networks    {}\n", net_list.empty() ? "none" : net_list);
   // The values listed are those present among the points: the spec's axes, but also its explicit
   // [[point]]s and their presets (a v1 preset brings its own cluster_rows), so they are not called
@@ -350,13 +351,13 @@ int report(const ReportArgs& args, std::FILE* out) {
                n_without_config);
   if (n_failed) {
     fmt::print(out, "\nfailed points ({}{}):\n", n_failed, n_failed > failures.size() ? fmt::format(", the first {}", failures.size()) : "");
-    for (const Failure& f : failures) fmt::print(out, "  #{} {}: {}\n", f.id, f.network, f.message);
+    for (const Failure& f : failures) fmt::print(out, "  #{} {}: {}\n", f.id, terminal_text(f.network), terminal_text(f.message));
   }
   fmt::print(out, "\nenergy = chip energy per inference (1 / inferences_per_joule, as the paper's inferences/J);\n"
                   "latency = run time of one batch; EDP = energy x time per inference.\n");
   for (const auto& [name, n] : nets) {
-    fmt::print(out, "\n{}: {}, {} ok{}\n", name, plural(n.points, "point"), n.ok,
-               n.declared.empty() ? "" : fmt::format(" (the network named '{}')", n.declared));
+    fmt::print(out, "\n{}: {}, {} ok{}\n", terminal_text(name), plural(n.points, "point"), n.ok,
+               n.declared.empty() ? "" : fmt::format(" (the network named '{}')", terminal_text(n.declared)));
     if (n.ok == 0) {
       fmt::print(out, "  (no successful point)\n");
       continue;

@@ -98,7 +98,7 @@ void print_layer_table(std::FILE* out, const std::vector<hw::LayerResult>& layer
   fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>6} {:>10} {:>10}  {}\n", "layer", "kind", "MACs", "cycles", "util",
              "energy uJ", "DRAM kB", "mapping");
   for (const auto& l : layers) {
-    fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", l.layer_name,
+    fmt::print(out, "{:<10} {:<10} {:>12} {:>10} {:>5.1f}% {:>10.2f} {:>10.1f}  {}\n", terminal_text(l.layer_name),
                workloads::to_string(l.kind), l.stats.macs_nominal, l.stats.cycles, 100.0 * l.stats.mac_utilization,
                l.stats.energy_chip_pj * 1e-6, dram_bytes(l.stats) / 1e3, short_mapping(l.mapping));
   }
@@ -183,7 +183,8 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   std::vector<hw::LayerResult> done;
   const auto show_done = [&] {
     if (args.format != "table" || done.empty()) return;
-    fmt::print(out, "eyesim run: {} on {}: the {} layer{} simulated before the error\n\n", net->name, arch->name,
+    fmt::print(out, "eyesim run: {} on {}: the {} layer{} simulated before the error\n\n", terminal_text(net->name),
+               terminal_text(arch->name),
                done.size(), done.size() == 1 ? "" : "s");
     print_layer_table(out, done);
     fmt::print(out, "\n");
@@ -234,7 +235,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       }
       fmt::print(out, "]}}\n");
     } else {
-      fmt::print(out, "eyesim run: {} on {}{} (batch {}, seed {}{}{})\n\n", r.network, arch->name,
+      fmt::print(out, "eyesim run: {} on {}{} (batch {}, seed {}{}{})\n\n", terminal_text(r.network), terminal_text(arch->name),
                  args.sets.empty() ? "" : fmt::format(" with {}", fmt::join(args.sets, ", ")), r.batch, args.seed,
                  args.verify ? ", verified against the reference convolution" : "",
                  searched ? ", mapper " + hw::describe(*mapper) : "");
@@ -246,7 +247,9 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
       const auto rate = [](double v) { return v < 1.0 ? fmt::format("{:.3g}", v) : fmt::format("{:.1f}", v); };
       fmt::print(out, "latency {:.4f} ms | {} inferences/s | {} inferences/J (chip) | chip energy {:.1f} uJ | "
                       "DRAM {:.1f} kB, {:.1f} uJ\n",
-                 r.latency_seconds * 1e3, rate(r.inferences_per_second), rate(r.inferences_per_joule),
+                 r.latency_seconds * 1e3, rate(r.inferences_per_second),
+                 // No chip energy (every energy constant set to 0) leaves inferences/J undefined, not 0.
+                 t.energy_chip_pj > 0 ? rate(r.inferences_per_joule) : std::string("n/a"),
                  t.energy_chip_pj * 1e-6, dram_bytes(t) / 1e3, t.energy_dram_pj * 1e-6);
       if (searched) {
         std::uint64_t pick_cycles = 0, candidates = 0, searched_layers = 0;

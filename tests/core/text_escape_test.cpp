@@ -16,6 +16,14 @@ TEST_SUITE("fast") {
     CHECK(json_string(R"(x"y)") == R"("x\"y")");
   }
 
+  TEST_CASE("terminal_text escapes control characters only") {
+    CHECK(terminal_text(R"(my "net" a\b)") == R"(my "net" a\b)");
+    CHECK(terminal_text("a\nb\tc\rd") == R"(a\nb\tc\rd)");
+    CHECK(terminal_text("\x1b[31mred") == R"(\u001b[31mred)");
+    CHECK(terminal_text(std::string_view("a\0b\x7f", 4)) == R"(a\u0000b\u007f)");
+    CHECK(terminal_text("caf\xc3\xa9") == "caf\xc3\xa9");
+  }
+
   TEST_CASE("csv_field quotes a field only when it holds a comma, a quote or a line break, doubling quotes") {
     CHECK(csv_field("conv1") == "conv1");
     CHECK(csv_field("a b;c") == "a b;c");
