@@ -57,6 +57,9 @@ struct PeSpec {
 
 /// The global buffer. For v2 one GLB cluster per PE cluster (iact and psum banks; weights bypass it);
 /// for the JSSC chip one shared GLB (`shared = true`: per-cluster numbers describe the whole chip).
+/// Per cluster (unless `shared`): a PE row's iacts come from bank row % iact_banks, a PE column's psums go
+/// to bank column % psum_banks, so banks beyond pe_rows (iact) or pe_cols (psum) add capacity but no
+/// bandwidth.
 struct GlbSpec {
   bool shared = false;
   std::uint32_t iact_banks = 3;
@@ -74,7 +77,9 @@ struct GlbSpec {
 
 /// The network on chip. Per data type: routers per cluster and port width (Eyeriss v2 §III-C).
 /// With the flat multicast NoC (v1) there is one bus per data type for the whole chip whose width is
-/// the `*_port_bits` value, and the router counts are ignored.
+/// the `*_port_bits` value, and the router counts are ignored. A PE's iact and weight routers are those of
+/// its PE row modulo their count, its psum router that of its PE column (Noc::port_of): routers beyond
+/// pe_rows (iact, weight) or pe_cols (psum) have no PE behind them and carry nothing.
 struct NocSpec {
   NocKind kind = NocKind::kHierarchicalMesh;
   std::uint32_t iact_routers = 3;

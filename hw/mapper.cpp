@@ -267,14 +267,20 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
   const bool flat = arch.noc.kind == NocKind::kFlatMulticast;
   const std::uint32_t chain_height = max_chain_length(arch);
   const double clusters = flat ? 1.0 : double(arch.clusters());
-  const double iact_ports = clusters * (flat ? 1 : arch.noc.iact_routers);
-  const double weight_ports = clusters * (flat ? 1 : arch.noc.weight_routers);
-  const double psum_ports = clusters * (flat ? 1 : arch.noc.psum_routers);
+  // Only the routers and banks with PEs behind them carry data: a PE's iact and weight routers (and its
+  // iact bank) are its PE row's modulo their count, its psum router and bank its PE column's (Noc::port_of,
+  // Chip::glb_iact_bank, Chip::glb_psum_bank), so a cluster uses at most pe_rows of the first and pe_cols
+  // of the second. Counting the others (noc.weight_routers = 12 on 3 PE rows) made the estimate spread
+  // loads over servers that never see them (helper-53).
+  const double rows = arch.array.pe_rows, cols = arch.array.pe_cols;
+  const double iact_ports = clusters * (flat ? 1 : std::min<double>(arch.noc.iact_routers, rows));
+  const double weight_ports = clusters * (flat ? 1 : std::min<double>(arch.noc.weight_routers, rows));
+  const double psum_ports = clusters * (flat ? 1 : std::min<double>(arch.noc.psum_routers, cols));
   const GlbLayout glb = glb_layout(arch, stored_iact_bytes(arch, layer));
   const double dram_bytes_per_cycle = arch.dram.bandwidth_gbps * 1e3 / arch.clock_mhz;  // 0 = unlimited
   const double output_bytes = double(l.oact_count()) * arch.precision.oact_bits / 8.0;
-  const double iact_banks = double(glb.groups) * glb.iact_banks;
-  const double psum_banks = double(glb.groups) * glb.psum_banks;
+  const double iact_banks = double(glb.groups) * (arch.glb.shared ? glb.iact_banks : std::min<double>(glb.iact_banks, rows));
+  const double psum_banks = double(glb.groups) * (arch.glb.shared ? glb.psum_banks : std::min<double>(glb.psum_banks, cols));
   const double bank_bits = arch.glb.bank_width_bits;
   const double hop = arch.noc.hop_latency_cycles;
   const double mesh_hops = flat ? 1.0 : 1.0 + (arch.array.cluster_rows + arch.array.cluster_cols) / 2.0;
