@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/check.h"
+#include "hw/cluster_occupancy.h"
 #include "hw/iact_tree_loads.h"
 #include "hw/pe_cost.h"
 #include "hw/simulate.h"
@@ -421,6 +422,7 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
           // links are not timed.
           const std::uint32_t chains = chains_for(arch, k_red, partials);
           if (chains == 0) continue;
+
           if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
           const FactorList k_ms = factor_candidates(std::min(m_tiles, chains));
           for (std::uint32_t k_m : pick(k_ms, want.spatial_m)) {
@@ -438,10 +440,18 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
               if (k_pos == 0) continue;
               const double lanes = double(k_g) * k_pos;
               const double passes = double(ceil_div(m_tiles, k_m)) * kk_passes * ceil_div(l.g, k_g);
+              // The chip fills the array with chains cluster by cluster (hw/psum_chains.h), so a mapping on
+              // part of it has the routers (and GLB banks) of the clusters it occupies only: `in_use` of
+              // each. (Counting every cluster's made a mapping on a quarter of the array look as fast as one
+              // on all of it: array.pe_cols = 16 made sparse AlexNet FC8 2.7x slower; helper-53.)
+              const double in_use =
+                  flat ? 1.0
+                       : scratch->occupancy.clusters(arch, k_red, partials, k_g * k_pos * k_m) / clusters;
+              const double weight_ports_used = weight_ports * in_use;
               // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
               const double pass_load = hop * mesh_hops +
                                        std::ceil(double(k_m) * k_red * tile_bits /
-                                                 (arch.noc.weight_port_bits * std::min(weight_ports, double(k_m) * k_red)));
+                                                 (arch.noc.weight_port_bits * std::min(weight_ports_used, double(k_m) * k_red)));
               // Without GLB blocking (a lower bound: blocks only add passes, weight loads and DRAM time);
               // the path alone first, before the divisions of the loads.
               double unblocked = passes * ceil_div(positions, k_pos) * item_cycles + passes * pass_load;
@@ -454,12 +464,14 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
                                              distinct_row_fraction(l, ft, std::min(k_pos, positions), k_red, partials);
               const double psum_bits_total = total_steps * k_m * item_psum_bits;
               const double iact_users = lanes * k_red, psum_users = lanes * k_m;
-              const double weight_load = weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports, double(k_g) * k_m * k_red));
+              const double weight_load =
+                  weight_bits_total / (arch.noc.weight_port_bits * std::min(weight_ports_used, double(k_g) * k_m * k_red));
+              const double banks_in_use = arch.glb.shared ? 1.0 : in_use;  // a shared GLB serves every PE
               const double loads[] = {
-                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports, iact_users)),
-                  iact_bits_total / bank_bits / std::min(iact_banks, iact_users),
-                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports, psum_users)),
-                  psum_bits_total * rmw / bank_bits / std::min(psum_banks, psum_users),
+                  iact_bits_total / (arch.noc.iact_port_bits * std::min(iact_ports * in_use, iact_users)),
+                  iact_bits_total / bank_bits / std::min(iact_banks * banks_in_use, iact_users),
+                  psum_bits_total / (arch.noc.psum_port_bits * std::min(psum_ports * in_use, psum_users)),
+                  psum_bits_total * rmw / bank_bits / std::min(psum_banks * banks_in_use, psum_users),
                   weight_load,
               };
               for (double load : loads) unblocked = std::max(unblocked, load);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hw/arch_spec.h"
+#include "hw/cluster_occupancy.h"
 #include "hw/glb_plan.h"
 #include "hw/layer_mapping.h"
 #include "hw/psum_chains.h"
@@ -113,6 +114,8 @@ struct MapperScratch {
   };
   std::vector<Collected> collected;
   std::vector<std::int8_t> pair_fits;
+  /// The clusters a mapping's chains occupy (kept across layers: it depends only on the array).
+  ClusterOccupancy occupancy;
 };
 
 /// Throws MappingError (hw/simulate.h) when no tiling fits the SPads (or none matches `forced`).
