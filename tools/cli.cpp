@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   CLI::App app{"eyesim: a discrete-event simulator of the Eyeriss v2 sparse DNN accelerator", "eyesim"};
   app.set_version_flag("--version", std::string("eyesim ") + EYESIM_VERSION + " (git " + EYESIM_GIT_REVISION + ")");
   app.require_subcommand(1);
+  // CLI11's error, in eyesim's words, without its own "Run with --help" line: the usage hint follows
+  // (set before the subcommands, which copy it).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return fmt::format("eyesim: error: {}\n", e.what()); });
 
   eyesim::tools::RunArgs run_args;
   auto* run = app.add_subcommand("run", "simulate one network on one architecture");
@@ -128,8 +131,8 @@ int main(int argc, char** argv) {
                   "with --mapper simulate: at most this many candidates simulated per layer, in [1, 64] (default 8)");
   run->add_flag("--verify", run_args.verify, "carry values and compare every layer with the reference convolution");
   run->add_option("-j,--jobs", run_args.jobs,
-                  "threads preparing and simulating the layers side by side, with the same results (default and at "
-                  "most: the cores this process may use)")
+                  "threads preparing and simulating the layers side by side, with the same results (0 or omitted: "
+                  "the cores this process may use, also the most)")
       ->check(CLI::Range(0, 4096));
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
@@ -138,7 +141,7 @@ int main(int argc, char** argv) {
   sweep->add_option("spec", sweep_args.spec, "sweep spec (TOML); default: the built-in sweep")->check(CLI::ExistingFile);
   sweep->add_option("-o,--output", sweep_args.output, "result file (may contain {shard})")->capture_default_str();
   sweep->add_option("-j,--jobs", sweep_args.jobs,
-                    "simulation threads (default and at most: the cores this process may use)")
+                    "simulation threads (0 or omitted: the cores this process may use, also the most)")
       ->check(CLI::Range(0, 4096));
   sweep->add_flag("--resume", sweep_args.resume, "continue an interrupted sweep of the same spec");
   sweep->add_flag("-f,--force", sweep_args.force, "overwrite the output file if it exists");
@@ -165,7 +168,7 @@ int main(int argc, char** argv) {
   validate->add_option("--cases-file", validate_args.cases_file, "a cases file instead of the built-in one")
       ->check(CLI::ExistingFile);
   validate->add_option("-j,--jobs", validate_args.jobs,
-                       "threads (default and at most: the cores this process may use)")
+                       "threads (0 or omitted: the cores this process may use, also the most)")
       ->check(CLI::Range(0, 4096));
   validate->add_option("--mapper", validate_args.mapper.mode,
                        "estimate (the validated configuration) or simulate: each case with the mapping search by "

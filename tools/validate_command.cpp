@@ -472,14 +472,16 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   } else if (args.format == "csv") {
     // The texts come from the cases file (a user's, with --cases-file): RFC 4180 quoting keeps the columns.
     // A bound (at_least / at_most) has no error or tolerance: empty there (null in JSON), as the table's "-".
-    fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,source,note,what_if\n");
+    // `failure`: why a case's simulation failed (its verdict ERROR), empty otherwise, as JSON's "failure".
+    fmt::print(out, "case,group,metric,published,at_least,at_most,simulated,error,tolerance,verdict,failure,source,note,"
+                    "what_if\n");
     for (const CaseOutcome& o : outcomes) {
       const PublishedCase& c = *o.c;
-      fmt::print(out, "{},{},{},{},{},{},{:.6g},{},{},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
+      fmt::print(out, "{},{},{},{},{},{},{:.6g},{},{},{},{},{},{},{}\n", csv_field(c.id), c.group, csv_field(c.metric),
                  c.published ? fmt::format("{}", *c.published) : "", c.at_least ? fmt::format("{}", *c.at_least) : "",
                  c.at_most ? fmt::format("{}", *c.at_most) : "", o.simulated,
                  c.published ? fmt::format("{:.6g}", o.error) : "", c.published ? fmt::format("{}", c.tolerance) : "",
-                 verdict(o), csv_quoted(c.source), csv_quoted(c.note), csv_quoted(what_if_text));
+                 verdict(o), csv_field(o.failure), csv_quoted(c.source), csv_quoted(c.note), csv_quoted(what_if_text));
     }
   } else {
     fmt::print(out, "[\n");
