@@ -25,7 +25,9 @@ std::string preset_list() {
 
 }  // namespace
 
-bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file) {
+bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file,
+                      std::string_view shown_prefix) {
+  const std::string shown = fmt::format("{}{}", shown_prefix, path);  // the name as the file writes it
   bool found = false;
   hw::for_each_param(arch, [&](std::string_view name, auto& field) {
     if (name != path) return;
@@ -33,22 +35,22 @@ bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::nod
     using T = std::remove_cvref_t<decltype(field)>;
     if constexpr (std::is_same_v<T, bool>) {
       if (!value.is_boolean())
-        fail(file, value.source(), fmt::format("'{}' expects true or false (got {})", path, value_text(value)));
+        fail(file, value.source(), fmt::format("'{}' expects true or false (got {})", shown, value_text(value)));
       field = *value.value<bool>();
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
       const auto v = value.value_exact<std::int64_t>();
       if (!v || *v < 0 || *v > 0xffffffffLL)
         fail(file, value.source(),
-             fmt::format("'{}' expects a non-negative integer below 2^32 (got {})", path, value_text(value)));
+             fmt::format("'{}' expects a non-negative integer below 2^32 (got {})", shown, value_text(value)));
       field = static_cast<std::uint32_t>(*v);
     } else if constexpr (std::is_same_v<T, double>) {
-      if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number (got {})", path, value_text(value)));
+      if (!value.is_number()) fail(file, value.source(), fmt::format("'{}' expects a number (got {})", shown, value_text(value)));
       field = *number_value(value);
     } else {
       const auto text = value.value<std::string>();
       if (!text || !hw::parse_enum(*text, field)) {
         fail(file, value.source(),
-             fmt::format("'{}' expects one of {} (got {})", path,
+             fmt::format("'{}' expects one of {} (got {})", shown,
                          std::is_same_v<T, hw::PeKind> ? "\"sparse\", \"dense\"" : "\"hierarchical_mesh\", \"flat_multicast\"",
                          value_text(value)));
       }

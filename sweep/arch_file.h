@@ -24,8 +24,10 @@ namespace eyesim::sweep {
 hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view source_name);
 
 /// Sets the parameter `path` (a hw::for_each_param name) from a TOML value, checking its type.
-/// Returns false when no parameter has that name; throws SpecError at the value's place on a bad value.
-bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file);
+/// Returns false when no parameter has that name; throws SpecError at the value's place on a bad value,
+/// naming the parameter `shown_prefix` + `path` (a sweep spec writes "arch." before it).
+bool apply_arch_value(hw::ArchSpec& arch, std::string_view path, const toml::node& value, std::string_view file,
+                      std::string_view shown_prefix = {});
 
 /// Reads and parses a file (SpecError "file:0:0: error: cannot read ..." when it cannot be read).
 hw::ArchSpec load_arch_file(const std::filesystem::path& path);

@@ -91,7 +91,7 @@ class Expander {
     }
     if (s.name.starts_with("arch.")) {
       const std::string_view path = std::string_view(s.name).substr(5);
-      if (!apply_arch_value(p.arch, path, v, file_))
+      if (!apply_arch_value(p.arch, path, v, file_, "arch."))
         fail(file_, v.source(), fmt::format("unknown parameter '{}' (see 'eyesim show arch eyeriss_v2'){}", s.name,
                                             parameter_suggestion(s.name)));
       return;
@@ -156,7 +156,7 @@ void flatten(const toml::table& t, const std::string& prefix, std::vector<std::p
 /// invalid points instead, which a sweep may mean to explore. An unknown name is left to the caller.
 void check_arch_value(std::string_view path, const toml::node& v, std::string_view file) {
   hw::ArchSpec scratch;
-  if (!apply_arch_value(scratch, path, v, file)) return;
+  if (!apply_arch_value(scratch, path, v, file, "arch.")) return;
   if (const auto issue = hw::check_own_range(scratch, path))
     fail(file, v.source(), fmt::format("'arch.{}' {}", path, issue->message));
 }
@@ -309,7 +309,7 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   const auto make_arch = [&](const std::string& preset_name) {
     hw::ArchSpec arch = *hw::preset(preset_name);
     for (const auto& [path, value] : base_overrides) {
-      if (!apply_arch_value(arch, path, *value, file))
+      if (!apply_arch_value(arch, path, *value, file, "arch."))
         fail(file, value->source(), fmt::format("unknown parameter 'arch.{}' (see 'eyesim show arch eyeriss_v2'){}", path,
                                                 did_you_mean(path, hw::param_names())));
     }
@@ -466,7 +466,19 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
         a.hi = *number_value(*r->get(1));
         if (!std::isfinite(a.lo) || !std::isfinite(a.hi))
           fail(file, t->get("range")->source(), fmt::format("'range' expects finite numbers [low, high] (got [{}, {}])", a.lo, a.hi));
-        if (a.integer ? a.int_hi < a.int_lo : a.hi < a.lo) fail(file, t->get("range")->source(), "'range' low is above high");
+        const std::string ends = fmt::format("[{}, {}]", value_text(*r->get(0)), value_text(*r->get(1)));
+        if (a.integer ? a.int_hi < a.int_lo : a.hi < a.lo)
+          fail(file, t->get("range")->source(), fmt::format("'range' of '{}': low is above high (got {})", a.name, ends));
+        // An integer setting draws integers: a range of it needs integer ends (the first end's check said
+        // "expects a non-negative integer" of 1.0, naming the parameter without its "arch."; helper-52).
+        bool integral = false;
+        visit_setting(base, a.name, [&](const auto& v) {
+          using T = std::remove_cvref_t<decltype(v)>;
+          integral = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+        });
+        if (integral && !a.integer)
+          fail(file, t->get("range")->source(),
+               fmt::format("'{}' takes integers: write the ends of its 'range' as integers (got {})", a.name, ends));
         // The drawn values lie between the ends and have no place in the file, so the ends are checked
         // here, where an error can name them (every parameter's valid values form one interval).
         for (const toml::node* end : {r->get(0), r->get(1)}) {

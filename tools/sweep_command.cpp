@@ -2,6 +2,7 @@
 #include "tools/sweep_command.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text_escape.h"
 #include "hw/simulate.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/network_file.h"
@@ -65,11 +67,18 @@ void print_summary(const std::string& path, std::FILE* out) {
     if (!b_lat.set || l < b_lat.value) b_lat = {id, l, arch(), true};
     if (!b_eff.set || e > b_eff.value) b_eff = {id, e, arch(), true};
   }
-  fmt::print(out, "{:<20} {:>28} {:>32}\n", "network", "fastest point", "most efficient point");
-  for (const auto& [net, b] : best) {
-    fmt::print(out, "{:<20} {:>28} {:>32}\n", net, fmt::format("#{} {} {:.3f} ms", b.first.id, b.first.arch, b.first.value * 1e3),
-               fmt::format("#{} {} {:.0f} inf/J", b.second.id, b.second.arch, b.second.value));
-  }
+  // The columns as wide as their longest cell (a scaled v1's name or a network file's path overflowed
+  // fixed widths; helper-52).
+  std::vector<std::array<std::string, 3>> rows{{"network", "fastest point", "most efficient point"}};
+  for (const auto& [net, b] : best)
+    rows.push_back({terminal_text(net),
+                    fmt::format("#{} {} {:.3f} ms", b.first.id, terminal_text(b.first.arch), b.first.value * 1e3),
+                    fmt::format("#{} {} {:.0f} inf/J", b.second.id, terminal_text(b.second.arch), b.second.value)});
+  std::array<std::size_t, 3> width{};
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (const auto& row : rows)
+    fmt::print(out, "{:<{}}  {:<{}}  {}\n", row[0], width[0], row[1], width[1], row[2]);
 }
 
 /// The dry run's estimate (docs/sweeps.md). The valid points fall into (workload group, architecture
@@ -382,8 +391,9 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
                result.simulated + result.resumed, result.points, result.output);
     return 128 + stop.load();
   }
-  fmt::print(out, "{} points ({} simulated now, {} resumed, {} failed) in {:.1f} s ({:.1f} points/s; writer busy {:.2f} s) -> {}\n",
-             result.points, result.simulated, result.resumed, result.failed, result.wall_seconds,
+  // "run now": a point whose architecture is refused fails without a simulation, yet is done by this run.
+  fmt::print(out, "{} point{} ({} run now, {} resumed, {} failed) in {:.1f} s ({:.1f} points/s; writer busy {:.2f} s) -> {}\n",
+             result.points, result.points == 1 ? "" : "s", result.simulated, result.resumed, result.failed, result.wall_seconds,
              result.wall_seconds > 0 ? double(result.simulated) / result.wall_seconds : 0.0, result.writer_seconds,
              result.output);
   try {

@@ -332,8 +332,20 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(sample("workload.iact_density_scale", "50, 200"),
                          doctest::Contains("s.toml:5:14: error: 'workload.iact_density_scale' must be in [0, 100] (got 200)"),
                          SpecError);
+    // The parameter named as the spec writes it (helper-52: "'array.cluster_rows' expects ...").
     CHECK_THROWS_WITH_AS(sample("arch.array.cluster_rows", "-1, 4"),
-                         doctest::Contains("s.toml:5:10: error: 'array.cluster_rows' expects a non-negative integer"), SpecError);
+                         doctest::Contains("s.toml:5:10: error: 'arch.array.cluster_rows' expects a non-negative integer"),
+                         SpecError);
+    // An integer parameter's range needs integer ends; ends in the wrong order are shown.
+    CHECK_THROWS_WITH_AS(sample("arch.array.cluster_rows", "1.0, 16"),
+                         doctest::Contains("s.toml:5:9: error: 'arch.array.cluster_rows' takes integers: write the ends of "
+                                           "its 'range' as integers (got [1.0, 16])"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(sample("workload.batch", "1, 4.5"), doctest::Contains("'workload.batch' takes integers"), SpecError);
+    CHECK_THROWS_WITH_AS(sample("arch.array.cluster_rows", "16, 1"),
+                         doctest::Contains("s.toml:5:9: error: 'range' of 'arch.array.cluster_rows': low is above high (got [16, 1])"),
+                         SpecError);
+    CHECK(sample("arch.clock_mhz", "100, 200.5").points.size() == 3);
     CHECK_THROWS_WITH_AS(sample("arch.preset", "1, 4"),
                          doctest::Contains("s.toml:5:10: error: 'arch.preset' cannot be a range: give its presets as values"),
                          SpecError);
@@ -388,7 +400,7 @@ TEST_SUITE("fast") {
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = []\n"),
                          doctest::Contains("has no values"), SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.array.cluster_rows\"\nvalues = [\"four\"]\n"),
-                         doctest::Contains("s.toml:3:11: error: 'array.cluster_rows' expects a non-negative integer below 2^32 (got 'four')"),
+                         doctest::Contains("s.toml:3:11: error: 'arch.array.cluster_rows' expects a non-negative integer below 2^32 (got 'four')"),
                          SpecError);
     CHECK_THROWS_WITH_AS(parse("[[axis]]\nname = \"arch.preset\"\nvalues = [\"eyeriss_v9\"]\n"),
                          doctest::Contains("s.toml:3:11: error: 'arch.preset' expects a preset name (got 'eyeriss_v9'; the "
