@@ -72,6 +72,7 @@ struct Param {
   std::size_t column = 0;
   std::string name;
   bool numeric = false;
+  bool integral = false;                        ///< an integer column: its bins are integer ranges
   bool varies = false;                          ///< within one preset (or, for arch.name, at all)
   std::map<std::string, std::string> first_in;  ///< arch.name -> first value seen there
   std::set<ValueKey> values;                    ///< up to kMaxDistinct + 1
@@ -81,6 +82,14 @@ struct Param {
 
   ValueKey key(const Cell& c) const {
     if (!binned()) return {c.numeric ? c.number : 0.0, c.text};
+    if (integral) {
+      // The hi - lo + 1 integers in kBins runs: bin k holds lo + ceil(k w) .. lo + ceil((k + 1) w) - 1 (a
+      // cluster_rows over [1, 40] was put in bins like "30.25..35.12"; helper-52).
+      const double w = (hi - lo + 1) / kBins;
+      const int bin = std::min(kBins - 1, static_cast<int>((c.number - lo) / w));
+      const double a = lo + std::ceil(bin * w), b = bin == kBins - 1 ? hi : lo + std::ceil((bin + 1) * w) - 1;
+      return {a, a == b ? fmt::format("{:.0f}", a) : fmt::format("{:.0f}..{:.0f}", a, b)};
+    }
     const double width = (hi - lo) / kBins;
     const int bin = width > 0 ? std::min(kBins - 1, static_cast<int>((c.number - lo) / width)) : 0;
     const double a = lo + bin * width, b = bin == kBins - 1 ? hi : a + width;
@@ -159,6 +168,7 @@ std::vector<Param> scan_parameters(sweep::Hdf5File& file, const sweep::ResultTab
     p.column = i;
     p.name = cols[i].name;
     p.numeric = cols[i].type != sweep::ColumnType::kString;
+    p.integral = p.numeric && cols[i].type != sweep::ColumnType::kF64;
     params.push_back(std::move(p));
   }
   sweep::TableCursor configs(file, "configs", tables.configs(), 4096);
@@ -344,8 +354,11 @@ int report(const ReportArgs& args, std::FILE* out) {
   for (std::size_t i = 0; i < params.size(); ++i)
     fmt::print(out, "{}{} ({})\n", i ? "            " : "varied      ", params[i].name, describe_values(params[i]));
   if (!params.empty())
-    fmt::print(out, "            (every value present among the points: the spec's axes, its explicit points and "
-                    "their presets)\n");
+    fmt::print(out, "            (every value present among the points{}: the spec's axes, its explicit points and "
+                    "their presets)\n",
+               std::any_of(params.begin(), params.end(), [](const Param& p) { return p.binned(); })
+                   ? fmt::format(", or the range of a parameter with more than {}", kMaxDistinct)
+                   : std::string());
   if (n_without_config)
     fmt::print(out, "warning     {} points have a /runs row but no /configs row; they are ranked without parameters\n",
                n_without_config);

@@ -151,4 +151,21 @@ p = run("sweep", plain_spec, "-o", CLI_SEARCHED, "-q", "--resume")
 check(p.returncode != 0 and "different spec, seed or mapper search" in p.stderr,
       f"resuming it without --mapper is refused, naming the search ({p.stderr.strip()})")
 
+# An integer parameter with more than 24 values is put in bins of whole numbers, named as ranges of them
+# (a cluster_rows over [1, 40] had bins like "30.25..35.12"; helper-52), and the varied line says so.
+BINNED = path("binned.h5")
+network = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       "workloads", "data", "example_network.toml")
+binned_spec = T.write("binned.toml", f'name = "binned"\nnetworks = ["{network}"]\n[sample]\ncount = 60\n'
+                      '[[sample.axis]]\nname = "arch.array.cluster_rows"\nrange = [1, 40]\n')
+p = run("sweep", binned_spec, "-o", BINNED, "-q", "-j", "2")
+check(p.returncode == 0, "a sampled sweep of 60 points runs: " + p.stderr.strip())
+p = run("report", BINNED)
+m = re.search(r"^    arch\.array\.cluster_rows +[0-9.]+x +best (\S+) .*, worst (\S+) ", p.stdout, re.M)
+check(m is not None and all(re.fullmatch(r"\d+(\.\.\d+)?", b) for b in m.groups()),
+      f"integer bins are ranges of whole numbers ({m.groups() if m else p.stdout})")
+check("arch.array.cluster_rows (1 to 40, in 8 bins)" in p.stdout
+      and "(every value present among the points, or the range of a parameter with more than 24:" in p.stdout,
+      "the varied line gives the binned parameter's range and says the listing is not every value")
+
 T.finish("report")
