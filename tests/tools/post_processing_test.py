@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Post-processing end to end: a small sweep made here, read with tools/eyesim_results.py (points,
 layers, totals, traces: shapes, columns and sums consistent with /runs), every kind of tools/eyesim-plot
-(PNGs that exist, have some size and are not blank), and bad inputs (missing file, non-HDF5, HDF5
-that is not eyesim, another schema, unknown point, failed point, unknown layer, unknown network or
-metric, unwritable output) refused with one clear line and a non-zero exit, never a traceback.
+(PNGs that exist, have some size and are not blank, with nothing cut at their edges, long titles
+included), and bad inputs (missing file, non-HDF5, HDF5 that is not eyesim, another schema, unknown
+point, failed point, unknown layer, unknown network or metric, a parameter suffix several parameters
+end with, unwritable output) refused with one clear line and a non-zero exit, never a traceback.
 Run by ctest with Debian's python3: post_processing_test.py EYESIM."""
 import concurrent.futures
 import contextlib
@@ -193,6 +194,30 @@ def plot_here(*args):
     return types.SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
+# Points labelled with four long parameters, on sparse AlexNet (a narrow breakdown): their titles are wider
+# than the figures, and were cut at both edges before eyesim-plot wrapped them.
+LONG = path("long_titles.h5")
+LONG_SPEC = T.write("long_titles.toml", """name = "post_processing_long_titles"
+networks = ["sparse_alexnet"]
+[[axis]]
+name = "arch.glb.iact_bank_bytes"
+values = [1536, 3072]
+[[axis]]
+name = "arch.noc.iact_port_bits"
+values = [24, 48]
+zip = "port_width"
+[[axis]]
+name = "arch.noc.weight_port_bits"
+values = [24, 48]
+zip = "port_width"
+[[axis]]
+name = "arch.dram.bandwidth_gbps"
+values = [0.0, 25.6]
+""")
+p = subprocess.run([EYESIM, "sweep", LONG_SPEC, "-o", LONG, "-j", "2", "-q"], capture_output=True, text=True,
+                   timeout=300)
+check(p.returncode == 0 and os.path.exists(LONG), "the sweep with long point labels runs: " + p.stderr.strip())
+
 PLOTS = {  # name: (args, in a process of its own)
     "pareto": (["pareto"], True),
     "breakdown": (["breakdown", "--point", str(V2_CHIP)], True),
@@ -203,7 +228,19 @@ PLOTS = {  # name: (args, in a process of its own)
     "heatmap_default": (["heatmap", "--trace", "stall"], False),
     "param_column": (["param", "--y", "energy_dram_pj", "--x", "arch.dram.bandwidth_gbps", "--agg", "min",
                       "--where", "cluster_rows=8"], False),
+    "param_word_suffix": (["param", "--y", "edp", "--x", "gbps", "--lines", "cluster_rows"], False),
+    "pareto_long_title": (["pareto", "--net", "sparse_mobilenet", "--title", "sparse MobileNet on Eyeriss v2 with 2 "
+                           "or 8 cluster rows, unlimited or 25.6 GB/s DRAM, against the scaled v1 on dense MobileNet"],
+                          False),
 }
+PLOT_FILE = {}  # name: the result file it plots, when not RESULTS
+for name, args in {"breakdown_long": ["breakdown"], "heatmap_long": ["heatmap", "--layer", "CONV3"],
+                   "param_long": ["param", "--y", "edp", "--x", "dram.bandwidth_gbps", "--where",
+                                  "glb.iact_bank_bytes=1536", "--where", "noc.iact_port_bits=24", "--where",
+                                  "noc.weight_port_bits=24"]}.items():
+    PLOTS[name] = (args, False)
+    PLOT_FILE[name] = LONG
+AMBIGUOUS = ("parameter 'port_bits' is ambiguous", "arch.noc.iact_port_bits, arch.noc.weight_port_bits")
 BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([MISSING, "pareto"], 2, ("missing.h5", "no such file"), True),
     ([PLAIN, "heatmap"], 2, ("plain.h5", "not an eyesim result file"), True),
@@ -219,6 +256,15 @@ BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([RESULTS, "param", "--y", "edp", "--x", "cluster_row"], 2,
      ("unknown parameter 'cluster_row'", "did you mean 'arch.array.cluster_rows'?"), False),
     ([RESULTS, "param", "--y", "edpp", "--x", "cluster_rows"], 2, ("unknown metric 'edpp'", "did you mean 'edp'?"), False),
+    # A suffix that several parameters end with (at a '_', not a '.') is ambiguous, wherever a parameter is named.
+    ([RESULTS, "param", "--y", "edp", "--x", "port_bits"], 2, AMBIGUOUS, False),
+    ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--lines", "port_bits"], 2, AMBIGUOUS, False),
+    ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "port_bits=24"], 2, AMBIGUOUS, False),
+    ([RESULTS, "pareto", "--where", "port_bits=24"], 2, AMBIGUOUS, False),
+    ([RESULTS, "param", "--y", "port_bits", "--x", "cluster_rows"], 2,
+     ("metric 'port_bits' is ambiguous", "arch.noc.iact_port_bits"), False),
+    ([RESULTS, "param", "--y", "edp", "--x", "rows"], 2,
+     ("parameter 'rows' is ambiguous", "arch.array.cluster_rows", "arch.array.pe_rows"), False),
     ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "dram.bandwidth_gbps=3"], 2,
      ("no simulated point has arch.dram.bandwidth_gbps = 3", "0, 25.6"), False),
     ([RESULTS, "bogus"], 2, ("invalid choice",), False),
@@ -236,19 +282,21 @@ results = {}
 with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
     for name, (args, own) in PLOTS.items():
         if own:
-            results[("plot", name)] = pool.submit(plot_process, RESULTS, *args, "-o", path(name + ".png"))
+            results[("plot", name)] = pool.submit(plot_process, PLOT_FILE.get(name, RESULTS), *args, "-o",
+                                                  path(name + ".png"))
     for i, (args, _, _, own) in enumerate(BAD):
         if own:
             results[("bad", i)] = pool.submit(plot_process, *args)
     for name, (args, own) in PLOTS.items():
         if not own:
-            results[("plot", name)] = plot_here(RESULTS, *args, "-o", path(name + ".png"))
+            results[("plot", name)] = plot_here(PLOT_FILE.get(name, RESULTS), *args, "-o", path(name + ".png"))
     for i, (args, _, _, own) in enumerate(BAD):
         if not own:
             results[("bad", i)] = plot_here(*args)
     results = {k: (v.result() if isinstance(v, concurrent.futures.Future) else v) for k, v in results.items()}
 for name, (args, own) in PLOTS.items():
     p = results[("plot", name)]
+    args = args + ["on", os.path.basename(PLOT_FILE[name])] if name in PLOT_FILE else args
     png = path(name + ".png")
     good = p.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 15000
     detail = p.stderr.strip()[-400:]
@@ -260,6 +308,14 @@ for name, (args, own) in PLOTS.items():
         good = img.shape[0] > 200 and img.shape[1] > 300 and float(rgb.std()) > 0.05 and coloured > 0.001
         detail = f"{os.path.getsize(png)} bytes, {img.shape[1]}x{img.shape[0]}, {coloured:.1%} coloured pixels"
     check(good, f"eyesim-plot {' '.join(args)}{'' if own else ' (in process)'}: a non-trivial PNG ({detail})")
+    if good:
+        # Nothing drawn is cut at the figure's edges: the outermost 2 pixels all round are background (a
+        # point's label longer than the figure was cut at both edges; titles are wrapped to fit).
+        edges = np.concatenate([rgb[:, :2].reshape(-1, 3), rgb[:, -2:].reshape(-1, 3), rgb[:2].reshape(-1, 3),
+                                rgb[-2:].reshape(-1, 3)])
+        inked = int((edges.min(axis=1) < 0.9).sum())
+        check(inked == 0, f"eyesim-plot {' '.join(args)}: nothing cut at the figure's edges "
+                          f"({inked} non-background edge pixels)")
 for i, (args, code, needles, own) in enumerate(BAD):
     p = results[("bad", i)]
     err = p.stderr.strip()
