@@ -310,6 +310,14 @@ int show_command(std::string_view what, std::string_view name, const std::vector
     }
     hw::ArchSpec arch = sweep::resolve_arch(name);
     sweep::apply_arch_sets(arch, sets);
+    // The file is another chip than the one it started from: named so ("eyeriss_v2 with
+    // noc.iact_port_bits=48"), within the bytes a result file stores, else "... (modified)". Kept, it
+    // ran as "on eyeriss_v2" and was listed as that preset in reports (helper-52).
+    if (!sets.empty()) {
+      std::string changed = fmt::format("{} with {}", arch.name, fmt::join(sets, ", "));
+      if (changed.size() > sweep::kNameBytes) changed = arch.name + " (modified)";
+      if (changed.size() <= sweep::kNameBytes) arch.name = changed;
+    }
     // Printed even when its parameters do not fit together (a file to edit), with what is wrong on stderr.
     for (const hw::ConfigIssue& i : hw::validate(arch))
       fmt::print(err, "eyesim: warning: {}: {} {}\n", arch_label(name, sets), i.path, i.message);

@@ -268,6 +268,13 @@ shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v1_5", "--set", "noc.ia
                        text=True, timeout=60)
 check(shown.returncode == 0 and tomllib.loads(shown.stdout)["noc"]["iact_port_bits"] == 48,
       "show arch --set prints the architecture with the parameter changed")
+# ... under a name that says so: kept as the preset's, the file ran "on eyeriss_v1_5" (helper-52).
+check(tomllib.loads(shown.stdout)["name"] == "eyeriss_v1_5 with noc.iact_port_bits=48",
+      f"show arch --set names the changed architecture ({tomllib.loads(shown.stdout)['name']})")
+many = subprocess.run([EYESIM, "show", "arch", "eyeriss_v2"] + [a for p in ("noc.iact_port_bits=48", "noc.weight_port_bits=48",
+                      "glb.iact_bank_bytes=2048") for a in ("--set", p)], capture_output=True, text=True, timeout=60)
+check(many.returncode == 0 and tomllib.loads(many.stdout)["name"] == "eyeriss_v2 (modified)",
+      "a name too long for a result file becomes '<preset> (modified)'")
 # show arch prints a file to edit even when its parameters do not fit together, and says what is wrong.
 shown = subprocess.run([EYESIM, "show", "arch", "eyeriss_v2", "--set", "pe.iact_data_bits=4"], capture_output=True,
                        text=True, timeout=60)
