@@ -17,7 +17,7 @@ struct LayerStats {
   std::uint64_t macs_effectual = 0;  ///< both operands non-zero
   std::uint64_t macs_issued = 0;     ///< MAC slots the PEs spent (incl. gated / half-empty SIMD slots)
   std::uint64_t zero_iacts_skipped = 0;
-  std::uint32_t active_pes = 0;      ///< PEs given any work
+  std::uint32_t active_pes = 0;      ///< PEs the mapping uses (spatial_red x m x g x pos; as V1 Table III counts them: some may meet only padding, busy 0)
   std::uint64_t busy_pe_cycles = 0;  ///< PE-cycles spent processing work items, summed over PEs (clock gating)
   std::uint64_t zero_iact_pe_cycles = 0;  ///< of those, a dense PE's cycles on a zero iact or padding, a sparse PE's on an empty iact segment (data gating)
   double mac_utilization = 0.0;      ///< macs_effectual / (cycles * pes * simd_width)

@@ -551,9 +551,11 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
     f.spatial_pos = m.k_pos;
     f.spatial_r = std::min(m.k_red, l.r);  // partials run filter rows fastest: a chunk holds whole filters first
     f.spatial_c = std::max(1u, m.k_red / f.spatial_r);
-    f.spatial_n = std::min(m.k_pos, l.n);
-    f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_n));
-    f.spatial_f = std::max(1u, m.k_pos / (f.spatial_n * f.spatial_e));
+    // Lanes take consecutive positions, f-tiles fastest, then output rows, then images (Chip::on_lane_step):
+    // the factors in that order (n first reported batch-3 lanes over 4 rows of one image as n=3 e=1; helper-55).
+    f.spatial_f = std::min(m.k_pos, m.f_tiles);
+    f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_f));
+    f.spatial_n = std::min(l.n, std::max(1u, m.k_pos / (f.spatial_f * f.spatial_e)));
     f.passes = ceil_div(m.m_tiles, m.k_m) * ceil_div(m.partials, m.k_red) * ceil_div(l.g, m.k_g) * m.glb.blocks;
     const std::uint32_t active = m.active_pes();
     f.iact_mode = mode_of(m.k_m, arch.pes_per_cluster(), active, P);

@@ -392,8 +392,8 @@ TEST_SUITE("fast") {
 
   TEST_CASE("the reported mapping names the chain length and lanes it runs, and forced back it is the same mapping") {
     // 3-row filters on 4-row PE columns: chains of 4 cover the rows of one c-tile and one row of the next,
-    // which no c x r factorization says; 16 lanes over 13 output rows x 2 column tiles are no n x e x f
-    // product either.
+    // which no c x r factorization says. 16 lanes over 13 output rows x 2 column tiles take, at one step,
+    // both column tiles of 8 rows: f 2 x e 8.
     const workloads::LayerShape conv{.name = "conv3x3", .kind = workloads::LayerKind::kConv, .c = 64, .m = 32, .h = 15,
                                      .w = 15, .r = 3, .s = 3};
     const auto data = workloads::prepare_network(testing::one_layer(conv, 0.5, 1.0), 1);
@@ -421,8 +421,25 @@ TEST_SUITE("fast") {
     CHECK(forced.spatial_red == 4);
     CHECK(forced.spatial_c * forced.spatial_r != 4);
     CHECK(forced.spatial_pos == 16);
-    CHECK(forced.spatial_n * forced.spatial_e * forced.spatial_f != 16);
+    CHECK(forced.spatial_f == 2);
+    CHECK(forced.spatial_e == 8);
+    CHECK(forced.spatial_n == 1);
     same_mapping(map_layer(arch, layer));
+  }
+
+  TEST_CASE("the reported n x e x f factors follow the lanes' positions: column tiles, then rows, then images") {
+    // At batch 3, 4 lanes on a 4 x 4 output of one column tile take the 4 rows of one image (positions are
+    // dealt f-tile fastest, then e, then n); reported as n=3 e=1 before (helper-55).
+    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 4, .w = 4};
+    const auto data = workloads::prepare_network(testing::one_layer(pw, 0.5, 0.5), 1, 3);
+    const MappingOverride four{.layer = "", .m0 = 0, .c0 = 0, .f0 = 4, .spatial_red = 0, .spatial_m = 0, .spatial_g = 0,
+                               .spatial_pos = 4};
+    const Mapping m = map_layer(*preset("eyeriss_v2"), data->layers[0], &four);
+    INFO(describe(m));
+    CHECK(m.factors.spatial_pos == 4);
+    CHECK(m.factors.spatial_f == 1);
+    CHECK(m.factors.spatial_e == 4);
+    CHECK(m.factors.spatial_n == 1);
   }
 }
 
