@@ -120,6 +120,7 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
   traces_.pe_busy_cycles.assign(arch.pes(), 0);
   traces_.pe_stall_cycles.assign(arch.pes(), 0);
   traces_.pe_macs.assign(arch.pes(), 0);
+  pe_weight_wait_.assign(arch.pes(), 0);
   if (options_.verify) {
     output_ = workloads::Tensor<std::int32_t>({shape_.n, shape_.g * shape_.m, shape_.e(), shape_.f()});
   }
@@ -215,6 +216,7 @@ void Chip::for_each_borrowed(F&& f) {
   f(lane_window_rows_, w.lane_window_rows);
   f(step_ends_, w.step_ends);
   f(step_arrival_, w.step_arrival);
+  f(pe_weight_wait_, w.pe_weight_wait);
   f(dests_, w.dests);
   f(iact_routes_, w.iact_routes);
   f(weight_routes_, w.weight_routes);
@@ -367,6 +369,9 @@ void Chip::load_weights(std::uint32_t group, std::uint64_t now) {
     Lane& lane = lanes_[grp.first_lane + l];
     const std::uint64_t lane_wait = wait + (now - std::min(now, lane.arrived_at));
     stats_.stall_weight_cycles += lane_wait * map_.k_m * map_.k_red;
+    // The lane's PEs waited for their tiles: a stall for those that will work in this pass (on_lane_step).
+    const std::uint32_t* pes = lane_pes_.data() + std::size_t{grp.first_lane + l} * map_.k_m * map_.k_red;
+    for (std::uint32_t i = 0; i < map_.k_m * map_.k_red; ++i) pe_weight_wait_[pes[i]] = lane_wait;
     lane.next_pos = 0;
     lane.positions = block_len > lane.pos_i ? ceil_div(block_len - lane.pos_i, map_.k_pos) : 0;
     const Tick at = clock_.to_ticks(Cycles{loaded});
@@ -565,12 +570,9 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
       compute_end = std::max(compute_end, ends[i]);
     }
   }
-  // Per PE: the stall trace (the work's traces and counters were taken with the costs).
+  // The lane's wait for its slowest PE (the work's traces and counters were taken with the costs).
   std::uint64_t stalled = 0;
-  for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
-    traces_.pe_stall_cycles[pes[i]] += compute_end - ends[i];
-    stalled += compute_end - ends[i];
-  }
+  for (std::uint32_t i = 0; i < k_m * k_red; ++i) stalled += compute_end - ends[i];
   stats_.stall_noc_cycles += stalled;
   stats_.macs_effectual += macs;
   stats_.macs_issued += slots;
@@ -639,6 +641,16 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     last_activity_ = std::max(last_activity_, x.end);
   }
   stats_.stall_psum_cycles += (next - compute_end) * k_m * k_red;
+  // Per PE with work in this step, the stall trace: the whole step but its work (waiting for the rows, for
+  // the lane's slowest PE, for the psums to leave), so that busy + stall + idle = cycles with idle the
+  // time a PE has no work; a PE whose item is empty this step (its rows all padding) is idle in it. (The
+  // trace counted the wait for the slowest PE only, and that also for PEs without work; helper-55.)
+  for (std::uint32_t i = 0; i < k_m * k_red; ++i) {
+    if (!work[i].busy) continue;
+    std::uint64_t& weight_wait = pe_weight_wait_[pes[i]];  // the pass's weight wait, at its first work
+    traces_.pe_stall_cycles[pes[i]] += (next - now) - work[i].cycles + weight_wait;
+    weight_wait = 0;
+  }
   last_activity_ = std::max(last_activity_, next);
   sim_.schedule_at<&Chip::on_lane_step<kDenseWeights, kOneChain>>(clock_.to_ticks(Cycles{next}), *this, lane_id);
 }

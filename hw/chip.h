@@ -253,6 +253,9 @@ class Chip {
   std::uint32_t window_slots_ = 1;  ///< slots per lane: k_red rounded up to a power of two
   std::vector<std::uint64_t> step_ends_;     ///< when each lane PE finishes its work item
   std::vector<std::uint64_t> step_arrival_;  ///< [red_i]: when the iact row reaches its PEs
+  /// Per PE: its wait for this pass's weight tile, added to its stall trace at its first work of the pass
+  /// (dropped if it has none: a PE whose rows are all padding is idle, not stalled).
+  std::vector<std::uint64_t> pe_weight_wait_;
   std::vector<std::uint32_t> dests_;         ///< destination PEs of one multicast (set-up)
   std::vector<std::uint32_t> iact_routes_;    ///< planned NoC route per (lane, red_i)
   std::vector<std::uint32_t> weight_routes_;  ///< planned NoC route per (group, m_i, red_i)
@@ -301,7 +304,7 @@ class Chip {
     IactWindow step_window;
     std::vector<IactWindow> lane_windows;
     std::vector<std::size_t> lane_window_rows;
-    std::vector<std::uint64_t> step_ends, step_arrival;
+    std::vector<std::uint64_t> step_ends, step_arrival, pe_weight_wait;
     std::vector<std::uint32_t> dests, iact_routes, weight_routes, lane_pes, iact_banks, psum_banks, psum_ports,
         psum_chain_hops;
     std::vector<Group> groups;  // with their weight tiles' storage

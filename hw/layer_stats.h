@@ -54,7 +54,7 @@ struct LayerStats {
   // partition of time: stall_iact counts the whole wait for a step's input rows, and the DRAM reads and
   // GLB bank waits inside it are also counted under stall_dram and stall_noc; stall_weight includes the
   // wait at the weight barrier. For a split of each PE's time use /traces (pe_busy_cycles,
-  // pe_stall_cycles: busy + stall + idle = cycles per PE).
+  // pe_stall_cycles: busy + stall + idle = cycles per PE, idle = no work; docs/results.md).
   std::uint64_t stall_iact_cycles = 0;
   std::uint64_t stall_weight_cycles = 0;
   std::uint64_t stall_psum_cycles = 0;
