@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "core/text_escape.h"
+#include "tools/number_text.h"
 #include "sweep/hdf5_file.h"
 #include "sweep/result_reader.h"
 #include "sweep/result_tables.h"
@@ -37,6 +38,7 @@ constexpr std::size_t kMattersShown = 8;
 /// One cell of a packed row, as a number (when numeric) and as text.
 struct Cell {
   bool numeric = false;
+  bool real = false;  ///< a floating-point column: `text` is its shortest exact form, shown to 6 digits
   double number = 0;
   std::string text;
 };
@@ -44,6 +46,7 @@ struct Cell {
 Cell cell(const std::byte* row, const sweep::Column& c) {
   Cell out;
   out.numeric = c.type != sweep::ColumnType::kString;
+  out.real = c.type == sweep::ColumnType::kF64;
   switch (c.type) {
     case sweep::ColumnType::kU64: out.number = static_cast<double>(sweep::read_field<std::uint64_t>(row, c)); break;
     case sweep::ColumnType::kU32: out.number = sweep::read_field<std::uint32_t>(row, c); break;
@@ -190,6 +193,30 @@ std::vector<Param> scan_parameters(sweep::Hdf5File& file, const sweep::ResultTab
   return params;
 }
 
+/// A partial merge's `missing_points` ("3-7, 12, ...": every range) as the merge prints it: the number of
+/// points, then the first 12 ranges (a file missing 1,628 points printed 9,229 characters on one line;
+/// helper-56).
+std::string shortened_ranges(std::string_view ranges) {
+  constexpr std::size_t kShown = 12;
+  std::uint64_t points = 0;
+  std::size_t count = 0;
+  std::string shown;
+  for (std::size_t at = 0; at < ranges.size();) {
+    const std::size_t end = std::min(ranges.find(", ", at), ranges.size());
+    const std::string_view range = ranges.substr(at, end - at);
+    const std::size_t dash = range.find('-');
+    const auto first = parse_whole<std::uint64_t>(std::string(range.substr(0, dash)));
+    const auto last = dash == std::string_view::npos ? first : parse_whole<std::uint64_t>(std::string(range.substr(dash + 1)));
+    if (!first || !last || *last < *first) return std::string(ranges);  // not the merge's format: as it is
+    points += *last - *first + 1;
+    if (count++ < kShown) shown += fmt::format("{}{}", shown.empty() ? "" : ", ", range);
+    at = end + 2;
+  }
+  return fmt::format("{} point{}: {}{}", points, points == 1 ? "" : "s", shown,
+                     count > kShown ? fmt::format(", ... ({} more ranges in the file's missing_points attribute)", count - kShown)
+                                    : std::string());
+}
+
 std::string describe_values(const Param& p) {
   if (p.binned()) return fmt::format("{} to {}, in {} bins", fmt::format("{:g}", p.lo), fmt::format("{:g}", p.hi), kBins);
   if (p.values.size() > kMaxDistinct) return fmt::format("more than {} values", kMaxDistinct);
@@ -316,7 +343,9 @@ int report(const ReportArgs& args, std::FILE* out) {
     const auto make_entry = [&](double value) {
       Entry e{value, id, latency, energy, edp, {}};
       for (std::size_t i = 0; i < params.size(); ++i)
-        e.params += fmt::format("{}{}={}", i ? " " : "", params[i].name, values[i].text);
+        // A sampled value to 6 significant digits (the shortest exact form printed 17; helper-56).
+        e.params += fmt::format("{}{}={}", i ? " " : "", params[i].name,
+                                values[i].real ? fmt::format("{:.6g}", values[i].number) : values[i].text);
       return e;
     };
     if (n.latency.wants(latency, id)) n.latency.add(make_entry(latency));
@@ -341,7 +370,7 @@ int report(const ReportArgs& args, std::FILE* out) {
              : !missing.empty()   ? "; incomplete (a partial merge)"
                                   : "; incomplete (interrupted: eyesim sweep --resume finishes it)",
              n_runs - n_failed, n_failed);
-  if (!missing.empty()) fmt::print(out, "missing     {}\n", missing);
+  if (!missing.empty()) fmt::print(out, "missing     {}\n", shortened_ranges(missing));
   std::string net_list;
   for (const auto& [name, n] : nets)
     net_list += fmt::format("{}{} ({}{})", net_list.empty() ? "" : ", ", terminal_text(name),

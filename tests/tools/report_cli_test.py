@@ -105,6 +105,18 @@ check(p1.returncode == 0 and p2.returncode == 0 and p.returncode == 0 and "incom
       "a partial merge is reported as incomplete, with its missing points: "
       + (re.search(r"^points.*$", p.stdout, re.M) or re.search(r".*", p.stderr)).group(0))
 
+# Many missing ranges are shortened as the merge shortens them: the count, then the first 12 (a file missing
+# 1,628 points printed them all on one line; helper-56). The attribute is rewritten here to hold 31 ranges.
+import shutil  # noqa: E402
+shutil.copy(path("partial.h5"), path("gappy.h5"))
+with h5py.File(path("gappy.h5"), "r+") as f:
+    f.attrs["missing_points"] = ", ".join(str(2 * i) for i in range(30)) + ", 100-104"
+p = run("report", path("gappy.h5"))
+check(p.returncode == 0 and re.search(r"^missing +35 points: 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, \.\.\. "
+                                      r"\(19 more ranges in the file's missing_points attribute\)$", p.stdout, re.M)
+      is not None, "many missing ranges: the count and the first 12 ranges " + (re.search(r"^missing.*$", p.stdout, re.M)
+                                                                               or re.search(r".*", p.stderr)).group(0))
+
 # One shard's part: its share of the sweep.
 p = run("report", path("part-0.h5"))
 check(p.returncode == 0 and re.search(r"of 6 in the sweep \(this file is shard 0/2\):", p.stdout) is not None,
@@ -157,13 +169,18 @@ BINNED = path("binned.h5")
 network = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                        "workloads", "data", "example_network.toml")
 binned_spec = T.write("binned.toml", f'name = "binned"\nnetworks = ["{network}"]\n[sample]\ncount = 60\n'
-                      '[[sample.axis]]\nname = "arch.array.cluster_rows"\nrange = [1, 40]\n')
+                      '[[sample.axis]]\nname = "arch.array.cluster_rows"\nrange = [1, 40]\n'
+                      '[[sample.axis]]\nname = "arch.dram.bandwidth_gbps"\nrange = [0.5, 25.6]\n')
 p = run("sweep", binned_spec, "-o", BINNED, "-q", "-j", "2")
 check(p.returncode == 0, "a sampled sweep of 60 points runs: " + p.stderr.strip())
 p = run("report", BINNED)
 m = re.search(r"^    arch\.array\.cluster_rows +[0-9.]+x +best (\S+) .*, worst (\S+) ", p.stdout, re.M)
 check(m is not None and all(re.fullmatch(r"\d+(\.\.\d+)?", b) for b in m.groups()),
       f"integer bins are ranges of whole numbers ({m.groups() if m else p.stdout})")
+# Sampled real values are listed to 6 significant digits (they printed 17; helper-56).
+shown = re.findall(r"arch\.dram\.bandwidth_gbps=(\S+)", p.stdout)
+check(shown and all(len(re.sub(r"[^0-9]", "", v).lstrip("0")) <= 6 for v in shown),
+      f"sampled values to 6 significant digits ({shown[:3]})")
 check("arch.array.cluster_rows (1 to 40, in 8 bins)" in p.stdout
       and "(every value present among the points, or the range of a parameter with more than 24:" in p.stdout,
       "the varied line gives the binned parameter's range and says the listing is not every value")
