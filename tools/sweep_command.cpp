@@ -320,6 +320,22 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     } catch (const sweep::OutputPathError& e) {
       fmt::print(err, "eyesim: warning: the sweep would refuse its output: {}\n", e.what());
     }
+    // ... also an interrupted sweep's journal, or a finished file it would not replace (helper-56: the dry
+    // run exited 0 in silence, the sweep then 1 or 2).
+    if (!options.resume) {
+      try {
+        sweep::refuse_journal(options.output);
+        if (!args.force && std::filesystem::exists(options.output))
+          fmt::print(err, "eyesim: warning: the sweep would refuse its output: '{}' exists; choose another -o, or pass "
+                          "--force to overwrite it\n",
+                     options.output);
+      } catch (const std::runtime_error& e) {
+        fmt::print(err, "eyesim: warning: the sweep would not start: {}\n", e.what());
+      }
+    } else {
+      fmt::print(err, "eyesim: note: with --resume the estimates below are for every point, also those the journal "
+                      "holds\n");
+    }
     std::size_t invalid = 0;
     for (const auto& p : spec.points) invalid += !p.invalid.empty();
     const std::vector<double> costs = sweep::estimated_costs(spec.points);

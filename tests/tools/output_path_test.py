@@ -132,4 +132,14 @@ p = eyesim("run", "--net", "sparse_mobilenet", "-o", "")
 check(p.returncode == 2 and "-o is empty; expected the result file to write" in p.stderr,
       f"run -o '' is a usage error: {p.stderr.strip()}")
 
+# A dry run into an output with an interrupted sweep's journal says the sweep would not start (it exited
+# 0 in silence, the sweep then 1; helper-56); with --resume it says its estimates are for every point.
+T.write("interrupted.h5.journal", "")
+p = eyesim("sweep", SPEC, "-o", "interrupted.h5", "--dry-run")
+check(p.returncode == 0 and "eyesim: warning: the sweep would not start: 'interrupted.h5.journal' exists: a sweep into "
+      "'interrupted.h5' was interrupted" in p.stderr, f"a dry run warns of the journal: {p.stderr.strip()}")
+p = eyesim("sweep", SPEC, "-o", "interrupted.h5", "--dry-run", "--resume")
+check(p.returncode == 0 and "with --resume the estimates below are for every point" in p.stderr,
+      f"a dry run with --resume says what its estimates cover: {p.stderr.strip()}")
+
 T.finish("output path")
