@@ -44,6 +44,11 @@ std::string workload_group(const DesignPoint& p) {
   return fmt::format("{}|{}|{}|{}", p.network, p.batch, p.iact_density_scale, p.weight_density_scale);
 }
 
+std::string_view workload_network(std::string_view group) {
+  const std::size_t network_end = group.rfind('|', group.rfind('|') - 1);  // before the two density fields
+  return network_end == std::string_view::npos ? group : group.substr(0, network_end);
+}
+
 ArchClass arch_class(const hw::ArchSpec& arch) {
   ArchClass c;
   c.noc = arch.noc.kind;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct GroupTiming {
 /// density scales are part of it because they change what a point costs in ways estimated_costs does not
 /// follow (sparse weights build weight-tile count tables a dense layer does not need).
 std::string workload_group(const DesignPoint& p);
+
+/// A workload group's "network|batch": what its groups at other density scales share.
+std::string_view workload_network(std::string_view group);
 
 /// The architecture's class, as the dry run and the progress line time it: its NoC kind, its PE kind and
 /// its DRAM bandwidth by octave ([2^k, 2^(k+1)) GB/s; unlimited is a class of its own). Each changes a

@@ -19,12 +19,28 @@ double exponent_through(double a_cost, double ya, double b_cost, double yb) {
 /// log of a measured time (at least a nanosecond: a clock can read 0).
 double log_seconds(double s) { return std::log(std::max(s, 1e-9)); }
 
+/// The mean of `terms` over the workload groups of `w`'s network and batch (workload_group's first two
+/// fields: a group of the same network at other densities), or nullopt when none was measured.
+std::optional<double> same_network_mean(const std::map<std::string, double>& terms, const std::string& w) {
+  const std::string_view network = workload_network(w);
+  double sum = 0;
+  int n = 0;
+  for (const auto& [group, term] : terms)
+    if (workload_network(group) == network) sum += term, ++n;
+  if (n == 0) return std::nullopt;
+  return sum / n;
+}
+
 }  // namespace
 
 double TimingTable::Fit::at(const std::string& w, const ArchClass& c) const {
   const auto wi = workload.find(w);
   const auto ci = cls.find(c);
-  return (wi == workload.end() ? mean_workload : wi->second) + (ci == cls.end() ? 0.0 : ci->second);
+  // An unmeasured workload group takes its network's term (the same network at other densities) before the
+  // mean of all: with sampled densities every point is its own group, and the mean of the probed (the
+  // costliest network's) charged a cheap network's points at its cost (an estimate 2x the run; helper-56).
+  const double w_term = wi != workload.end() ? wi->second : same_network_mean(workload, w).value_or(mean_workload);
+  return w_term + (ci == cls.end() ? 0.0 : ci->second);
 }
 
 void TimingTable::add(const DesignPoint& p, const Probe& cheapest, const std::optional<Probe>& costliest) {
@@ -132,7 +148,8 @@ GroupTiming TimingTable::timing_of(const DesignPoint& p) const {
   t.warm = {std::exp(warm_.at(w, c)), e.warm};
   t.cold = {std::exp(cold_.at(w, c)), e.cold};
   const auto it = prepare_seconds_.find(w);
-  t.prepare_seconds = it != prepare_seconds_.end() ? it->second : mean_prepare_seconds_;
+  t.prepare_seconds = it != prepare_seconds_.end() ? it->second
+                                                   : same_network_mean(prepare_seconds_, w).value_or(mean_prepare_seconds_);
   return t;
 }
 

@@ -40,8 +40,10 @@ class TimingTable {
   /// at those exponents). Otherwise its scale is exp(workload term + class term), the two terms fitted by
   /// least squares to the measured pairs' log scales (warm and cold separately), so that a pair inherits
   /// what its network costs on other classes and what its class costs with other networks; a workload
-  /// group (class) that no measured pair has takes the mean workload term (no class term). Data
-  /// preparation: the workload group's measured time, else the mean. Nothing measured: zero.
+  /// group that no measured pair has takes its network's term (the mean over the measured groups of the
+  /// same network and batch at other densities), else the mean workload term; a class no measured pair
+  /// has, no class term. Data preparation: the workload group's measured time, else its network's mean,
+  /// else the mean. Nothing measured: zero.
   GroupTiming timing_of(const DesignPoint& p) const;
 
  private:

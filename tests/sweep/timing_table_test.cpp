@@ -86,6 +86,24 @@ TEST_SUITE("fast") {
     CHECK(timings.timing_of(test_point("eyeriss_v2", "resnet50")).warm.seconds(1) == doctest::Approx(std::sqrt(2.0)));
   }
 
+  TEST_CASE("TimingTable infers a workload at an unmeasured density from its network at other densities") {
+    // With a sampled density every point is its own workload group. An unmeasured one took the mean of the
+    // measured groups, all of the costliest network: a cheap network's points were charged its cost (the
+    // estimate was 2x the run; helper-56). Now it takes its network's: AlexNet 10 per unit of cost, the
+    // example network 1.
+    TimingTable timings;
+    timings.add(test_point("eyeriss_v2", "alexnet", 1, 0.5), Probe{.cost = 1, .warm = 10, .cold = 20, .prepare = 50});
+    timings.add(test_point("eyeriss_v2", "alexnet", 1, 0.6), Probe{.cost = 1, .warm = 10, .cold = 20, .prepare = 50});
+    timings.add(test_point("eyeriss_v2", "example.toml", 1, 0.5), Probe{.cost = 1, .warm = 1, .cold = 2, .prepare = 1});
+    const GroupTiming t = timings.timing_of(test_point("eyeriss_v2", "example.toml", 1, 0.7));
+    CHECK(t.warm.seconds(1) == doctest::Approx(1.0));
+    CHECK(t.cold.seconds(1) == doctest::Approx(2.0));
+    CHECK(t.prepare_seconds == doctest::Approx(1.0));
+    CHECK(timings.timing_of(test_point("eyeriss_v2", "alexnet", 1, 0.9)).warm.seconds(1) == doctest::Approx(10.0));
+    CHECK(workload_network("alexnet|1|1|0.5") == "alexnet|1");
+    CHECK(workload_network("a|b.toml|4|1|0.5") == "a|b.toml|4");
+  }
+
   TEST_CASE("TimingTable's fit is the least-squares one when the measured pairs disagree") {
     // Two networks on two classes, 1 and 2 s on v2, 3 and 5 s on the JSSC chip: no workload + class model
     // fits all four (it would give 6 for the last). Least squares in log space, balanced: a network's
