@@ -123,9 +123,32 @@ std::vector<std::uint64_t> assign_points(const std::vector<Part>& parts, std::ui
       if (!p.complete)
         problems += fmt::format("\n  '{}' is incomplete (an interrupted sweep: finish it with eyesim sweep --resume)",
                                 p.reader->path());
-    problems += "\n  (--allow-partial merges what is there and records the missing points)";
   }
-  if (!problems.empty()) throw MergeError("the parts do not make up one sweep:" + problems);
+  if (!problems.empty()) {
+    // What likely went wrong, from the parts' shard attributes (helper-56: the lists of points alone did not
+    // say that parts of 3 and of 7 shards were mixed, or that one part was given under two names).
+    std::map<std::uint64_t, std::vector<std::string>> by_count;  // N -> the parts of that split
+    std::map<std::string, std::vector<std::string>> by_shard;    // "k/N" -> its parts
+    for (const Part& p : parts) {
+      const auto s = parse_shard(p.shard);
+      if (!s) continue;
+      by_count[s->second].push_back(fmt::format("'{}'", p.reader->path()));
+      by_shard[p.shard].push_back(fmt::format("'{}'", p.reader->path()));
+    }
+    if (by_count.size() > 1) {
+      std::vector<std::string> splits;
+      for (const auto& [n, paths] : by_count) splits.push_back(fmt::format("{} of {} shards", fmt::join(paths, ", "), n));
+      problems += fmt::format("\n  the parts come from different splits of the sweep ({}): merge the parts of one split",
+                              fmt::join(splits, "; "));
+    }
+    for (const auto& [shard, paths] : by_shard)
+      if (paths.size() > 1)
+        problems += fmt::format("\n  {} are {} shard {}: give each shard's part once", fmt::join(paths, ", "),
+                                paths.size() == 2 ? "both" : "all", shard);
+    if (!missing.empty() && !allow_partial)
+      problems += "\n  (--allow-partial merges what is there and records the missing points)";
+    throw MergeError("the parts do not make up one sweep:" + problems);
+  }
   return missing;
 }
 

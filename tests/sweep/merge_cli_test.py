@@ -100,6 +100,16 @@ shutil.copy(parts[2], copy)
 p = run("merge", "-o", path("m2.h5"), *parts, copy)
 check(p.returncode == 2 and "part-2.h5" in p.stderr and "copy-of-part-2.h5" in p.stderr and "in both" in p.stderr,
       "a duplicated part is refused, naming both files and the points: " + p.stderr.strip())
+# ... and says what went wrong: one shard given twice, or parts of two splits mixed (helper-56: the point
+# lists alone did not say it).
+check(f"'{parts[2]}', '{copy}' are both shard 2/3: give each shard's part once" in p.stderr,
+      "the duplicated part is named as the same shard given twice: " + p.stderr.strip())
+half = path("half-0.h5")
+run("sweep", SPEC, "--shard", "0/2", "-o", half, "-j", "1", "-q")
+p = run("merge", "-o", path("m2b.h5"), half, parts[1], parts[2])
+check(p.returncode == 2 and f"the parts come from different splits of the sweep ('{half}' of 2 shards; " in p.stderr
+      and "of 3 shards): merge the parts of one split" in p.stderr,
+      "parts of 2 and of 3 shards mixed are named as such: " + p.stderr.strip())
 p = run("merge", "-o", path("m3.h5"), parts[0], parts[0], parts[1], parts[2])
 check(p.returncode == 2 and "given twice" in p.stderr, "the same file given twice is refused")
 other = path("other.toml")
