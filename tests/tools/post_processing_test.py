@@ -2,9 +2,11 @@
 """Post-processing end to end: a small sweep made here, read with tools/eyesim_results.py (points,
 layers, totals, traces: shapes, columns and sums consistent with /runs), every kind of tools/eyesim-plot
 (PNGs that exist, have some size and are not blank, with nothing cut at their edges, long titles
-included), and bad inputs (missing file, non-HDF5, HDF5 that is not eyesim, another schema, unknown
+included), param on a [sample] sweep (a --lines or --x parameter with many values drawn in bins, --where
+ranges), and bad inputs (missing file, non-HDF5, HDF5 that is not eyesim, another schema, unknown
 point, failed point, unknown layer, unknown network or metric, a parameter suffix several parameters
-end with, unwritable output) refused with one clear line and a non-zero exit, never a traceback.
+end with, a malformed --where range, unwritable output) refused with one clear line and a non-zero
+exit, never a traceback.
 Run by ctest with Debian's python3: post_processing_test.py EYESIM."""
 import concurrent.futures
 import contextlib
@@ -218,6 +220,114 @@ p = subprocess.run([EYESIM, "sweep", LONG_SPEC, "-o", LONG, "-j", "2", "-q"], ca
                    timeout=300)
 check(p.returncode == 0 and os.path.exists(LONG), "the sweep with long point labels runs: " + p.stderr.strip())
 
+# A [sample] sweep (sampled bandwidths: a value per point): param draws a parameter with many values in bins.
+SAMPLED = path("sampled.h5")
+SAMPLED_SPEC = T.write("sampled.toml", f"""name = "post_processing_sampled"
+networks = ["{os.path.join(ROOT, 'workloads', 'data', 'example_network.toml')}"]
+[sample]
+count = 120
+seed = 5
+[[sample.axis]]
+name = "arch.array.cluster_rows"
+range = [2, 16]
+[[sample.axis]]
+name = "arch.dram.bandwidth_gbps"
+range = [0.5, 25.6]
+""")
+p = subprocess.run([EYESIM, "sweep", SAMPLED_SPEC, "-o", SAMPLED, "-j", "2", "-q"], capture_output=True, text=True,
+                   timeout=300)
+check(p.returncode == 0 and os.path.exists(SAMPLED), "the sampled sweep runs: " + p.stderr.strip())
+
+
+def param_lines(*args):
+    """plot_param's panel on the sampled sweep: [(label, x, y, line style)], the legend's title, the x label."""
+    with er.open(SAMPLED) as rf:
+        fig, _ = plot_module.plot_param(rf, plot_module.parse([SAMPLED, "param", *args]))
+    try:
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        return ([(ln.get_label(), np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float),
+                  ln.get_linestyle()) for ln in ax.get_lines()],
+                legend.get_title().get_text() if legend else "", ax.get_xlabel())
+    finally:
+        plot_module.plt.close(fig)
+
+
+def bins_of(v, lo, hi, n):
+    """Equal-width bin of each value: [lo + k w, lo + (k + 1) w), the last one closed."""
+    return np.minimum(n - 1, ((np.asarray(v, float) - lo) / ((hi - lo) / n)).astype(int))
+
+
+with er.open(SAMPLED) as rf:
+    stot = rf.totals()
+bw, rows_ = stot["arch.dram.bandwidth_gbps"].to_numpy(float), stot["arch.array.cluster_rows"].to_numpy()
+edp = stot["edp_js"].to_numpy(float) * 1e9
+check(len(np.unique(bw)) == len(stot) == 120 and sorted(set(rows_)) == list(range(2, 17)),
+      f"the sampled sweep: a bandwidth per point, every cluster_rows of 2..16 ({len(np.unique(bw))} bandwidths)")
+# --lines over a sampled float: 8 lines, one per equal-width bin of its values, each the mean EDP of the bin's
+# points at each x (it drew a line and a legend entry per point).
+lo, hi = bw.min(), bw.max()
+edges = np.linspace(lo, hi, 9)
+want = [f"dram.bandwidth_gbps = {a:.4g}..{b:.4g}" for a, b in zip(edges[:-1], edges[1:])]
+try:
+    lines, title, xlabel = param_lines("--y", "edp", "--x", "cluster_rows", "--lines", "bandwidth_gbps")
+except Exception as e:  # noqa: BLE001
+    lines, title, xlabel = [], f"{type(e).__name__}: {e}", ""
+check([ln[0] for ln in lines] == want and title == "in 8 bins",
+      f"param --lines over sampled bandwidths: one line per bin of 8, labelled with its range "
+      f"({len(lines)} lines: {[ln[0] for ln in lines][:3]}...; legend title '{title}')")
+b = bins_of(bw, lo, hi, 8)
+good = len(lines) == 8
+for k, (label, x, y, _) in enumerate(lines[:8]):
+    mean = [edp[(b == k) & (rows_ == r)].mean() for r in x]
+    good = good and list(x) == sorted(set(rows_[b == k])) and bool(np.allclose(y, mean))
+check(good, "param --lines in bins: each bin's line is the mean EDP of its points at each cluster_rows")
+# --x with 15 values (at most 24): drawn as lines (it drew dots above 12 values).
+check(len(lines) > 0 and all(ln[3] == "-" for ln in lines) and "bins" not in xlabel,
+      f"param --x with 15 values: lines through every value, x not binned (styles {sorted({ln[3] for ln in lines})}, "
+      f"x label '{xlabel}')")
+# An integer parameter in bins of whole numbers; a sampled --x (120 values) in 12 bins, each at its centre.
+try:
+    lines, title, xlabel = param_lines("--y", "edp", "--x", "bandwidth_gbps", "--lines", "cluster_rows", "--agg", "min")
+except Exception as e:  # noqa: BLE001
+    lines, title, xlabel = [], f"{type(e).__name__}: {e}", ""
+want = [f"array.cluster_rows = {r}" for r in ("2..3", "4..5", "6..7", "8..9", "10..11", "12..13", "14..15", "16")]
+check([ln[0] for ln in lines] == want, f"param --lines over an integer parameter with 15 values: bins of whole "
+                                       f"numbers ({[ln[0] for ln in lines]})")
+xedges = np.linspace(lo, hi, 13)
+centres = (xedges[:-1] + xedges[1:]) / 2
+xb = bins_of(bw, lo, hi, 12)
+good = len(lines) == 8 and "12 bins" in xlabel
+for (label, x, y, style), first in zip(lines, (2, 4, 6, 8, 10, 12, 14, 16)):
+    of_line = (rows_ >= first) & (rows_ <= (first + 1 if first < 16 else 16))
+    ks = sorted(set(xb[of_line]))
+    good = (good and style == "-" and len(x) == len(y) == len(ks) and bool(np.allclose(x, centres[ks]))
+            and bool(np.allclose(y, [edp[of_line & (xb == k)].min() for k in ks])))
+check(good, f"param --x over sampled bandwidths: 12 bins drawn at their centres, the --agg min of each bin's points, "
+            f"as lines (x label '{xlabel}'; {[len(ln[1]) for ln in lines]} points a line)")
+# A --lines parameter with too many values that are not numbers is refused, naming the ways out.
+try:
+    plot_module.value_groups("arch.name", plot_module.pd.Series([f"chip{i}" for i in range(9)]), 8, 8, "--lines")
+    msg = "no error"
+except Exception as e:  # noqa: BLE001 (PlotError is the check's; anything else fails it)
+    msg = f"{type(e).__name__}: {e}"
+check(msg.startswith("PlotError: ") and all(n in msg for n in ("--lines arch.name takes 9 values", "--where name=VALUE", "a numeric parameter")),
+      f"param --lines over 9 names: refused, pointing at --where and numeric parameters: {msg}")
+# --where ranges, bounds included, either one left out; the exact form as it was.
+with er.open(SAMPLED) as rf:
+    some = sorted(bw)[40]
+    for where, keep in [("bandwidth_gbps=1..8", (bw >= 1) & (bw <= 8)), ("dram.bandwidth_gbps=..8", bw <= 8),
+                        ("bandwidth_gbps=16..", bw >= 16), (f"bandwidth_gbps={some!r}..{some!r}", bw == some),
+                        (f"bandwidth_gbps= {sorted(bw)[10]!r} .. {some!r}", (bw >= sorted(bw)[10]) & (bw <= some)),
+                        ("cluster_rows=4..5", (rows_ >= 4) & (rows_ <= 5)), ("cluster_rows=4", rows_ == 4)]:
+        try:
+            kept = list(plot_module.apply_where(rf, stot, [where])["point_id"])
+        except Exception as e:  # noqa: BLE001
+            kept = f"{type(e).__name__}: {e}"
+        check(kept == list(stot["point_id"][keep]),
+              f"--where {where}: keeps exactly the points in it ({int(keep.sum())}: "
+              f"{kept if isinstance(kept, str) else len(kept)})")
+
 PLOTS = {  # name: (args, in a process of its own)
     "pareto": (["pareto"], True),
     "breakdown": (["breakdown", "--point", str(V2_CHIP)], True),
@@ -240,6 +350,12 @@ for name, args in {"breakdown_long": ["breakdown"], "heatmap_long": ["heatmap", 
                                   "noc.weight_port_bits=24"]}.items():
     PLOTS[name] = (args, False)
     PLOT_FILE[name] = LONG
+for name, args in {"param_sampled_lines": ["param", "--y", "edp", "--x", "cluster_rows", "--lines", "bandwidth_gbps"],
+                   "param_sampled_x": ["param", "--y", "energy", "--x", "bandwidth_gbps", "--lines", "cluster_rows",
+                                       "--where", "bandwidth_gbps=..20"]}.items():
+    PLOTS[name] = (args, False)
+    PLOT_FILE[name] = SAMPLED
+RANGE = "a range is LO..HI, both bounds included"
 AMBIGUOUS = ("parameter 'port_bits' is ambiguous", "arch.noc.iact_port_bits, arch.noc.weight_port_bits")
 BAD = [  # (args, exit code, needles in stderr, in a process of its own)
     ([MISSING, "pareto"], 2, ("missing.h5", "no such file"), True),
@@ -267,6 +383,21 @@ BAD = [  # (args, exit code, needles in stderr, in a process of its own)
      ("parameter 'rows' is ambiguous", "arch.array.cluster_rows", "arch.array.pe_rows"), False),
     ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "dram.bandwidth_gbps=3"], 2,
      ("no simulated point has arch.dram.bandwidth_gbps = 3", "0, 25.6"), False),
+    # --where ranges: malformed, empty, out of the values (a sampled parameter's values summed up), not a number.
+    ([SAMPLED, "param", "--y", "edp", "--x", "cluster_rows", "--where", "bandwidth_gbps=8..1"], 2,
+     ("--where 'bandwidth_gbps=8..1': the range 8..1 is empty (8 > 1)", RANGE), False),
+    ([SAMPLED, "param", "--y", "edp", "--x", "cluster_rows", "--where", "bandwidth_gbps=a..3"], 2,
+     ("'a' is not a number", RANGE), False),
+    ([SAMPLED, "param", "--y", "edp", "--x", "cluster_rows", "--where", "bandwidth_gbps=1..2..3"], 2,
+     ("'1..2..3' is not a range", RANGE), False),
+    ([SAMPLED, "pareto", "--where", "bandwidth_gbps=.."], 2, ("a range needs at least one bound", RANGE), False),
+    ([SAMPLED, "pareto", "--where", "bandwidth_gbps=nan..4"], 2, ("'nan' is not a finite number",), False),
+    ([SAMPLED, "param", "--y", "edp", "--x", "cluster_rows", "--where", "bandwidth_gbps=30..40"], 2,
+     ("no simulated point has arch.dram.bandwidth_gbps in 30..40", "120 values from 0."), False),
+    ([SAMPLED, "param", "--y", "edp", "--x", "cluster_rows", "--where", "bandwidth_gbps=3"], 2,
+     ("no simulated point has arch.dram.bandwidth_gbps = 3", "120 values from", "bandwidth_gbps=LO..HI"), False),
+    ([RESULTS, "param", "--y", "edp", "--x", "cluster_rows", "--where", "arch.name=a..b"], 2,
+     ("arch.name is not a number, so it takes no range",), False),
     ([RESULTS, "bogus"], 2, ("invalid choice",), False),
     ([RESULTS, "pareto", "-o", path("no/such/dir/p.png")], 1, ("cannot write", "p.png"), False),
 ]
