@@ -555,7 +555,7 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
     // the factors in that order (n first reported batch-3 lanes over 4 rows of one image as n=3 e=1; helper-55).
     f.spatial_f = std::min(m.k_pos, m.f_tiles);
     f.spatial_e = std::min(l.e(), std::max(1u, m.k_pos / f.spatial_f));
-    f.spatial_n = std::min(l.n, std::max(1u, m.k_pos / (f.spatial_f * f.spatial_e)));
+    f.spatial_n = std::min(l.n, ceil_div(m.k_pos, f.spatial_f * f.spatial_e));  // the images the lanes reach
     f.passes = ceil_div(m.m_tiles, m.k_m) * ceil_div(m.partials, m.k_red) * ceil_div(l.g, m.k_g) * m.glb.blocks;
     const std::uint32_t active = m.active_pes();
     f.iact_mode = mode_of(m.k_m, arch.pes_per_cluster(), active, P);

@@ -37,6 +37,7 @@
 #include "sweep/point_memory.h"
 #include "sweep/remaining_time.h"
 #include "sweep/result_tables.h"
+#include "core/text_escape.h"
 #include "sweep/result_writer.h"
 #include "sweep/schedule.h"
 #include "sweep/workload_key.h"
@@ -341,7 +342,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   // The sweep's first line, before its progress, says how many points `where` dropped (docs/sweeps.md),
   // as the dry run's does; like the progress, not with --progress never (-q).
   if (o.progress != "never" && spec.dropped_by_where > 0) {
-    fmt::print(err, "eyesim: sweep '{}': {} points ({} dropped by where){}\n", spec.name, spec.points.size(),
+    fmt::print(err, "eyesim: sweep '{}': {} points ({} dropped by where){}\n", terminal_text(spec.name), spec.points.size(),
                spec.dropped_by_where,
                o.shard.count > 1 ? fmt::format(", {} of them in shard {}/{}", ids.size(), o.shard.index, o.shard.count)
                                  : std::string());

@@ -51,8 +51,14 @@ void TimingTable::add(const DesignPoint& p, const Probe& cheapest, const std::op
 bool TimingTable::has_exponents(const DesignPoint& p) const { return group_exponents_.count(workload_group(p)) > 0; }
 
 TimingTable::Exponents TimingTable::exponents_of(const std::string& workload) const {
-  const auto it = group_exponents_.find(workload);
-  return it == group_exponents_.end() ? mean_exponents_ : it->second;
+  if (const auto it = group_exponents_.find(workload); it != group_exponents_.end()) return it->second;
+  // Its network's at other densities, as its workload term is (helper-59), else the mean of all.
+  const std::string_view network = workload_network(workload);
+  Exponents sum{0, 0};
+  int n = 0;
+  for (const auto& [group, e] : group_exponents_)
+    if (workload_network(group) == network) sum.warm += e.warm, sum.cold += e.cold, ++n;
+  return n > 0 ? Exponents{sum.warm / n, sum.cold / n} : mean_exponents_;
 }
 
 // Everything derived from the measured pairs, recomputed on every add (they are a dozen at most).

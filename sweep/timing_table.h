@@ -36,7 +36,8 @@ class TimingTable {
   bool has_exponents(const DesignPoint& p) const;
 
   /// p's pair's timing. Its exponents: its workload group's (the mean over its pairs measured at two
-  /// points), else the mean of every such pair, else 1. A measured pair: through its points (one point:
+  /// points), else its network's (the mean over its groups at other densities that have them), else the
+  /// mean of every such pair, else 1. A measured pair: through its points (one point:
   /// at those exponents). Otherwise its scale is exp(workload term + class term), the two terms fitted by
   /// least squares to the measured pairs' log scales (warm and cold separately), so that a pair inherits
   /// what its network costs on other classes and what its class costs with other networks; a workload

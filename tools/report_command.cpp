@@ -357,8 +357,8 @@ int report(const ReportArgs& args, std::FILE* out) {
   const std::string points_total = attribute_or(reader, "points_total", "?");
   const std::string complete = reader.attribute("complete");
   fmt::print(out, "file        {}\n", args.file);
-  fmt::print(out, "sweep       {} (spec {}, hash {}, seed {})\n", attribute_or(reader, "spec_name", "?"),
-             attribute_or(reader, "spec_source", "?"), attribute_or(reader, "spec_hash", "?"), attribute_or(reader, "seed", "?"));
+  fmt::print(out, "sweep       {} (spec {}, hash {}, seed {})\n", terminal_text(attribute_or(reader, "spec_name", "?")),
+             terminal_text(attribute_or(reader, "spec_source", "?")), attribute_or(reader, "spec_hash", "?"), attribute_or(reader, "seed", "?"));
   fmt::print(out, "written by  {}, {} to {}\n", attribute_or(reader, "eyesim_version", "?"),
              attribute_or(reader, "start_utc", "?"), attribute_or(reader, "end_utc", "?"));
   // How the mappings were chosen (docs/model.md section 2); files written before the option have no attribute.

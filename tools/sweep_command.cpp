@@ -28,6 +28,7 @@
 #include "sweep/schedule.h"
 #include "sweep/shard.h"
 #include "sweep/sweep_spec.h"
+#include "sweep/workload_key.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::tools {
@@ -221,8 +222,11 @@ void print_run_time_estimate(const sweep::SweepSpec& spec, const std::vector<dou
   // Each workload (network, seed, batch, densities) is prepared once for all its points: a cost the
   // estimate includes but did not show (helper-56: a sampled density made 1,000 points 1,000 workloads,
   // a run 55 % longer than with 2).
-  fmt::print(out, "workloads: {} (each prepared once for its points){}\n", groups.size(),
-             groups.size() >= 10 && 2 * groups.size() > valid
+  std::set<sweep::WorkloadKey> workloads;  // (the seed is one: its data differ; the timing groups ignore it)
+  for (const std::uint64_t i : ids)
+    if (spec.points[i].invalid.empty()) workloads.insert(sweep::key_of(spec.points[i]));
+  fmt::print(out, "workloads: {} (each prepared once for its points){}\n", workloads.size(),
+             workloads.size() >= 10 && 2 * workloads.size() > valid
                  ? "; nearly one per point: a sampled seed, batch or density axis makes each point its own workload, "
                    "and `values = [...]` would let points share theirs"
                  : "");
@@ -365,7 +369,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     std::size_t invalid = 0;
     for (const auto& p : spec.points) invalid += !p.invalid.empty();
     const std::vector<double> costs = sweep::estimated_costs(spec.points);
-    fmt::print(out, "sweep '{}' ({}): {} points", spec.name, spec.source_name, spec.points.size());
+    fmt::print(out, "sweep '{}' ({}): {} points", terminal_text(spec.name), terminal_text(spec.source_name), spec.points.size());
     if (spec.dropped_by_where) fmt::print(out, " ({} dropped by where)", spec.dropped_by_where);
     fmt::print(out, ", {} with an invalid architecture{}\n", invalid, invalid ? " (kept as failed rows), by reason:" : "");
     print_invalid_reasons(spec, out);

@@ -440,6 +440,16 @@ TEST_SUITE("fast") {
     CHECK(m.factors.spatial_f == 1);
     CHECK(m.factors.spatial_e == 4);
     CHECK(m.factors.spatial_n == 1);
+    // 8 lanes on 3 rows reach 3 images (rounded up, the images the lanes touch; helper-59).
+    const workloads::LayerShape small{.name = "pw3", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 3, .w = 3};
+    const auto four_images = workloads::prepare_network(testing::one_layer(small, 0.5, 0.5), 1, 4);
+    const MappingOverride eight{.layer = "", .m0 = 0, .c0 = 0, .f0 = 3, .spatial_red = 0, .spatial_m = 0, .spatial_g = 0,
+                                .spatial_pos = 8};
+    const Mapping m8 = map_layer(*preset("eyeriss_v2"), four_images->layers[0], &eight);
+    INFO(describe(m8));
+    CHECK(m8.factors.spatial_pos == 8);
+    CHECK(m8.factors.spatial_e == 3);
+    CHECK(m8.factors.spatial_n == 3);
   }
 }
 

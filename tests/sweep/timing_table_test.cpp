@@ -100,6 +100,15 @@ TEST_SUITE("fast") {
     CHECK(t.cold.seconds(1) == doctest::Approx(2.0));
     CHECK(t.prepare_seconds == doctest::Approx(1.0));
     CHECK(timings.timing_of(test_point("eyeriss_v2", "alexnet", 1, 0.9)).warm.seconds(1) == doctest::Approx(10.0));
+    // Its network's growth too: AlexNet's groups measured at two points grow as cost^2, the example
+    // network's as cost^0.5; an unmeasured AlexNet density takes 2, not their mean (helper-59).
+    TimingTable grown;
+    grown.add(test_point("eyeriss_v2", "alexnet", 1, 0.5), Probe{.cost = 1, .warm = 1, .cold = 1, .prepare = 1},
+              Probe{.cost = 4, .warm = 16, .cold = 16, .prepare = 1});
+    grown.add(test_point("eyeriss_v2", "example.toml", 1, 0.5), Probe{.cost = 1, .warm = 1, .cold = 1, .prepare = 1},
+              Probe{.cost = 4, .warm = 2, .cold = 2, .prepare = 1});
+    CHECK(grown.timing_of(test_point("eyeriss_v2", "alexnet", 1, 0.8)).warm.exponent == doctest::Approx(2.0));
+    CHECK(grown.timing_of(test_point("eyeriss_v2", "example.toml", 1, 0.8)).cold.exponent == doctest::Approx(0.5));
     CHECK(workload_network("alexnet|1|1|0.5") == "alexnet|1");
     CHECK(workload_network("a|b.toml|4|1|0.5") == "a|b.toml|4");
   }
