@@ -75,7 +75,7 @@ struct Param {
   std::size_t column = 0;
   std::string name;
   bool numeric = false;
-  bool integral = false;                        ///< an integer column: its bins are integer ranges
+  bool integral = false;  ///< whole numbers only (an integer column, or a real one sampled with integer ends): integer bins
   bool varies = false;                          ///< within one preset (or, for arch.name, at all)
   std::map<std::string, std::string> first_in;  ///< arch.name -> first value seen there
   std::set<ValueKey> values;                    ///< up to kMaxDistinct + 1
@@ -171,7 +171,7 @@ std::vector<Param> scan_parameters(sweep::Hdf5File& file, const sweep::ResultTab
     p.column = i;
     p.name = cols[i].name;
     p.numeric = cols[i].type != sweep::ColumnType::kString;
-    p.integral = p.numeric && cols[i].type != sweep::ColumnType::kF64;
+    p.integral = p.numeric;  // until a value with a fraction is seen
     params.push_back(std::move(p));
   }
   sweep::TableCursor configs(file, "configs", tables.configs(), 4096);
@@ -186,6 +186,7 @@ std::vector<Param> scan_parameters(sweep::Hdf5File& file, const sweep::ResultTab
       if (c.numeric) {
         p.lo = std::min(p.lo, c.number);
         p.hi = std::max(p.hi, c.number);
+        p.integral = p.integral && c.number == std::floor(c.number);  // as eyesim-plot decides (helper-59)
       }
     }
   }

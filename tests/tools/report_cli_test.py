@@ -170,13 +170,18 @@ network = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
                        "workloads", "data", "example_network.toml")
 binned_spec = T.write("binned.toml", f'name = "binned"\nnetworks = ["{network}"]\n[sample]\ncount = 60\n'
                       '[[sample.axis]]\nname = "arch.array.cluster_rows"\nrange = [1, 40]\n'
-                      '[[sample.axis]]\nname = "arch.dram.bandwidth_gbps"\nrange = [0.5, 25.6]\n')
+                      '[[sample.axis]]\nname = "arch.dram.bandwidth_gbps"\nrange = [0.5, 25.6]\n'
+                      '[[sample.axis]]\nname = "arch.clock_mhz"\nrange = [100, 400]\n')
 p = run("sweep", binned_spec, "-o", BINNED, "-q", "-j", "2")
 check(p.returncode == 0, "a sampled sweep of 60 points runs: " + p.stderr.strip())
 p = run("report", BINNED)
 m = re.search(r"^    arch\.array\.cluster_rows +[0-9.]+x +best (\S+) .*, worst (\S+) ", p.stdout, re.M)
 check(m is not None and all(re.fullmatch(r"\d+(\.\.\d+)?", b) for b in m.groups()),
       f"integer bins are ranges of whole numbers ({m.groups() if m else p.stdout})")
+# A real parameter sampled with integer ends holds whole numbers: whole-number bins too, as eyesim-plot's.
+m = re.search(r"^    arch\.clock_mhz +[0-9.]+x +best (\S+) .*, worst (\S+) ", p.stdout, re.M)
+check(m is not None and all(re.fullmatch(r"\d+(\.\.\d+)?", b) for b in m.groups()),
+      f"whole-number bins for a real parameter of whole values ({m.groups() if m else p.stdout})")
 # Sampled real values are listed to 6 significant digits (they printed 17; helper-56).
 shown = re.findall(r"arch\.dram\.bandwidth_gbps=(\S+)", p.stdout)
 check(shown and all(len(re.sub(r"[^0-9]", "", v).lstrip("0")) <= 6 for v in shown),
