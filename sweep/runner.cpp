@@ -340,10 +340,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
   std::optional<Journal> journal;
   if (o.journal) journal.emplace(journal_path, spec.spec_hash, o.shard, o.version, journal_bytes);
   // The sweep's first line, before its progress, says how many points `where` dropped (docs/sweeps.md),
-  // as the dry run's does; like the progress, not with --progress never (-q).
-  if (o.progress != "never" && spec.dropped_by_where > 0) {
-    fmt::print(err, "eyesim: sweep '{}': {} points ({} dropped by where){}\n", terminal_text(spec.name), spec.points.size(),
-               spec.dropped_by_where,
+  // as the dry run's does, and a shard's how many points are its own (it said nothing when `where` dropped
+  // none; helper-56); like the progress, not with --progress never (-q).
+  if (o.progress != "never" && (spec.dropped_by_where > 0 || o.shard.count > 1)) {
+    fmt::print(err, "eyesim: sweep '{}': {} points{}{}\n", terminal_text(spec.name), spec.points.size(),
+               spec.dropped_by_where > 0 ? fmt::format(" ({} dropped by where)", spec.dropped_by_where) : std::string(),
                o.shard.count > 1 ? fmt::format(", {} of them in shard {}/{}", ids.size(), o.shard.index, o.shard.count)
                                  : std::string());
     std::fflush(err);
