@@ -206,7 +206,12 @@ MergeOutcome merge_results(const std::vector<std::string>& paths, const std::str
     end = std::max(end, p.reader->attribute("end_utc"));
   }
   std::vector<std::string> from;
-  for (const Part& p : parts) from.push_back(fmt::format("{} (shard {})", p.reader->path(), p.shard));
+  // A part that is itself a partial merge says so (as "shard 0/1" it read as a whole sweep; helper-56).
+  for (const Part& p : parts)
+    from.push_back(fmt::format("{} ({})", p.reader->path(),
+                               p.reader->attribute("missing_points").empty()
+                                   ? fmt::format("shard {}", p.shard)
+                                   : fmt::format("a partial merge, {} point{}", p.ids.size(), p.ids.size() == 1 ? "" : "s")));
   header.attributes = {{"eyesim_version", first.attribute("eyesim_version")},
                        {"command_line", o.command_line},
                        {"spec_name", first.attribute("spec_name")},

@@ -38,9 +38,9 @@ int merge_command(const MergeArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(out, "merged {} part{}: {} of {} points{} -> {}\n", r.parts, r.parts == 1 ? "" : "s", r.points, r.points_total,
                r.failed ? fmt::format(" ({} failed in their sweep)", r.failed) : "", args.output);
     if (!r.missing.empty())
-      fmt::print(err, "eyesim merge: warning: {} points are missing ({}); recorded in the attribute missing_points and "
+      fmt::print(err, "eyesim merge: warning: {} {} missing ({}); recorded in the attribute missing_points and "
                       "complete = \"false\"\n",
-                 r.missing.size(), sweep::format_id_ranges(r.missing));
+                 r.missing.size(), r.missing.size() == 1 ? "point is" : "points are", sweep::format_id_ranges(r.missing));
     return 0;
   } catch (const sweep::MergeError& e) {
     fmt::print(err, "eyesim merge: error: {}\n", e.what());

@@ -171,6 +171,13 @@ check(a.get("complete") == "false" and a.get("missing_points") is not None, "the
 with h5py.File(partial) as f:
     check(sorted(set(range(POINTS)) - set(f["runs"]["point_id"].tolist())) == missing and len(f["configs"]) == POINTS - len(missing),
           "the partial file holds exactly the points of the parts given")
+# Merged with the missing shard, the partial file is listed as what it is (it read "(shard 0/1)": a whole
+# sweep; helper-56).
+p = run("merge", "-o", path("completed.h5"), partial, parts[1])
+with h5py.File(partial) as f:
+    held = len(f["runs"])
+check(p.returncode == 0 and f"{partial} (a partial merge, {held} points), {parts[1]} (shard 1/3)"
+      == attrs(path("completed.h5")).get("merged_from"), f"merged_from names the partial merge as such: {p.stderr.strip()}")
 
 # --shard auto takes k/N from each launcher's variables (the dry run says which shard it took).
 launchers = {
