@@ -51,9 +51,13 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
   // The output plane is kept Lq wide (columns F..Lq-1 are discarded): one tap is then a single contiguous
   // loop over E x Lq elements (it vectorises), instead of E loops over short rows of F. A discarded column
   // sums as many products as a kept one, so it is as far from overflow.
+  // Only the phases a filter tap reads are kept: r mod U < min(U, R) and s mod U < min(U, S) (all U x U
+  // planes took c x U^2 x Hq x Lq bytes: 4.2 GB for a 1-MAC layer of stride 65536 on a 65536-wide row; found
+  // by helper-58).
   const std::size_t U = l.u;
+  const std::size_t PR = std::min<std::size_t>(U, l.r), PS = std::min<std::size_t>(U, l.s);  // phases read
   const std::size_t Hq = (std::size_t{l.h} + 2 * l.pad + U - 1) / U, Lq = (std::size_t{l.w} + 2 * l.pad + U - 1) / U;
-  const std::size_t phase_plane = Hq * Lq, channel_planes = U * U * phase_plane;
+  const std::size_t phase_plane = Hq * Lq, channel_planes = PR * PS * phase_plane;
   // A tap reads up to (S-1)/U elements past the end of its phase plane (into discarded columns): slack.
   std::vector<std::int8_t> phased(std::size_t{l.c} * channel_planes + (l.s - 1) / U, 0);
   std::vector<std::int32_t> wide(std::size_t{E} * Lq);
@@ -64,9 +68,10 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
         std::int8_t* to = phased.data() + std::size_t{c} * channel_planes;
         for (std::size_t y = 0; y < l.h; ++y) {
           const std::size_t py = y + l.pad;  // in the padded plane
+          if (py % U >= PR) continue;  // a row no filter row reads
           const std::int8_t* from = plane + y * l.w;  // from[px - pad]: padded column px >= pad
-          for (std::size_t p = 0; p < U; ++p) {  // padded columns px = p + q*U: phase p, position q
-            std::int8_t* row = to + ((py % U) * U + p) * phase_plane + (py / U) * Lq;
+          for (std::size_t p = 0; p < PS; ++p) {  // padded columns px = p + q*U: phase p, position q
+            std::int8_t* row = to + ((py % U) * PS + p) * phase_plane + (py / U) * Lq;
             const std::size_t q_first = l.pad > p ? (l.pad - p + U - 1) / U : 0;  // the first px >= pad
             for (std::size_t q = q_first; p + q * U < l.w + l.pad; ++q) row[q] = from[p + q * U - l.pad];
           }
@@ -81,7 +86,7 @@ Tensor<std::int32_t> reference_conv(const LayerShape& l, const Tensor<std::int8_
               const std::int32_t wv = wts[(std::size_t{c} * l.r + r) * l.s + s];
               if (wv == 0) continue;
               const std::int8_t* in = phased.data() + std::size_t{c} * channel_planes +
-                                      ((r % U) * U + s % U) * phase_plane + (r / U) * Lq + s / U;
+                                      ((r % U) * PS + s % U) * phase_plane + (r / U) * Lq + s / U;
               for (std::size_t i = 0; i < wide.size(); ++i) wide[i] += wv * in[i];
             }
         std::int32_t* o = O + ((std::size_t{n} * l.g * l.m + std::size_t{g} * l.m + m) * E) * F;

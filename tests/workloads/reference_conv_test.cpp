@@ -51,6 +51,10 @@ TEST_SUITE("fast") {
         // the pointwise and fully connected fast paths (a plane per weight; one dot product per output)
         {.name = "pw", .kind = LayerKind::kPointwise, .n = 2, .g = 2, .c = 4, .m = 3, .h = 5, .w = 4},
         {.name = "fc3x3", .kind = LayerKind::kFullyConnected, .n = 2, .g = 2, .c = 3, .m = 4, .h = 3, .w = 3, .r = 3, .s = 3},
+        // strides past the filter: only the phases a tap reads are kept (all U x U of them took c x U^2 planes:
+        // a stride of 10^6 asked for 10^12 bytes; helper-58)
+        {.name = "k2s5p1", .c = 2, .m = 2, .h = 11, .w = 12, .r = 2, .s = 3, .u = 5, .pad = 1},
+        {.name = "s1e6", .c = 1, .m = 2, .h = 1, .w = 1000000, .r = 1, .s = 1, .u = 1000000},
     };
     for (const auto& l : shapes) {
       Tensor<std::int8_t> I({l.n, l.g * l.c, l.h, l.w}), W({l.g, l.m, l.c, l.r, l.s});
