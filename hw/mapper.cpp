@@ -234,6 +234,10 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
     throw MappingError(fmt::format("layer {}: forced m0={} exceeds min(M={}, psum SPad {} entries)", l.name,
                                    forced->m0, l.m, arch.pe.psum_entries));
   }
+  if (c0s.empty() && forced && forced->c0 > l.c) {  // (it was reported as a window overflow; helper-58)
+    throw MappingError(fmt::format("layer {}: forced c0={} exceeds the layer's C={} input channels (per group)", l.name,
+                                   forced->c0, l.c));
+  }
   if (c0s.empty()) {
     // Named by the parameters that bound the window, so that the architecture file's key can be found.
     const std::string bound = sparse ? fmt::format("max(pe.iact_data_entries = {}, pe.weight_addr_entries = {})",

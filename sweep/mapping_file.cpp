@@ -107,6 +107,13 @@ std::vector<hw::MappingOverride> parse_mapping_toml(std::string_view text, std::
                         fmt::format("'{}' expects an integer in [1, 65536] (got {})", key.str(), value_text(value)));
       *field = static_cast<std::uint32_t>(*v);
     }
+    // An entry that forces nothing leaves its layers to the mapper: a mistake, said here (it was taken, and a
+    // layer that then did not fit read "the forced mapping does not fit (; the others left ...)"; helper-58).
+    if (!o.m0 && !o.c0 && !o.f0 && !o.spatial_red && !o.spatial_m && !o.spatial_g && !o.spatial_pos)
+      throw SpecError(file, entry.line, entry.column,
+                      fmt::format("the [[mapping]] entry{} forces nothing: give at least one of m0, c0, f0, "
+                                  "spatial_red, spatial_m, spatial_g, spatial_pos (or remove it)",
+                                  o.layer.empty() ? std::string() : fmt::format(" for layer '{}'", o.layer)));
     // Only the first entry that names a layer, or names none, applies to it (hw::find_override): any
     // later one would be dropped without a word.
     if (o.layer.empty()) {

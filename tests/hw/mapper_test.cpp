@@ -285,6 +285,11 @@ TEST_SUITE("fast") {
     a.pe.kind = PeKind::kDense;
     CHECK_THROWS_WITH_AS(map_layer(a, data->layers[0]), doctest::Contains("1-entry window (pe.iact_data_entries = 1)"),
                          MappingError);
+    // A forced c0 above C is named as such: it was reported as a window overflow (2 x 4 <= 16; helper-58).
+    const MappingOverride too_deep{.layer = "", .m0 = 0, .c0 = 5, .f0 = 0, .spatial_red = 0, .spatial_m = 0,
+                                   .spatial_g = 0, .spatial_pos = 0};
+    CHECK_THROWS_WITH_AS(map_layer(*preset("eyeriss_v2"), data->layers[0], &too_deep),
+                         doctest::Contains("layer conv: forced c0=5 exceeds the layer's C=4 input channels"), MappingError);
   }
 
   TEST_CASE("a weight tile that fits no SPad is an error naming the parameter that refuses it") {

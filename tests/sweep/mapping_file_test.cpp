@@ -92,6 +92,12 @@ TEST_SUITE("fast") {
                          doctest::Contains("m.toml:3:1: error: the [[mapping]] entry for layer 'L01' (line 3) would never "
                                            "be used: the entry without 'layer' at line 1 comes first"),
                          SpecError);
+    // An entry that forces nothing is a mistake (helper-58).
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\nlayer = \"L07\"\n", "m.toml"),
+                         doctest::Contains("m.toml:1:1: error: the [[mapping]] entry for layer 'L07' forces nothing"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse_mapping_toml("[[mapping]]\n", "m.toml"),
+                         doctest::Contains("error: the [[mapping]] entry forces nothing: give at least one of m0"), SpecError);
     // Single layers first, then the rest: every entry applies somewhere.
     const auto ok = parse_mapping_toml("[[mapping]]\nlayer = \"L01\"\nc0 = 2\n[[mapping]]\nlayer = \"L02\"\nc0 = 2\n"
                                        "[[mapping]]\nm0 = 4\n", "m.toml");
