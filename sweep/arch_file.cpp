@@ -119,6 +119,8 @@ hw::ArchSpec parse_arch_toml(std::string_view text, std::string_view file) {
   if (const toml::node* n = root.get("name")) {
     const auto v = n->value<std::string>();
     if (!v) fail(file, n->source(), "'name' expects a string");
+    if (v->find('\0') != std::string::npos)  // (C and HDF5's fixed-length strings end a name there; helper-58)
+      fail(file, n->source(), "'name' must not hold a NUL character (\\u0000)");
     arch.name = *v;
   }
   std::map<std::string, const toml::node*> seen;

@@ -86,6 +86,9 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
   const auto name = root["name"].value<std::string>();
   if (!name) fail(file, root.source(), "missing string key 'name'");
   if (name->empty()) fail(file, root.get("name")->source(), "the network's 'name' must not be empty");
+  // A NUL ends a name for C and for HDF5's fixed-length strings: "a\0b" would read back as "a" (helper-58).
+  if (name->find('\0') != std::string::npos)
+    fail(file, root.get("name")->source(), "the network's 'name' must not hold a NUL character (\\u0000)");
   net.name = *name;
   const toml::array* layers = root["layer"].as_array();
   if (!layers || layers->empty()) fail(file, root.source(), "a network needs at least one [[layer]]");
@@ -108,6 +111,8 @@ workloads::Network parse_network_toml(std::string_view text, std::string_view fi
     // those pick one of them without saying so. (Looked up in a table: a scan of the earlier layers made
     // 100,000 layers take a minute; found by helper-49.)
     if (lname->empty()) fail(file, t->get("name")->source(), "a layer's 'name' must not be empty");
+    if (lname->find('\0') != std::string::npos)
+      fail(file, t->get("name")->source(), "a layer's 'name' must not hold a NUL character (\\u0000)");
     if (const auto [taken, fresh] = layer_index.emplace(*lname, net.layers.size()); !fresh)
       fail(file, t->get("name")->source(),
            fmt::format("layer name '{}' is taken by layer {} of the file; layer names must be unique (they select a "

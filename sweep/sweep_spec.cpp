@@ -242,6 +242,8 @@ SweepSpec parse_sweep_spec(std::string_view text, std::string_view file, const s
   if (const toml::node* n = root.get("name")) {
     const auto v = n->value<std::string>();
     if (!v) fail(file, n->source(), fmt::format("'name' expects a string (got {})", value_text(*n)));
+    if (v->find('\0') != std::string::npos)  // (the file's spec_name attribute would end there; helper-58)
+      fail(file, n->source(), "'name' must not hold a NUL character (\\u0000)");
     spec.name = *v;
   }
   if (const toml::node* s = root.get("seed")) {

@@ -135,6 +135,12 @@ TEST_SUITE("fast") {
                          doctest::Contains("n.toml:3:8: error: a layer's 'name' must not be empty"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\n"),
                          doctest::Contains("n.toml:1:8: error: the network's 'name' must not be empty"), SpecError);
+    // A NUL ends a name in C and in the result file: "a\0b" read back as "a" (helper-58).
+    CHECK_THROWS_WITH_AS(parse("name = \"a\\u0000b\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\n"),
+                         doctest::Contains("n.toml:1:8: error: the network's 'name' must not hold a NUL character"),
+                         SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"x\\u0000y\"\nkind = \"fc\"\nc = 3\nm = 4\n"),
+                         doctest::Contains("n.toml:3:8: error: a layer's 'name' must not hold a NUL character"), SpecError);
     CHECK_THROWS_WITH_AS(parse("name = \"x\"\n[[layer]]\nname = \"a\"\nkind = \"fc\"\nc = 3\nm = 4\nweight_mask = \"/dev/zero\"\n"),
                          doctest::Contains("n.toml:7:15: error: mask file '/dev/zero' is not a regular file"), SpecError);
     // A layer too large to generate is refused at its table with the limit, not a bare std::bad_alloc later.

@@ -91,6 +91,8 @@ TEST_SUITE("fast") {
                          doctest::Contains("s.toml:4:7: error: axis 'arch.array.cluster_rows': 'zip' expects a string"),
                          SpecError);
     CHECK_THROWS_WITH_AS(parse("name = 5\n"), doctest::Contains("s.toml:1:8: error: 'name' expects a string"), SpecError);
+    CHECK_THROWS_WITH_AS(parse("name = \"a\\u0000b\"\n"), doctest::Contains("s.toml:1:8: error: 'name' must not hold a NUL"),
+                         SpecError);
     CHECK(parse("[sample]\ncount = 3\nseed = 7\n" + axis).points.size() == 3);
   }
 
