@@ -325,9 +325,11 @@ int report(const ReportArgs& args, std::FILE* out) {
     }
     const double latency = sweep::read_field<double>(run, rcols[r_latency]), ips = sweep::read_field<double>(run, rcols[r_ips]),
                  ipj = sweep::read_field<double>(run, rcols[r_ipj]);
-    if (!(ips > 0 && ipj > 0)) continue;  // an empty network: nothing to rank
+    if (!(ips > 0)) continue;  // an empty network: nothing to rank
     ++n.ok;
-    const double energy = 1.0 / ipj, edp = energy / ips;
+    // inferences/J is 0 for a chip without energy (every constant 0): its energy is 0, ranked as such (it
+    // was skipped, and the report said "1 ok" above "0 ok (no successful point)"; helper-58).
+    const double energy = ipj > 0 ? 1.0 / ipj : 0.0, edp = energy / ips;
     if (!have_config) {
       ++n_without_config;
       continue;
@@ -337,6 +339,7 @@ int report(const ReportArgs& args, std::FILE* out) {
     for (std::size_t i = 0; i < params.size(); ++i) {
       values[i] = cell(config, ccols[params[i].column]);
       const std::string group = params[i].column == c_arch ? std::string() : arch;
+      if (!(edp > 0)) continue;  // (a geometric mean has no place for 0)
       LogMean& m = n.by_value[{i, group, params[i].key(values[i])}];
       m.sum += std::log(edp);
       ++m.n;

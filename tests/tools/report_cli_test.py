@@ -117,6 +117,19 @@ check(p.returncode == 0 and re.search(r"^missing +35 points: 0, 2, 4, 6, 8, 10, 
       is not None, "many missing ranges: the count and the first 12 ranges " + (re.search(r"^missing.*$", p.stdout, re.M)
                                                                                or re.search(r".*", p.stderr)).group(0))
 
+# A chip without energy (every constant 0) is ranked with energy 0: its point was skipped, and the report
+# said "1 ok" in its header and "0 ok (no successful point)" below (helper-58).
+ZERO = path("zero_energy.h5")
+zero_sets = [a for k in ("mac_pj", "gated_mac_pj", "spad_reg_pj_per_bit", "spad_sram_pj_per_bit", "glb_pj_per_bit",
+                         "noc_pj_per_bit_hop", "clock_pj_per_pe_cycle", "clock_idle_pj_per_pe_cycle",
+                         "leakage_pj_per_pe_cycle") for a in ("--set", f"energy.{k}=0")]
+p = run("run", "--net", "sparse_mobilenet", *zero_sets, "-o", ZERO)
+check(p.returncode == 0, "a run without energy writes its file: " + p.stderr.strip())
+p = run("report", ZERO)
+check(p.returncode == 0 and "sparse_mobilenet: 1 point, 1 ok" in p.stdout
+      and re.search(r"^    #0 +[0-9.]+ ms +0 uJ +0 uJ\*ms", p.stdout, re.M) is not None,
+      "a chip without energy is ranked, with 0 uJ: " + p.stdout[-400:])
+
 # One shard's part: its share of the sweep.
 p = run("report", path("part-0.h5"))
 check(p.returncode == 0 and re.search(r"of 6 in the sweep \(this file is shard 0/2\):", p.stdout) is not None,
