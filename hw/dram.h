@@ -146,9 +146,12 @@ class Dram {
 
  private:
   [[noreturn]] void too_slow() const {
-    throw std::runtime_error(fmt::format("dram.bandwidth_gbps = {} is too low to simulate: the layer's DRAM transfers "
-                                         "would last past cycle {} (the DRAM model's limit)",
-                                         bandwidth_gbps_, kMaxWindows * kWindowCycles));
+    // Not always the bandwidth's doing: a long DRAM latency or a slow chip can take a layer there too
+    // (helper-58: 4.6e9 cycles on one PE with a latency of 10^6 was blamed on 10^6 GB/s).
+    throw std::runtime_error(fmt::format("the layer's DRAM transfers would last past cycle {}, the limit of the DRAM "
+                                         "model with a finite bandwidth (dram.bandwidth_gbps = {}): raise the bandwidth "
+                                         "(0 is unlimited), shorten dram.latency_cycles, or give the layer more PEs",
+                                         kMaxWindows * kWindowCycles, bandwidth_gbps_));
   }
 
   // The heap work is kept out of line: inlined into the chip's step handler, it grew the handler past what
