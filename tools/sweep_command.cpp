@@ -355,7 +355,7 @@ int sweep_command(const SweepArgs& args, const std::atomic<int>& stop, std::FILE
     if (!options.resume) {
       try {
         sweep::refuse_journal(options.output);
-        if (!args.force && std::filesystem::exists(options.output))
+        if (!args.force && std::filesystem::is_regular_file(options.output))  // (a directory was warned of above)
           fmt::print(err, "eyesim: warning: the sweep would refuse its output: '{}' exists; choose another -o, or pass "
                           "--force to overwrite it\n",
                      options.output);
