@@ -433,28 +433,23 @@ TEST_SUITE("fast") {
   }
 
   TEST_CASE("the reported n x e x f factors follow the lanes' positions: column tiles, then rows, then images") {
-    // At batch 3, 4 lanes on a 4 x 4 output of one column tile take the 4 rows of one image (positions are
-    // dealt f-tile fastest, then e, then n); reported as n=3 e=1 before (helper-55).
-    const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 4, .w = 4};
-    const auto data = workloads::prepare_network(testing::one_layer(pw, 0.5, 0.5), 1, 3);
-    const MappingOverride four{.layer = "", .m0 = 0, .c0 = 0, .f0 = 4, .spatial_red = 0, .spatial_m = 0, .spatial_g = 0,
-                               .spatial_pos = 4};
-    const Mapping m = map_layer(*preset("eyeriss_v2"), data->layers[0], &four);
-    INFO(describe(m));
-    CHECK(m.factors.spatial_pos == 4);
-    CHECK(m.factors.spatial_f == 1);
-    CHECK(m.factors.spatial_e == 4);
-    CHECK(m.factors.spatial_n == 1);
+    // A pointwise layer of h x h outputs at `batch`, mapped with one column tile (f0 = h) and `lanes` lanes.
+    const auto factors = [](std::uint32_t h, std::uint32_t batch, std::uint32_t lanes) {
+      const workloads::LayerShape pw{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = h, .w = h};
+      const auto data = workloads::prepare_network(testing::one_layer(pw, 0.5, 0.5), 1, batch);
+      const MappingOverride forced{.layer = "", .m0 = 0, .c0 = 0, .f0 = h, .spatial_red = 0, .spatial_m = 0,
+                                   .spatial_g = 0, .spatial_pos = lanes};
+      const Mapping m = map_layer(*preset("eyeriss_v2"), data->layers[0], &forced);
+      INFO(describe(m));
+      CHECK(m.factors.spatial_pos == lanes);
+      CHECK(m.factors.spatial_f == 1);
+      return std::array{m.factors.spatial_n, m.factors.spatial_e};
+    };
+    // At batch 3, 4 lanes on 4 rows take the 4 rows of one image (positions are dealt f-tile fastest, then e,
+    // then n); reported as n=3 e=1 before (helper-55).
+    CHECK(factors(4, 3, 4) == std::array{1u, 4u});
     // 8 lanes on 3 rows reach 3 images (rounded up, the images the lanes touch; helper-59).
-    const workloads::LayerShape small{.name = "pw3", .kind = workloads::LayerKind::kPointwise, .c = 64, .m = 64, .h = 3, .w = 3};
-    const auto four_images = workloads::prepare_network(testing::one_layer(small, 0.5, 0.5), 1, 4);
-    const MappingOverride eight{.layer = "", .m0 = 0, .c0 = 0, .f0 = 3, .spatial_red = 0, .spatial_m = 0, .spatial_g = 0,
-                                .spatial_pos = 8};
-    const Mapping m8 = map_layer(*preset("eyeriss_v2"), four_images->layers[0], &eight);
-    INFO(describe(m8));
-    CHECK(m8.factors.spatial_pos == 8);
-    CHECK(m8.factors.spatial_e == 3);
-    CHECK(m8.factors.spatial_n == 3);
+    CHECK(factors(3, 4, 8) == std::array{3u, 3u});
   }
 }
 
