@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -99,23 +100,26 @@ std::vector<std::uint64_t> assign_points(const std::vector<Part>& parts, std::ui
     problems += fmt::format("\n  {} point(s) are in both '{}' and '{}': {}", ids.size(), parts[pair.first].reader->path(),
                             parts[pair.second].reader->path(), format_id_ranges(ids));
   }
+  // The parts' shards, parsed once: what the hints below read (helper-56: the lists of points alone did not
+  // say that parts of 3 and of 7 shards were mixed, or that one part was given under two names).
+  std::map<std::uint64_t, std::vector<std::string>> by_count;  // N -> the parts of that split
+  std::map<std::string, std::vector<std::string>> by_shard;    // "k/N" -> its parts
+  std::set<std::uint64_t> have;                                // the k of every part
+  for (const Part& p : parts) {
+    const auto s = parse_shard(p.shard);
+    if (!s) continue;
+    by_count[s->second].push_back(fmt::format("'{}'", p.reader->path()));
+    by_shard[p.shard].push_back(fmt::format("'{}'", p.reader->path()));
+    have.insert(s->first);
+  }
   if (!missing.empty() && !allow_partial) {
     problems += fmt::format("\n  {} of {} points are in no part: {}", missing.size(), total, format_id_ranges(missing));
     // Name the shards nobody brought, when the parts agree on N.
-    std::map<std::uint64_t, bool> have;
-    std::optional<std::uint64_t> count;
-    bool same_count = true;
-    for (const Part& p : parts) {
-      const auto s = parse_shard(p.shard);
-      if (!s) continue;
-      if (count && *count != s->second) same_count = false;
-      count = s->second;
-      have[s->first] = true;
-    }
-    if (count && same_count) {
+    if (by_count.size() == 1) {
+      const std::uint64_t count = by_count.begin()->first;
       std::vector<std::string> absent;
-      for (std::uint64_t k = 0; k < *count; ++k)
-        if (!have.count(k)) absent.push_back(fmt::format("{}/{}", k, *count));
+      for (std::uint64_t k = 0; k < count; ++k)
+        if (!have.count(k)) absent.push_back(fmt::format("{}/{}", k, count));
       if (!absent.empty())
         problems += fmt::format("\n  no part was given for shard{} {}", absent.size() > 1 ? "s" : "", fmt::join(absent, ", "));
     }
@@ -125,16 +129,6 @@ std::vector<std::uint64_t> assign_points(const std::vector<Part>& parts, std::ui
                                 p.reader->path());
   }
   if (!problems.empty()) {
-    // What likely went wrong, from the parts' shard attributes (helper-56: the lists of points alone did not
-    // say that parts of 3 and of 7 shards were mixed, or that one part was given under two names).
-    std::map<std::uint64_t, std::vector<std::string>> by_count;  // N -> the parts of that split
-    std::map<std::string, std::vector<std::string>> by_shard;    // "k/N" -> its parts
-    for (const Part& p : parts) {
-      const auto s = parse_shard(p.shard);
-      if (!s) continue;
-      by_count[s->second].push_back(fmt::format("'{}'", p.reader->path()));
-      by_shard[p.shard].push_back(fmt::format("'{}'", p.reader->path()));
-    }
     if (by_count.size() > 1) {
       std::vector<std::string> splits;
       for (const auto& [n, paths] : by_count) splits.push_back(fmt::format("{} of {} shards", fmt::join(paths, ", "), n));

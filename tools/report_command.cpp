@@ -213,7 +213,7 @@ std::string shortened_ranges(std::string_view ranges) {
     if (count++ < kShown) shown += fmt::format("{}{}", shown.empty() ? "" : ", ", range);
     at = end + 2;
   }
-  return fmt::format("{} point{}: {}{}", points, points == 1 ? "" : "s", shown,
+  return fmt::format("{}: {}{}", plural(points, "point"), shown,
                      count > kShown ? fmt::format(", ... ({} more ranges in the file's missing_points attribute)", count - kShown)
                                     : std::string());
 }
