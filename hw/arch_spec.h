@@ -102,12 +102,17 @@ struct DramSpec {
   friend bool operator==(const DramSpec&, const DramSpec&) = default;
 };
 
-/// Data widths in bits.
+/// Data widths in bits. A sparse PE (`pe.kind = "sparse"`) moves and stores iacts and weights as CSC
+/// entries of `pe.iact_data_bits` and `pe.weight_data_bits` (a count plus the value), so there
+/// `iact_bits` and `weight_bits` only bound those entries from below (validate() refuses an entry
+/// narrower than one value) and change no cycle, byte or picojoule: to model narrower data on a sparse
+/// PE, narrow the entries. A dense PE moves and stores the values themselves at these widths (NoC bits,
+/// GLB and DRAM bytes, and how many weights one `pe.weight_data_bits` entry packs).
 struct PrecisionSpec {
   std::uint32_t iact_bits = 8;
   std::uint32_t weight_bits = 8;
-  std::uint32_t psum_bits = 20;
-  std::uint32_t oact_bits = 8;
+  std::uint32_t psum_bits = 20;  ///< psums on the psum NoC, in the GLB's psum banks and spilled to DRAM
+  std::uint32_t oact_bits = 8;   ///< outputs written to DRAM (raw, or run-length coded with dram.fmap_rlc)
   friend bool operator==(const PrecisionSpec&, const PrecisionSpec&) = default;
 };
 
