@@ -39,6 +39,7 @@ bool hierarchical_mesh(const ArchSpec& a) { return a.noc.kind == NocKind::kHiera
 
 constexpr double kMaxEnergyPj = 1e6;
 constexpr double kMaxBankBytes = 1u << 26;
+constexpr std::uint64_t kMaxGlbBanks = 1u << 20;  // a per-cluster GLB's banks over every cluster
 
 /// Every integer and real parameter, in for_each_param order (validate() walks both lists together).
 constexpr ParamRange kRanges[] = {
@@ -155,6 +156,15 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
   });
   // The constraints between parameters.
   if (a.pes() > 65536) issues.push_back({"array", fmt::format("at most 65536 PEs (got {})", a.pes())});
+  // Each bank is a server of its own (about 64 bytes of state): 4096 iact and 4096 psum banks in each of
+  // 65536 clusters would take 34 GB, and a sweep's worker would be killed for it instead of failing the
+  // point (helper-58). A million banks is 150x the 16384-PE chip's 7168.
+  if (!a.glb.shared) {
+    const std::uint64_t banks = std::uint64_t{a.clusters()} * (std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks);
+    if (banks > kMaxGlbBanks)
+      issues.push_back({"glb", fmt::format("at most {} GLB banks in all (got {}: {} clusters x ({} iact + {} psum banks))",
+                                           kMaxGlbBanks, banks, a.clusters(), a.glb.iact_banks, a.glb.psum_banks)});
+  }
   if (a.pe.iact_data_bits < a.precision.iact_bits) {
     issues.push_back({"pe.iact_data_bits",
                       fmt::format("must hold at least one iact of precision.iact_bits = {} (got {})",

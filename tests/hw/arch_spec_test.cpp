@@ -192,5 +192,22 @@ TEST_SUITE("fast") {
     REQUIRE(validate(a).size() == 1);
     CHECK(validate(a)[0].path == "array");
   }
+
+  TEST_CASE("a per-cluster GLB has at most a million banks over every cluster") {
+    // 4096 iact and psum banks in each of 65536 clusters are each in range, and took 34 GB to simulate.
+    ArchSpec a = *preset("eyeriss_v2");
+    a.array.cluster_rows = a.array.cluster_cols = 256;
+    a.array.pe_rows = a.array.pe_cols = 1;
+    a.glb.iact_banks = a.glb.psum_banks = 4096;
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].path == "glb");
+    CHECK(validate(a)[0].message == "at most 1048576 GLB banks in all (got 536870912: 65536 clusters x (4096 iact + 4096 psum banks))");
+    a.glb.iact_banks = a.glb.psum_banks = 8;  // 65536 x 16: the most there may be
+    CHECK(validate(a).empty());
+    a.glb.psum_banks = 9;
+    CHECK(validate(a).size() == 1);
+    a.glb.shared = true;  // one GLB of 8 + 9 banks
+    CHECK(validate(a).empty());
+  }
 }
 }  // namespace eyesim::hw
