@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/check.h"
+#include "workloads/csc.h"
 
 namespace eyesim::hw {
 
@@ -165,15 +166,32 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
       issues.push_back({"glb", fmt::format("at most {} GLB banks in all (got {}: {} clusters x ({} iact + {} psum banks))",
                                            kMaxGlbBanks, banks, a.clusters(), a.glb.iact_banks, a.glb.psum_banks)});
   }
-  if (a.pe.iact_data_bits < a.precision.iact_bits) {
+  // A dense PE's SPad entries hold values; a sparse PE's hold CSC pairs (workloads/csc.h): a value and its
+  // 4-bit zero count, simd_width of them per weight word. The timing carries a sparse weight in
+  // weight_data_bits / simd_width bits, so without this 16-wide SIMD in 24-bit words moved a weight in 1.5
+  // bits (helper-61).
+  const bool sparse = a.pe.kind == PeKind::kSparse;
+  const std::uint32_t count_bits = sparse ? workloads::kCscCountBits : 0;
+  const std::string with_count = sparse ? fmt::format(" and its {}-bit zero count (CSC)", count_bits) : "";
+  if (a.pe.iact_data_bits < a.precision.iact_bits + count_bits) {
     issues.push_back({"pe.iact_data_bits",
-                      fmt::format("must hold at least one iact of precision.iact_bits = {} (got {})",
-                                  a.precision.iact_bits, a.pe.iact_data_bits)});
+                      fmt::format("must hold at least one iact of precision.iact_bits = {}{}{} (got {})",
+                                  a.precision.iact_bits, with_count,
+                                  sparse ? fmt::format(": {} bits", a.precision.iact_bits + count_bits) : "",
+                                  a.pe.iact_data_bits)});
   }
-  if (a.pe.weight_data_bits < a.precision.weight_bits) {
+  const std::uint64_t weights_per_word = sparse ? a.pe.simd_width : 1;
+  const std::uint64_t weight_word_bits = weights_per_word * (a.precision.weight_bits + count_bits);
+  if (a.pe.weight_data_bits < weight_word_bits) {
     issues.push_back({"pe.weight_data_bits",
-                      fmt::format("must hold at least one weight of precision.weight_bits = {} (got {})",
-                                  a.precision.weight_bits, a.pe.weight_data_bits)});
+                      weights_per_word > 1
+                          ? fmt::format("must hold pe.simd_width = {} weights of precision.weight_bits = {}, each with "
+                                        "its {}-bit zero count (CSC): {} bits (got {})",
+                                        weights_per_word, a.precision.weight_bits, count_bits, weight_word_bits,
+                                        a.pe.weight_data_bits)
+                          : fmt::format("must hold at least one weight of precision.weight_bits = {}{}{} (got {})",
+                                        a.precision.weight_bits, with_count,
+                                        sparse ? fmt::format(": {} bits", weight_word_bits) : "", a.pe.weight_data_bits)});
   }
   return issues;
 }

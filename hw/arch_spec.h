@@ -45,7 +45,7 @@ struct PeSpec {
   std::uint32_t weight_addr_entries = 16;  ///< one per weight column (C0 x S columns)
   std::uint32_t weight_addr_bits = 7;
   std::uint32_t weight_data_entries = 96;  ///< words of simd_width (count, data) pairs
-  std::uint32_t weight_data_bits = 24;
+  std::uint32_t weight_data_bits = 24;   ///< a sparse PE's word: simd_width pairs of (4-bit count, weight)
   std::uint32_t psum_entries = 32;           ///< bounds M0, the output channels per PE
   bool empty_column_bubble = false;          ///< a non-zero iact with an all-zero weight column costs a cycle
   /// A sparse PE visits each iact segment (C0 x U iacts, one CSC address entry) of an output column's
@@ -104,9 +104,9 @@ struct DramSpec {
 
 /// Data widths in bits. A sparse PE (`pe.kind = "sparse"`) moves and stores iacts and weights as CSC
 /// entries of `pe.iact_data_bits` and `pe.weight_data_bits` (a count plus the value), so there
-/// `iact_bits` and `weight_bits` only bound those entries from below (validate() refuses an entry
-/// narrower than one value) and change no cycle, byte or picojoule: to model narrower data on a sparse
-/// PE, narrow the entries. A dense PE moves and stores the values themselves at these widths (NoC bits,
+/// `iact_bits` and `weight_bits` only bound those entries from below (validate() refuses an iact entry
+/// narrower than a value and its 4-bit zero count, and a weight word narrower than simd_width such pairs)
+/// and change no cycle, byte or picojoule: to model narrower data on a sparse PE, narrow the entries. A dense PE moves and stores the values themselves at these widths (NoC bits,
 /// GLB and DRAM bytes, and how many weights one `pe.weight_data_bits` entry packs).
 struct PrecisionSpec {
   std::uint32_t iact_bits = 8;

@@ -73,12 +73,31 @@ TEST_SUITE("fast") {
     for (const auto& i : issues) {
       if (i.path == "array.pe_rows") CHECK(i.message == "must be in [1, 64] (got 0)");
     }
-    // An iact SPad entry narrower than an iact (it undercounted the input's NoC and SPad bits).
-    ArchSpec narrow = *preset("eyeriss_v2");
+    // An iact SPad entry narrower than an iact (it undercounted the input's NoC and SPad bits); on a sparse
+    // PE, than an iact and its CSC zero count.
+    ArchSpec narrow = *preset("eyeriss_v1_scaled");
     narrow.pe.iact_data_bits = 7;
     REQUIRE(validate(narrow).size() == 1);
     CHECK(validate(narrow)[0].path == "pe.iact_data_bits");
     CHECK(validate(narrow)[0].message == "must hold at least one iact of precision.iact_bits = 8 (got 7)");
+    narrow = *preset("eyeriss_v2");
+    narrow.pe.iact_data_bits = 11;
+    REQUIRE(validate(narrow).size() == 1);
+    CHECK(validate(narrow)[0].message ==
+          "must hold at least one iact of precision.iact_bits = 8 and its 4-bit zero count (CSC): 12 bits (got 11)");
+    // A sparse PE's weight word holds simd_width (count, weight) pairs: 16-wide SIMD in 24-bit words had
+    // carried a weight in 1.5 bits (helper-61).
+    ArchSpec simd = *preset("eyeriss_v2");
+    simd.pe.simd_width = 4;
+    REQUIRE(validate(simd).size() == 1);
+    CHECK(validate(simd)[0].path == "pe.weight_data_bits");
+    CHECK(validate(simd)[0].message == "must hold pe.simd_width = 4 weights of precision.weight_bits = 8, each with its "
+                                       "4-bit zero count (CSC): 48 bits (got 24)");
+    simd.pe.weight_data_bits = 48;
+    CHECK(validate(simd).empty());
+    simd.pe.kind = PeKind::kDense;  // a dense PE's word holds values: 48 / 8 weights
+    simd.pe.weight_data_bits = 8;
+    CHECK(validate(simd).empty());
     // Filter banks need a size (0 banks need none: the v2 presets have 0 bytes).
     ArchSpec banks = *preset("eyeriss_v1_jssc");
     banks.glb.weight_bank_bytes = 0;

@@ -259,7 +259,8 @@ TEST_SUITE("fast") {
         "[[axis]]\nname = \"arch.array.pe_rows\"\nvalues = [3, 64]\n");
     REQUIRE(s.points.size() == 8);
     REQUIRE(s.points[0].invalid.size() == 1);
-    CHECK(s.points[0].invalid[0] == "arch.pe.iact_data_bits must hold at least one iact of precision.iact_bits = 8 (got 4)");
+    CHECK(s.points[0].invalid[0] == "arch.pe.iact_data_bits must hold at least one iact of precision.iact_bits = 8 and its 4-bit zero count "
+                                        "(CSC): 12 bits (got 4)");
     CHECK(s.points[3].invalid.size() == 2);
     CHECK(s.points[4].invalid.empty());
     REQUIRE(s.points[7].invalid.size() == 1);
