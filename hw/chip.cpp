@@ -714,6 +714,11 @@ void Chip::decode_tiles(Group& grp) {
       EYESIM_CHECK(out.m_begin == next_m, "output slot {} starts at channel {}, not {}", m_i, out.m_begin, next_m);
       decode_tile(grp.tile_pass.g, out.m_begin, out.m_end, in.c_begin, in.c_end, in.r, verify_positions_,
                   grp.verify_tiles[m_i * map_.k_red + red_i]);
+      // The timing moved and stored the tile as this many CSC entries (PeCostModel::weight_tile).
+      const std::uint64_t timed = grp.tiles[m_i * map_.k_red + red_i].entries;
+      EYESIM_CHECK(arch_.pe.kind != PeKind::kSparse || verify_csc_.entries.size() == timed,
+                   "weight tile of channels [{}, {}) encodes into {} CSC entries, the timing counted {}", out.m_begin,
+                   out.m_end, verify_csc_.entries.size(), timed);
       next_m = out.m_end;
     }
   }

@@ -115,7 +115,7 @@ std::string weight_tile_misfit(const ArchSpec& arch, const workloads::LayerShape
   if (columns > arch.pe.weight_addr_entries)
     return fmt::format("its {} weight columns (c0 x S, one address each) exceed pe.weight_addr_entries = {}", columns,
                        arch.pe.weight_addr_entries);
-  return fmt::format("its non-zero weights need more words ({} per word, pe.simd_width) than pe.weight_data_entries = {}",
+  return fmt::format("its non-zero weights need more words (CSC entries, {} per word: pe.simd_width) than pe.weight_data_entries = {}",
                      arch.pe.simd_width, arch.pe.weight_data_entries);
 }
 
@@ -154,7 +154,7 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
         for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c) {
           const std::uint32_t first = layer.index.weight_column(g, c, r, 0);
           for (std::uint32_t s = 0; s < l.s; ++s) {
-            const std::uint16_t* const count = counts->column_counts(first + s);
+            const std::uint16_t* const count = counts->column_entries(first + s);  // CSC entries fill the words
             if (simd_pow2) {
               for (std::uint32_t t = 0; t < tiles; ++t) words[t] += (std::uint32_t{count[t]} + simd - 1) >> simd_shift;
             } else {

@@ -65,12 +65,15 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   const std::uint32_t dense_words = words_of(height);  // a dense PE walks the whole column, gating zeros
   const std::uint32_t empty_cycles = arch_.pe.empty_column_bubble ? 1u : 0u;
   // Summed in locals, not through `out` (its stores would alias the column stores below).
-  std::uint64_t tile_nnz = 0, tile_words = 0;
+  std::uint64_t tile_nnz = 0, tile_entries = 0, tile_words = 0;
   WeightColumnCost* column = out.columns.data();
   // One flat loop over the tile's columns (c, s) per source of the non-zero counts: the source is chosen
   // once per tile, and the loop is long enough to pay for itself when S = 1.
   const std::uint32_t R = shape_.r;
-  const auto add_columns = [&](auto&& column_nnz) {
+  // A sparse PE stores, reads and moves a column's CSC entries: its non-zeros and the zero entries that
+  // carry runs of more than 15 zeros (`column_entries`); its MACs are the non-zeros. A dense PE walks the
+  // whole column.
+  const auto add_columns = [&](auto&& column_nnz, auto&& column_entries) {
     const std::uint32_t columns = (c_end - c_begin) * S;
     // Column (c, s) of the weights is weight_column(g, c, r, s): the columns s of one channel are
     // consecutive, and the next channel's start R * S further.
@@ -79,11 +82,13 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
     // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
     for (std::uint32_t k = 0, s = 0, cls = 0; k < columns; ++k, ++column) {
       const std::uint32_t nnz = column_nnz(weight_column);
-      const std::uint32_t words = words_of(nnz);
+      const std::uint32_t entries = sparse ? column_entries(weight_column) : nnz;
+      const std::uint32_t words = words_of(entries);
       const std::uint32_t cycles = sparse ? (nnz > 0 ? words : empty_cycles) : dense_words;
       tile_words += sparse ? words : dense_words;
       *column = WeightColumnCost{cycles, nnz, words};
       tile_nnz += nnz;
+      tile_entries += entries;
       if (!classes_are_columns) {
         classes[cls].cycles += cycles;
         classes[cls].nnz += nnz;
@@ -100,20 +105,27 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
     }
   };
   if (weights_dense) {
-    add_columns([height](std::uint32_t) { return height; });
+    const auto whole = [height](std::uint32_t) { return height; };
+    add_columns(whole, whole);
   } else if (tabled) {
     // The count table's rows of consecutive columns are m_tiles apart; this tile's entry is at `tile`.
-    const std::uint16_t* table = counts_->column_counts(0) + tile;
+    const std::uint16_t* counts = counts_->column_counts(0) + tile;
+    const std::uint16_t* entries = counts_->column_entries(0) + tile;
     const std::size_t stride = counts_->m_tiles();
-    add_columns([table, stride](std::uint32_t weight_column) -> std::uint32_t { return table[weight_column * stride]; });
+    add_columns([counts, stride](std::uint32_t weight_column) -> std::uint32_t { return counts[weight_column * stride]; },
+                [entries, stride](std::uint32_t weight_column) -> std::uint32_t { return entries[weight_column * stride]; });
   } else {
-    add_columns([&index, m_begin, m_end](std::uint32_t weight_column) { return index.weight_nnz(weight_column, m_begin, m_end); });
+    add_columns([&index, m_begin, m_end](std::uint32_t weight_column) { return index.weight_nnz(weight_column, m_begin, m_end); },
+                [&index, m_begin, m_end](std::uint32_t weight_column) {
+                  return index.weight_csc_entries(weight_column, m_begin, m_end);
+                });
   }
   out.nnz = tile_nnz;
+  out.entries = tile_entries;
   out.words = tile_words;
   const std::uint64_t cols = out.columns.size();
-  if (sparse_) {  // CSC: one (count, value) pair per non-zero plus one address per column
-    out.bits = out.nnz * (arch_.pe.weight_data_bits / std::max(1u, simd)) + cols * arch_.pe.weight_addr_bits;
+  if (sparse_) {  // CSC: one (count, value) pair per entry plus one address per column
+    out.bits = out.entries * (arch_.pe.weight_data_bits / std::max(1u, simd)) + cols * arch_.pe.weight_addr_bits;
   } else {
     out.bits = cols * (m_end - m_begin) * arch_.precision.weight_bits;
   }

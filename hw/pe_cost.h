@@ -42,9 +42,9 @@ struct WorkItemCost {
 
 /// One weight column (c, s) of a tile: what a non-zero iact meeting it costs.
 struct WeightColumnCost {
-  std::uint32_t cycles = 0;  ///< MAC cycles (ceil(nnz / simd); a bubble for an empty column if the PE has one)
+  std::uint32_t cycles = 0;  ///< MAC cycles (its words; a bubble for an empty column if the PE has one)
   std::uint32_t nnz = 0;     ///< non-zero weights: effectual MACs
-  std::uint32_t words = 0;   ///< weight SPad words read: ceil(nnz / simd)
+  std::uint32_t words = 0;   ///< weight SPad words read: ceil(CSC entries / simd) (dense PE: ceil(nnz / simd))
 };
 
 /// The same summed over the columns of one class s = (w + pad) mod U of one channel (the sums of at most
@@ -63,7 +63,10 @@ struct WeightTileCost {
   /// whose classes are its columns: read them through class_costs().
   std::pmr::vector<WeightClassCost> classes;
   std::uint64_t nnz = 0;
-  std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(nnz / simd) per column)
+  /// CSC entries (a sparse PE's (count, value) pairs): the non-zeros and the explicit zero entries of runs
+  /// of more than 15 zeros; nnz on a dense PE.
+  std::uint64_t entries = 0;
+  std::uint64_t words = 0;  ///< weight data SPad words (sum of ceil(entries / simd) per column)
   std::uint64_t bits = 0;   ///< payload on the NoC
   const WeightClassCost* class_costs() const { return classes.empty() ? columns.data() : classes.data(); }
 };

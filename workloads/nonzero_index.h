@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "workloads/csc.h"
 #include "workloads/layer_shape.h"
 #include "workloads/tensor.h"
 
@@ -43,6 +44,24 @@ class NonZeroIndex {
     const auto col = weight_ms(column);
     return static_cast<std::uint32_t>(std::lower_bound(col.begin(), col.end(), m_end) -
                                       std::lower_bound(col.begin(), col.end(), m_begin));
+  }
+  /// Entries of the CSC segment (workloads/csc.h) of a weight column among output channels [m_begin,
+  /// m_end): its non-zeros, and an explicit zero entry for every kCscMaxCount + 1 zeros of a run before
+  /// one (the 4-bit zero count holds 15; trailing zeros need none). A segment of at most 16 channels needs
+  /// none. Dense weights are stored by a dense PE, which walks every value: m_end - m_begin.
+  std::uint32_t weight_csc_entries(std::uint32_t column, std::uint32_t m_begin, std::uint32_t m_end) const {
+    if (weights_dense_) return m_end - m_begin;
+    const auto col = weight_ms(column);
+    const auto first = std::lower_bound(col.begin(), col.end(), m_begin);
+    const auto last = std::lower_bound(first, col.end(), m_end);
+    std::uint32_t entries = static_cast<std::uint32_t>(last - first);
+    if (m_end - m_begin <= kCscMaxCount + 1) return entries;
+    std::uint32_t next = m_begin;  // the channel after the previous non-zero
+    for (auto it = first; it != last; ++it) {
+      entries += (*it - next) >> kCscCountBits;
+      next = *it + 1u;
+    }
+    return entries;
   }
   /// The ascending m of the non-zeros of a column (empty span when weights_dense()).
   std::span<const std::uint16_t> weight_ms(std::uint32_t column) const {

@@ -12,6 +12,7 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
   if (dense_) return;
   const std::uint32_t columns = index.weight_columns();
   counts_.assign(std::size_t{columns} * m_tiles_, 0);
+  if (m0 > kCscMaxCount + 1) count_entries(index);
   if (m_tiles_ == 1) {  // one tile (depthwise layers, M = 1): a column's count is its length
     for (std::uint32_t column = 0; column < columns; ++column)
       counts_[column] = static_cast<std::uint16_t>(index.weight_ms(column).size());
@@ -42,6 +43,26 @@ WeightTileCounts::WeightTileCounts(const NonZeroIndex& index, std::uint32_t m0)
       end = std::max(end, row[tile]);
       row[tile] = static_cast<std::uint16_t>(end - begin);
       begin = end;
+    }
+  }
+}
+
+void WeightTileCounts::count_entries(const NonZeroIndex& index) {
+  // Per column, each non-zero is one entry plus one per 16 zeros since the previous non-zero of its tile
+  // (or the tile's first channel): append_csc_nonzero's explicit zero entries.
+  const std::uint32_t columns = index.weight_columns();
+  entries_.assign(std::size_t{columns} * m_tiles_, 0);
+  for (std::uint32_t column = 0; column < columns; ++column) {
+    std::uint16_t* row = entries_.data() + std::size_t{column} * m_tiles_;
+    std::uint32_t tile = 0, tile_end = m0_, next = 0;  // `next`: the channel after the previous non-zero
+    for (const std::uint32_t m : index.weight_ms(column)) {
+      if (m >= tile_end) {
+        tile = m / m0_;
+        tile_end = (tile + 1) * m0_;
+        next = tile * m0_;
+      }
+      row[tile] = static_cast<std::uint16_t>(row[tile] + 1 + ((m - next) >> kCscCountBits));
+      next = m + 1;
     }
   }
 }

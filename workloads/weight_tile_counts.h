@@ -1,5 +1,6 @@
-// WeightTileCounts: the non-zeros of every weight column in every m-tile of height m0, from one
-// walk over the layer's weight index. The mapper's fit check and the chip's weight tiles read the
+// WeightTileCounts: the non-zeros of every weight column in every m-tile of height m0, and the entries of
+// its CSC segment there (workloads/csc.h: with the explicit zero entries of long runs), from one walk over
+// the layer's weight index. The mapper's fit check and the chip's weight tiles read the
 // same table instead of a binary search per (column, tile). A table depends only on the layer's
 // data and m0, so NonZeroIndex::weight_tile_counts caches it for every simulation of the data.
 #pragma once
@@ -30,14 +31,27 @@ class WeightTileCounts {
     if (dense_) return std::min(m_, (tile + 1) * m0_) - tile * m0_;
     return counts_[std::size_t{column} * m_tiles_ + tile];
   }
-  std::size_t bytes() const { return counts_.size() * sizeof(std::uint16_t); }
+  /// CSC entries of `column` in m-tile `tile`: NonZeroIndex::weight_csc_entries of the tile.
+  std::uint32_t entries(std::uint32_t column, std::uint32_t tile) const {
+    if (dense_) return nnz(column, tile);
+    return column_entries(column)[tile];
+  }
+  std::size_t bytes() const { return (counts_.size() + entries_.size()) * sizeof(std::uint16_t); }
   /// The counts of `column` in every m-tile, [tile] (sparse weights only: a dense table holds none).
   const std::uint16_t* column_counts(std::uint32_t column) const { return counts_.data() + std::size_t{column} * m_tiles_; }
+  /// The CSC entries of `column` in every m-tile, [tile] (sparse weights only): the counts themselves
+  /// when m0 <= 16, where no run of zeros before a non-zero outgrows the 4-bit count.
+  const std::uint16_t* column_entries(std::uint32_t column) const {
+    return (entries_.empty() ? counts_.data() : entries_.data()) + std::size_t{column} * m_tiles_;
+  }
 
  private:
+  void count_entries(const NonZeroIndex& index);
+
   std::uint32_t m0_ = 0, m_ = 0, m_tiles_ = 0;
   bool dense_ = true;
   std::vector<std::uint16_t> counts_;  ///< [column][tile]; m0 <= 65535
+  std::vector<std::uint16_t> entries_; ///< [column][tile], when m0 > 16 (else the counts); at most m0
 };
 
 /// The tables of one NonZeroIndex, by m0: built on first use, then shared by every simulation of the

@@ -35,6 +35,52 @@ TEST_SUITE("fast") {
     CHECK(c.nonzero_iacts == 1);
   }
 
+  TEST_CASE("a sparse PE stores, moves and walks a run of more than 15 zeros as explicit zero entries") {
+    // One non-zero per 32-channel column: at channel 0 it is one CSC entry; at channel 31 the 4-bit count
+    // holds 15 of its 31 leading zeros, so a zero-valued entry carries 16 of them first (workloads/csc.h).
+    // Counting the non-zero alone had moved the second tile in the bits of the first (helper-61).
+    const ArchSpec arch = *preset("eyeriss_v2");
+    for (const std::uint32_t channel : {0u, 15u, 16u, 31u}) {
+      CAPTURE(channel);
+      HandLayer h = column_layer(32);
+      h.data.weights.at({0, channel, 0, 0, 0}) = 5;
+      h.data.weights.at({0, channel, 1, 0, 0}) = 6;
+      h.data.iacts.at({0, 0, 0, 0}) = 7;
+      h.finish();
+      PeCostModel model(arch, h.data);
+      WeightTileCost tile;
+      model.weight_tile(0, 0, 32, 0, 2, 0, tile);
+      const std::uint64_t entries = channel < 16 ? 1 : 2;  // per column
+      CHECK(tile.nnz == 2);
+      CHECK(tile.entries == 2 * entries);
+      CHECK(tile.words == 2);  // 1 or 2 entries: one word of simd_width = 2 pairs per column
+      CHECK(tile.bits == 2 * entries * (arch.pe.weight_data_bits / arch.pe.simd_width) + 2 * arch.pe.weight_addr_bits);
+      const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 32, 0, 2, 0, 0, 0, 1}, tile);
+      CHECK(c.macs_effectual == 1);
+      // The same from the tile-count table the chip reads (m0 = 32 keeps its own entries).
+      PeCostModel tabled(arch, h.data, 32);
+      WeightTileCost from_table;
+      tabled.weight_tile(0, 0, 32, 0, 2, 0, from_table);
+      CHECK(from_table.entries == tile.entries);
+      CHECK(from_table.bits == tile.bits);
+    }
+    // With one pair per word the zero entry takes a word, and a MAC cycle, of its own.
+    ArchSpec scalar = arch;
+    scalar.pe.simd_width = 1;
+    scalar.pe.weight_data_bits = 12;
+    HandLayer h = column_layer(32);
+    h.data.weights.at({0, 31, 0, 0, 0}) = 5;
+    h.data.iacts.at({0, 0, 0, 0}) = 7;
+    h.finish();
+    PeCostModel model(scalar, h.data);
+    WeightTileCost tile;
+    model.weight_tile(0, 0, 32, 0, 2, 0, tile);
+    CHECK(tile.words == 2);
+    const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 32, 0, 2, 0, 0, 0, 1}, tile);
+    CHECK(c.cycles == 2 + (scalar.pe.pipeline_stages - 1));
+    CHECK(c.macs_effectual == 1);
+  }
+
   TEST_CASE("zero iacts cost no MAC cycle on a sparse PE, but the window's one segment costs its address read") {
     ArchSpec arch = *preset("eyeriss_v2");
     REQUIRE(arch.pe.iact_segment_cycle);

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/csc.h"
 #include "workloads/layer_data.h"
 #include "workloads/weight_tile_counts.h"
 
@@ -39,6 +40,37 @@ TEST_SUITE("fast") {
           for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile)
             CHECK(t.nnz(column, tile) == index.weight_nnz(column, tile * m0, std::min(100u, (tile + 1) * m0)));
       }
+    }
+  }
+
+  TEST_CASE("CSC entries per column and m-tile: the non-zeros and the zero entries of runs of more than 15 zeros") {
+    // What encode_csc writes for the column's values in the tile, counted three ways: from the dense
+    // values, by the index's walk over one tile, and by the table (which keeps its own entries only for
+    // tiles of more than 16 channels, where runs can outgrow the 4-bit count).
+    for (const double density : {0.02, 0.1, 0.5}) {
+      CAPTURE(density);
+      const auto data = prepare_network(pointwise(density), 5);
+      const LayerData& layer = data->layers[0];
+      const NonZeroIndex& index = layer.index;
+      REQUIRE_FALSE(index.weights_dense());
+      std::uint64_t zero_entries = 0;
+      for (std::uint32_t m0 : {7u, 16u, 17u, 32u, 64u, 100u}) {
+        CAPTURE(m0);
+        const WeightTileCounts t(index, m0);
+        for (std::uint32_t c = 0; c < 24; ++c)
+          for (std::uint32_t tile = 0; tile < t.m_tiles(); ++tile) {
+            const std::uint32_t m_begin = tile * m0, m_end = std::min(100u, (tile + 1) * m0);
+            std::vector<std::int8_t> values;  // weights [G][M][C][R][S]: column c over channels m
+            for (std::uint32_t m = m_begin; m < m_end; ++m) values.push_back(layer.weights.at({0, m, c, 0, 0}));
+            const std::size_t encoded = csc_entry_count(values);
+            const std::uint32_t column = index.weight_column(0, c, 0, 0);
+            CHECK(index.weight_csc_entries(column, m_begin, m_end) == encoded);
+            CHECK(t.entries(column, tile) == encoded);
+            zero_entries += encoded - t.nnz(column, tile);
+            if (m0 <= 16) CHECK(t.entries(column, tile) == t.nnz(column, tile));
+          }
+      }
+      if (density < 0.5) CHECK(zero_entries > 0);  // the sparse cases do have runs of more than 15 zeros
     }
   }
 
