@@ -110,9 +110,12 @@ Chip::Chip(const ArchSpec& arch, const workloads::LayerData& layer, const Mappin
       std::size_t{map_.factors.c0} *
       std::min<std::size_t>(2 * (std::size_t{shape_.s} - 1), std::min<std::size_t>(shape_.w, std::size_t{map_.factors.f0 - 1} * shape_.u + shape_.s));
   const std::size_t edge_column_bound = edge_bound * ceil_div(shape_.s, shape_.u);
+  const std::size_t span_bound =
+      std::min<std::size_t>(shape_.w, std::size_t{map_.factors.f0 - 1} * shape_.u + shape_.s);
   for (std::size_t w = 0; w < lanes_.size() * window_slots_; ++w) {
     lane_windows_[w].interior.reserve(interior_bound);
     lane_windows_[w].edge_columns.reserve(edge_column_bound);
+    if (map_.factors.c0 > workloads::kCscMaxCount + 1) lane_windows_[w].last_channel.reserve(span_bound);
   }
   step_window_.edge_columns.reserve(edge_column_bound);
   lane_window_rows_.assign(lanes_.size() * window_slots_, 0);
@@ -497,6 +500,10 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
         if (!verify_row_ready) {
           decode_row(item);
           verify_row_ready = true;
+          // The timing moved the row segment as this many CSC entries (PeCostModel::iact_window).
+          EYESIM_CHECK(arch_.pe.kind != PeKind::kSparse || verify_csc_.entries.size() == window->nnz + window->zero_entries,
+                       "input row segment encodes into {} CSC entries, the timing counted {}",
+                       verify_csc_.entries.size(), window->nnz + window->zero_entries);
         }
         compute_values(item, verify_row_, window->nnz, grp.verify_tiles[m_i * k_red + red_i]);
       }

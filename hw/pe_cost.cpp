@@ -133,7 +133,7 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
 
 void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
   out.edge_columns.clear();
-  out.nnz = out.span = out.segment_visits = 0;
+  out.nnz = out.zero_entries = out.span = out.segment_visits = 0;
   out.c_count = it.c_end - it.c_begin;
   const std::uint32_t S = shape_.s, U = shape_.u, pad = shape_.pad;
   const std::int64_t h = std::int64_t{it.e} * U + it.r - pad;
@@ -170,6 +170,10 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
       out.edge_columns.push_back(channel_columns + static_cast<std::uint32_t>(s));
   };
   std::uint64_t nnz = 0;  // (summed here: `out` is written through a reference)
+  // A segment of at most 16 channels never needs a zero entry; dense iacts have no zeros.
+  const bool count_runs = sparse_ && out.c_count > workloads::kCscMaxCount + 1 && !index.iacts_dense();
+  std::uint64_t zero_entries = 0;
+  if (count_runs) out.last_channel.assign(out.span, -1);
   for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
     const std::uint32_t ci = c - it.c_begin;
     std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
@@ -203,8 +207,16 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     }
     for (const std::uint16_t* p = hi; p != last; ++p) add_edge(ci, *p);
     nnz += static_cast<std::uint64_t>(last - first);
+    if (count_runs) {
+      for (const std::uint16_t* p = first; p != last; ++p) {
+        std::int32_t& previous = out.last_channel[static_cast<std::size_t>(*p - w_lo)];
+        zero_entries += static_cast<std::uint32_t>(static_cast<std::int32_t>(ci) - previous - 1) >> workloads::kCscCountBits;
+        previous = static_cast<std::int32_t>(ci);
+      }
+    }
   }
   out.nnz = nnz;
+  out.zero_entries = zero_entries;
   if (segment_cycle_) out.segment_visits = segment_visits_before_[it.f_end] - segment_visits_before_[it.f_begin];
 }
 

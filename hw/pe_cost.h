@@ -78,6 +78,9 @@ struct WeightTileCost {
 struct IactWindow {
   bool empty = false;                  ///< the input row is padding
   std::uint64_t nnz = 0;               ///< non-zero iacts in the window (all of them on dense data)
+  /// A sparse PE's CSC segments are the c0 channels of one input column: a run of more than 15 zero
+  /// channels before a non-zero takes a zero-valued entry per 16 zeros (workloads/csc.h; only when c0 > 16).
+  std::uint64_t zero_entries = 0;
   std::uint64_t span = 0;              ///< window columns (w_hi - w_lo)
   std::uint32_t c_count = 0;
   std::vector<std::uint32_t> interior; ///< [c - c_begin][(w + pad) mod U]: interior non-zeros
@@ -90,6 +93,8 @@ struct IactWindow {
   /// visits segments f + t, t < ceil(S / U), each for its filter columns s = t*U + u < S, unless all their
   /// input columns w = f*U + s - pad are padding. Counted only for pe.iact_segment_cycle on a sparse PE.
   std::uint64_t segment_visits = 0;
+  /// Scratch of zero_entries: per window column, the last non-zero channel seen (-1: none yet).
+  std::vector<std::int32_t> last_channel;
 };
 
 /// Computes work-item costs for one layer on one PE configuration. Holds scratch buffers: one per thread.
@@ -172,7 +177,7 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
     cost.zero_iacts_skipped = window_values - window.nnz;
     cost.mac_slots = mac_cycles * simd;
     // CSC on the NoC: one 12-bit pair per non-zero plus one address per (column position) segment.
-    cost.iact_bits = window.nnz * arch_.pe.iact_data_bits + window.span * arch_.pe.iact_addr_bits;
+    cost.iact_bits = (window.nnz + window.zero_entries) * arch_.pe.iact_data_bits + window.span * arch_.pe.iact_addr_bits;
   } else {
     // Dense PE: every (iact, weight) slot of every output column, zero or not, padding included.
     // Effectual MACs still come from the data (for energy: gated vs. active slots).

@@ -521,6 +521,24 @@ TEST_SUITE("fast") {
     CHECK(s.cycles >= dram_bytes);
   }
 
+  TEST_CASE("functional mode: the timing moves every tile and row segment as the CSC entries it encodes into") {
+    // Runs of more than 15 zeros need zero-valued entries: in 32-channel weight tiles (m0 = 32) and in
+    // 64-channel row segments (c0 = 64, beyond a V2 PE's 16 weight addresses). The chip checks each
+    // encoding's entry count against the timing's: both checks failed when the timing counted the
+    // non-zeros alone (helper-61).
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.pe.weight_addr_entries = 64;
+    arch.pe.iact_data_entries = 64;
+    const workloads::LayerShape shape{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 128, .m = 64, .h = 6, .w = 6};
+    const auto data = workloads::prepare_network(testing::one_layer(shape, 0.04, 0.05), 1);
+    const LayerResult r = simulate_layer(arch, data->layers[0],
+                                         RunOptions{.verify = true, .collect_traces = false,
+                                                    .forced_mappings = {{.layer = "", .m0 = 32, .c0 = 64, .f0 = 6}}});
+    CHECK(r.verified);
+    CHECK(r.mapping.m0 == 32);
+    CHECK(r.mapping.c0 == 64);
+  }
+
   TEST_CASE("an invalid architecture is refused with every issue named") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.array.pe_cols = 0;

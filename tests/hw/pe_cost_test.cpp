@@ -81,6 +81,28 @@ TEST_SUITE("fast") {
     CHECK(c.macs_effectual == 1);
   }
 
+  TEST_CASE("an input row segment of more than 16 channels carries a run of more than 15 zero iacts in zero entries") {
+    // The segment of one input column is its c0 channels: one non-zero at channel 31 of 32 is two CSC
+    // entries. (c0 > 16 needs more weight address entries than a V2 PE has.)
+    ArchSpec arch = *preset("eyeriss_v2");
+    arch.pe.weight_addr_entries = 32;
+    for (const std::uint32_t channel : {0u, 16u, 31u}) {
+      CAPTURE(channel);
+      HandLayer h(workloads::LayerShape{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 32, .m = 2, .w = 3});
+      for (auto& v : h.data.weights.values()) v = 3;
+      h.data.iacts.at({0, channel, 0, 1}) = 7;  // column 1 of 3
+      h.data.iacts.at({0, 0, 0, 2}) = 1;        // column 2: one entry
+      h.finish();
+      PeCostModel model(arch, h.data);
+      WeightTileCost tile;
+      model.weight_tile(0, 0, 2, 0, 32, 0, tile);
+      const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 2, 0, 32, 0, 0, 0, 3}, tile);
+      const std::uint64_t entries = (channel < 16 ? 1 : 2) + 1;
+      CHECK(c.iact_bits == entries * arch.pe.iact_data_bits + 3 * arch.pe.iact_addr_bits);
+      CHECK(c.macs_effectual == 4);
+    }
+  }
+
   TEST_CASE("zero iacts cost no MAC cycle on a sparse PE, but the window's one segment costs its address read") {
     ArchSpec arch = *preset("eyeriss_v2");
     REQUIRE(arch.pe.iact_segment_cycle);
