@@ -54,9 +54,10 @@ struct LayerRunner {
 
   /// run_layer, with the layer named in what it throws (a DRAM too slow to simulate, memory running out:
   /// the error did not say which layer of a network; found by helper-49). MappingError names it already.
-  LayerResult run(const workloads::LayerData& layer, std::optional<double> oact_density) {
+  /// Layer `index` of the run (for RunOptions::progress).
+  LayerResult run(const workloads::LayerData& layer, std::optional<double> oact_density, std::size_t index) {
     try {
-      return run_layer(layer, oact_density);
+      return run_layer(layer, oact_density, index);
     } catch (const MappingError&) {
       throw;
     } catch (const std::bad_alloc&) {
@@ -67,7 +68,7 @@ struct LayerRunner {
     }
   }
 
-  LayerResult run_layer(const workloads::LayerData& layer, std::optional<double> oact_density) {
+  LayerResult run_layer(const workloads::LayerData& layer, std::optional<double> oact_density, std::size_t index) {
     const MappingOverride* forced = find_override(options.forced_mappings, layer.shape().name);
     if (options.mapper.mode == MapperMode::kEstimate || forced) {
       const Mapping mapping = map_layer(arch, layer, forced, &trees, &mapper_scratch);
@@ -75,6 +76,7 @@ struct LayerRunner {
     }
     map_layer_candidates(arch, layer, options.mapper.window, options.mapper.max_candidates, candidates, &trees,
                          &mapper_scratch);
+    if (options.progress) options.progress->on_search_started(index, static_cast<std::uint32_t>(candidates.size()));
     // Fewest cycles; ties to less chip energy, then to the earlier candidate (the better estimate).
     std::size_t chosen = 0;
     LayerResult best;
@@ -83,6 +85,7 @@ struct LayerRunner {
     const bool alone = candidates.size() == 1;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       LayerResult r = Chip(arch, layer, candidates[i], alone ? options : quiet, workspace, oact_density).run();
+      if (options.progress) options.progress->on_candidate_done(index);
       if (i == 0) pick_cycles = r.stats.cycles;
       if (i == 0 || r.stats.cycles < best.stats.cycles ||
           (r.stats.cycles == best.stats.cycles && r.stats.energy_chip_pj < best.stats.energy_chip_pj)) {
@@ -142,8 +145,13 @@ std::optional<double> written_oact_density(const workloads::NetworkData& net, st
 LayerResult simulate_layer(const ArchSpec& arch, const workloads::LayerData& layer, const RunOptions& options) {
   require_valid(arch);
   require_valid(options.mapper);
+  if (options.progress && options.progress->layers() != 1)
+    throw std::invalid_argument(fmt::format("simulate_layer reports to a progress of 1 layer, not {}", options.progress->layers()));
   LayerRunner runner(arch, options);
-  return runner.run(layer, std::nullopt);
+  if (options.progress) options.progress->on_layer_started(0);
+  LayerResult r = runner.run(layer, std::nullopt, 0);
+  if (options.progress) options.progress->on_layer_done(0);
+  return r;
 }
 
 NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkData& net, const RunOptions& options,
@@ -155,6 +163,9 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
   result.batch = net.batch;
   const std::size_t count = options.max_layers == 0 ? net.layers.size() : std::min(options.max_layers, net.layers.size());
   result.layers.resize(count);
+  if (options.progress && options.progress->layers() != count)
+    throw std::invalid_argument(fmt::format("simulate_network runs {} layer{} of '{}', its progress counts {}", count,
+                                            count == 1 ? "" : "s", net.network.name, options.progress->layers()));
   // One runner per thread at a time: a layer takes an idle one (or makes one) and gives it back, so a
   // serial loop runs every layer on one runner, as before there were loops.
   std::mutex idle_mutex;
@@ -170,7 +181,9 @@ NetworkResult simulate_network(const ArchSpec& arch, const workloads::NetworkDat
             if (!idle.empty()) runner = std::move(idle.back()), idle.pop_back();
           }
           if (!runner) runner = std::make_unique<LayerRunner>(arch, options);
-          result.layers[i] = runner->run(net.layers[i], written_oact_density(net, i));
+          if (options.progress) options.progress->on_layer_started(i);
+          result.layers[i] = runner->run(net.layers[i], written_oact_density(net, i), i);
+          if (options.progress) options.progress->on_layer_done(i);
           const std::lock_guard lock(idle_mutex);
           idle.push_back(std::move(runner));
         },

@@ -13,6 +13,7 @@
 #include "core/index_loop.h"
 #include "hw/arch_spec.h"
 #include "hw/layer_result.h"
+#include "hw/run_progress.h"
 #include "workloads/layer_data.h"
 
 namespace eyesim::hw {
@@ -67,6 +68,10 @@ struct RunOptions {
   /// energy, then the better estimate), and runs the chosen one again with these options when they ask for
   /// traces or verification: the layer's result equals a run of that mapping forced.
   MapperSearch mapper{};
+  /// Advanced as the layers and the candidates of a search are simulated, for a progress display on another
+  /// thread (not owned; nullptr: none). Sized to the layers simulated (simulate_network throws
+  /// std::invalid_argument otherwise; simulate_layer reports as layer 0 of 1). The results do not depend on it.
+  RunProgress* progress = nullptr;
 };
 
 /// The layer cannot be mapped onto the architecture (e.g. a weight column exceeds every SPad).

@@ -17,6 +17,7 @@
 #include "core/index_loop.h"
 #include "tests/thread_per_index.h"
 #include "hw/presets.h"
+#include "hw/run_progress.h"
 #include "hw/simulate.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -82,6 +83,53 @@ TEST_SUITE("fast") {
       INFO(arch.name, " mapper ", to_string(options.mapper.mode));
       check_same(simulate_network(arch, *serial_data, options), simulate_network(arch, *threaded_data, options, testing::thread_per_index));
     }
+  }
+
+  TEST_CASE("RunProgress counts every layer and every candidate simulated, and the results do not depend on it") {
+    const auto net = workloads::builtin_network("sparse_mobilenet");
+    const auto data = workloads::prepare_network(*net, 1);
+    const ArchSpec arch = *preset("eyeriss_v2");
+    RunOptions searched;
+    searched.mapper.mode = MapperMode::kSimulate;
+    searched.max_layers = 9;  // the progress counts the layers simulated, not the network's
+    for (const bool concurrent : {false, true}) {
+      const char* how = concurrent ? "a thread per layer" : "serial";
+      INFO(how);
+      const IndexLoop loop = concurrent ? IndexLoop(testing::thread_per_index) : IndexLoop(serial_loop);
+      RunProgress progress(9);
+      RunOptions observed = searched;
+      observed.progress = &progress;
+      const NetworkResult r = simulate_network(arch, *data, observed, loop);
+      check_same(r, simulate_network(arch, *data, searched, loop));
+      std::uint32_t searched_layers = 0;
+      for (std::size_t i = 0; i < 9; ++i) {
+        INFO("layer ", i);
+        CHECK(progress.is_started(i));
+        CHECK(progress.is_done(i));
+        CHECK(progress.candidates(i) == r.layers[i].mapper_candidates);
+        CHECK(progress.candidates_done(i) == r.layers[i].mapper_candidates);
+        searched_layers += progress.candidates(i) > 1;
+      }
+      CHECK(searched_layers > 0);  // (some layer had more than one candidate to simulate)
+    }
+    // The estimate's runs count layers, no candidates; a layer that fails is started and never done.
+    RunProgress estimate(net->layers.size());
+    RunOptions failing{.verify = false, .collect_traces = false, .forced_mappings = {MappingOverride{
+                                                                            .layer = std::string(net->layers[3].shape.name),
+                                                                            .m0 = 4096}}};
+    failing.progress = &estimate;
+    CHECK_THROWS(simulate_network(arch, *data, failing));
+    CHECK(estimate.is_done(2));
+    CHECK(estimate.candidates(2) == 0);
+    CHECK(estimate.is_started(3));
+    CHECK_FALSE(estimate.is_done(3));
+    CHECK_FALSE(estimate.is_started(4));  // (serial: stopped at the first failure)
+    // A progress of another size is a caller's mistake, refused before anything runs.
+    RunProgress wrong(5);
+    RunOptions mismatched;
+    mismatched.progress = &wrong;
+    CHECK_THROWS_AS(simulate_network(arch, *data, mismatched), std::invalid_argument);
+    CHECK_FALSE(wrong.is_started(0));
   }
 
   TEST_CASE("a network simulated concurrently fails with its first failing layer's error") {
