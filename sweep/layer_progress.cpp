@@ -7,11 +7,11 @@
 
 namespace eyesim::sweep {
 
-WatchedRun watched_run(const hw::RunProgress& progress, const workloads::NetworkData& net) {
+WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net) {
   WatchedRun run{.progress = &progress, .layer_macs = {}};
   run.layer_macs.reserve(progress.layers());
   for (std::size_t i = 0; i < progress.layers() && i < net.layers.size(); ++i)
-    run.layer_macs.push_back(static_cast<double>(net.layers[i].shape().macs()));
+    run.layer_macs.push_back(static_cast<double>(net.layers[i].shape.macs()));
   run.layer_macs.resize(progress.layers(), 0.0);
   return run;
 }

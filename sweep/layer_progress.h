@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "hw/run_progress.h"
-#include "workloads/layer_data.h"
+#include "workloads/network.h"
 
 namespace eyesim::sweep {
 
@@ -17,8 +17,9 @@ struct WatchedRun {
   std::vector<double> layer_macs;
 };
 
-/// `progress` of a run of `net` (its first progress.layers() layers), kept by pointer.
-WatchedRun watched_run(const hw::RunProgress& progress, const workloads::NetworkData& net);
+/// `progress` of a run of `net` (its first progress.layers() layers), kept by pointer. Only the MACs'
+/// shares are used: the network's batch does not matter.
+WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net);
 
 /// "[ 9/16 layers]  56.2% of MACs | 57 candidates simulated | 12s elapsed" for one run; for several,
 /// "[12/25 simulations] ...", the runs whose every layer is done. The share of MACs counts each finished

@@ -12,6 +12,7 @@
 #include "hw/run_progress.h"
 #include "sweep/layer_progress.h"
 #include "sweep/progress_display.h"
+#include "workloads/network.h"
 
 namespace eyesim::sweep {
 namespace {
@@ -152,6 +153,13 @@ TEST_SUITE("fast") {
     a.on_layer_started(0);
     a.on_layer_done(0);
     CHECK(layer_progress_line(runs, 2) == "[1/2 simulations]  80.0% of MACs | 2s elapsed");
+    // A run's layers weigh their nominal MACs; a run of the first layers only (validate's) weighs those.
+    const auto alexnet = workloads::builtin_network("alexnet");
+    REQUIRE(alexnet);
+    hw::RunProgress first_two(2);
+    const WatchedRun w = watched_run(first_two, *alexnet);
+    CHECK(w.progress == &first_two);
+    CHECK(w.layer_macs == std::vector<double>{double(alexnet->layers[0].shape.macs()), double(alexnet->layers[1].shape.macs())});
     hw::RunProgress lone(1);
     const std::vector<WatchedRun> one = {{.progress = &lone, .layer_macs = {7}}};
     CHECK(layer_progress_line(one, 0) == "[0/1 layer]   0.0% of MACs | 0s elapsed");
