@@ -136,6 +136,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 4096));
   run->add_option("--format", run_args.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  run->add_option("--progress", run_args.progress,
+                  "auto, always or never: layers done, share of MACs, candidates simulated, elapsed time, on stderr "
+                  "(auto: on a terminal once the run has taken 2 s, erased at the end, elsewhere a line every 10 s; always: "
+                  "from the start, the last line kept)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  run->add_flag("-q,--quiet", run_args.quiet, "no progress output (as --progress never), no note of a clamped -j");
   eyesim::tools::SweepArgs sweep_args;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep into an HDF5 file");
   sweep->add_option("spec", sweep_args.spec, "sweep spec (TOML); default: the built-in sweep")->check(CLI::ExistingFile);
@@ -170,6 +176,11 @@ int main(int argc, char** argv) {
   validate->add_option("-j,--jobs", validate_args.jobs,
                        "threads (0 or omitted: the cores this process may use, also the most)")
       ->check(CLI::Range(0, 4096));
+  validate->add_option("--progress", validate_args.progress,
+                       "auto, always or never: simulations done, share of MACs, candidates simulated, elapsed time, "
+                       "on stderr, as for run")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  validate->add_flag("-q,--quiet", validate_args.quiet, "no progress output (as --progress never), no note of a clamped -j");
   validate->add_option("--mapper", validate_args.mapper.mode,
                        "estimate (the validated configuration) or simulate: each case with the mapping search by "
                        "simulation")

@@ -2,11 +2,15 @@
 #include "tools/run_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -24,6 +28,8 @@
 #include "sweep/runner.h"
 #include "hw/simulate.h"
 #include "sweep/arena_loop.h"
+#include "sweep/layer_progress.h"
+#include "sweep/progress_display.h"
 #include "workloads/layer_data.h"
 #include "workloads/mask.h"
 #include "workloads/network.h"
@@ -111,6 +117,11 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
     return 2;
   }
+  const auto progress_mode = sweep::parse_progress_mode(args.progress);
+  if (!progress_mode) {
+    fmt::print(err, "eyesim: error: --progress must be auto, always or never (got '{}')\n", args.progress);
+    return 2;
+  }
   std::optional<hw::ArchSpec> arch;
   std::optional<workloads::Network> net;
   // -o: the file holds the per-PE and per-port traces, as a sweep's does.
@@ -192,14 +203,37 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
   try {
     // The layers side by side (the result does not depend on it: hw/simulate.h).
     const unsigned threads = sweep::worker_threads(args.jobs);
-    fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
+    if (!args.quiet) fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
     tbb::task_arena arena(static_cast<int>(threads));
     const IndexLoop layers = sweep::arena_loop(arena);
+    // Progress on stderr, never stdout (its table, CSV or JSON is read by programs): the layers prepared,
+    // then those simulated and the candidates a search simulated, counted by the threads that do the work
+    // (hw::RunProgress) and drawn by the display's own thread. --progress never counts nothing.
+    const sweep::ProgressPolicy policy =
+        sweep::progress_policy(args.quiet ? sweep::ProgressMode::kNever : *progress_mode, isatty(fileno(err)) != 0);
+    hw::RunProgress progress(net->layers.size());
+    const sweep::WatchedRun watched = sweep::watched_run(progress, *net);
+    std::atomic<std::size_t> prepared{0};
+    std::atomic<bool> simulating{false};
+    if (policy.enabled) options.progress = &progress;
+    const IndexLoop counted = [&](std::size_t n, const std::function<void(std::size_t)>& body) {
+      layers(n, [&](std::size_t i) {
+        body(i);
+        prepared.fetch_add(1, std::memory_order_relaxed);
+      });
+    };
+    sweep::ProgressDisplay display(err, policy, "eyesim: run ", [&](double elapsed) {
+      if (simulating.load(std::memory_order_relaxed)) return sweep::layer_progress_line({&watched, 1}, elapsed);
+      return fmt::format("preparing the data [{:>{}}/{} layers] | {:.0f}s elapsed", prepared.load(std::memory_order_relaxed),
+                         std::to_string(net->layers.size()).size(), net->layers.size(), elapsed);
+    });
     const auto t0 = std::chrono::steady_clock::now();
-    const auto data = workloads::prepare_network(*net, args.seed, args.batch, layers);
+    const auto data = workloads::prepare_network(*net, args.seed, args.batch, policy.enabled ? counted : layers);
     const auto t1 = std::chrono::steady_clock::now();
+    simulating.store(true, std::memory_order_relaxed);
     const hw::NetworkResult r = hw::simulate_network(*arch, *data, options, layers, &done);
     const auto t2 = std::chrono::steady_clock::now();
+    display.finish();  // (an error ends it too, as the display goes out of scope before it is printed)
     const double prep_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     const double sim_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
     if (args.format == "csv") {

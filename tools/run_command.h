@@ -24,11 +24,13 @@ struct RunArgs {
   std::string output;            ///< optional HDF5 file (the schema of docs/results.md, one design point)
   bool force = false;            ///< overwrite an existing output (without: refused, as sweep and merge do)
   int jobs = 0;                  ///< threads preparing and simulating layers side by side (0: every available one)
+  std::string progress = "auto"; ///< auto | always | never: progress on stderr (sweep/progress_display.h)
+  bool quiet = false;            ///< -q: no progress (as --progress never) and no note of a clamped -j
   std::string command_line;
   std::string version;
 };
 
-/// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net or bad format.
+/// Exit code: 0 ok; 1 simulation failure (mapping, verification); 2 unknown arch/net, bad format or progress mode.
 int run_command(const RunArgs& args, std::FILE* out, std::FILE* err);
 
 /// `eyesim show arch|net NAME|FILE`: the resolved architecture (with `sets`, PARAM=VALUE, applied), or the

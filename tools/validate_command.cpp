@@ -3,10 +3,13 @@
 #include "tools/validate_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -26,6 +31,8 @@
 #include "sweep/mapping_file.h"
 #include "sweep/runner.h"
 #include "sweep/arena_loop.h"
+#include "sweep/layer_progress.h"
+#include "sweep/progress_display.h"
 #include "tools/validation/published_case.h"
 #include "workloads/layer_data.h"
 #include "workloads/network.h"
@@ -112,6 +119,11 @@ std::string verdict(const CaseOutcome& o) {
 int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   if (args.format != "table" && args.format != "csv" && args.format != "json") {
     fmt::print(err, "eyesim: error: --format must be table, csv or json (got '{}')\n", args.format);
+    return 2;
+  }
+  const auto progress_mode = sweep::parse_progress_mode(args.progress);
+  if (!progress_mode) {
+    fmt::print(err, "eyesim: error: --progress must be auto, always or never (got '{}')\n", args.progress);
     return 2;
   }
   std::vector<PublishedCase> cases;
@@ -334,16 +346,42 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   }
 
   // The distinct networks' data, prepared side by side, and each one's layers too (as eyesim run does).
-  fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
+  if (!args.quiet) fmt::print(err, "{}", sweep::clamped_jobs_note(args.jobs));
   tbb::task_arena arena(static_cast<int>(sweep::worker_threads(args.jobs)));
   const IndexLoop layers = sweep::arena_loop(arena);
+  // Progress on stderr, as `eyesim run` has it: the layers prepared, then the simulations done, their
+  // share of MACs and the candidates a search simulated (a run's hw::RunProgress per simulation).
+  const sweep::ProgressPolicy policy =
+      sweep::progress_policy(args.quiet ? sweep::ProgressMode::kNever : *progress_mode, isatty(fileno(err)) != 0);
+  std::deque<hw::RunProgress> progress;  // per job (atomics do not move)
+  std::vector<sweep::WatchedRun> watched;
+  std::size_t to_prepare_layers = 0;
+  for (const auto& [data_key, p] : to_prepare) to_prepare_layers += p.network.layers.size();
+  for (const Job& j : jobs) {
+    const workloads::Network& net = to_prepare.at(j.data_key).network;
+    progress.emplace_back(j.max_layers == 0 ? net.layers.size() : std::min(j.max_layers, net.layers.size()));
+    watched.push_back(sweep::watched_run(progress.back(), net));
+  }
+  std::atomic<std::size_t> prepared{0};
+  std::atomic<bool> simulating{false};
+  const IndexLoop counted = [&](std::size_t n, const std::function<void(std::size_t)>& body) {
+    layers(n, [&](std::size_t i) {
+      body(i);
+      prepared.fetch_add(1, std::memory_order_relaxed);
+    });
+  };
+  sweep::ProgressDisplay display(err, policy, "eyesim: validate ", [&](double elapsed) {
+    if (simulating.load(std::memory_order_relaxed)) return sweep::layer_progress_line(watched, elapsed);
+    return fmt::format("preparing the data [{:>{}}/{} layers] | {:.0f}s elapsed", prepared.load(std::memory_order_relaxed),
+                       std::to_string(to_prepare_layers).size(), to_prepare_layers, elapsed);
+  });
   std::vector<ToPrepare*> preparing;
   for (auto& [data_key, p] : to_prepare) preparing.push_back(&p);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, preparing.size(), [&](std::size_t i) {
       ToPrepare& p = *preparing[i];
       try {
-        p.data = workloads::prepare_network(p.network, kValidationSeed, p.batch, layers);
+        p.data = workloads::prepare_network(p.network, kValidationSeed, p.batch, policy.enabled ? counted : layers);
       } catch (const std::exception& e) {
         p.failure = e.what();
       }
@@ -351,6 +389,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   });
   for (const auto& [data_key, p] : to_prepare) {
     if (!p.failure.empty()) {
+      display.finish();
       fmt::print(err, "eyesim: error: preparing the data of validation network '{}': {}\n", p.network.name, p.failure);
       return 1;
     }
@@ -358,12 +397,14 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   for (Job& j : jobs) j.data = to_prepare.at(j.data_key).data;
 
   const auto start = std::chrono::steady_clock::now();
+  simulating.store(true, std::memory_order_relaxed);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t i) {
       Job& j = jobs[i];
       try {
         j.result = hw::simulate_network(j.arch, *j.data, hw::RunOptions{.verify = false, .collect_traces = false, .forced_mappings = j.mappings,
-                                                                   .max_layers = j.max_layers, .mapper = *mapper},
+                                                                   .max_layers = j.max_layers, .mapper = *mapper,
+                                                                   .progress = policy.enabled ? &progress[i] : nullptr},
                                           layers);
       } catch (const std::exception& e) {
         j.failure = e.what();
@@ -371,6 +412,7 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     });
   });
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  display.finish();
 
   auto find_job = [&](const RunKey& k) -> const Job& {
     const std::string text = key_text(k);

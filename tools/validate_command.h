@@ -16,6 +16,8 @@ struct ValidateArgs {
   std::string case_filter;       ///< only case ids containing this text
   std::string cases_file;        ///< empty: the cases compiled into the binary
   int jobs = 0;                  ///< 0: all cores
+  std::string progress = "auto"; ///< auto | always | never: progress on stderr, as `eyesim run`'s
+  bool quiet = false;            ///< -q: no progress (as --progress never) and no note of a clamped -j
   /// Set: the cases of the V2 paper's evaluation (groups 1-4) run at this DRAM bandwidth (GB/s) instead
   /// of their architecture's; the JSSC chip (its measured link), the scalability setup (unlimited by
   /// definition) and the sensitivity cases (their own bandwidths) are left as they are.
