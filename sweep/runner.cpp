@@ -62,8 +62,19 @@ class Progress {
     enabled_ = o.progress != "never";
   }
   /// The rate and the ETA count from here: after a resume has loaded its journal's points into the file
-  /// (a second or two that no point of this run took: the first ETA read 2423 s for 60; helper-56).
-  void restart() { start_ = Clock::now(); }
+  /// (a second or two that no point of this run took: the first ETA read 2423 s for 60; helper-56). The
+  /// points the workers started before are not measured (is_measured).
+  void restart() {
+    start_ = Clock::now();
+    restarted_ = true;
+  }
+  /// Whether a point started at `started` ran wholly in the elapsed time: every point unless restart() came
+  /// after its start (then its time before the restart is in no elapsed time: RemainingTime::finished_unmeasured).
+  bool is_measured(Clock::time_point started) const { return !restarted_ || started >= start_; }
+  /// The worker seconds of a point from `started` to `ended` that fall in the elapsed time (<= 0: none).
+  double seconds_in_window(Clock::time_point started, Clock::time_point ended) const {
+    return std::chrono::duration<double>(ended - std::max(started, restarted_ ? start_ : started)).count();
+  }
   void update(std::size_t done, std::size_t failed, bool final) {
     if (!enabled_) return;
     const auto now = Clock::now();
@@ -71,7 +82,8 @@ class Progress {
     if (!final && since < (tty_ ? 0.25 : interval_)) return;
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const std::string line = progress_line(done, total_, failed, remaining_, elapsed, in_flight_.at(now));
+    const std::string line =
+        progress_line(done, total_, failed, remaining_, elapsed, in_flight_.at(now, restarted_ ? start_ : Clock::time_point{}));
     if (tty_) fmt::print(err_, "\r{}\x1b[K{}", line, final ? "\n" : "");
     else fmt::print(err_, "eyesim: sweep {}\n", line);
     std::fflush(err_);
@@ -83,7 +95,7 @@ class Progress {
   const RemainingTime& remaining_;
   const PointsInFlight& in_flight_;
   double interval_;
-  bool tty_ = false, enabled_ = true;
+  bool tty_ = false, enabled_ = true, restarted_ = false;
   Clock::time_point start_, last_{};
 };
 
@@ -213,8 +225,13 @@ constexpr std::string_view kShardHint =
     " (resume each shard with its own --shard k/N; `--shard auto` in a job array task rerun on its own, "
     "sbatch --array=7, sees an array of one task: give the task --shard 7/16 instead)";
 
+/// A point a worker finished, and when it started and ended it (for the progress line's rate).
+struct Finished {
+  PointRecord record;
+  Clock::time_point started, ended;
+};
 struct Done {};
-using Message = std::variant<PointRecord, Done>;
+using Message = std::variant<Finished, Done>;
 
 }  // namespace
 
@@ -383,10 +400,12 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         Message m;
         if (!queue.pop(m)) break;
         if (std::holds_alternative<Done>(m)) break;
-        PointRecord& r = std::get<PointRecord>(m);
+        Finished& f = std::get<Finished>(m);
+        PointRecord& r = f.record;
         const auto t0 = Clock::now();
         if (journal) journal->append(r);
-        remaining.finished(r.point_id, r.wall_ms / 1e3);
+        if (progress.is_measured(f.started)) remaining.finished(r.point_id, r.wall_ms / 1e3);
+        else remaining.finished_unmeasured(r.point_id, r.wall_ms / 1e3, progress.seconds_in_window(f.started, f.ended));
         writer->add(std::move(r));
         busy += Clock::now() - t0;
         progress.update(++written, failed.load(), false);
@@ -451,7 +470,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o, const std::
         workloads.point_done(k);
         in_flight.finished(static_cast<std::size_t>(worker));
         ++simulated;
-        if (!queue.push(std::move(rec))) return;  // the writer failed: stop
+        if (!queue.push(Finished{std::move(rec), t0, Clock::now()})) return;  // the writer failed: stop
       }
     });
   });

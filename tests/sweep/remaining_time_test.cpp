@@ -101,6 +101,51 @@ TEST_SUITE("fast") {
     // 0 s, counting the earlier points as this run's).
     CHECK(progress_line(9, 10, 0, t, 2.0) == "[ 9/10]  90.0% | 0 failed | 0.5 points/s | 2s elapsed | ETA 2s");
   }
+
+  TEST_CASE("RemainingTime after a resume: the points started before the clock teach no rate, and no ETA without one") {
+    // 20 points of 1 s on 2 workers, resumed: while the journal was written, the workers finished points 0-3
+    // (queued for the writer) and started 4 and 5 half a second before the clock started.
+    std::vector<DesignPoint> points(20, test_point("eyeriss_v2", "sparse_mobilenet"));
+    const std::vector<double> costs(20, 1.0);
+    std::vector<std::uint64_t> todo(20);
+    for (std::uint64_t i = 0; i < 20; ++i) todo[i] = i;
+    RemainingTime t(points, costs, todo);
+    // The writer takes the 4 queued points at once, 0.01 s in: measured, they read 400 points/s and an ETA
+    // of 0.01 x 16 / 4 = 0.04 s (the first line of a resumed sweep read 177 points/s and 12 s, then
+    // 75 points/s and 29 s).
+    for (std::uint64_t i = 0; i < 4; ++i) t.finished_unmeasured(i, 1.0, -0.2);  // (ended before the clock)
+    CHECK(t.finished_points() == 4);
+    CHECK(t.points_in_window() == 0);
+    CHECK_FALSE(t.has_rate());
+    const std::vector<PointInFlight> running = {{4, 0.01}, {5, 0.01}};  // (their seconds since the clock)
+    CHECK(progress_line(14, 30, 0, t, 0.01, running) == "[14/30]  46.7% | 0 failed | - points/s | 0s elapsed | ETA -");
+    // Points 4 and 5 end 0.5 s in (1 s each, half of it before the clock): unmeasured, 0.5 s each in the
+    // window. Points 6 and 7, started 0.5 s in, end 1.5 s in: measured, the rate's first basis.
+    t.finished_unmeasured(4, 1.0, 0.5);
+    t.finished_unmeasured(5, 1.0, 0.5);
+    CHECK_FALSE(t.has_rate());
+    CHECK(t.points_in_window() == doctest::Approx(1.0));  // two halves
+    t.finished(6, 1.0);
+    t.finished(7, 1.0);
+    CHECK(t.has_rate());
+    // 12 points left at 1 s on 2 workers: 6 s. The window's worker seconds are 2 x 1.5 = 3 (1 of them the
+    // unmeasured points'), so 1.5 x 12 / 3 = 6 s; without them, 1.5 x 12 / 2 = 9 s. And 3 points' worth in
+    // 1.5 s: 2 points/s, the workers' pace (4 whole points would read 2.7, 2 measured ones 1.3).
+    CHECK(t.seconds(1.5) == doctest::Approx(6.0));
+    CHECK(progress_line(18, 30, 0, t, 1.5) == "[18/30]  60.0% | 0 failed | 2.0 points/s | 2s elapsed | ETA 6s");
+  }
+
+  TEST_CASE("PointsInFlight counts a point's seconds from the clock's start when it started before") {
+    using Clock = PointsInFlight::Clock;
+    PointsInFlight f(2);
+    const Clock::time_point t0 = Clock::now();
+    f.started(0, 3, t0);
+    f.started(1, 4, t0 + std::chrono::seconds(2));
+    const auto busy = f.at(t0 + std::chrono::seconds(3), t0 + std::chrono::seconds(1));
+    REQUIRE(busy.size() == 2);
+    CHECK(busy[0].seconds == doctest::Approx(2.0));  // started before the clock: from the clock
+    CHECK(busy[1].seconds == doctest::Approx(1.0));  // after: from its start
+  }
 }
 
 }  // namespace eyesim::sweep
