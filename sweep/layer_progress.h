@@ -29,7 +29,7 @@ WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network
 /// 8-33 ms per GMAC; MobileNet 1.0/224 and ResNet-50 more), and a fit of the time to the MACs, the output
 /// size and the channels of 200 layers of six networks still missed by 3-4x for one layer in five; an ETA
 /// from the share of MACs done read 0.7-1.7x the time left on VGG-16 at batch 64 and 3.2x after ResNet-50's
-/// first layer at batch 16 (measured 2026-12-01, README "Progress").
+/// first layer at batch 16 (measured 2026-12-01 on this 2-core VM).
 std::string layer_progress_line(std::span<const WatchedRun> runs, double elapsed);
 
 }  // namespace eyesim::sweep
