@@ -160,6 +160,12 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
   // Each bank is a server of its own (about 64 bytes of state): 4096 iact and 4096 psum banks in each of
   // 65536 clusters would take 34 GB, and a sweep's worker would be killed for it instead of failing the
   // point (helper-58). A million banks is 150x the 16384-PE chip's 7168.
+  // A shared GLB gives the input and the psums banks of their own (glb_layout): with one bank in all, the
+  // two would each get a port of that one bank (helper-61: 1.4 accesses per cycle on one bank).
+  if (a.glb.shared && std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks < 2)
+    issues.push_back({"glb.iact_banks", fmt::format("a shared GLB needs at least 2 banks, one for the input and one "
+                                                    "for the psums (got {})",
+                                                    std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks)});
   if (!a.glb.shared) {
     const std::uint64_t banks = std::uint64_t{a.clusters()} * (std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks);
     if (banks > kMaxGlbBanks)

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/check.h"
 #include "hw/mapper.h"
 
 namespace eyesim::hw {
@@ -34,11 +35,7 @@ GlbLayout glb_layout(const ArchSpec& arch, double iact_bytes) {
   // it needs (at least one, leaving at least one for psums), the psums the rest.
   const std::uint32_t pool = arch.glb.iact_banks + arch.glb.psum_banks;
   const double bank = arch.glb.iact_bank_bytes;
-  if (pool <= 1) {
-    g.iact_banks = g.psum_banks = 1;
-    g.iact_bytes = g.psum_bytes = bank / 2;
-    return g;
-  }
+  EYESIM_CHECK(pool >= 2, "a shared GLB of {} bank(s) passed validate()", pool);
   const auto needed = static_cast<std::uint32_t>(std::ceil(iact_bytes / bank));
   g.iact_banks = std::clamp(needed, 1u, pool - 1);
   g.psum_banks = pool - g.iact_banks;

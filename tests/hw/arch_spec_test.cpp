@@ -228,5 +228,18 @@ TEST_SUITE("fast") {
     a.glb.shared = true;  // one GLB of 8 + 9 banks
     CHECK(validate(a).empty());
   }
+
+  TEST_CASE("a shared GLB has a bank for the input and one for the psums") {
+    // With one bank in all, the input and the psums each got a port of it (helper-61).
+    ArchSpec a = *preset("eyeriss_v1_jssc");
+    REQUIRE(a.glb.shared);
+    a.glb.iact_banks = 1;
+    a.glb.psum_banks = 0;
+    REQUIRE(validate(a).size() == 1);
+    CHECK(validate(a)[0].path == "glb.iact_banks");
+    CHECK(validate(a)[0].message == "a shared GLB needs at least 2 banks, one for the input and one for the psums (got 1)");
+    a.glb.iact_banks = 2;
+    CHECK(validate(a).empty());
+  }
 }
 }  // namespace eyesim::hw
