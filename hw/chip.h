@@ -194,6 +194,7 @@ class Chip {
   std::optional<double> oact_density_;  ///< density of the output written to DRAM (nullopt: raw)
   /// The last oact_write_bytes asked for, by value count (it rounds a double: once per layer, not per step).
   std::uint64_t oact_memo_values_ = ~std::uint64_t{0}, oact_memo_bytes_ = 0;
+  std::uint64_t oact_raw_bits_ = 0;  ///< raw output bits written so far (they pack across writes)
   Simulator& sim_;
   /// The chip runs in one clock domain and its simulator is private, so it counts in cycles (1 tick =
   /// 1 cycle): events then fall within the timing wheel's 4096-tick horizon instead of its overflow heap
