@@ -15,7 +15,7 @@ constexpr double kIscaPjPerBit = kIscaMacPj / 16.0;  // "1x" per bit of a 16-bit
 EnergySpec energy_65nm_8bit(double clock_pj_per_pe_cycle, double clock_idle_pj_per_pe_cycle) {
   return EnergySpec{
       .mac_pj = 0.21,                  // Accelergy 65 nm 8x8 MAC
-      .gated_mac_pj = 0.02,            // ~10 % of a MAC: clock-gated operand registers
+      .gated_mac_pj = 0.02,            // ~10 % of an 8-bit MAC: clock-gated operand registers (calibration.md)
       .spad_reg_pj_per_bit = 0.013,    // Accelergy 12x16b regfile: 0.202 pJ / 16 b
       .spad_sram_pj_per_bit = 0.124,   // Accelergy 192x16b SRAM SPad: 1.977 pJ / 16 b
       .glb_pj_per_bit = 2.0 * kIscaPjPerBit,  // ISCA: 1.5-1.9 kB banks between RF (1x) and GLB (6x): 2x
