@@ -54,16 +54,21 @@ void WeightTileCounts::count_entries(const NonZeroIndex& index) {
   entries_.assign(std::size_t{columns} * m_tiles_, 0);
   for (std::uint32_t column = 0; column < columns; ++column) {
     std::uint16_t* row = entries_.data() + std::size_t{column} * m_tiles_;
-    std::uint32_t tile = 0, tile_end = m0_, next = 0;  // `next`: the channel after the previous non-zero
+    // Summed in a register and stored once per tile: a store per non-zero into the 16-bit row made a chain
+    // of read-modify-writes.
+    std::uint32_t tile = 0, tile_end = m0_, next = 0, entries = 0;  // `next`: the channel after the previous non-zero
     for (const std::uint32_t m : index.weight_ms(column)) {
       if (m >= tile_end) {
+        row[tile] = static_cast<std::uint16_t>(entries);
+        entries = 0;
         tile = m / m0_;
         tile_end = (tile + 1) * m0_;
         next = tile * m0_;
       }
-      row[tile] = static_cast<std::uint16_t>(row[tile] + 1 + ((m - next) >> kCscCountBits));
+      entries += 1 + ((m - next) >> kCscCountBits);
       next = m + 1;
     }
+    row[tile] = static_cast<std::uint16_t>(entries);
   }
 }
 
