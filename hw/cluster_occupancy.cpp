@@ -3,13 +3,12 @@
 
 #include <algorithm>
 
-#include "core/check.h"
 #include "hw/psum_chains.h"
 
 namespace eyesim::hw {
 
-std::uint32_t ClusterOccupancy::clusters(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t partials,
-                                         std::uint32_t chains) {
+std::span<const std::uint32_t> ClusterOccupancy::table(const ArchSpec& arch, std::uint32_t k_red,
+                                                        std::uint32_t partials) {
   const Shape shape{arch.array.pe_rows, arch.array.pe_cols, arch.array.cluster_rows, arch.array.cluster_cols,
                     arch.noc.kind};
   if (!(shape == shape_)) {
@@ -40,9 +39,7 @@ std::uint32_t ClusterOccupancy::clusters(const ArchSpec& arch, std::uint32_t k_r
     tables_.push_back(std::move(t));
     table = tables_.end() - 1;
   }
-  EYESIM_CHECK(chains < table->occupied.size(), "{} chains of {} PEs exceed the array's {}", chains, k_red,
-               table->occupied.size() - 1);
-  return table->occupied[chains];
+  return table->occupied;
 }
 
 }  // namespace eyesim::hw

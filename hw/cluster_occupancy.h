@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "core/check.h"
 #include "hw/arch_spec.h"
 
 namespace eyesim::hw {
@@ -19,7 +21,14 @@ class ClusterOccupancy {
  public:
   /// Clusters holding a PE of the first `chains` chains of `k_red` PEs reducing `partials` partial sums
   /// per output (at most chains_for(arch, k_red, partials) of them).
-  std::uint32_t clusters(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t partials, std::uint32_t chains);
+  std::uint32_t clusters(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t partials, std::uint32_t chains) {
+    const std::span<const std::uint32_t> t = table(arch, k_red, partials);
+    EYESIM_CHECK(chains < t.size(), "{} chains of {} PEs exceed the array's {}", chains, k_red, t.size() - 1);
+    return t[chains];
+  }
+  /// The same for every n at once: [n] = clusters of the first n chains (for a loop over the chain counts
+  /// of one k_red; valid until the next call).
+  std::span<const std::uint32_t> table(const ArchSpec& arch, std::uint32_t k_red, std::uint32_t partials);
 
  private:
   struct Table {

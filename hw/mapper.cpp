@@ -428,6 +428,11 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
           if (chains == 0) continue;
 
           if (beaten(kk_passes * (items / partials) / chains * item_cycles)) continue;
+          // Clusters occupied by the first n chains, [n] (looked up once per k_red, not per candidate).
+          const std::span<const std::uint32_t> occupied =
+              flat ? std::span<const std::uint32_t>{} : scratch->occupancy.table(arch, k_red, partials);
+          EYESIM_CHECK(flat || occupied.size() > chains, "{} chains of {} PEs, the placement holds {}", chains, k_red,
+                       occupied.size() - 1);
           const FactorList k_ms = factor_candidates(std::min(m_tiles, chains));
           for (std::uint32_t k_m : pick(k_ms, want.spatial_m)) {
             if (k_m == 0 || k_m > m_tiles || k_m > chains) continue;
@@ -448,9 +453,7 @@ Mapping search_mappings(const ArchSpec& arch, const workloads::LayerData& layer,
               // part of it has the routers (and GLB banks) of the clusters it occupies only: `in_use` of
               // each. (Counting every cluster's made a mapping on a quarter of the array look as fast as one
               // on all of it: array.pe_cols = 16 made sparse AlexNet FC8 2.7x slower; helper-53.)
-              const double in_use =
-                  flat ? 1.0
-                       : scratch->occupancy.clusters(arch, k_red, partials, k_g * k_pos * k_m) / clusters;
+              const double in_use = flat ? 1.0 : occupied[std::size_t{k_g} * k_pos * k_m] / clusters;
               const double weight_ports_used = weight_ports * in_use;
               // Critical path of one lane: its steps plus one weight load per pass (single-buffered SPad).
               const double pass_load = hop * mesh_hops +
