@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <type_traits>
 
 namespace eyesim::hw {
 
@@ -72,8 +73,9 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   const std::uint32_t R = shape_.r;
   // A sparse PE stores, reads and moves a column's CSC entries: its non-zeros and the zero entries that
   // carry runs of more than 15 zeros (`column_entries`); its MACs are the non-zeros. A dense PE walks the
-  // whole column.
-  const auto add_columns = [&](auto&& column_nnz, auto&& column_entries) {
+  // whole column. `same`: std::true_type when the entries are the non-zeros (tiles of at most 16 channels,
+  // dense weights), so the loop reads one count per column.
+  const auto add_columns = [&](auto&& column_nnz, auto&& column_entries, auto same) {
     const std::uint32_t columns = (c_end - c_begin) * S;
     // Column (c, s) of the weights is weight_column(g, c, r, s): the columns s of one channel are
     // consecutive, and the next channel's start R * S further.
@@ -82,7 +84,10 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
     // The class of s for an iact at w: s = w + pad - f*U, so (w + pad) mod U = s mod U.
     for (std::uint32_t k = 0, s = 0, cls = 0; k < columns; ++k, ++column) {
       const std::uint32_t nnz = column_nnz(weight_column);
-      const std::uint32_t entries = sparse ? column_entries(weight_column) : nnz;
+      std::uint32_t entries = nnz;
+      if constexpr (!decltype(same)::value) {
+        if (sparse) entries = column_entries(weight_column);
+      }
       const std::uint32_t words = words_of(entries);
       const std::uint32_t cycles = sparse ? (nnz > 0 ? words : empty_cycles) : dense_words;
       tile_words += sparse ? words : dense_words;
@@ -106,19 +111,33 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   };
   if (weights_dense) {
     const auto whole = [height](std::uint32_t) { return height; };
-    add_columns(whole, whole);
+    add_columns(whole, whole, std::true_type{});
   } else if (tabled) {
     // The count table's rows of consecutive columns are m_tiles apart; this tile's entry is at `tile`.
     const std::uint16_t* counts = counts_->column_counts(0) + tile;
     const std::uint16_t* entries = counts_->column_entries(0) + tile;
     const std::size_t stride = counts_->m_tiles();
-    add_columns([counts, stride](std::uint32_t weight_column) -> std::uint32_t { return counts[weight_column * stride]; },
-                [entries, stride](std::uint32_t weight_column) -> std::uint32_t { return entries[weight_column * stride]; });
+    const auto count_of = [counts, stride](std::uint32_t weight_column) -> std::uint32_t { return counts[weight_column * stride]; };
+    const auto entries_of = [entries, stride](std::uint32_t weight_column) -> std::uint32_t {
+      return entries[weight_column * stride];
+    };
+    if (entries == counts) {
+      add_columns(count_of, entries_of, std::true_type{});
+    } else {
+      add_columns(count_of, entries_of, std::false_type{});
+    }
   } else {
-    add_columns([&index, m_begin, m_end](std::uint32_t weight_column) { return index.weight_nnz(weight_column, m_begin, m_end); },
-                [&index, m_begin, m_end](std::uint32_t weight_column) {
-                  return index.weight_csc_entries(weight_column, m_begin, m_end);
-                });
+    const auto count_of = [&index, m_begin, m_end](std::uint32_t weight_column) {
+      return index.weight_nnz(weight_column, m_begin, m_end);
+    };
+    const auto entries_of = [&index, m_begin, m_end](std::uint32_t weight_column) {
+      return index.weight_csc_entries(weight_column, m_begin, m_end);
+    };
+    if (height <= workloads::kCscMaxCount + 1) {
+      add_columns(count_of, entries_of, std::true_type{});
+    } else {
+      add_columns(count_of, entries_of, std::false_type{});
+    }
   }
   out.nnz = tile_nnz;
   out.entries = tile_entries;
@@ -170,10 +189,6 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
       out.edge_columns.push_back(channel_columns + static_cast<std::uint32_t>(s));
   };
   std::uint64_t nnz = 0;  // (summed here: `out` is written through a reference)
-  // A segment of at most 16 channels never needs a zero entry; dense iacts have no zeros.
-  const bool count_runs = sparse_ && out.c_count > workloads::kCscMaxCount + 1 && !index.iacts_dense();
-  std::uint64_t zero_entries = 0;
-  if (count_runs) out.last_channel.assign(out.span, -1);
   for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
     const std::uint32_t ci = c - it.c_begin;
     std::uint32_t* interior = out.interior.data() + std::size_t{ci} * U;
@@ -207,16 +222,26 @@ void PeCostModel::iact_window(const WorkItem& it, IactWindow& out) const {
     }
     for (const std::uint16_t* p = hi; p != last; ++p) add_edge(ci, *p);
     nnz += static_cast<std::uint64_t>(last - first);
-    if (count_runs) {
-      for (const std::uint16_t* p = first; p != last; ++p) {
-        std::int32_t& previous = out.last_channel[static_cast<std::size_t>(*p - w_lo)];
-        zero_entries += static_cast<std::uint32_t>(static_cast<std::int32_t>(ci) - previous - 1) >> workloads::kCscCountBits;
-        previous = static_cast<std::int32_t>(ci);
-      }
-    }
   }
   out.nnz = nnz;
-  out.zero_entries = zero_entries;
+  // A segment of at most 16 channels never needs a zero entry (no V2 PE has more); dense iacts have no
+  // zeros. Otherwise a second walk over the window's non-zeros, channel by channel: per input column, the
+  // zeros since the previous non-zero channel.
+  if (sparse_ && out.c_count > workloads::kCscMaxCount + 1 && !index.iacts_dense()) {
+    std::uint64_t zero_entries = 0;
+    out.last_channel.assign(out.span, -1);
+    for (std::uint32_t c = it.c_begin; c < it.c_end; ++c) {
+      const auto ws = index.iact_ws(index.iact_row(it.n, it.g * shape_.c + c, static_cast<std::uint32_t>(h)));
+      const auto* p = std::lower_bound(ws.data(), ws.data() + ws.size(), static_cast<std::uint16_t>(w_lo));
+      for (; p != ws.data() + ws.size() && *p < w_hi; ++p) {
+        std::int32_t& previous = out.last_channel[static_cast<std::size_t>(*p - w_lo)];
+        const auto ci = static_cast<std::int32_t>(c - it.c_begin);
+        zero_entries += static_cast<std::uint32_t>(ci - previous - 1) >> workloads::kCscCountBits;
+        previous = ci;
+      }
+    }
+    out.zero_entries = zero_entries;
+  }
   if (segment_cycle_) out.segment_visits = segment_visits_before_[it.f_end] - segment_visits_before_[it.f_begin];
 }
 
