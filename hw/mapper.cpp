@@ -119,9 +119,10 @@ std::string weight_tile_misfit(const ArchSpec& arch, const workloads::LayerShape
                      arch.pe.simd_width, arch.pe.weight_data_entries);
 }
 
-/// Does every weight tile of this tiling fit the weight data SPad (by non-zero count on a sparse PE)?
-/// `table_for(m0)`: the layer's weight-count table for m0 (a sparse PE only), asked for only when a
-/// tile of m0 dense columns would not fit. `tile_words`: scratch (one counter per m-tile).
+/// Does every weight tile of this tiling fit the weight data SPad (by CSC entries on a sparse PE: the
+/// non-zeros and the zero entries of runs of more than 15 zeros)? `table_for(m0)`: the layer's
+/// weight-count table for m0 (a sparse PE only), asked for only when a tile of m0 dense columns would not
+/// fit. `tile_words`: scratch (counters per m-tile).
 template <typename TableFor>
 bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::uint32_t m0, std::uint32_t c0,
                  const TableFor& table_for, std::vector<std::uint32_t>& tile_words) {
@@ -141,30 +142,48 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   // ((g*C + c)*R + r)*S + s: the c0 x S columns of a (g, c-block, r) are summed for all m-tiles at once,
   // along each column's contiguous row of the table (this runs over every tile of the layer). A tile
   // holds at most c0 x S x ceil(65535 / simd) words (c0 x S <= weight_addr_entries): 32-bit sums.
+  // Tiles of more than 16 channels may hold zero entries: their words lie between those of the non-zeros
+  // and those of the non-zeros plus one entry per 16 zeros of the tile; the exact entries (a walk over
+  // every non-zero, built once per table) are asked for only when those bounds do not decide.
   const std::uint32_t tiles = counts->m_tiles();
-  tile_words.resize(tiles);
-  // ceil(nnz / simd) without a division per column when simd is a power of two (it is on every preset).
+  const bool bounded = counts->needs_entries();
+  tile_words.resize(std::size_t{tiles} * 2);
+  // ceil(n / simd) without a division per column when simd is a power of two (it is on every preset).
   const bool simd_pow2 = std::has_single_bit(simd);
   const int simd_shift = std::countr_zero(simd);
-  std::uint32_t* const words = tile_words.data();
-  for (std::uint32_t g = 0; g < l.g; ++g)
-    for (std::uint32_t cb = 0; cb < l.c; cb += c0)
-      for (std::uint32_t r = 0; r < l.r; ++r) {
-        std::fill_n(words, tiles, 0u);
-        for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c) {
-          const std::uint32_t first = layer.index.weight_column(g, c, r, 0);
-          for (std::uint32_t s = 0; s < l.s; ++s) {
-            const std::uint16_t* const count = counts->column_entries(first + s);  // CSC entries fill the words
-            if (simd_pow2) {
-              for (std::uint32_t t = 0; t < tiles; ++t) words[t] += (std::uint32_t{count[t]} + simd - 1) >> simd_shift;
-            } else {
-              for (std::uint32_t t = 0; t < tiles; ++t) words[t] += (std::uint32_t{count[t]} + simd - 1) / simd;
+  const auto words_of = [=](std::uint32_t n) { return simd_pow2 ? (n + simd - 1) >> simd_shift : (n + simd - 1) / simd; };
+  std::uint32_t* const low = tile_words.data();
+  std::uint32_t* const high = low + tiles;
+  // `column(table, index, column, tile)`: the column's count in that tile.
+  const auto worst_tiles = [&](auto column, bool with_bound) {
+    bool undecided = false;
+    for (std::uint32_t g = 0; g < l.g; ++g)
+      for (std::uint32_t cb = 0; cb < l.c; cb += c0)
+        for (std::uint32_t r = 0; r < l.r; ++r) {
+          std::fill_n(low, tiles, 0u);
+          if (with_bound) std::fill_n(high, tiles, 0u);
+          for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c) {
+            const std::uint32_t first = layer.index.weight_column(g, c, r, 0);
+            for (std::uint32_t s = 0; s < l.s; ++s) {
+              for (std::uint32_t t = 0; t < tiles; ++t) low[t] += words_of(column(*counts, layer.index, first + s, t));
+              if (with_bound) {
+                const std::uint16_t* const count = counts->column_counts(first + s);
+                for (std::uint32_t t = 0; t < tiles; ++t)
+                  high[t] += words_of(count[t] + ((m0 - count[t]) >> workloads::kCscCountBits));
+              }
             }
           }
+          if (*std::max_element(low, low + tiles) > max_words) return std::optional<bool>(false);
+          undecided = undecided || (with_bound && *std::max_element(high, high + tiles) > max_words);
         }
-        if (*std::max_element(words, words + tiles) > max_words) return false;
-      }
-  return true;
+    return undecided ? std::optional<bool>() : std::optional<bool>(true);
+  };
+  const auto nonzeros = [](const WeightTileCounts& t, const workloads::NonZeroIndex&, std::uint32_t column,
+                           std::uint32_t tile) -> std::uint32_t { return t.column_counts(column)[tile]; };
+  const auto entries = [](const WeightTileCounts& t, const workloads::NonZeroIndex& index, std::uint32_t column,
+                          std::uint32_t tile) -> std::uint32_t { return t.tile_entries(index, tile)[column]; };
+  if (const std::optional<bool> fits = worst_tiles(nonzeros, bounded)) return *fits;
+  return worst_tiles(entries, false).value();
 }
 
 }  // namespace

@@ -115,16 +115,15 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
   } else if (tabled) {
     // The count table's rows of consecutive columns are m_tiles apart; this tile's entry is at `tile`.
     const std::uint16_t* counts = counts_->column_counts(0) + tile;
-    const std::uint16_t* entries = counts_->column_entries(0) + tile;
     const std::size_t stride = counts_->m_tiles();
     const auto count_of = [counts, stride](std::uint32_t weight_column) -> std::uint32_t { return counts[weight_column * stride]; };
-    const auto entries_of = [entries, stride](std::uint32_t weight_column) -> std::uint32_t {
-      return entries[weight_column * stride];
-    };
-    if (entries == counts) {
-      add_columns(count_of, entries_of, std::true_type{});
+    if (!counts_->needs_entries()) {
+      add_columns(count_of, count_of, std::true_type{});
     } else {
-      add_columns(count_of, entries_of, std::false_type{});
+      // The entries table is tile by tile: this tile's columns are contiguous.
+      const std::uint16_t* entries = counts_->tile_entries(layer_.index, tile);
+      add_columns(count_of, [entries](std::uint32_t weight_column) -> std::uint32_t { return entries[weight_column]; },
+                  std::false_type{});
     }
   } else {
     const auto count_of = [&index, m_begin, m_end](std::uint32_t weight_column) {

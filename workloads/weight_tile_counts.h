@@ -31,27 +31,37 @@ class WeightTileCounts {
     if (dense_) return std::min(m_, (tile + 1) * m0_) - tile * m0_;
     return counts_[std::size_t{column} * m_tiles_ + tile];
   }
-  /// CSC entries of `column` in m-tile `tile`: NonZeroIndex::weight_csc_entries of the tile.
-  std::uint32_t entries(std::uint32_t column, std::uint32_t tile) const {
-    if (dense_) return nnz(column, tile);
-    return column_entries(column)[tile];
+  /// CSC entries of `column` in m-tile `tile`: NonZeroIndex::weight_csc_entries of the tile (`index`: the
+  /// index the table was built from, or a copy of it).
+  std::uint32_t entries(const NonZeroIndex& index, std::uint32_t column, std::uint32_t tile) const {
+    if (!needs_entries()) return nnz(column, tile);
+    return tile_entries(index, tile)[column];
   }
-  std::size_t bytes() const { return (counts_.size() + entries_.size()) * sizeof(std::uint16_t); }
+  /// The counts' bytes (the entries, built only when asked for, take as many again).
+  std::size_t bytes() const { return counts_.size() * sizeof(std::uint16_t); }
   /// The counts of `column` in every m-tile, [tile] (sparse weights only: a dense table holds none).
   const std::uint16_t* column_counts(std::uint32_t column) const { return counts_.data() + std::size_t{column} * m_tiles_; }
-  /// The CSC entries of `column` in every m-tile, [tile] (sparse weights only): the counts themselves
-  /// when m0 <= 16, where no run of zeros before a non-zero outgrows the 4-bit count.
-  const std::uint16_t* column_entries(std::uint32_t column) const {
-    return (entries_.empty() ? counts_.data() : entries_.data()) + std::size_t{column} * m_tiles_;
+  /// The CSC entries of every column in m-tile `tile`, [column] (only when needs_entries(); otherwise they
+  /// are the counts). Tile by tile, unlike the counts: a chip reads a tile's columns, which then lie in a
+  /// few cache lines (read along the counts' rows, a tile's columns m_tiles apart took a cache miss each,
+  /// and sparse AlexNet's FC layers twice as long). Built from `index` on the first call, on any thread,
+  /// and kept: building walks every non-zero again, and only the tile height a chip simulates needs them
+  /// all (the mapper's fit check asks only when its bounds do not decide).
+  const std::uint16_t* tile_entries(const NonZeroIndex& index, std::uint32_t tile) const {
+    std::call_once(entries_built_, [this, &index] { count_entries(index); });
+    return entries_.data() + std::size_t{tile} * columns_;
   }
+  /// Whether a tile can need more entries than its non-zeros (m0 > 16, sparse weights).
+  bool needs_entries() const { return !dense_ && m0_ > kCscMaxCount + 1; }
 
  private:
-  void count_entries(const NonZeroIndex& index);
+  void count_entries(const NonZeroIndex& index) const;
 
-  std::uint32_t m0_ = 0, m_ = 0, m_tiles_ = 0;
+  std::uint32_t m0_ = 0, m_ = 0, m_tiles_ = 0, columns_ = 0;
   bool dense_ = true;
   std::vector<std::uint16_t> counts_;  ///< [column][tile]; m0 <= 65535
-  std::vector<std::uint16_t> entries_; ///< [column][tile], when m0 > 16 (else the counts); at most m0
+  mutable std::once_flag entries_built_;
+  mutable std::vector<std::uint16_t> entries_;  ///< [tile][column] once built (needs_entries()); at most m0
 };
 
 /// The tables of one NonZeroIndex, by m0: built on first use, then shared by every simulation of the

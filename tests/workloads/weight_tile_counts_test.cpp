@@ -65,9 +65,9 @@ TEST_SUITE("fast") {
             const std::size_t encoded = csc_entry_count(values);
             const std::uint32_t column = index.weight_column(0, c, 0, 0);
             CHECK(index.weight_csc_entries(column, m_begin, m_end) == encoded);
-            CHECK(t.entries(column, tile) == encoded);
+            CHECK(t.entries(index, column, tile) == encoded);
             zero_entries += encoded - t.nnz(column, tile);
-            if (m0 <= 16) CHECK(t.entries(column, tile) == t.nnz(column, tile));
+            if (m0 <= 16) CHECK(t.entries(index, column, tile) == t.nnz(column, tile));
           }
       }
       if (density < 0.5) CHECK(zero_entries > 0);  // the sparse cases do have runs of more than 15 zeros
