@@ -51,28 +51,39 @@ void WeightTileCounts::count_entries(const NonZeroIndex& index) const {
   // (or the tile's first channel): append_csc_nonzero's explicit zero entries. As the counts are built: a
   // running total of the zero entries stored at each non-zero's tile (the last store per tile is the total
   // up to its end), then the differences of the running maxima; no branch per non-zero (at 9 % density a
-  // 32-channel tile changes every third non-zero, and a branch on it mispredicted). One column at a time
-  // in `row`, then into the [tile][column] table.
+  // 32-channel tile changes every third non-zero, and a branch on it mispredicted). A block of columns at a
+  // time in `block` ([column][tile], small), then transposed into the [tile][column] table: each tile's
+  // run of the block's columns is one contiguous write.
+  constexpr std::uint32_t kBlock = 64;
   entries_.assign(std::size_t{columns_} * m_tiles_, 0);
-  std::vector<std::uint16_t> tile_of(m_), tile_start(m_), row(m_tiles_);
+  std::vector<std::uint16_t> tile_of(m_), tile_start(m_), block(std::size_t{kBlock} * m_tiles_);
   for (std::uint32_t m = 0; m < m_; ++m) {
     tile_of[m] = static_cast<std::uint16_t>(m / m0_);
     tile_start[m] = static_cast<std::uint16_t>(m / m0_ * m0_);
   }
-  for (std::uint32_t column = 0; column < columns_; ++column) {
-    std::fill(row.begin(), row.end(), std::uint16_t{0});
-    std::uint32_t next = 0, zero_entries = 0;  // `next`: the channel after the previous non-zero
-    for (const std::uint32_t m : index.weight_ms(column)) {
-      zero_entries += (m - std::max(next, std::uint32_t{tile_start[m]})) >> kCscCountBits;
-      row[tile_of[m]] = static_cast<std::uint16_t>(zero_entries);  // (at most M / 16 in all)
-      next = m + 1;
+  for (std::uint32_t first = 0; first < columns_; first += kBlock) {
+    const std::uint32_t width = std::min(kBlock, columns_ - first);
+    for (std::uint32_t k = 0; k < width; ++k) {
+      const std::uint32_t column = first + k;
+      std::uint16_t* row = block.data() + std::size_t{k} * m_tiles_;
+      std::fill_n(row, m_tiles_, std::uint16_t{0});
+      std::uint32_t next = 0, zero_entries = 0;  // `next`: the channel after the previous non-zero
+      for (const std::uint32_t m : index.weight_ms(column)) {
+        zero_entries += (m - std::max(next, std::uint32_t{tile_start[m]})) >> kCscCountBits;
+        row[tile_of[m]] = static_cast<std::uint16_t>(zero_entries);  // (at most M / 16 in all)
+        next = m + 1;
+      }
+      const std::uint16_t* counts = counts_.data() + std::size_t{column} * m_tiles_;
+      std::uint16_t end = 0, begin = 0;
+      for (std::uint32_t tile = 0; tile < m_tiles_; ++tile) {
+        end = std::max(end, row[tile]);
+        row[tile] = static_cast<std::uint16_t>(counts[tile] + (end - begin));
+        begin = end;
+      }
     }
-    const std::uint16_t* counts = counts_.data() + std::size_t{column} * m_tiles_;
-    std::uint16_t end = 0, begin = 0;
     for (std::uint32_t tile = 0; tile < m_tiles_; ++tile) {
-      end = std::max(end, row[tile]);
-      entries_[std::size_t{tile} * columns_ + column] = static_cast<std::uint16_t>(counts[tile] + (end - begin));
-      begin = end;
+      std::uint16_t* out = entries_.data() + std::size_t{tile} * columns_ + first;
+      for (std::uint32_t k = 0; k < width; ++k) out[k] = block[std::size_t{k} * m_tiles_ + tile];
     }
   }
 }
