@@ -30,7 +30,7 @@ struct WorkItemCost {
   std::uint64_t cycles = 0;          ///< pipeline fill + MAC cycles
   std::uint64_t macs_effectual = 0;  ///< non-zero x non-zero products
   std::uint64_t mac_slots = 0;       ///< MAC slots issued (cycles x simd lanes spent)
-  std::uint64_t nonzero_iacts = 0;   ///< iacts read (sparse) or all iact slots (dense)
+  std::uint64_t nonzero_iacts = 0;   ///< iacts read (sparse: every CSC entry) or all iact slots (dense)
   std::uint64_t zero_iacts_skipped = 0;
   std::uint64_t weight_words = 0;    ///< weight data SPad words read (dense PE: only for non-zero iacts)
   std::uint64_t iact_bits = 0;       ///< payload of the input row segment on the NoC
@@ -173,7 +173,9 @@ inline void PeCostModel::work_item(const WorkItem& it, const IactWindow& window,
   if (sparse_) {
     mac_cycles = cycles;
     cost.weight_words = words;
-    cost.nonzero_iacts = window.nnz;
+    // The iact data SPad reads: every CSC entry, a zero entry of a long run included (read and passed over:
+    // it costs no MAC cycle, docs/model.md §3).
+    cost.nonzero_iacts = window.nnz + window.zero_entries;
     cost.zero_iacts_skipped = window_values - window.nnz;
     cost.mac_slots = mac_cycles * simd;
     // CSC on the NoC: one 12-bit pair per non-zero plus one address per (column position) segment.

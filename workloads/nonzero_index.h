@@ -48,7 +48,7 @@ class NonZeroIndex {
   /// Entries of the CSC segment (workloads/csc.h) of a weight column among output channels [m_begin,
   /// m_end): its non-zeros, and an explicit zero entry for every kCscMaxCount + 1 zeros of a run before
   /// one (the 4-bit zero count holds 15; trailing zeros need none). A segment of at most 16 channels needs
-  /// none. Dense weights are stored by a dense PE, which walks every value: m_end - m_begin.
+  /// none. Weights without zeros (weights_dense()) have one entry per channel: m_end - m_begin.
   std::uint32_t weight_csc_entries(std::uint32_t column, std::uint32_t m_begin, std::uint32_t m_end) const {
     if (weights_dense_) return m_end - m_begin;
     const auto col = weight_ms(column);

@@ -87,7 +87,7 @@ TEST_SUITE("fast") {
       REQUIRE(large.passes >= 2 * small.passes);
       // Storage sized by the layer's extents may take a few more allocations (per group, or a vector that
       // outgrows an inline buffer: at most 44 here), nowhere near one per extra event or weight pass (the
-      // cases add 500 to 107,000 events and 15 to 1,500 passes per PE).
+      // cases add 537 to 102,000 events and 15 to 1,500 passes per PE).
       const std::uint64_t extra_events = large.events - small.events;
       const std::uint64_t extra_allocations =
           large.allocations > small.allocations ? large.allocations - small.allocations : 0;

@@ -99,6 +99,7 @@ TEST_SUITE("fast") {
       const WorkItemCost c = model.work_item(WorkItem{0, 0, 0, 2, 0, 32, 0, 0, 0, 3}, tile);
       const std::uint64_t entries = (channel < 16 ? 1 : 2) + 1;
       CHECK(c.iact_bits == entries * arch.pe.iact_data_bits + 3 * arch.pe.iact_addr_bits);
+      CHECK(c.nonzero_iacts == entries);  // the iact SPad reads: a zero entry is read and passed over
       CHECK(c.macs_effectual == 4);
     }
   }
