@@ -630,19 +630,18 @@ void Chip::on_lane_step(std::uint64_t lane_id) {
     noc_.count_delivery(DataType::kPsum, bits * psum_chain_hops_[lane_id * k_m + m_i]);
     next = std::max(next, psum_handed_off(x, values));
     if (last_chunk) {
-      std::uint64_t out_bytes = 0;
+      // Raw outputs pack into bytes across writes: narrower than a byte, a write's last bits share a byte
+      // with the next write's (rounding each write up took 4-bit outputs to up to 2x their bytes). Coded,
+      // a write takes the smaller of its code and that.
+      const std::uint64_t before = oact_raw_bits_;
+      oact_raw_bits_ += values * arch_.precision.oact_bits;
+      std::uint64_t out_bytes = (oact_raw_bits_ + 7) / 8 - (before + 7) / 8;
       if (arch_.dram.fmap_rlc && oact_density_) {
         if (values != oact_memo_values_) {  // (the same for every step but a layer's last f- and m-tiles)
           oact_memo_values_ = values;
           oact_memo_bytes_ = oact_write_bytes(arch_.dram, values, arch_.precision.oact_bits, oact_density_);
         }
-        out_bytes = oact_memo_bytes_;
-      } else {
-        // Raw outputs pack into bytes across writes: narrower than a byte, a write's last bits share a byte
-        // with the next write's (rounding each write up took 4-bit outputs to up to 2x their bytes).
-        const std::uint64_t before = oact_raw_bits_;
-        oact_raw_bits_ += values * arch_.precision.oact_bits;
-        out_bytes = (oact_raw_bits_ + 7) / 8 - (before + 7) / 8;
+        out_bytes = std::min(out_bytes, oact_memo_bytes_);
       }
       stats_.dram_oact_write_bytes += out_bytes;
       dram_.post(x.end, out_bytes);  // issued as the psums leave: booked when the chip reaches x.end (Dram::post)
