@@ -1,6 +1,7 @@
 // ArchSpec: enum names and validation of every parameter.
 #include "hw/arch_spec.h"
 
+#include <bit>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -163,13 +164,14 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
   // A shared GLB gives the input and the psums banks of their own (glb_layout): with one bank in all, the
   // two would each get a port of that one bank (helper-61: 1.4 accesses per cycle on one bank).
   if (a.glb.shared && std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks < 2)
-    issues.push_back({"glb.iact_banks", fmt::format("a shared GLB needs at least 2 banks, one for the input and one "
-                                                    "for the psums (got {})",
+    issues.push_back({"glb.iact_banks", fmt::format("must give a shared GLB at least 2 banks with glb.psum_banks: eyesim "
+                                                    "keeps the input and the psums in banks of their own (got {})",
                                                     std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks)});
   if (!a.glb.shared) {
     const std::uint64_t banks = std::uint64_t{a.clusters()} * (std::uint64_t{a.glb.iact_banks} + a.glb.psum_banks);
     if (banks > kMaxGlbBanks)
-      issues.push_back({"glb", fmt::format("at most {} GLB banks in all (got {}: {} clusters x ({} iact + {} psum banks))",
+      issues.push_back({"glb", fmt::format("eyesim simulates at most {} GLB banks in all, each a server of its own (got "
+                                           "{}: {} clusters x ({} iact + {} psum banks))",
                                            kMaxGlbBanks, banks, a.clusters(), a.glb.iact_banks, a.glb.psum_banks)});
   }
   // A dense PE's SPad entries hold values; a sparse PE's hold CSC pairs (workloads/csc.h): a value and its
@@ -185,6 +187,18 @@ std::vector<ConfigIssue> validate(const ArchSpec& a) {
                                   a.precision.iact_bits, with_count,
                                   sparse ? fmt::format(": {} bits", a.precision.iact_bits + count_bits) : "",
                                   a.pe.iact_data_bits)});
+  }
+  // A CSC address points at a data entry, so it counts to the last one (V2: 4-bit addresses into 16 iact
+  // entries, 7-bit into 96 weight words; helper-62).
+  if (sparse) {
+    const auto address = [&](std::string_view path, std::uint32_t bits, std::string_view data, std::uint32_t entries) {
+      const auto needed = static_cast<std::uint32_t>(std::bit_width(std::max(1u, entries) - 1));
+      if (bits < needed)
+        issues.push_back({std::string(path), fmt::format("must address every entry of {} = {}: at least {} bits (got {})",
+                                                         data, entries, needed, bits)});
+    };
+    address("pe.iact_addr_bits", a.pe.iact_addr_bits, "pe.iact_data_entries", a.pe.iact_data_entries);
+    address("pe.weight_addr_bits", a.pe.weight_addr_bits, "pe.weight_data_entries", a.pe.weight_data_entries);
   }
   const std::uint64_t weights_per_word = sparse ? a.pe.simd_width : 1;
   const std::uint64_t weight_word_bits = weights_per_word * (a.precision.weight_bits + count_bits);

@@ -95,6 +95,18 @@ TEST_SUITE("fast") {
                                        "4-bit zero count (CSC): 48 bits (got 24)");
     simd.pe.weight_data_bits = 48;
     CHECK(validate(simd).empty());
+    // An address counts to the last data entry: 7 bits reach 128 weight words, not 129 (helper-62).
+    ArchSpec deep = *preset("eyeriss_v2");
+    deep.pe.weight_data_entries = 128;
+    CHECK(validate(deep).empty());
+    deep.pe.weight_data_entries = 129;
+    REQUIRE(validate(deep).size() == 1);
+    CHECK(validate(deep)[0].path == "pe.weight_addr_bits");
+    CHECK(validate(deep)[0].message == "must address every entry of pe.weight_data_entries = 129: at least 8 bits (got 7)");
+    deep = *preset("eyeriss_v2");
+    deep.pe.iact_data_entries = 17;  // 4-bit addresses into 16 entries, as V2's
+    REQUIRE(validate(deep).size() == 1);
+    CHECK(validate(deep)[0].path == "pe.iact_addr_bits");
     simd.pe.kind = PeKind::kDense;  // a dense PE's word holds values: 48 / 8 weights
     simd.pe.weight_data_bits = 8;
     CHECK(validate(simd).empty());
@@ -220,7 +232,8 @@ TEST_SUITE("fast") {
     a.glb.iact_banks = a.glb.psum_banks = 4096;
     REQUIRE(validate(a).size() == 1);
     CHECK(validate(a)[0].path == "glb");
-    CHECK(validate(a)[0].message == "at most 1048576 GLB banks in all (got 536870912: 65536 clusters x (4096 iact + 4096 psum banks))");
+    CHECK(validate(a)[0].message == "eyesim simulates at most 1048576 GLB banks in all, each a server of its own (got "
+                                    "536870912: 65536 clusters x (4096 iact + 4096 psum banks))");
     a.glb.iact_banks = a.glb.psum_banks = 8;  // 65536 x 16: the most there may be
     CHECK(validate(a).empty());
     a.glb.psum_banks = 9;
@@ -237,7 +250,8 @@ TEST_SUITE("fast") {
     a.glb.psum_banks = 0;
     REQUIRE(validate(a).size() == 1);
     CHECK(validate(a)[0].path == "glb.iact_banks");
-    CHECK(validate(a)[0].message == "a shared GLB needs at least 2 banks, one for the input and one for the psums (got 1)");
+    CHECK(validate(a)[0].message == "must give a shared GLB at least 2 banks with glb.psum_banks: eyesim keeps the input and "
+                                    "the psums in banks of their own (got 1)");
     a.glb.iact_banks = 2;
     CHECK(validate(a).empty());
   }

@@ -529,6 +529,7 @@ TEST_SUITE("fast") {
     ArchSpec arch = *preset("eyeriss_v2");
     arch.pe.weight_addr_entries = 64;
     arch.pe.iact_data_entries = 64;
+    arch.pe.iact_addr_bits = 6;
     const workloads::LayerShape shape{.name = "pw", .kind = workloads::LayerKind::kPointwise, .c = 128, .m = 64, .h = 6, .w = 6};
     const auto data = workloads::prepare_network(testing::one_layer(shape, 0.04, 0.05), 1);
     const LayerResult r = simulate_layer(arch, data->layers[0],
