@@ -7,11 +7,12 @@
 
 namespace eyesim::sweep {
 
-WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net) {
+WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net, std::uint32_t batch) {
   WatchedRun run{.progress = &progress, .layer_macs = {}};
   run.layer_macs.reserve(progress.layers());
+  // (The shapes carry batch 1 until the data are prepared.)
   for (std::size_t i = 0; i < progress.layers() && i < net.layers.size(); ++i)
-    run.layer_macs.push_back(static_cast<double>(net.layers[i].shape.macs()));
+    run.layer_macs.push_back(static_cast<double>(net.layers[i].shape.macs()) / net.layers[i].shape.n * batch);
   run.layer_macs.resize(progress.layers(), 0.0);
   return run;
 }

@@ -17,9 +17,9 @@ struct WatchedRun {
   std::vector<double> layer_macs;
 };
 
-/// `progress` of a run of `net` (its first progress.layers() layers), kept by pointer. Only the MACs'
-/// shares are used: the network's batch does not matter.
-WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net);
+/// `progress` of a run of `net` at `batch` (its first progress.layers() layers), kept by pointer. The
+/// batch weighs the run against others in one line (validate's JSSC cases run at batch 4).
+WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net, std::uint32_t batch = 1);
 
 /// "[ 9/16 layers]  56.2% of MACs | 57 candidates simulated | 12s elapsed" for one run; for several,
 /// "[12/25 simulations] ...", the runs whose every layer is done. The share of MACs counts each finished

@@ -212,7 +212,7 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
     const sweep::ProgressPolicy policy =
         sweep::progress_policy(args.quiet ? sweep::ProgressMode::kNever : *progress_mode, isatty(fileno(err)) != 0);
     hw::RunProgress progress(net->layers.size());
-    const sweep::WatchedRun watched = sweep::watched_run(progress, *net);
+    const sweep::WatchedRun watched = sweep::watched_run(progress, *net, args.batch);
     std::atomic<std::size_t> prepared{0};
     std::atomic<bool> simulating{false};
     if (policy.enabled) options.progress = &progress;

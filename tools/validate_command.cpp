@@ -358,9 +358,10 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
   std::size_t to_prepare_layers = 0;
   for (const auto& [data_key, p] : to_prepare) to_prepare_layers += p.network.layers.size();
   for (const Job& j : jobs) {
-    const workloads::Network& net = to_prepare.at(j.data_key).network;
+    const ToPrepare& p = to_prepare.at(j.data_key);
+    const workloads::Network& net = p.network;
     progress.emplace_back(j.max_layers == 0 ? net.layers.size() : std::min(j.max_layers, net.layers.size()));
-    watched.push_back(sweep::watched_run(progress.back(), net));
+    watched.push_back(sweep::watched_run(progress.back(), net, p.batch));
   }
   std::atomic<std::size_t> prepared{0};
   std::atomic<bool> simulating{false};

@@ -160,6 +160,9 @@ TEST_SUITE("fast") {
     const WatchedRun w = watched_run(first_two, *alexnet);
     CHECK(w.progress == &first_two);
     CHECK(w.layer_macs == std::vector<double>{double(alexnet->layers[0].shape.macs()), double(alexnet->layers[1].shape.macs())});
+    // At batch 4 (validate's JSSC cases) a run weighs 4x against the others (helper-62).
+    const WatchedRun w4 = watched_run(first_two, *alexnet, 4);
+    CHECK(w4.layer_macs[0] == 4.0 * double(alexnet->layers[0].shape.macs()));
     hw::RunProgress lone(1);
     const std::vector<WatchedRun> one = {{.progress = &lone, .layer_macs = {7}}};
     CHECK(layer_progress_line(one, 0) == "[0/1 layer]   0.0% of MACs | 0s elapsed");
