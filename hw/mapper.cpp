@@ -154,7 +154,7 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
   const auto words_of = [=](std::uint32_t n) { return simd_pow2 ? (n + simd - 1) >> simd_shift : (n + simd - 1) / simd; };
   std::uint32_t* const low = tile_words.data();
   std::uint32_t* const high = low + tiles;
-  // `column(table, index, column, tile)`: the column's count in that tile.
+  // `column(column, words)` adds the column's words in every tile to words[tile].
   const auto worst_tiles = [&](auto column, bool with_bound) {
     bool undecided = false;
     for (std::uint32_t g = 0; g < l.g; ++g)
@@ -165,7 +165,7 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
           for (std::uint32_t c = cb; c < std::min(l.c, cb + c0); ++c) {
             const std::uint32_t first = layer.index.weight_column(g, c, r, 0);
             for (std::uint32_t s = 0; s < l.s; ++s) {
-              for (std::uint32_t t = 0; t < tiles; ++t) low[t] += words_of(column(*counts, layer.index, first + s, t));
+              column(first + s, low);
               if (with_bound) {
                 const std::uint16_t* const count = counts->column_counts(first + s);
                 for (std::uint32_t t = 0; t < tiles; ++t)
@@ -178,10 +178,13 @@ bool weights_fit(const ArchSpec& arch, const workloads::LayerData& layer, std::u
         }
     return undecided ? std::optional<bool>() : std::optional<bool>(true);
   };
-  const auto nonzeros = [](const WeightTileCounts& t, const workloads::NonZeroIndex&, std::uint32_t column,
-                           std::uint32_t tile) -> std::uint32_t { return t.column_counts(column)[tile]; };
-  const auto entries = [](const WeightTileCounts& t, const workloads::NonZeroIndex& index, std::uint32_t column,
-                          std::uint32_t tile) -> std::uint32_t { return t.tile_entries(index, tile)[column]; };
+  const auto nonzeros = [&](std::uint32_t column, std::uint32_t* words) {  // along the column's row of the table
+    const std::uint16_t* const count = counts->column_counts(column);
+    for (std::uint32_t t = 0; t < tiles; ++t) words[t] += words_of(count[t]);
+  };
+  const auto entries = [&](std::uint32_t column, std::uint32_t* words) {  // (the table is tile by tile)
+    for (std::uint32_t t = 0; t < tiles; ++t) words[t] += words_of(counts->tile_entries(layer.index, t)[column]);
+  };
   if (const std::optional<bool> fits = worst_tiles(nonzeros, bounded)) return *fits;
   return worst_tiles(entries, false).value();
 }
