@@ -1,6 +1,6 @@
-// WeightTileCounts: the non-zeros of every weight column in every m-tile of height m0, and the entries of
-// its CSC segment there (workloads/csc.h: with the explicit zero entries of long runs), from one walk over
-// the layer's weight index. The mapper's fit check and the chip's weight tiles read the
+// WeightTileCounts: the non-zeros of every weight column in every m-tile of height m0, from one walk over
+// the layer's weight index, and on first use the entries of its CSC segment there (workloads/csc.h: with
+// the explicit zero entries of long runs). The mapper's fit check and the chip's weight tiles read the
 // same table instead of a binary search per (column, tile). A table depends only on the layer's
 // data and m0, so NonZeroIndex::weight_tile_counts caches it for every simulation of the data.
 #pragma once
@@ -65,8 +65,9 @@ class WeightTileCounts {
 };
 
 /// The tables of one NonZeroIndex, by m0: built on first use, then shared by every simulation of the
-/// data (a sweep maps the same layers on many architectures; thread-safe). Tables larger than
-/// kMaxTableBytes are not kept, and the cache stops keeping tables at kMaxBytes in all.
+/// data (a sweep maps the same layers on many architectures; thread-safe). Tables whose counts are larger
+/// than kMaxTableBytes are not kept, and the cache stops keeping tables at kMaxBytes of counts in all (the
+/// entries of a kept table with m0 > 16, once built, add as many bytes again).
 class WeightTileCountsCache {
  public:
   static constexpr std::size_t kMaxTableBytes = std::size_t{8} << 20;
