@@ -117,7 +117,7 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
     const std::uint16_t* counts = counts_->column_counts(0) + tile;
     const std::size_t stride = counts_->m_tiles();
     const auto count_of = [counts, stride](std::uint32_t weight_column) -> std::uint32_t { return counts[weight_column * stride]; };
-    if (!counts_->needs_entries()) {
+    if (!sparse_ || !counts_->needs_entries()) {  // (a dense PE walks whole columns: no entries)
       add_columns(count_of, count_of, std::true_type{});
     } else {
       // The entries table is tile by tile: this tile's columns are contiguous.
@@ -132,7 +132,7 @@ void PeCostModel::weight_tile(std::uint32_t g, std::uint32_t m_begin, std::uint3
     const auto entries_of = [&index, m_begin, m_end](std::uint32_t weight_column) {
       return index.weight_csc_entries(weight_column, m_begin, m_end);
     };
-    if (height <= workloads::kCscMaxCount + 1) {
+    if (!sparse_ || height <= workloads::kCscMaxCount + 1) {
       add_columns(count_of, entries_of, std::true_type{});
     } else {
       add_columns(count_of, entries_of, std::false_type{});
