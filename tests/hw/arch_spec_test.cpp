@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <string>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -11,6 +12,16 @@
 #include "hw/presets.h"
 
 namespace eyesim::hw {
+namespace {
+/// validate(a) finds exactly one issue: at `path`, worded `message`.
+void check_one_issue(const ArchSpec& a, const std::string& path, const std::string& message) {
+  const std::vector<ConfigIssue> issues = validate(a);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].path == path);
+  CHECK(issues[0].message == message);
+}
+}  // namespace
+
 TEST_SUITE("fast") {
   TEST_CASE("every preset validates and has a description") {
     for (const auto& name : preset_names()) {
@@ -82,17 +93,15 @@ TEST_SUITE("fast") {
     CHECK(validate(narrow)[0].message == "must hold at least one iact of precision.iact_bits = 8 (got 7)");
     narrow = *preset("eyeriss_v2");
     narrow.pe.iact_data_bits = 11;
-    REQUIRE(validate(narrow).size() == 1);
-    CHECK(validate(narrow)[0].message ==
-          "must hold at least one iact of precision.iact_bits = 8 and its 4-bit zero count (CSC): 12 bits (got 11)");
+    check_one_issue(narrow, "pe.iact_data_bits",
+                    "must hold at least one iact of precision.iact_bits = 8 and its 4-bit zero count (CSC): 12 bits (got 11)");
     // A sparse PE's weight word holds simd_width (count, weight) pairs: 16-wide SIMD in 24-bit words had
     // carried a weight in 1.5 bits (helper-61).
     ArchSpec simd = *preset("eyeriss_v2");
     simd.pe.simd_width = 4;
-    REQUIRE(validate(simd).size() == 1);
-    CHECK(validate(simd)[0].path == "pe.weight_data_bits");
-    CHECK(validate(simd)[0].message == "must hold pe.simd_width = 4 weights of precision.weight_bits = 8, each with its "
-                                       "4-bit zero count (CSC): 48 bits (got 24)");
+    check_one_issue(simd, "pe.weight_data_bits",
+                    "must hold pe.simd_width = 4 weights of precision.weight_bits = 8, each with its 4-bit zero count "
+                    "(CSC): 48 bits (got 24)");
     simd.pe.weight_data_bits = 48;
     CHECK(validate(simd).empty());
     // An address counts to the last data entry: 7 bits reach 128 weight words, not 129 (helper-62).
@@ -100,9 +109,7 @@ TEST_SUITE("fast") {
     deep.pe.weight_data_entries = 128;
     CHECK(validate(deep).empty());
     deep.pe.weight_data_entries = 129;
-    REQUIRE(validate(deep).size() == 1);
-    CHECK(validate(deep)[0].path == "pe.weight_addr_bits");
-    CHECK(validate(deep)[0].message == "must address every entry of pe.weight_data_entries = 129: at least 8 bits (got 7)");
+    check_one_issue(deep, "pe.weight_addr_bits", "must address every entry of pe.weight_data_entries = 129: at least 8 bits (got 7)");
     deep = *preset("eyeriss_v2");
     deep.pe.iact_data_entries = 17;  // 4-bit addresses into 16 entries, as V2's
     REQUIRE(validate(deep).size() == 1);
@@ -230,10 +237,9 @@ TEST_SUITE("fast") {
     a.array.cluster_rows = a.array.cluster_cols = 256;
     a.array.pe_rows = a.array.pe_cols = 1;
     a.glb.iact_banks = a.glb.psum_banks = 4096;
-    REQUIRE(validate(a).size() == 1);
-    CHECK(validate(a)[0].path == "glb");
-    CHECK(validate(a)[0].message == "eyesim simulates at most 1048576 GLB banks in all, each a server of its own (got "
-                                    "536870912: 65536 clusters x (4096 iact + 4096 psum banks))");
+    check_one_issue(a, "glb",
+                    "eyesim simulates at most 1048576 GLB banks in all, each a server of its own (got 536870912: 65536 "
+                    "clusters x (4096 iact + 4096 psum banks))");
     a.glb.iact_banks = a.glb.psum_banks = 8;  // 65536 x 16: the most there may be
     CHECK(validate(a).empty());
     a.glb.psum_banks = 9;
@@ -248,10 +254,9 @@ TEST_SUITE("fast") {
     REQUIRE(a.glb.shared);
     a.glb.iact_banks = 1;
     a.glb.psum_banks = 0;
-    REQUIRE(validate(a).size() == 1);
-    CHECK(validate(a)[0].path == "glb.iact_banks");
-    CHECK(validate(a)[0].message == "must give a shared GLB at least 2 banks with glb.psum_banks: eyesim keeps the input and "
-                                    "the psums in banks of their own (got 1)");
+    check_one_issue(a, "glb.iact_banks",
+                    "must give a shared GLB at least 2 banks with glb.psum_banks: eyesim keeps the input and the psums in "
+                    "banks of their own (got 1)");
     a.glb.iact_banks = 2;
     CHECK(validate(a).empty());
   }
