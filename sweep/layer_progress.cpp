@@ -2,10 +2,25 @@
 #include "sweep/layer_progress.h"
 
 #include <cstdint>
+#include <functional>
 
 #include <fmt/format.h>
 
 namespace eyesim::sweep {
+
+IndexLoop PreparationProgress::counting(const IndexLoop& loop) {
+  return [this, &loop](std::size_t n, const std::function<void(std::size_t)>& body) {
+    loop(n, [&](std::size_t i) {
+      body(i);
+      prepared_.fetch_add(1, std::memory_order_relaxed);
+    });
+  };
+}
+
+std::string PreparationProgress::line(double elapsed) const {
+  return fmt::format("preparing the data [{:>{}}/{} layers] | {:.0f}s elapsed", prepared_.load(std::memory_order_relaxed),
+                     std::to_string(layers_).size(), layers_, elapsed);
+}
 
 WatchedRun watched_run(const hw::RunProgress& progress, const workloads::Network& net, std::uint32_t batch) {
   WatchedRun run{.progress = &progress, .layer_macs = {}};

@@ -2,14 +2,32 @@
 // of each network run.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "core/index_loop.h"
 #include "hw/run_progress.h"
 #include "workloads/network.h"
 
 namespace eyesim::sweep {
+
+/// The layers whose data are prepared, for the progress line before the simulations start (`eyesim run`
+/// and `eyesim validate`). Thread-safe; not copyable.
+class PreparationProgress {
+ public:
+  explicit PreparationProgress(std::size_t layers) : layers_(layers) {}
+  /// `loop` (kept by reference), counting each index it has run.
+  IndexLoop counting(const IndexLoop& loop);
+  /// "preparing the data [ 3/16 layers] | 2s elapsed".
+  std::string line(double elapsed) const;
+
+ private:
+  std::size_t layers_;
+  std::atomic<std::size_t> prepared_{0};
+};
 
 /// A network run a progress line follows: its progress and the nominal MACs of each layer it simulates.
 struct WatchedRun {

@@ -213,22 +213,16 @@ int run_command(const RunArgs& args, std::FILE* out, std::FILE* err) {
         sweep::progress_policy(args.quiet ? sweep::ProgressMode::kNever : *progress_mode, isatty(fileno(err)) != 0);
     hw::RunProgress progress(net->layers.size());
     const sweep::WatchedRun watched = sweep::watched_run(progress, *net, args.batch);
-    std::atomic<std::size_t> prepared{0};
+    sweep::PreparationProgress preparing(net->layers.size());
     std::atomic<bool> simulating{false};
     if (policy.enabled) options.progress = &progress;
-    const IndexLoop counted = [&](std::size_t n, const std::function<void(std::size_t)>& body) {
-      layers(n, [&](std::size_t i) {
-        body(i);
-        prepared.fetch_add(1, std::memory_order_relaxed);
-      });
-    };
     sweep::ProgressDisplay display(err, policy, "eyesim: run ", [&](double elapsed) {
       if (simulating.load(std::memory_order_relaxed)) return sweep::layer_progress_line({&watched, 1}, elapsed);
-      return fmt::format("preparing the data [{:>{}}/{} layers] | {:.0f}s elapsed", prepared.load(std::memory_order_relaxed),
-                         std::to_string(net->layers.size()).size(), net->layers.size(), elapsed);
+      return preparing.line(elapsed);
     });
     const auto t0 = std::chrono::steady_clock::now();
-    const auto data = workloads::prepare_network(*net, args.seed, args.batch, policy.enabled ? counted : layers);
+    const auto data =
+        workloads::prepare_network(*net, args.seed, args.batch, policy.enabled ? preparing.counting(layers) : layers);
     const auto t1 = std::chrono::steady_clock::now();
     simulating.store(true, std::memory_order_relaxed);
     const hw::NetworkResult r = hw::simulate_network(*arch, *data, options, layers, &done);

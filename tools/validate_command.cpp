@@ -363,18 +363,12 @@ int validate_command(const ValidateArgs& args, std::FILE* out, std::FILE* err) {
     progress.emplace_back(j.max_layers == 0 ? net.layers.size() : std::min(j.max_layers, net.layers.size()));
     watched.push_back(sweep::watched_run(progress.back(), net, p.batch));
   }
-  std::atomic<std::size_t> prepared{0};
+  sweep::PreparationProgress prepared(to_prepare_layers);
+  const IndexLoop counted = prepared.counting(layers);
   std::atomic<bool> simulating{false};
-  const IndexLoop counted = [&](std::size_t n, const std::function<void(std::size_t)>& body) {
-    layers(n, [&](std::size_t i) {
-      body(i);
-      prepared.fetch_add(1, std::memory_order_relaxed);
-    });
-  };
   sweep::ProgressDisplay display(err, policy, "eyesim: validate ", [&](double elapsed) {
     if (simulating.load(std::memory_order_relaxed)) return sweep::layer_progress_line(watched, elapsed);
-    return fmt::format("preparing the data [{:>{}}/{} layers] | {:.0f}s elapsed", prepared.load(std::memory_order_relaxed),
-                       std::to_string(to_prepare_layers).size(), to_prepare_layers, elapsed);
+    return prepared.line(elapsed);
   });
   std::vector<ToPrepare*> preparing;
   for (auto& [data_key, p] : to_prepare) preparing.push_back(&p);
