@@ -163,6 +163,13 @@ TEST_SUITE("fast") {
     // At batch 4 (validate's JSSC cases) a run weighs 4x against the others (helper-62).
     const WatchedRun w4 = watched_run(first_two, *alexnet, 4);
     CHECK(w4.layer_macs[0] == 4.0 * double(alexnet->layers[0].shape.macs()));
+    // Before the simulations: the layers whose data the counting loop has prepared.
+    PreparationProgress prepared(12);
+    CHECK(prepared.line(0) == "preparing the data [ 0/12 layers] | 0s elapsed");
+    std::size_t ran = 0;
+    prepared.counting(serial_loop)(5, [&](std::size_t) { ++ran; });
+    CHECK(ran == 5);
+    CHECK(prepared.line(3.2) == "preparing the data [ 5/12 layers] | 3s elapsed");
     hw::RunProgress lone(1);
     const std::vector<WatchedRun> one = {{.progress = &lone, .layer_macs = {7}}};
     CHECK(layer_progress_line(one, 0) == "[0/1 layer]   0.0% of MACs | 0s elapsed");
